@@ -1,0 +1,46 @@
+# Opschalingswijzer — make run | make test (see README.md)
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: help run test bootstrap deps train validate eval bench lock clean
+
+help:
+	@echo "make run        start action server + Rasa server + web page (Ctrl-C stops)"
+	@echo "make test       everything CI checks: validate, pytest, story tests, NLU report"
+	@echo "make bootstrap  create/reuse the Python 3.10 venv (.venv)"
+	@echo "make deps       Debian packages + web/ npm packages for the tests"
+	@echo "make train      train the model if its inputs changed (cached)"
+	@echo "make validate   rasa data validate"
+	@echo "make eval       NLU evaluation on tests/nlu/heldout.yml (MIN_F1=0.90 to gate)"
+	@echo "make bench      REST latency benchmark (N=100 messages)"
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+deps:
+	@bash scripts/system_deps.sh
+
+train: bootstrap
+	@source scripts/env.sh && $(PY) scripts/train_if_needed.py
+
+validate: bootstrap
+	@source scripts/env.sh && .venv/bin/rasa data validate --config config.yml --domain "$$(opsw_domain_path)" --data data
+
+eval: bootstrap
+	@source scripts/env.sh && $(PY) scripts/eval_nlu.py $(if $(MIN_F1),--min-f1 $(MIN_F1))
+
+bench: bootstrap
+	@source scripts/env.sh && $(PY) scripts/bench.py -n $(or $(N),100)
+
+# regenerate requirements.lock from requirements.txt in a throw-away venv (needs Python 3.10)
+lock:
+	@bash scripts/lock.sh
+
+clean:
+	rm -rf reports var/log results .pytest_cache

@@ -1,0 +1,370 @@
+"""Telegram connector with numbered options.
+
+Credentials key: ``channels.telegram.NumberedTelegramInput`` (see
+``scripts/make_credentials.py``). ``name()`` stays ``telegram``, so the webhook
+is ``/webhooks/telegram/webhook``.
+
+Differences from Rasa's ``TelegramInput`` (rasa 3.6, aiogram 2.x):
+
+* Buttons are shown as numbered options in the text *and* as a Telegram reply
+  keyboard ("1. Titel", "2. Titel"). A typed number ("2", "2.") or a tap on a
+  keyboard button is mapped to that button's payload, looked up in the tracker
+  store (see ``channels.choice``).
+* The webhook is registered after the server has started, inside the server's
+  event loop. Rasa does it with ``asyncio.run`` in ``get_output_channel``,
+  which fails inside a running loop (e.g. when an intent is triggered through
+  the HTTP API) and leaves aiogram's HTTP session bound to a closed loop. A
+  failure is logged; the other channels keep running.
+* Optional ``secret_token``: passed to ``setWebhook`` and required in the
+  ``X-Telegram-Bot-Api-Secret-Token`` header of every webhook call. Rasa's own
+  ``verify`` check only compares the bot's user name, which is public.
+* The bot's user name (``getMe``) is fetched once, not on every message.
+* ``/start`` (Telegram's first message) is sent to Rasa as ``/greet``.
+* Updates without a message (e.g. the user blocked the bot) no longer raise;
+  photos, voice messages and stickers get a short Dutch answer.
+* ``api_base_url``: another Bot API server (a local ``telegram-bot-api`` or a
+  test double); default ``https://api.telegram.org``.
+"""
+
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from aiogram import Bot
+from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, Update
+from aiogram.utils.exceptions import TelegramAPIError
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.core.constants import USER_INTENT_RESTART
+
+from channels.choice import apply_choice
+from channels.numbered_options import (
+    KEYBOARD_PROMPT,
+    SCOPE_TURN,
+    SCOPES,
+    option_label,
+    render_text_with_options,
+)
+from channels.text_format import (
+    STYLE_PLAIN,
+    TELEGRAM_MAX_CHARS,
+    split_long_text,
+    to_plain_text,
+)
+
+logger = logging.getLogger(__name__)
+
+SECRET_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+START_COMMAND = "/start"
+# What Telegram's /start is sent to Rasa as (contract intent `greet`).
+START_TEXT = INTENT_MESSAGE_PREFIX + "greet"
+
+TEXT_ONLY_NOTICE = "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"
+ERROR_NOTICE = "Er ging iets mis aan mijn kant. Probeer het later nog eens."
+
+
+def _as_bool(value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
+class NumberedTelegramOutput(TelegramOutput):
+    """Telegram output: plain text, numbered options plus a reply keyboard."""
+
+    def __init__(
+        self, access_token: Optional[Text], api_base_url: Optional[Text] = None
+    ) -> None:
+        server = (
+            TelegramAPIServer.from_base(api_base_url)
+            if api_base_url
+            else TELEGRAM_PRODUCTION
+        )
+        Bot.__init__(self, access_token, server=server)
+        self._username: Optional[Text] = None
+
+    async def bot_username(self) -> Optional[Text]:
+        """The bot's user name (``getMe``), fetched once."""
+        if self._username is None:
+            me = await self.get_me()
+            self._username = me.username
+        return self._username
+
+    async def register_webhook(
+        self, url: Text, secret_token: Optional[Text] = None
+    ) -> bool:
+        """``setWebhook``; aiogram 2.x has no ``secret_token`` argument yet."""
+        payload: Dict[Text, Any] = {"url": url}
+        if secret_token:
+            payload["secret_token"] = secret_token
+        return bool(await self.request("setWebhook", payload))
+
+    async def _send_chunks(
+        self, recipient_id: Text, text: Text, reply_markup: Any = None
+    ) -> None:
+        chunks = split_long_text(text, TELEGRAM_MAX_CHARS)
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            if last and reply_markup is not None:
+                await self.send_message(recipient_id, chunk, reply_markup=reply_markup)
+            else:
+                await self.send_message(recipient_id, chunk)
+
+    async def send_text_message(
+        self, recipient_id: Text, text: Text, **kwargs: Any
+    ) -> None:
+        """One Telegram message per paragraph, like Rasa; Markdown made plain."""
+        for part in to_plain_text(text, STYLE_PLAIN).strip().split("\n\n"):
+            if part.strip():
+                await self._send_chunks(recipient_id, part)
+
+    @staticmethod
+    def reply_keyboard(buttons: List[Dict[Text, Any]]) -> ReplyKeyboardMarkup:
+        """One keyboard row per option, labelled "1. Titel"."""
+        markup = ReplyKeyboardMarkup(resize_keyboard=True, one_time_keyboard=True)
+        for number, button in enumerate(buttons, 1):
+            markup.row(KeyboardButton(option_label(number, button)))
+        return markup
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        button_type: Optional[Text] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Text with numbered options in one message, plus a reply keyboard.
+
+        ``button_type`` (Rasa's inline/vertical/reply) is ignored: inline
+        buttons would send the payload as callback data (max. 64 bytes) and
+        could not be answered by number.
+        """
+        buttons = [
+            {**b, "title": to_plain_text(str(b.get("title") or ""), STYLE_PLAIN)}
+            for b in buttons
+            if isinstance(b, dict)
+        ]
+        if not buttons:
+            await self.send_text_message(recipient_id, text)
+            return
+        body = render_text_with_options(
+            to_plain_text(text or "", STYLE_PLAIN), buttons, KEYBOARD_PROMPT
+        )
+        await self._send_chunks(recipient_id, body, self.reply_keyboard(buttons))
+
+
+class NumberedTelegramInput(TelegramInput):
+    """Telegram input that understands "2" as the second button."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            debug_mode=_as_bool(credentials.get("debug_mode"), False),
+            secret_token=credentials.get("secret_token") or None,
+            api_base_url=credentials.get("api_base_url") or None,
+            set_webhook_on_startup=_as_bool(
+                credentials.get("set_webhook_on_startup"), True
+            ),
+            number_scope=credentials.get("number_scope") or SCOPE_TURN,
+        )
+
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+        secret_token: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+        set_webhook_on_startup: bool = True,
+        number_scope: Text = SCOPE_TURN,
+    ) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode)
+        if number_scope not in SCOPES:
+            raise ValueError(f"number_scope must be one of {SCOPES}")
+        self.secret_token = secret_token
+        self.api_base_url = api_base_url
+        self.set_webhook_on_startup = set_webhook_on_startup
+        self.number_scope = number_scope
+        self._output: Optional[NumberedTelegramOutput] = None
+
+    def get_output_channel(self) -> NumberedTelegramOutput:
+        """One output channel per input channel; no network call here."""
+        if self._output is None:
+            self._output = NumberedTelegramOutput(self.access_token, self.api_base_url)
+        return self._output
+
+    async def set_webhook(self) -> bool:
+        """Register ``webhook_url`` (and the secret token) with Telegram."""
+        if not self.webhook_url:
+            logger.warning("Telegram: no webhook_url, webhook not registered.")
+            return False
+        return await self.get_output_channel().register_webhook(
+            self.webhook_url, self.secret_token
+        )
+
+    def _secret_ok(self, request: Request) -> bool:
+        if not self.secret_token:
+            return True
+        received = request.headers.get(SECRET_TOKEN_HEADER, "")
+        return hmac.compare_digest(received.encode(), self.secret_token.encode())
+
+    @staticmethod
+    def _parse_update(request: Request) -> Optional[Update]:
+        body = request.json
+        if isinstance(body, Text):
+            body = json.loads(body)
+        if not isinstance(body, dict):
+            return None
+        return Update(**body)
+
+    @staticmethod
+    def _command_text(text: Text) -> Text:
+        if text.startswith("/bot"):  # like Rasa: "/bot hallo" -> " hallo"
+            text = text[len("/bot"):]
+        first = text.strip().split(" ", 1)[0].split("@", 1)[0]
+        if first == START_COMMAND:  # "/start", "/start@MijnBot", "/start ref"
+            return START_TEXT
+        return text
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        telegram_webhook = Blueprint("numbered_telegram_webhook", __name__)
+        out_channel = self.get_output_channel()
+
+        @telegram_webhook.listener("after_server_start")
+        async def register_webhook(app: Any, loop: Any) -> None:
+            if not self.set_webhook_on_startup:
+                return
+            try:
+                if await self.set_webhook():
+                    logger.info("Telegram webhook registered.")
+                else:
+                    logger.error("Telegram did not accept the webhook URL.")
+            except TelegramAPIError as error:
+                logger.error(f"Telegram webhook not registered: {error}")
+            except Exception as error:  # network: keep the other channels up
+                logger.error(
+                    f"Telegram webhook not registered: {type(error).__name__}: {error}"
+                )
+
+        @telegram_webhook.listener("after_server_stop")
+        async def close_session(app: Any, loop: Any) -> None:
+            await out_channel.close()
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/set_webhook", methods=["GET", "POST"])
+        async def set_webhook(_: Request) -> HTTPResponse:
+            try:
+                ok = await self.set_webhook()
+            except TelegramAPIError as error:
+                logger.warning(f"Webhook setup failed: {error}")
+                ok = False
+            if ok:
+                return response.text("Webhook setup successful")
+            return response.text("Invalid webhook")
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if not self._secret_ok(request):
+                logger.warning("Telegram webhook call without the right secret token.")
+                return response.text("forbidden", status=403)
+            try:
+                update = self._parse_update(request)
+            except Exception:
+                logger.warning("Telegram webhook call with an unreadable body.")
+                return response.text("failed", status=400)
+            if update is None:
+                return response.text("failed", status=400)
+
+            if self.verify:
+                username = await out_channel.bot_username()
+                if username != self.verify:
+                    logger.debug("Invalid access token, check it matches Telegram")
+                    return response.text("failed")
+
+            typed = False
+            if self._is_button(update):
+                msg: Optional[Message] = update.callback_query.message
+                text = update.callback_query.data
+            elif self._is_edited_message(update):
+                msg = update.edited_message
+                text = msg.text
+            else:
+                msg = update.message
+                if msg is None:  # e.g. my_chat_member: nothing to answer
+                    return response.text("success")
+                if self._is_user_message(msg):
+                    text = msg.text
+                    typed = True
+                elif self._is_location(msg):
+                    text = '{{"lng":{0}, "lat":{1}}}'.format(
+                        msg.location.longitude, msg.location.latitude
+                    )
+                else:
+                    await out_channel.send_text_message(
+                        str(msg.chat.id), TEXT_ONLY_NOTICE
+                    )
+                    return response.text("success")
+            if msg is None or text is None:
+                return response.text("success")
+
+            sender_id = str(msg.chat.id)
+            metadata = self.get_metadata(request)
+            if typed:
+                if text.startswith("/"):
+                    text = self._command_text(text)
+                else:
+                    text, metadata = await apply_choice(
+                        request, sender_id, text, metadata, self.number_scope
+                    )
+
+            texts = [text]
+            if text.strip() == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:
+                texts = [text, START_TEXT]  # like Rasa: restart, then start
+            try:
+                for item in texts:
+                    await on_new_message(
+                        UserMessage(
+                            item,
+                            out_channel,
+                            sender_id,
+                            input_channel=self.name(),
+                            metadata=metadata,
+                        )
+                    )
+            except Exception as e:
+                logger.error(f"Exception when trying to handle message.{e}")
+                logger.debug(e, exc_info=True)
+                if self.debug_mode:
+                    raise
+                try:
+                    await out_channel.send_text_message(sender_id, ERROR_NOTICE)
+                except Exception:
+                    logger.debug("Could not send the error notice.", exc_info=True)
+            return response.text("success")
+
+        return telegram_webhook

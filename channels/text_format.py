@@ -1,0 +1,102 @@
+"""Plain-text formatting for SMS, WhatsApp and Telegram (no Rasa import).
+
+The responses are written for the web chat, which renders Markdown. Channels
+that show raw text get readable text instead:
+
+* ``[Het Juridisch Loket](https://www.juridischloket.nl)`` becomes
+  ``Het Juridisch Loket (https://www.juridischloket.nl)``;
+* ``**vet**`` becomes ``*vet*`` on WhatsApp (its own bold) and ``vet`` elsewhere;
+* ``## Kop`` becomes ``Kop``.
+
+Long messages are split at paragraph, line or word boundaries to fit the
+channel's limit (Twilio: 1600 characters, Telegram: 4096).
+"""
+
+import re
+from typing import List
+
+STYLE_PLAIN = "plain"
+STYLE_WHATSAPP = "whatsapp"
+
+TWILIO_MAX_CHARS = 1600
+TELEGRAM_MAX_CHARS = 4096
+
+_LINK_RE = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)\s*\)")
+_BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+
+
+def _link(match: "re.Match[str]") -> str:
+    label, url = match.group(1).strip(), match.group(2).strip()
+    if label == url or label.rstrip("/") == url.rstrip("/"):
+        return url
+    if url.startswith("mailto:") or url.startswith("tel:"):
+        return f"{label} ({url.split(':', 1)[1]})"
+    return f"{label} ({url})"
+
+
+def to_plain_text(text: str, style: str = STYLE_PLAIN) -> str:
+    """Markdown as used in the responses, rewritten for a raw-text channel."""
+    if not text:
+        return text
+    text = _LINK_RE.sub(_link, text)
+    bold = r"*\2*" if style == STYLE_WHATSAPP else r"\2"
+    text = _BOLD_RE.sub(bold, text)
+    text = _HEADING_RE.sub("", text)
+    return text
+
+
+def _split_words(text: str, limit: int) -> List[str]:
+    chunks: List[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > limit:  # a single very long word (a URL): hard cut
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(word[:limit])
+            word = word[limit:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = word
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def split_long_text(text: str, limit: int) -> List[str]:
+    """Split ``text`` into parts of at most ``limit`` characters.
+
+    Prefers paragraph breaks, then line breaks, then spaces. Text that fits is
+    returned as one part, unchanged.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    text = text.strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    for separator in ("\n\n", "\n"):
+        pieces = text.split(separator)
+        if len(pieces) > 1:
+            parts: List[str] = []
+            current = ""
+            for piece in pieces:
+                candidate = f"{current}{separator}{piece}" if current else piece
+                if len(candidate) <= limit:
+                    current = candidate
+                    continue
+                if current:
+                    parts.append(current)
+                if len(piece) <= limit:
+                    current = piece
+                else:
+                    sub = split_long_text(piece, limit)
+                    parts.extend(sub[:-1])
+                    current = sub[-1] if sub else ""
+            if current:
+                parts.append(current)
+            return [p.strip() for p in parts if p.strip()]
+    return _split_words(text, limit)

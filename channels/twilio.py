@@ -1,0 +1,287 @@
+"""Twilio (SMS and WhatsApp) connector with numbered options.
+
+Credentials key: ``channels.twilio.NumberedTwilioInput`` (see
+``scripts/make_credentials.py``). ``name()`` stays ``twilio``, so the webhook
+is ``/webhooks/twilio/webhook``. ``twilio_number`` is ``+31...`` for SMS or
+``whatsapp:+31...`` for WhatsApp.
+
+Differences from Rasa's ``TwilioInput`` (rasa 3.6, twilio 8.x):
+
+* Twilio is text-only: buttons are sent as "1. Titel\\n2. Titel" followed by
+  "Typ het nummer van uw keuze.", and a reply that is just a number is mapped
+  to that button's payload (looked up in the tracker store, see
+  ``channels.choice``).
+* One bot message is one Twilio message (split only above Twilio's 1600
+  characters). Rasa sends every paragraph as its own message, and SMS do not
+  always arrive in the order they were sent.
+* The ``X-Twilio-Signature`` header is checked (Rasa does not check it):
+  requests without a valid signature get 403. The signed URL is
+  ``webhook_url`` if set (needed behind a proxy that changes host or scheme),
+  else the URL of the request. ``validate_signature: false`` switches it off.
+* The Twilio REST call runs in a thread; Rasa makes this blocking call on the
+  event loop.
+* Markdown links/bold are rewritten for plain text (WhatsApp gets ``*bold*``).
+* ``ButtonPayload`` (WhatsApp quick-reply templates) is used when present; an
+  empty body (a photo, a voice message) gets a short Dutch answer.
+* ``api_base_url``: send the REST calls to another host (a test double);
+  default ``https://api.twilio.com``.
+"""
+
+import asyncio
+import functools
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+
+from channels.choice import apply_choice
+from channels.numbered_options import (
+    OPTION_PROMPT,
+    SCOPE_TURN,
+    SCOPES,
+    render_text_with_options,
+)
+from channels.text_format import (
+    STYLE_PLAIN,
+    STYLE_WHATSAPP,
+    TWILIO_MAX_CHARS,
+    split_long_text,
+    to_plain_text,
+)
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+TEXT_ONLY_NOTICE = "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"
+ERROR_NOTICE = "Er ging iets mis aan mijn kant. Probeer het later nog eens."
+
+
+def _as_bool(value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """Twilio's HTTP client (requests), with scheme and host replaced."""
+
+    def __init__(self, base_url: Text, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: Text, url: Text, *args: Any, **kwargs: Any) -> Any:
+        parts = urlsplit(url)
+        new_url = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().request(method, new_url, *args, **kwargs)
+
+
+class NumberedTwilioOutput(TwilioOutput):
+    """Twilio output for a text-only channel."""
+
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        api_base_url: Optional[Text] = None,
+    ) -> None:
+        http_client = BaseUrlHttpClient(api_base_url) if api_base_url else None
+        Client.__init__(self, account_sid, auth_token, http_client=http_client)
+        self.twilio_number = twilio_number
+        self.send_retry = 0
+        self.max_retry = 5
+        self.style = (
+            STYLE_WHATSAPP
+            if (twilio_number or "").startswith("whatsapp:")
+            else STYLE_PLAIN
+        )
+
+    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+        """``messages.create`` in a thread; errors are logged, not raised."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                None, functools.partial(self.messages.create, **message_data)
+            )
+        except TwilioRestException as e:
+            logger.error(f"Twilio did not send the message: {e.msg} (code {e.code})")
+            return None
+
+    async def _send_body(self, recipient_id: Text, body: Text) -> None:
+        for part in split_long_text(body, TWILIO_MAX_CHARS):
+            await self._send_message(
+                {"to": recipient_id, "from_": self.twilio_number, "body": part}
+            )
+
+    async def send_text_message(
+        self, recipient_id: Text, text: Text, **kwargs: Any
+    ) -> None:
+        """The whole text as one message (split only above 1600 characters)."""
+        await self._send_body(recipient_id, to_plain_text(text, self.style))
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        **kwargs: Any,
+    ) -> None:
+        """Text, numbered options and "Typ het nummer van uw keuze." in one message."""
+        buttons = [
+            {**b, "title": to_plain_text(str(b.get("title") or ""), self.style)}
+            for b in buttons
+            if isinstance(b, dict)
+        ]
+        body = render_text_with_options(
+            to_plain_text(text or "", self.style), buttons, OPTION_PROMPT
+        )
+        await self._send_body(recipient_id, body)
+
+
+class NumberedTwilioInput(TwilioInput):
+    """Twilio input that understands "2" as the second button."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("account_sid"),
+            credentials.get("auth_token"),
+            credentials.get("twilio_number"),
+            debug_mode=_as_bool(credentials.get("debug_mode"), False),
+            webhook_url=credentials.get("webhook_url") or None,
+            validate_signature=_as_bool(credentials.get("validate_signature"), True),
+            api_base_url=credentials.get("api_base_url") or None,
+            number_scope=credentials.get("number_scope") or SCOPE_TURN,
+        )
+
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        debug_mode: bool = False,
+        webhook_url: Optional[Text] = None,
+        validate_signature: bool = True,
+        api_base_url: Optional[Text] = None,
+        number_scope: Text = SCOPE_TURN,
+    ) -> None:
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode)
+        if number_scope not in SCOPES:
+            raise ValueError(f"number_scope must be one of {SCOPES}")
+        self.webhook_url = webhook_url
+        self.validate_signature = validate_signature
+        self.api_base_url = api_base_url
+        self.number_scope = number_scope
+        if not validate_signature:
+            logger.warning(
+                "Twilio: signature check is OFF; anyone can post to the webhook."
+            )
+
+    def get_output_channel(self) -> NumberedTwilioOutput:
+        return NumberedTwilioOutput(
+            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url
+        )
+
+    def _signed_urls(self, request: Request) -> List[Text]:
+        if self.webhook_url:
+            return [self.webhook_url]
+        urls = [request.url]
+        proto = request.headers.get("X-Forwarded-Proto")
+        host = request.headers.get("X-Forwarded-Host") or request.headers.get("Host")
+        if proto and host:
+            query = f"?{request.query_string}" if request.query_string else ""
+            urls.append(f"{proto.split(',')[0].strip()}://{host}{request.path}{query}")
+        return urls
+
+    def has_valid_signature(self, request: Request) -> bool:
+        """Check ``X-Twilio-Signature`` against the auth token."""
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if not signature or not self.auth_token:
+            return False
+        validator = RequestValidator(self.auth_token)
+        params = request.form  # RequestParameters: dict of lists, has getlist()
+        return any(
+            validator.validate(url, params, signature)
+            for url in self._signed_urls(request)
+        )
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        twilio_webhook = Blueprint("numbered_twilio_webhook", __name__)
+
+        @twilio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @twilio_webhook.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if self.validate_signature and not self.has_valid_signature(request):
+                logger.warning(
+                    "Twilio webhook call without a valid X-Twilio-Signature: rejected."
+                )
+                return response.text("", status=403)
+
+            form = request.form
+            sender = form.get("From")
+            text = form.get("Body")
+            out_channel = self.get_output_channel()
+            if sender is None:
+                logger.debug("Invalid message")
+                return response.text("", status=204)
+
+            metadata = self.get_metadata(request)
+            if self._is_location_message(request):
+                text = "/locationData{{'Latitude': {lat},'Longitude': {long}}}".format(
+                    lat=form.get("Latitude"), long=form.get("Longitude")
+                )
+            elif form.get("ButtonPayload"):
+                text = form.get("ButtonPayload")
+            elif not (text or "").strip():
+                await out_channel.send_text_message(sender, TEXT_ONLY_NOTICE)
+                return response.text("", status=204)
+            else:
+                # @ signs get corrupted in SMSes by some carriers (as in Rasa)
+                text = text.replace("¡", "@")
+                text, metadata = await apply_choice(
+                    request, sender, text, metadata, self.number_scope
+                )
+
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        out_channel,
+                        sender,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
+            except Exception as e:
+                logger.error(f"Exception when trying to handle message.{e}")
+                logger.debug(e, exc_info=True)
+                if self.debug_mode:
+                    raise
+                await out_channel.send_text_message(sender, ERROR_NOTICE)
+
+            return response.text("", status=204)
+
+        return twilio_webhook

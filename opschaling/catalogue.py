@@ -1,0 +1,208 @@
+"""Load the escalation catalogue (catalogue/*.yaml) into small immutable objects."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    source: str
+    section: str
+    href: str | None = None
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> "Reference":
+        return cls(raw["title"], raw["source"], raw["section"], raw.get("href"))
+
+
+def references(raw: Any) -> tuple[Reference, ...]:
+    return tuple(Reference.from_dict(r) for r in (raw or ()))
+
+
+@dataclass(frozen=True)
+class Body:
+    """One body, route or role (catalogue/bodies/<id>.yaml); ``raw`` keeps every field of the file."""
+
+    id: str
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.raw["metadata"]["label"]
+
+    @property
+    def short_label(self) -> str:
+        return self.raw["metadata"].get("short_label") or self.label
+
+    @property
+    def kind(self) -> str:
+        return self.raw["metadata"]["kind"]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return references(self.raw["metadata"]["reference"])
+
+    def text(self, name: str) -> str:
+        """The user-facing text of a sourced field (what, when, after, outcome), or ''."""
+        value = self.raw.get(name)
+        return value["text"].strip() if isinstance(value, Mapping) else ""
+
+    def field_references(self, name: str) -> tuple[Reference, ...]:
+        value = self.raw.get(name)
+        return references(value.get("reference")) if isinstance(value, Mapping) else ()
+
+    @property
+    def preconditions(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(self.raw.get("preconditions") or ())
+
+    @property
+    def contact(self) -> Mapping[str, Any]:
+        return self.raw["contact"]
+
+    @property
+    def who_may_submit(self) -> Mapping[str, Any]:
+        return self.raw["who_may_submit"]
+
+    @property
+    def deadlines(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(self.raw.get("deadlines") or ())
+
+    @property
+    def prepare(self) -> tuple[str, ...]:
+        return tuple(item["text"].strip() for item in self.raw.get("prepare") or ())
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        return tuple(item["text"].strip() for item in self.raw.get("uncertain") or ())
+
+
+@dataclass(frozen=True)
+class Rung:
+    body: str
+    reason: str
+    references: tuple[Reference, ...]
+    when: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    ask_tried: bool = False
+    tried_question: str | None = None
+    aliases: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    while_pending: bool = False
+    pending_ok: bool = False
+    woonzorgplek: str | None = None
+    switch_to: str | None = None
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> "Rung":
+        return cls(
+            body=raw["body"],
+            reason=raw["reason"].strip(),
+            references=references(raw.get("reference")),
+            when={k: tuple(v) for k, v in (raw.get("when") or {}).items()},
+            ask_tried=bool(raw.get("ask_tried")),
+            tried_question=raw.get("tried_question"),
+            aliases=tuple(raw.get("aliases") or ()),
+            needs=tuple(raw.get("needs") or ()),
+            while_pending=bool(raw.get("while_pending")),
+            pending_ok=bool(raw.get("pending_ok")),
+            woonzorgplek=raw.get("woonzorgplek"),
+            switch_to=raw.get("switch_to"),
+        )
+
+
+@dataclass(frozen=True)
+class Support:
+    body: str
+    when: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    label: str
+    rungs: tuple[Rung, ...]
+    support: tuple[Support, ...] = ()
+    needs: tuple[str, ...] = ()
+    safety_check: bool = False
+    info: str | None = None
+    final: str | None = None
+
+    @classmethod
+    def from_dict(cls, route_id: str, raw: Mapping[str, Any]) -> "Route":
+        return cls(
+            id=route_id,
+            label=raw["label"],
+            rungs=tuple(Rung.from_dict(r) for r in raw["rungs"]),
+            support=tuple(
+                Support(s["body"], {k: tuple(v) for k, v in (s.get("when") or {}).items()})
+                for s in raw.get("support") or ()
+            ),
+            needs=tuple(raw.get("needs") or ()),
+            safety_check=bool(raw.get("safety_check")),
+            info=raw.get("info"),
+            final=raw.get("final"),
+        )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    bodies: Mapping[str, Body]
+    routes: Mapping[str, Route]
+    questions: Mapping[str, Mapping[str, Any]]
+    sources: Mapping[str, Mapping[str, Any]]
+    zorgplicht: Mapping[str, Any]
+    woonzorgplek: Mapping[str, Any]
+    complexe_casuistiek: Mapping[str, Any]
+    clientondersteuning: Mapping[str, Any]
+    directory: Path
+
+    def body(self, body_id: str) -> Body:
+        return self.bodies[body_id]
+
+    def woonzorg_situation(self, situation_id: str) -> Mapping[str, Any] | None:
+        for situation in self.woonzorgplek.get("situations", ()):
+            if situation.get("id") == situation_id:
+                return situation
+        return None
+
+    def cite(self, ref: Reference) -> str:
+        """How a reference is shown to users: '<source label>, "<section>"'."""
+        source = self.sources.get(ref.source, {})
+        label = source.get("cite") or source.get("title") or ref.title
+        return f"{label}, '{ref.section}'"
+
+
+def _read(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _read_optional(path: Path) -> Mapping[str, Any]:
+    return _read(path) if path.exists() else {}
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue:
+    """Read the catalogue once per directory (``OPSW_CATALOGUE`` overrides the default folder)."""
+    root = Path(directory or os.environ.get("OPSW_CATALOGUE") or DEFAULT_DIR)
+    bodies = {p.stem: Body(p.stem, _read(p)) for p in sorted((root / "bodies").glob("*.yaml"))}
+    routes_raw = _read(root / "routes.yaml")["situations"]
+    return Catalogue(
+        bodies=bodies,
+        routes={rid: Route.from_dict(rid, raw) for rid, raw in routes_raw.items()},
+        questions=_read(root / "questions.yaml")["facts"],
+        sources=_read_optional(root / "sources.yaml"),
+        zorgplicht=_read_optional(root / "zorgplicht.yaml"),
+        woonzorgplek=_read_optional(root / "woonzorgplek.yaml"),
+        complexe_casuistiek=_read_optional(root / "complexe_casuistiek.yaml"),
+        clientondersteuning=_read_optional(root / "clientondersteuning_wlz.yaml"),
+        directory=root,
+    )

@@ -1,0 +1,69 @@
+"""Read the Dutch dates people type: 3 maart 2026, 03-03-2026, 3/3/26, 2026-03-03, gisteren, vorige week."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?:\s+(\d{4}))?\b",
+                    re.IGNORECASE)
+_RELATIVE = {"vandaag": 0, "gisteren": 1, "eergisteren": 2}
+_WEEKS_AGO = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes)\s+weken?\s+geleden\b", re.IGNORECASE)
+_NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6}
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, today: date | None = None) -> date | None:
+    """The first date in ``text``, or None. A day and month without a year mean the most recent such date."""
+    if not text:
+        return None
+    today = today or date.today()
+    lowered = text.lower()
+    match = _ISO.search(lowered)
+    if match:
+        return _safe(int(match[1]), int(match[2]), int(match[3]))
+    match = _NUMERIC.search(lowered)
+    if match:
+        year = int(match[3])
+        year = year + 2000 if year < 100 else year
+        return _safe(year, int(match[2]), int(match[1]))
+    match = _WORDS.search(lowered)
+    if match:
+        day, month = int(match[1]), MONTHS[match[2].lower()]
+        if match[3]:
+            return _safe(int(match[3]), month, day)
+        candidate = _safe(today.year, month, day)
+        if candidate and candidate > today:
+            candidate = _safe(today.year - 1, month, day)
+        return candidate
+    for word, days in _RELATIVE.items():
+        if re.search(rf"\b{word}\b", lowered):
+            return today - timedelta(days=days)
+    if re.search(r"\bvorige week\b", lowered):
+        return today - timedelta(weeks=1)
+    match = _WEEKS_AGO.search(lowered)
+    if match:
+        count = _NUMBER_WORDS.get(match[1].lower()) or int(match[1])
+        return today - timedelta(weeks=count)
+    return None
+
+
+MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december")
+
+
+def format_date(value: date) -> str:
+    """3 maart 2026."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"

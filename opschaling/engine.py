@@ -1,0 +1,317 @@
+"""The decision engine: the facts of a case in; the next step (with reasons, sources and deadlines) or the
+single next question out. Pure Python, no Rasa.
+
+Rules (see catalogue/routes.yaml for the ladders):
+- Safety first: acute danger puts the crisis step (112 / 113 / huisarts) before anything else.
+- A rung whose conditions do not hold is skipped; a fact a condition needs that is still unknown is asked.
+- A body the user already tried without result is skipped: the engine moves one rung up.
+- A body whose precondition (catalogue/bodies/<id>.yaml) is unmet is never recommended.
+- A body only professionals may use is recommended "via a professional" to a client or relative.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from opschaling import deadlines as deadline_rules
+from opschaling.catalogue import Body, Catalogue, Reference, Route, Rung, load_catalogue
+from opschaling.facts import UNKNOWN, CaseFacts
+
+CRISIS_BODY = "huisarts_crisis"
+_UNDECIDED = object()
+
+
+@dataclass(frozen=True)
+class Option:
+    title: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Question:
+    fact: str
+    text: str
+    options: tuple[Option, ...]
+    explain: str
+    about_step: str | None = None  # for step_outcome: the body the question is about
+
+
+@dataclass(frozen=True)
+class Step:
+    body: Body
+    reason: str
+    references: tuple[Reference, ...]
+    status: str = "advies"  # advies | loopt
+    via_professional: bool = False
+    deadlines: tuple[deadline_rules.Deadline, ...] = ()
+    woonzorgplek: Mapping[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.body.id
+
+
+@dataclass(frozen=True)
+class Advice:
+    situation: str | None
+    question: Question | None = None
+    safety: Step | None = None
+    step: Step | None = None
+    after: tuple[Step, ...] = ()
+    support: tuple[Body, ...] = ()
+    already_tried: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    pending: tuple[Step, ...] = ()
+    info: str | None = None
+    exhausted: bool = False
+    route_label: str | None = None
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Every source the advice rests on, without repeats, in order of use."""
+        seen: dict[tuple[str, str], Reference] = {}
+        steps = [s for s in (self.safety, self.step) if s]
+        for step in steps:
+            for ref in step.references + step.body.references:
+                seen.setdefault((ref.source, ref.section), ref)
+            for deadline in step.deadlines:
+                for ref in deadline.references:
+                    seen.setdefault((ref.source, ref.section), ref)
+        return tuple(seen.values())
+
+
+@dataclass
+class _Walk:
+    """Working state while walking one route."""
+
+    facts: CaseFacts
+    catalogue: Catalogue
+    route: Route
+    already_tried: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    pending: list[Step] = field(default_factory=list)
+
+
+def advise(facts: CaseFacts, catalogue: Catalogue | None = None) -> Advice:
+    """The next step for this case, or the next question when a fact that matters is missing."""
+    catalogue = catalogue or load_catalogue()
+    safety = _safety_step(facts, catalogue)
+    if facts.situation is None:
+        return Advice(situation=None, safety=safety, question=question_for(catalogue, "situation", facts))
+    route = catalogue.routes[facts.situation]
+    if route.safety_check and facts.acute_danger is None:
+        return Advice(situation=route.id, question=question_for(catalogue, "acute_danger", facts),
+                      route_label=route.label)
+    for name in route.needs:
+        if facts.get(name) is None:
+            return Advice(situation=route.id, safety=safety, question=question_for(catalogue, name, facts),
+                          route_label=route.label)
+    return _walk(_Walk(facts, catalogue, route), safety)
+
+
+def _walk(walk: _Walk, safety: Step | None) -> Advice:
+    facts, catalogue, route = walk.facts, walk.catalogue, walk.route
+    for index, rung in enumerate(route.rungs):
+        if walk.pending and not rung.while_pending:
+            continue
+        holds = _conditions(rung.when, facts)
+        if holds is _UNDECIDED:
+            return _ask(walk, _first_unknown(rung.when, facts), safety)
+        if not holds:
+            continue
+        if rung.switch_to:
+            return advise(replace(facts, situation=rung.switch_to), catalogue)
+        body = catalogue.body(rung.body)
+        answered = _outcome_for(rung.body, rung.aliases, facts)
+        outcome = _outcome(rung, facts)
+        if outcome == "niet_geholpen":
+            walk.already_tried.append(body.id)
+            continue
+        unmet = _unmet_precondition(body, rung, facts, catalogue)
+        if unmet == "ask_role":
+            return _ask(walk, "role", safety)
+        if unmet:
+            walk.skipped.append((body.id, unmet))
+            continue
+        if outcome == "loopt":
+            walk.pending.append(_step(walk, rung, body, status="loopt"))
+            continue
+        if rung.ask_tried and answered is None:
+            return Advice(situation=route.id, safety=safety, route_label=route.label,
+                          question=_step_question(catalogue, rung, body),
+                          already_tried=tuple(walk.already_tried), pending=tuple(walk.pending))
+        for name in rung.needs:
+            if facts.get(name) is None:
+                return _ask(walk, name, safety)
+        step = _step(walk, rung, body)
+        return _advice(walk, safety, step, after=_after(walk, route.rungs[index + 1:]))
+    if walk.pending:
+        step = walk.pending[0]
+        return _advice(walk, safety, step, after=_after(walk, _rungs_after(route, step.id)))
+    if route.final and _outcome_for(route.final, (), facts) != "niet_geholpen":
+        body = catalogue.body(route.final)
+        step = Step(body=body, reason=body.text("when"), references=body.field_references("when"))
+        return _advice(walk, safety, step, after=())
+    return Advice(situation=route.id, safety=safety, exhausted=True, route_label=route.label,
+                  already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped),
+                  support=_support(walk), info=route.info)
+
+
+def _advice(walk: _Walk, safety: Step | None, step: Step, after: tuple[Step, ...]) -> Advice:
+    return Advice(
+        situation=walk.route.id, safety=safety, step=step, after=after, support=_support(walk, exclude=step.id),
+        already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped), pending=tuple(walk.pending),
+        info=walk.route.info, route_label=walk.route.label,
+    )
+
+
+def _ask(walk: _Walk, fact: str, safety: Step | None) -> Advice:
+    return Advice(situation=walk.route.id, safety=safety, question=question_for(walk.catalogue, fact, walk.facts),
+                  already_tried=tuple(walk.already_tried), pending=tuple(walk.pending),
+                  route_label=walk.route.label)
+
+
+def _safety_step(facts: CaseFacts, catalogue: Catalogue) -> Step | None:
+    if facts.acute_danger is not True:
+        return None
+    body = catalogue.body(CRISIS_BODY)
+    return Step(body=body, reason=body.text("when"), references=body.field_references("when"))
+
+
+def _conditions(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> Any:
+    """True, False, or _UNDECIDED when a fact the conditions need is unknown (in the order written)."""
+    for name, allowed in when.items():
+        value = facts.get(name)
+        if value is None:
+            return _UNDECIDED
+        if value not in allowed:
+            return False
+    return True
+
+
+def _first_unknown(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> str:
+    return next(name for name in when if facts.get(name) is None)
+
+
+def _outcome_for(body_id: str, aliases: tuple[str, ...], facts: CaseFacts) -> str | None:
+    for key in (body_id, *aliases):
+        if key in facts.steps_tried:
+            return facts.steps_tried[key]
+    return None
+
+
+def _outcome(rung: Rung, facts: CaseFacts) -> str | None:
+    outcome = _outcome_for(rung.body, rung.aliases, facts)
+    return None if outcome == "nee" else outcome
+
+
+def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Catalogue) -> str | None:
+    """The Dutch text of the first unmet precondition, 'ask_role', or None when all are met.
+
+    A role precondition is not "unmet" for a client or relative: the step is then recommended via a
+    professional (see _step). Tried-preconditions are met by an outcome 'niet_geholpen', or by 'loopt'
+    where the rung says a running step is enough (pending_ok).
+    """
+    accepted = {"niet_geholpen", "loopt"} if rung.pending_ok else {"niet_geholpen"}
+    for condition in body.preconditions:
+        tried_any = condition.get("requires_tried_any")
+        if tried_any and not any(_tried_outcome(b, facts, catalogue) in accepted for b in tried_any):
+            return condition["text"]
+        if condition.get("requires_role_any") and facts.role is None:
+            return "ask_role"
+        for name, expected in (condition.get("requires_fact") or {}).items():
+            if facts.get(name) is None:
+                continue
+            if facts.get(name) != expected:
+                return condition["text"]
+    return None
+
+
+def _tried_outcome(body_id: str, facts: CaseFacts, catalogue: Catalogue) -> str | None:
+    """Outcome of a body, also when the user reported it under an alias used by any route."""
+    if body_id in facts.steps_tried:
+        return facts.steps_tried[body_id]
+    for route in catalogue.routes.values():
+        for rung in route.rungs:
+            if rung.body == body_id:
+                for alias in rung.aliases:
+                    if alias in facts.steps_tried:
+                        return facts.steps_tried[alias]
+    return None
+
+
+def _via_professional(body: Body, facts: CaseFacts) -> bool:
+    for condition in body.preconditions:
+        roles = condition.get("requires_role_any")
+        if roles and facts.role not in roles:
+            return True
+    return False
+
+
+def _step(walk: _Walk, rung: Rung, body: Body, status: str = "advies") -> Step:
+    facts = walk.facts
+    computed = tuple(
+        d for d in (deadline_rules.compute(raw, facts, facts.today) for raw in body.deadlines) if d is not None
+    )
+    return Step(
+        body=body, reason=rung.reason, references=rung.references, status=status,
+        via_professional=_via_professional(body, facts), deadlines=computed,
+        woonzorgplek=walk.catalogue.woonzorg_situation(rung.woonzorgplek) if rung.woonzorgplek else None,
+    )
+
+
+def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2) -> tuple[Step, ...]:
+    """What comes next if this step does not help: the following rungs that hold for what we know."""
+    result: list[Step] = []
+    for rung in rungs:
+        if rung.switch_to or _conditions(rung.when, walk.facts) is not True:
+            continue
+        if rung.while_pending or _outcome(rung, walk.facts) == "niet_geholpen":
+            continue
+        if any(s.id == rung.body for s in result):
+            continue
+        result.append(_step(walk, rung, walk.catalogue.body(rung.body)))
+        if len(result) == limit:
+            break
+    if not result and walk.route.final:
+        body = walk.catalogue.body(walk.route.final)
+        result.append(Step(body=body, reason=body.text("when"), references=body.field_references("when")))
+    return tuple(result)
+
+
+def _rungs_after(route: Route, body_id: str) -> tuple[Rung, ...]:
+    for index, rung in enumerate(route.rungs):
+        if rung.body == body_id:
+            return route.rungs[index + 1:]
+    return ()
+
+
+def _support(walk: _Walk, exclude: str | None = None) -> tuple[Body, ...]:
+    bodies = []
+    for support in walk.route.support:
+        if support.body == exclude or _conditions(support.when, walk.facts) is not True:
+            continue
+        if _outcome_for(support.body, (), walk.facts) == "niet_geholpen":
+            continue
+        bodies.append(walk.catalogue.body(support.body))
+    return tuple(bodies)
+
+
+def _options(raw: Mapping[str, Any]) -> tuple[Option, ...]:
+    return tuple(Option(o["title"], o["value"]) for o in raw.get("options") or ())
+
+
+def question_for(catalogue: Catalogue, fact: str, facts: CaseFacts) -> Question:
+    raw = catalogue.questions[fact]
+    text = (raw.get("by_situation") or {}).get(facts.situation or "", raw["text"])
+    return Question(fact=fact, text=text.strip(), options=_options(raw), explain=raw.get("explain", "").strip())
+
+
+def _step_question(catalogue: Catalogue, rung: Rung, body: Body) -> Question:
+    raw = catalogue.questions["step_outcome"]
+    text = rung.tried_question or f"{raw['text']} ({body.label})"
+    return Question(fact="step_outcome", text=text, options=_options(raw), explain=raw.get("explain", "").strip(),
+                    about_step=body.id)
+
+
+__all__ = ["Advice", "Option", "Question", "Step", "UNKNOWN", "advise", "question_for"]

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# make test: the whole check, as CI runs it (CI=true, no stdin). Exit code != 0 on any failure.
+#   1. bootstrap the venv (cached), Debian packages + web/ npm when missing
+#   2. train the model if its inputs changed (cached)
+#   3. rasa data validate (errors fail; warnings are printed)
+#   4. pytest tests/  (exit code 5 = "no tests collected" is a failure)
+#   5. rasa test core --stories tests/stories --fail-on-prediction-errors (action server running)
+#   6. NLU evaluation on tests/nlu/heldout.yml (report only, not gating)
+# Extra pytest arguments: OPSW_PYTEST_ARGS="-k lock -x" make test
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$OPSW_ROOT"
+export CI="${CI:-true}"
+start=$SECONDS
+
+bash scripts/bootstrap.sh
+bash scripts/system_deps.sh
+source scripts/servers.sh
+
+# free ports for the servers this script starts (never collides with a running `make run`)
+free_port() { "$OPSW_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export OPSW_ACTION_PORT="$(free_port)"
+export OPSW_ACTION_URL="http://127.0.0.1:${OPSW_ACTION_PORT}/webhook"
+export OPSW_TRACKER_DB_URL="sqlite:///$OPSW_ROOT/var/test-trackers.db"
+trap 'opsw_stop_all' EXIT
+
+mkdir -p reports
+declare -A status=()
+failed=0
+step() { status["$1"]="$2"; [[ "$2" == FAIL* ]] && failed=1; return 0; }
+
+echo "==> train (if needed)"
+MODEL="$("$OPSW_PY" scripts/train_if_needed.py | tail -n 1)"
+
+echo "==> rasa data validate"
+DOMAIN="$(opsw_domain_path)"
+if "$OPSW_RASA" data validate --config config.yml --domain "$DOMAIN" --data data 2>&1 | tee reports/validate.log; then
+  step validate ok
+else
+  step validate FAIL
+fi
+if grep -q "UserWarning" reports/validate.log; then
+  echo "   (warnings above; not failing on them)"
+fi
+
+echo "==> pytest tests/"
+set +e
+"$OPSW_PY" -m pytest tests ${OPSW_PYTEST_ARGS:-} --junitxml=reports/pytest.xml -p no:cacheprovider
+rc=$?
+set -e
+case $rc in
+  0) step pytest ok ;;
+  5) step pytest "FAIL (no tests were collected: exit 5)" ;;
+  *) step pytest "FAIL (exit $rc)" ;;
+esac
+
+echo "==> rasa test core (stories in tests/stories)"
+if [[ -d tests/stories ]] && compgen -G "tests/stories/*.yml" >/dev/null; then
+  opsw_start_actions
+  if opsw_wait_actions 120; then
+    if "$OPSW_RASA" test core --model "$MODEL" --stories tests/stories --endpoints endpoints.yml \
+        --fail-on-prediction-errors --out reports/core --no-plot; then
+      step core ok
+    else
+      step core "FAIL (see reports/core/failed_test_stories.yml)"
+    fi
+  else
+    step core "FAIL (action server did not start)"
+  fi
+  opsw_stop_all
+else
+  step core "FAIL (no test stories in tests/stories/)"
+fi
+
+echo "==> NLU evaluation (report only)"
+if [[ -f tests/nlu/heldout.yml ]]; then
+  if "$OPSW_PY" scripts/eval_nlu.py --model "$MODEL"; then status[nlu-eval]="ok (see reports/nlu_summary.md)"; else status[nlu-eval]="failed to run (not gating)"; fi
+else
+  status[nlu-eval]="skipped (no tests/nlu/heldout.yml)"
+fi
+
+echo
+echo "==> summary ($((SECONDS - start))s)"
+for k in validate pytest core nlu-eval; do printf '   %-9s %s\n' "$k" "${status[$k]:-not run}"; done
+# plain closing line with the pytest counts
+"$OPSW_PY" - <<'PY' || true
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse("reports/pytest.xml").getroot()
+except Exception:
+    print("tests: 0 passed, 1 failed"); raise SystemExit
+suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+t = sum(int(s.get("tests", 0)) for s in suites)
+f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+sk = sum(int(s.get("skipped", 0)) for s in suites)
+print(f"tests: {t - f - sk} passed, {f} failed, {sk} skipped")
+PY
+exit $failed

@@ -1,0 +1,201 @@
+"""Fixtures for the web chat tests in a real (headless) Chromium, driven by Selenium.
+
+* ``web_build``: runs web/build.sh once when the vendored socket.io client or axe-core is missing.
+* ``fake_rasa``: the stand-in socket.io server of fake_rasa.py (pure UI tests only).
+* ``site_factory``: serves web/ as document root on a free port, with the page's
+  ``data-server`` rewritten to the Rasa server under test.
+* ``browser_factory``: starts Chromium (Debian's /usr/bin/chromium + /usr/bin/chromedriver).
+
+Environment: OPSW_CHROMIUM (default /usr/bin/chromium), OPSW_CHROMEDRIVER (default
+/usr/bin/chromedriver). Without them the browser tests are skipped, except under CI=true,
+where they fail.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator, List
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fake_rasa import FakeRasa  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+AXE_JS = WEB / "node_modules" / "axe-core" / "axe.min.js"
+SOCKET_IO_JS = WEB / "vendor" / "socket.io.min.js"
+
+CHROMIUM = os.environ.get("OPSW_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("OPSW_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def web_build() -> Path:
+    if not (SOCKET_IO_JS.is_file() and AXE_JS.is_file()):
+        if not shutil.which("npm"):
+            _missing("npm is needed to build web/ (web/build.sh)")
+        subprocess.run(["bash", str(WEB / "build.sh")], check=True, timeout=600)
+    assert SOCKET_IO_JS.is_file(), "web/build.sh did not produce web/vendor/socket.io.min.js"
+    return WEB
+
+
+# --------------------------------------------------------------------------------------------
+# Static web server (web/ as document root)
+# --------------------------------------------------------------------------------------------
+class _WebHandler(http.server.SimpleHTTPRequestHandler):
+    rasa_url = "http://localhost:5005"
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path in ("/", "/index.html"):
+            html = (WEB / "index.html").read_text(encoding="utf-8")
+            html, count = re.subn(r'data-server="[^"]*"', f'data-server="{self.rasa_url}"', html)
+            assert count == 1, "index.html must have one data-server attribute"
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+class Site:
+    def __init__(self, rasa_url: str) -> None:
+        handler = type("Handler", (_WebHandler,), {"rasa_url": rasa_url.rstrip("/")})
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(WEB))
+        )
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.rasa_url = rasa_url
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def site_factory(web_build) -> Iterator[Callable[[str], Site]]:
+    sites: List[Site] = []
+
+    def make(rasa_url: str) -> Site:
+        site = Site(rasa_url)
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        site.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Fake Rasa (UI tests only)
+# --------------------------------------------------------------------------------------------
+@pytest.fixture
+def fake_rasa() -> Iterator[FakeRasa]:
+    server = FakeRasa(free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_site(site_factory, fake_rasa) -> Site:
+    return site_factory(fake_rasa.url)
+
+
+# --------------------------------------------------------------------------------------------
+# Browser
+# --------------------------------------------------------------------------------------------
+@pytest.fixture
+def browser_factory() -> Iterator[Callable[..., "object"]]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed (pip install selenium)")
+    for binary in (CHROMIUM, CHROMEDRIVER):
+        if not Path(binary).exists():
+            _missing(f"{binary} not found (apt-get install chromium chromium-driver)")
+
+    drivers = []
+    profiles = []
+
+    def make(width: int = 1280, height: int = 900):
+        profile = tempfile.mkdtemp(prefix="osw-chromium-")
+        profiles.append(profile)
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--lang=nl-NL",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+        ):
+            options.add_argument(arg)
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+        driver.set_page_load_timeout(30)
+        drivers.append(driver)
+        return driver
+
+    yield make
+    for driver in drivers:
+        try:
+            driver.quit()
+        except Exception:  # noqa: BLE001 - best effort cleanup
+            pass
+    for profile in profiles:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(browser_factory):
+    return browser_factory()
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "browser: runs a real headless Chromium")
+    config.addinivalue_line("markers", "rasa: needs the real Rasa server (rasa_server fixture)")

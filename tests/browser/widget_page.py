@@ -1,0 +1,165 @@
+"""Page helpers for the Opschalingswijzer widget, driven by Selenium with the keyboard where it matters."""
+
+import json
+import time
+from pathlib import Path
+from typing import Callable, List, Optional
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+AXE_JS = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+class WidgetPage:
+    def __init__(self, driver, url: str, answer_timeout: float = 30) -> None:
+        self.driver = driver
+        self.url = url
+        self.answer_timeout = answer_timeout
+
+    # --- navigation -------------------------------------------------------------------------
+    def load(self) -> "WidgetPage":
+        self.driver.get(self.url)
+        self.wait_for(lambda d: d.execute_script(
+            "var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10)
+        return self
+
+    def reload(self) -> "WidgetPage":
+        self.driver.refresh()
+        self.wait_for(lambda d: d.execute_script(
+            "var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10)
+        return self
+
+    def wait_for(self, condition: Callable, timeout: Optional[float] = None, message: str = ""):
+        return WebDriverWait(self.driver, timeout or self.answer_timeout, poll_frequency=0.1).until(
+            condition, message
+        )
+
+    # --- elements ---------------------------------------------------------------------------
+    def find(self, css: str) -> WebElement:
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str) -> List[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    @property
+    def launcher(self) -> WebElement:
+        return self.find(".osw-launcher")
+
+    @property
+    def dialog(self) -> WebElement:
+        return self.find("#osw-dialog")
+
+    @property
+    def input(self) -> WebElement:
+        return self.find("#osw-input")
+
+    def active(self) -> WebElement:
+        return self.driver.switch_to.active_element
+
+    def active_matches(self, css: str) -> bool:
+        return bool(self.driver.execute_script(
+            "return !!(document.activeElement && document.activeElement.matches(arguments[0]));", css))
+
+    def is_open(self) -> bool:
+        return self.dialog.is_displayed()
+
+    # --- keyboard ---------------------------------------------------------------------------
+    def keys(self, *keys: str) -> None:
+        ActionChains(self.driver).send_keys(*keys).perform()
+
+    def tab_to(self, css: str, backwards: bool = False, limit: int = 40) -> WebElement:
+        """Press Tab (or Shift+Tab) until the focused element matches css."""
+        for _ in range(limit):
+            if self.active_matches(css):
+                return self.active()
+            if backwards:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+            else:
+                self.keys(Keys.TAB)
+        raise AssertionError(f"could not reach {css} with the keyboard")
+
+    def open_with_keyboard(self) -> None:
+        self.tab_to(".osw-launcher")
+        self.keys(Keys.ENTER)
+        self.wait_for(lambda d: self.is_open(), 5, "dialog did not open")
+        self.wait_for(lambda d: self.active_matches("#osw-input"), 5, "focus did not move to the input")
+
+    def type_and_send(self, text: str) -> None:
+        """Types into the focused input and presses Enter."""
+        assert self.active_matches("#osw-input"), "the message input must have focus"
+        self.keys(text, Keys.ENTER)
+
+    # --- conversation -------------------------------------------------------------------------
+    def answer_count(self) -> int:
+        return len(self.find_all(".osw-answer"))
+
+    def wait_connected(self, timeout: float = 30) -> None:
+        self.wait_for(lambda d: d.execute_script(
+            "return !!(window.__opschalingswijzerWidget && window.__opschalingswijzerWidget.connected);"),
+            timeout, "widget did not connect to the server")
+
+    def wait_for_new_answer(self, before: int, timeout: Optional[float] = None) -> WebElement:
+        self.wait_for(lambda d: self.answer_count() > before, timeout, "no bot answer arrived")
+        # let all parts of the answer arrive (Rasa sends one event per paragraph)
+        last_text = None
+        for _ in range(30):
+            text = self.find_all(".osw-answer")[-1].text
+            if text == last_text:
+                break
+            last_text = text
+            time.sleep(0.3)
+        return self.find_all(".osw-answer")[-1]
+
+    _VISIBLE_TEXT_JS = (
+        "function t(n) {"
+        "  if (n.nodeType === 3) return n.data;"
+        "  if (n.nodeType !== 1 || n.classList.contains('osw-sr-only')) return '';"
+        "  if (n.tagName === 'BR') return '\\n';"
+        "  return Array.prototype.map.call(n.childNodes, t).join('');"
+        "}"
+        "return Array.prototype.map.call(document.querySelectorAll(arguments[0]), t);"
+    )
+
+    def texts(self, css: str) -> List[str]:
+        """Text of the matching elements as written (without the screen-reader-only prefixes)."""
+        return self.driver.execute_script(self._VISIBLE_TEXT_JS, css)
+
+    def bot_texts(self) -> List[str]:
+        return self.texts(".osw-msg-bot:not(.osw-intro)")
+
+    def user_texts(self) -> List[str]:
+        return self.texts(".osw-msg-user")
+
+    def session_id(self) -> str:
+        return self.driver.execute_script("return window.__opschalingswijzerWidget.sessionId;")
+
+    def stored_transcript(self) -> list:
+        raw = self.driver.execute_script("return sessionStorage.getItem('opschalingswijzer.transcript');")
+        return json.loads(raw or "[]")
+
+    # --- checks ---------------------------------------------------------------------------------
+    def horizontal_overflow(self) -> int:
+        """How many CSS pixels the page scrolls sideways (0 = no horizontal scrolling)."""
+        return int(self.driver.execute_script(
+            "var d = document.documentElement, b = document.body;"
+            "return Math.max(d.scrollWidth, b.scrollWidth) - d.clientWidth;"))
+
+    def run_axe(self) -> dict:
+        self.driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+        self.driver.set_script_timeout(60)
+        return self.driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+            ".then(function (r) { done({violations: r.violations.map(function (v) {"
+            "  return {id: v.id, impact: v.impact, help: v.help,"
+            "          nodes: v.nodes.map(function (n) { return n.target.join(' ') + ' :: ' + n.failureSummary; })};"
+            "})}); })"
+            ".catch(function (e) { done({error: String(e)}); });"
+        )
+
+    def screenshot(self, path: str) -> None:
+        self.driver.save_screenshot(path)

@@ -1,0 +1,46 @@
+"""Fixtures for the channel tests (tests/channels/)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for path in (str(ROOT), str(HERE)):  # `channels` package and `channel_fakes`
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+TINY_BOT = HERE / "tiny_bot"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A small Dutch assistant (keyword NLU + rules) trained once per session.
+
+    Used to test the connectors in-process; the same tests run against the
+    real model in test_channels_real_model.py.
+    """
+    out = tmp_path_factory.mktemp("tiny_model")
+    env = dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_CACHE_DIRECTORY=str(out / "cache"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "rasa", "train",
+            "--config", str(TINY_BOT / "config.yml"),
+            "--domain", str(TINY_BOT / "domain.yml"),
+            "--data", str(TINY_BOT / "data"),
+            "--out", str(out),
+            "--fixed-model-name", "tiny",
+        ],
+        cwd=str(out), env=env, capture_output=True, text=True, timeout=600,
+    )
+    model = out / "tiny.tar.gz"
+    assert result.returncode == 0 and model.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+    return model

@@ -1,0 +1,54 @@
+"""A simulated user that answers the engine's questions so that a chosen rung is reached."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from opschaling import CaseFacts, advise
+from opschaling.catalogue import Catalogue, Rung
+from opschaling.facts import PROFESSIONAL_ROLES
+
+NEUTRAL = {"acute_danger": False, "decision_date": "onbekend", "objection_decision_date": "onbekend"}
+
+
+def answer_for(fact: str, target: Rung, catalogue: Catalogue, options: list) -> object:
+    if fact in target.when:
+        return target.when[fact][0]
+    if fact == "role":
+        for condition in catalogue.body(target.body).preconditions:
+            if condition.get("requires_role_any"):
+                return condition["requires_role_any"][0]
+        return "naaste"
+    if fact in NEUTRAL:
+        return NEUTRAL[fact]
+    return options[0].value
+
+
+def reach(situation: str, target: Rung, catalogue: Catalogue, facts: CaseFacts, limit: int = 40):
+    """Walk the conversation: answer questions, report every other step as tried without result.
+
+    Returns (advice that names the target body, list of (fact, value) answers given) or (None, answers)."""
+    facts = replace(facts, situation=situation)
+    answers = []
+    for _ in range(limit):
+        advice = advise(facts, catalogue)
+        if advice.question:
+            q = advice.question
+            if q.fact == "step_outcome":
+                outcome = "nee" if q.about_step == target.body else "niet_geholpen"
+                facts = facts.with_outcome(q.about_step, outcome)
+                answers.append((q.about_step, outcome))
+                continue
+            value = answer_for(q.fact, target, catalogue, list(q.options))
+            facts = replace(facts, **{q.fact: value})
+            answers.append((q.fact, value))
+            continue
+        if advice.step is None:
+            return None, answers
+        if advice.step.id == target.body:
+            return advice, answers
+        facts = facts.with_outcome(advice.step.id, "niet_geholpen")
+        answers.append((advice.step.id, "niet_geholpen"))
+    return None, answers
+
+
+__all__ = ["PROFESSIONAL_ROLES", "reach"]

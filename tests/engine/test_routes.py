@@ -1,0 +1,44 @@
+"""Every rung of every route is reachable, and every body is used somewhere."""
+import pytest
+
+from opschaling import load_catalogue
+from tests.engine.simulate import reach
+
+CATALOGUE = load_catalogue()
+RUNGS = [(route.id, index, rung) for route in CATALOGUE.routes.values() for index, rung in enumerate(route.rungs)
+         if not rung.switch_to]
+
+
+@pytest.mark.parametrize("situation,index,rung", RUNGS, ids=[f"{s}-{i}-{r.body}" for s, i, r in RUNGS])
+def test_every_rung_is_reachable(situation, index, rung, catalogue, facts):
+    advice, answers = reach(situation, rung, catalogue, facts())
+    assert advice is not None, f"{rung.body} not reached in {situation}; answers: {answers}"
+    assert advice.step.id == rung.body
+    assert advice.step.reason, "every step says why"
+    assert advice.references, "every step names its sources"
+
+
+def test_every_body_in_the_catalogue_is_used_by_a_route_or_the_safety_step(catalogue):
+    used = {"huisarts_crisis"}
+    for route in catalogue.routes.values():
+        used |= {r.body for r in route.rungs} | {s.body for s in route.support}
+        if route.final:
+            used.add(route.final)
+    assert set(catalogue.bodies) - used == set()
+
+
+def test_routes_only_name_bodies_that_exist(catalogue):
+    for route in catalogue.routes.values():
+        for name in [r.body for r in route.rungs] + [s.body for s in route.support] + [route.final]:
+            assert name is None or name in catalogue.bodies, (route.id, name)
+        for rung in route.rungs:
+            if rung.switch_to:
+                assert rung.switch_to in catalogue.routes
+            for fact in (*rung.when, *rung.needs):
+                assert fact in catalogue.questions, (route.id, fact)
+
+
+def test_every_question_has_text_options_or_free_text_and_an_explanation(catalogue):
+    for fact, question in catalogue.questions.items():
+        assert question["text"].strip().endswith("?") or "." in question["text"], fact
+        assert question.get("explain"), f"{fact} needs an explanation for repeated failures"
