@@ -99,6 +99,12 @@ class NumberedTelegramOutput(TelegramOutput):
             self._username = me.username
         return self._username
 
+    async def close_session(self) -> None:
+        """Close aiogram's HTTP session (``Bot.close`` is deprecated in aiogram 2)."""
+        session = getattr(self, "_session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
     async def register_webhook(
         self, url: Text, secret_token: Optional[Text] = None
     ) -> bool:
@@ -270,7 +276,7 @@ class NumberedTelegramInput(TelegramInput):
 
         @telegram_webhook.listener("after_server_stop")
         async def close_session(app: Any, loop: Any) -> None:
-            await out_channel.close()
+            await out_channel.close_session()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

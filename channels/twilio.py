@@ -31,7 +31,7 @@ import asyncio
 import functools
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -72,6 +72,13 @@ def _as_bool(value: Any, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
+class _SignedParams(dict):
+    """Form fields as lists, in the shape RequestValidator reads (``getlist``)."""
+
+    def getlist(self, name: Text) -> List[Text]:
+        return self[name]
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
@@ -217,7 +224,11 @@ class NumberedTwilioInput(TwilioInput):
         if not signature or not self.auth_token:
             return False
         validator = RequestValidator(self.auth_token)
-        params = request.form  # RequestParameters: dict of lists, has getlist()
+        # Twilio signs every field, empty ones too ("FromCity="); Sanic's
+        # request.form drops empty fields, so parse the body again.
+        params = _SignedParams(
+            parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+        )
         return any(
             validator.validate(url, params, signature)
             for url in self._signed_urls(request)

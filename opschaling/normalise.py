@@ -20,7 +20,7 @@ _KEYWORDS = {
     ),
     "organisation": (
         ("ciz", r"\bciz\b|\bcis\b|indicatie"),
-        ("zorgkantoor", r"zorg ?kant?oor"),
+        ("zorgkantoor", r"zorg ?kant?oo?r"),
         ("zorgverzekeraar", r"verzekeraar|verzekering"),
         ("gemeente", r"gemeente|wijkteam|wmo-?loket|jeugdteam"),
         ("cak", r"\bcak\b"),

@@ -64,17 +64,32 @@ def deadline_line(deadline: Deadline) -> str:
 
 
 def woonzorgplek_lines(step: Step, role: str | None) -> list[str]:
+    """Who does what in this situation of the stappenplan woonzorgplek: the user's own column first."""
     situation = step.woonzorgplek
     if not situation:
         return []
-    column = ROLE_COLUMN.get(role or "", "clientondersteuner")
-    tasks = [t for t in situation.get("tasks") or () if t.get(column)]
-    lines = [f"**Wie doet wat?** Stappenplan woonzorgplek, situatie {situation.get('number')}: {situation.get('title')}."]
-    for task in tasks[:3]:
+    own = ROLE_COLUMN.get(role or "", "clientondersteuner")
+    columns = [own] + [c for c in COLUMN_LABEL if c != own]
+    lines = []
+    tasks = sorted(situation.get("tasks") or (), key=lambda t: not t.get(own))  # the user's own tasks first
+    for task in tasks:
+        column = next((c for c in columns if task.get(c)), None)
+        if column is None:
+            continue
         cell = task[column]
-        detail = f" ({cell.strip()})" if isinstance(cell, str) else ""
-        lines.append(f"- Taak van {COLUMN_LABEL[column]}: {task['task'].strip()}{detail}")
-    return lines
+        detail = first_sentence(cell.strip().removeprefix("X").lstrip(". ")) if isinstance(cell, str) else ""
+        detail = f" ({detail})" if detail else ""
+        doubt = " (in de bron is niet zeker wie dit doet)" if task.get("column_uncertain") else ""
+        lines.append(f"- {COLUMN_LABEL[column].capitalize()}: {task['task'].strip()}{detail}{doubt}")
+        if len(lines) == 3:
+            break
+    title = f"**Wie doet wat?** Stappenplan woonzorgplek, situatie {situation.get('number')}: {situation.get('title')}."
+    return [title + "\n" + "\n".join(lines)] if lines else []
+
+
+def first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
 
 
 def render_step(step: Step, catalogue: Catalogue, facts: CaseFacts, heading: str) -> str:
@@ -117,7 +132,7 @@ def render_advice(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> lis
         text += "\n\n" + render_after(advice)
         support = [b for b in advice.support if b.id != advice.step.id]
         if support:
-            text += "\n\n**Hulp daarbij:** " + " ".join(f"{b.label}: {b.text('what')}" for b in support[:1])
+            text += "\n\n**Hulp daarbij:** " + " ".join(f"{b.label}. {first_sentence(b.text('what'))}" for b in support[:1])
         refs = list(advice.references) + [r for b in support[:1] for r in b.references]
         text += "\n\n_" + sources_line(catalogue, refs) + "_"
         messages.append(text)
@@ -131,7 +146,7 @@ def render_after(advice: Advice) -> str:
         return ""
     after_text = advice.step.body.text("after")
     if advice.after:
-        names = " Daarna: ".join(s.body.label for s in advice.after)
+        names = ". Daarna: ".join(s.body.label for s in advice.after)
         line = f"**Helpt dit niet?** Dan is de volgende stap: {names}."
         return line + (f" {after_text}" if after_text and advice.step.status != "loopt" else "")
     if after_text:

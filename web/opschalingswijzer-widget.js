@@ -211,8 +211,8 @@
     return el("a", { href: href, className: "osw-link" }, [label]);
   }
 
-  // **bold** / __bold__, [label](url) and bare https://… URLs; everything else is text.
-  var TOKEN = /\*\*(\S(?:[^\n]*?\S)?)\*\*|__(\S(?:[^\n]*?\S)?)__|\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)|(https?:\/\/[^\s<>"'`]+)/g;
+  // **bold**, [label](url) and bare https://… URLs; everything else is text.
+  var TOKEN = /\*\*(\S(?:[^\n]*?\S)?)\*\*|\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)|(https?:\/\/[^\s<>"'`]+)/g;
 
   function appendInline(parent, text, allowBold) {
     var tokens = [];
@@ -223,7 +223,7 @@
     tokens.forEach(function (m) {
       parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       last = m.index + m[0].length;
-      var bold = m[1] !== undefined ? m[1] : m[2];
+      var bold = m[1];
       if (bold !== undefined) {
         if (allowBold) {
           var strong = el("strong");
@@ -232,17 +232,17 @@
         } else {
           parent.appendChild(document.createTextNode(bold));
         }
-      } else if (m[3] !== undefined) {
+      } else if (m[2] !== undefined) {
         // [label](url): a link for http(s), mailto: and tel:, otherwise only the label as text
-        var label = m[3];
-        var href = safeHttpUrl(m[4]);
-        var contact = href ? null : safeContactUrl(m[4]);
+        var label = m[2];
+        var href = safeHttpUrl(m[3]);
+        var contact = href ? null : safeContactUrl(m[3]);
         if (href) parent.appendChild(link(href, label));
         else if (contact) parent.appendChild(contactLink(contact, label));
         else parent.appendChild(document.createTextNode(label));
       } else {
         // bare URL: leave trailing punctuation outside the link
-        var url = m[5];
+        var url = m[4];
         var trail = "";
         while (/[.,;:!?)\]]$/.test(url)) {
           if (url.slice(-1) === ")" && (url.match(/\(/g) || []).length >= (url.match(/\)/g) || []).length) break;

@@ -27,7 +27,7 @@ CIZ_QUESTION_BUTTONS = [
 
 MARKDOWN_SAMPLE = (
     "## Wat kunt u doen?\n"
-    "Dit is **belangrijk** en dit __ook__.\n"
+    "Dit is **belangrijk** en dit **ook**; window.__name__ blijft tekst.\n"
     "Kijk op [de website van het CIZ](https://www.ciz.nl/bezwaar) of https://www.rijksoverheid.nl/zorg.\n"
     "Bel [088-789 10 00](tel:0887891000) of mail [het CIZ](mailto:info@ciz.nl).\n"
     "Niet klikbaar: [klik hier](javascript:window.__xss=3) en <b>geen html</b>."

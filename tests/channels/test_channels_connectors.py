@@ -111,7 +111,7 @@ def test_telegram_reply_keyboard_numbered_options_and_typed_number(tiny_model):
                     assert user["text"] == "/geen_plek"
                     assert user["parse_data"]["intent"]["name"] == "geen_plek"
                     assert user["metadata"]["numbered_choice"] == {
-                        "typed": "2.", "number": 2, "title": "Ik vind geen plek", "how": "number",
+                        "typed": " 2. ", "number": 2, "title": "Ik vind geen plek", "how": "number",
                     }
 
                     # a tap on the (older, still open) keyboard sends its label

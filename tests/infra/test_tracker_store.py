@@ -60,14 +60,13 @@ def _store_from(endpoints_file: Path, env: dict):
     return TrackerStore.create(endpoints.tracker_store, domain=_domain())
 
 
-def _roundtrip(endpoints_file: Path, env: dict) -> None:
+def _roundtrip(endpoints_file: Path, env: dict, sender: str = "opsw-infra-1") -> None:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
 
     domain = _domain()
     store = _store_from(endpoints_file, env)
     assert isinstance(store, SQLTrackerStore)
-    sender = "opsw-infra-1"
     tracker = DialogueStateTracker.from_events(sender, _events(), domain.slots)
     run(store.save(tracker))
     store.engine.dispose()
@@ -80,11 +79,13 @@ def _roundtrip(endpoints_file: Path, env: dict) -> None:
     assert back.latest_message.intent["name"] == "besluit_oneens"
     assert sender in list(run(store2.keys()))
 
-    # appending later events keeps the earlier ones (Rasa only stores new events)
+    # the server's flow: retrieve (current session), add an event, save -> only the new event
+    # is appended, the earlier ones stay
     from rasa.shared.core.events import UserUttered
 
-    back.update(UserUttered("dank je wel", {"name": "thanks", "confidence": 0.9}, timestamp=8.0))
-    run(store2.save(back))
+    current = run(store2.retrieve(sender))
+    current.update(UserUttered("dank je wel", {"name": "thanks", "confidence": 0.9}, timestamp=8.0))
+    run(store2.save(current))
     store3 = _store_from(endpoints_file, env)
     again = run(store3.retrieve_full_tracker(sender))
     assert len(again.events) == len(tracker.events) + 1
@@ -113,6 +114,6 @@ def test_postgres_tracker_store_roundtrip() -> None:
                                OPSW_PG_USER=pg.user, OPSW_PG_DB="rasa")
         assert env["OPSW_TRACKER_DB_URL"] == f"postgresql://rasa@127.0.0.1:{pg.port}/rasa"
         _roundtrip(ROOT / "endpoints.multi.yml", env)
-        _roundtrip(ROOT / "endpoints.yml", env)  # same variables work with the default file
+        _roundtrip(ROOT / "endpoints.yml", env, "opsw-infra-2")  # same variables work with the default file
     finally:
         pg.stop()
