@@ -245,8 +245,6 @@ class NumberedTelegramInput(TelegramInput):
 
     @staticmethod
     def _command_text(text: Text) -> Text:
-        if text.startswith("/bot"):  # like Rasa: "/bot hallo" -> " hallo"
-            text = text[len("/bot"):]
         first = text.strip().split(" ", 1)[0].split("@", 1)[0]
         if first == START_COMMAND:  # "/start", "/start@MijnBot", "/start ref"
             return START_TEXT
@@ -341,6 +339,8 @@ class NumberedTelegramInput(TelegramInput):
             sender_id = str(msg.chat.id)
             metadata = self.get_metadata(request)
             if typed:
+                if text.startswith("/bot"):  # like Rasa: "/bot hallo" in a group
+                    text = text[len("/bot"):].strip()
                 if text.startswith("/"):
                     text = self._command_text(text)
                 else:

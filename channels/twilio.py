@@ -60,6 +60,8 @@ from channels.text_format import (
 )
 
 logger = logging.getLogger(__name__)
+# twilio logs every REST request at INFO; keep Rasa's log readable
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 TEXT_ONLY_NOTICE = "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"

@@ -16,20 +16,15 @@ import http.server
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Callable, Iterator, List
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fake_rasa import FakeRasa  # noqa: E402
+from .fake_rasa import FakeRasa, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -38,12 +33,6 @@ SOCKET_IO_JS = WEB / "vendor" / "socket.io.min.js"
 
 CHROMIUM = os.environ.get("OPSW_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("OPSW_CHROMEDRIVER", "/usr/bin/chromedriver")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _missing(reason: str) -> None:
@@ -194,8 +183,3 @@ def browser_factory() -> Iterator[Callable[..., "object"]]:
 @pytest.fixture
 def browser(browser_factory):
     return browser_factory()
-
-
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "browser: runs a real headless Chromium")
-    config.addinivalue_line("markers", "rasa: needs the real Rasa server (rasa_server fixture)")

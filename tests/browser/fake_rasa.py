@@ -14,11 +14,18 @@ Run by hand for development:  python tests/browser/fake_rasa.py --port 5005
 import argparse
 import asyncio
 import inspect
+import socket
 import threading
 from typing import Any, Dict, List, Optional, Tuple
 
 import socketio
 from aiohttp import web
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 CIZ_QUESTION_BUTTONS = [
     {"title": "Nee, nog niet", "payload": "/deny"},
@@ -121,7 +128,8 @@ class FakeRasa:
         return app
 
     async def _start(self) -> None:
-        self._runner = web.AppRunner(self._make_app())
+        # Short shutdown: open WebSocket connections are not waited for (aiohttp's default is 60 s).
+        self._runner = web.AppRunner(self._make_app(), shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()

@@ -10,8 +10,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import FakeRasa, free_port
-from widget_page import WidgetPage
+from .fake_rasa import FakeRasa, free_port
+from .widget_page import WidgetPage
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
 
 @pytest.fixture
-def page(browser, fake_site) -> WidgetPage:
+def page(fake_site, browser) -> WidgetPage:  # browser last: it is closed before the servers
     return WidgetPage(browser, fake_site.url, answer_timeout=15).load()
 
 
@@ -216,7 +216,7 @@ def test_reduced_motion_stops_the_typing_animation(page):
 
 
 @pytest.mark.parametrize("width,height", [(320, 640), (640, 360)], ids=["320px", "zoom200"])
-def test_small_screen_and_zoom_have_no_horizontal_scroll(browser, fake_site, width, height):
+def test_small_screen_and_zoom_have_no_horizontal_scroll(fake_site, browser, width, height):
     # 640x360 CSS px is a 1280x720 window at 200 % zoom
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
@@ -237,7 +237,7 @@ def test_small_screen_and_zoom_have_no_horizontal_scroll(browser, fake_site, wid
         assert rect["top"] >= 0 and rect["bottom"] <= height, (css, rect)
 
 
-def test_connection_error_is_explained_and_input_recovers(browser, site_factory):
+def test_connection_error_is_explained_and_input_recovers(site_factory, browser):
     port = free_port()  # nothing listens here yet
     site = site_factory(f"http://127.0.0.1:{port}")
     page = WidgetPage(browser, site.url, answer_timeout=30).load()

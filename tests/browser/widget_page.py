@@ -1,6 +1,7 @@
 """Page helpers for the Opschalingswijzer widget, driven by Selenium with the keyboard where it matters."""
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -71,10 +72,10 @@ class WidgetPage:
     def keys(self, *keys: str) -> None:
         ActionChains(self.driver).send_keys(*keys).perform()
 
-    def tab_to(self, css: str, backwards: bool = False, limit: int = 40) -> WebElement:
-        """Press Tab (or Shift+Tab) until the focused element matches css."""
+    def tab_to(self, css: str, backwards: bool = False, text: Optional[str] = None, limit: int = 40) -> WebElement:
+        """Press Tab (or Shift+Tab) until the focused element matches css (and its text the regex text)."""
         for _ in range(limit):
-            if self.active_matches(css):
+            if self.active_matches(css) and (text is None or re.search(text, self.active().text, re.I)):
                 return self.active()
             if backwards:
                 ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()

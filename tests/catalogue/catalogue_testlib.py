@@ -27,7 +27,7 @@ DATA_FILES = {
     "sources": "sources.schema.yaml",
 }
 
-PHONE_RE = re.compile(r"(?<![\d€.,/])(?:0\d{1,3}[ -]?\d[\d -]{4,}\d|11[23])(?![\d.,])")
+PHONE_RE = re.compile(r"(?<![\d€/])(?<!\d[.,])(?:0\d{1,3}[ -]?\d[\d -]{4,}\d|11[23])(?!\d)(?![.,]\d)")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s,;)'\"]+")
 DIGIT_RUN_RE = re.compile(r"\d[\d\s()-]*\d|\d")

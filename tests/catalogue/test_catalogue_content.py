@@ -341,7 +341,7 @@ def test_complexe_casuistiek_inventory(cat):
 def test_complexe_casuistiek_information_sharing(cat):
     info = cat.data["complexe_casuistiek"]["information_sharing"]
     assert set(info["consent_from"]) == {"client", "wettelijk_vertegenwoordiger"}
-    options = info["without_consent"]["options"]
+    options = info["without_consent"]
     assert len(options) == 3
     assert {o["id"]: o["body"] for o in options}["oggz"] == "oggz"
     assert info["zorg_en_veiligheidshuis"]["body"] == "veiligheidshuis"
@@ -358,7 +358,7 @@ def test_complexe_casuistiek_interventions_are_the_seed_rows(cat):
 def test_complexe_casuistiek_body_links_exist(cat):
     data = cat.data["complexe_casuistiek"]
     ids = [i["body"] for i in data["inventory"]] + [i["body"] for i in data["interventions"]]
-    ids += [o["body"] for o in data["information_sharing"]["without_consent"]["options"]]
+    ids += [o["body"] for o in data["information_sharing"]["without_consent"]]
     ids += [data["information_sharing"]["zorg_en_veiligheidshuis"]["body"]]
     ids += [b for i in data["interventions"] for b in i.get("see_also", [])]
     assert [b for b in ids if b is not None and b not in cat.bodies] == []

@@ -3,6 +3,7 @@ import datetime as dt
 
 import jsonschema
 import pytest
+import yaml
 
 from catalogue_testlib import BODIES, CATALOGUE, DATA_FILES, SCHEMAS, body_ids_on_disk, contract_body_ids, load_yaml
 
@@ -44,6 +45,28 @@ def test_schema_rejects_unquoted_date_keys():
     body["deadlines"][0]["values"] = {dt.date(2015, 1, 1): {"value": 6}}
     with pytest.raises(Exception):
         jsonschema.validate(body, schema("body.schema.yaml"))
+
+
+class _NoDuplicateKeysLoader(yaml.SafeLoader):
+    pass
+
+
+def _mapping_without_duplicates(loader, node, deep=False):
+    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+    duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate keys {duplicates} at line {node.start_mark.line + 1}")
+    return loader.construct_mapping(node, deep)
+
+
+_NoDuplicateKeysLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+@pytest.mark.parametrize("path", sorted(CATALOGUE.rglob("*.yaml")), ids=lambda p: str(p.relative_to(CATALOGUE)))
+def test_no_duplicate_keys(path):
+    """PyYAML silently keeps the last of two equal keys; a duplicate would hide data."""
+    with open(path, encoding="utf-8") as fh:
+        yaml.load(fh, Loader=_NoDuplicateKeysLoader)
 
 
 def test_every_contract_body_has_a_file():

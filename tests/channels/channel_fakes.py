@@ -2,9 +2,9 @@
 
 * ``telegram_update`` / ``twilio_form``: the payloads Telegram and Twilio really
   post to the webhook (Telegram Update JSON; Twilio form fields).
-* ``TelegramApiMock`` (aioresponses) and ``TwilioApiMock`` (responses):
-  intercept the real hosts api.telegram.org (aiogram -> aiohttp) and
-  api.twilio.com (twilio -> requests) in-process.
+* ``TelegramApiMock`` and ``TwilioApiMock``: intercept the calls to the real
+  hosts api.telegram.org (aiogram -> aiohttp session) and api.twilio.com
+  (twilio -> requests) in-process, without extra test libraries.
 * ``FakeServices``: one loopback HTTP server that plays the Telegram Bot API,
   the Twilio REST API and a callback receiver, for a Rasa server running in
   another process (the connectors get ``api_base_url`` pointing here).
@@ -196,73 +196,135 @@ class Recorder:
 
 
 # --- in-process interception of the real hosts ----------------------------------------------
+#
+# No extra test library: aiogram gets its aiohttp session from Bot.get_new_session(), so
+# the mock hands it a fake session; twilio sends through requests.Session.send(), which
+# the mock replaces for https://api.twilio.com only. Both see the full URL the library
+# built, so the tests check that the real hosts would have been called.
+
+TELEGRAM_URL_RE = re.compile(r"^https://api\.telegram\.org/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+TWILIO_URL_RE = re.compile(
+    r"^https://api\.twilio\.com/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$"
+)
+
+
+class _FakeAiohttpResponse:
+    content_type = "application/json"
+
+    def __init__(self, status: int, payload: Any) -> None:
+        self.status = status
+        self._body = json.dumps(payload)
+
+    async def text(self) -> str:
+        return self._body
+
+    async def __aenter__(self) -> "_FakeAiohttpResponse":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        return None
+
+
+class _FakeTelegramSession:
+    """Stands in for aiogram's aiohttp.ClientSession."""
+
+    def __init__(self, mock: "TelegramApiMock") -> None:
+        self._mock = mock
+        self.closed = False
+
+    def post(self, url: Any, data: Any = None, **kwargs: Any) -> _FakeAiohttpResponse:
+        return self._mock.handle(str(url), _form_fields(data))
+
+    async def close(self) -> None:
+        self.closed = True
 
 
 class TelegramApiMock(Recorder):
-    """Intercepts ``https://api.telegram.org/bot<token>/<method>`` (aiohttp)."""
+    """Intercepts aiogram's calls to ``https://api.telegram.org/bot<token>/<method>``."""
 
     def __init__(self, token: str = FAKE_TELEGRAM_TOKEN) -> None:
         super().__init__()
         self.token = token
-        self._mock = None
+        self._patch = None
+
+    def handle(self, url: str, fields: Dict[str, Any]) -> _FakeAiohttpResponse:
+        match = TELEGRAM_URL_RE.match(url)
+        if not match:  # any other host is a test failure
+            self.add({"method": None, "url": url, **fields})
+            raise AssertionError(f"unexpected Telegram API URL {url}")
+        method = match.group("method")
+        self.add({"method": method, "url": url, "token": match.group("token"), **fields})
+        if match.group("token") != self.token:
+            return _FakeAiohttpResponse(
+                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+        return _FakeAiohttpResponse(200, {"ok": True, "result": telegram_result(method, fields)})
 
     def __enter__(self) -> "TelegramApiMock":
-        from aioresponses import CallbackResult, aioresponses
+        from unittest import mock
 
-        # only api.telegram.org is intercepted; requests to the local Rasa server pass
-        self._mock = aioresponses(passthrough=["http://127.0.0.1", "http://localhost"])
-        mock = self._mock.__enter__()
-        pattern = re.compile(r"^https://api\.telegram\.org/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+        from aiogram.bot.base import BaseBot
 
-        def callback(url, **kwargs):
-            match = pattern.match(str(url))
-            method = match.group("method")
-            fields = _form_fields(kwargs.get("data"))
-            self.add({"method": method, "token": match.group("token"), **fields})
-            if match.group("token") != self.token:
-                return CallbackResult(
-                    status=401, payload={"ok": False, "error_code": 401, "description": "Unauthorized"}
-                )
-            return CallbackResult(status=200, payload={"ok": True, "result": telegram_result(method, fields)})
-
-        mock.post(pattern, callback=callback, repeat=True)
+        self._patch = mock.patch.object(
+            BaseBot, "get_new_session", lambda bot: _FakeTelegramSession(self)
+        )
+        self._patch.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._mock.__exit__(*exc)
+        self._patch.stop()
 
     def sent_messages(self) -> List[Dict[str, Any]]:
         return self.select(method="sendMessage")
 
 
 class TwilioApiMock(Recorder):
-    """Intercepts ``https://api.twilio.com/2010-04-01/Accounts/<sid>/Messages.json`` (requests)."""
+    """Intercepts twilio's REST calls to ``https://api.twilio.com/...`` (requests)."""
 
-    def __init__(self, auth_token: str = FAKE_TWILIO_TOKEN) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.auth_token = auth_token
-        self._mock = None
+        self._patch = None
 
     def __enter__(self) -> "TwilioApiMock":
-        import responses
+        from unittest import mock
 
-        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        self._mock.__enter__()
-        pattern = re.compile(
-            r"^https://api\.twilio\.com/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$"
-        )
+        import requests
+        from requests.structures import CaseInsensitiveDict
 
-        def callback(request):
-            sid = pattern.match(request.url).group("sid")
-            fields = {k: v[0] for k, v in parse_qs(request.body or "").items()}
-            self.add({"account_sid": sid, "authorization": request.headers.get("Authorization"), **fields})
-            return 201, {"Content-Type": "application/json"}, json.dumps(twilio_result(sid, fields))
+        original_send = requests.Session.send
+        recorder = self
 
-        self._mock.add_callback(responses.POST, pattern, callback=callback)
+        def send(session: Any, prepared: Any, **kwargs: Any) -> Any:
+            if not prepared.url.startswith("https://api.twilio.com/"):
+                return original_send(session, prepared, **kwargs)
+            match = TWILIO_URL_RE.match(prepared.url)
+            body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body or ""
+            fields = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+            recorder.add({
+                "url": prepared.url,
+                "method": prepared.method,
+                "account_sid": match.group("sid") if match else None,
+                "authorization": prepared.headers.get("Authorization"),
+                **fields,
+            })
+            response = requests.Response()
+            response.request = prepared
+            response.url = prepared.url
+            response.headers = CaseInsensitiveDict({"Content-Type": "application/json"})
+            if match and prepared.method == "POST":
+                response.status_code = 201
+                response._content = json.dumps(twilio_result(match.group("sid"), fields)).encode()
+            else:
+                response.status_code = 404
+                response._content = b'{"code": 20404, "message": "not found", "status": 404}'
+            return response
+
+        self._patch = mock.patch.object(requests.Session, "send", send)
+        self._patch.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._mock.__exit__(*exc)
+        self._patch.stop()
 
     def bodies(self, to: Optional[str] = None) -> List[str]:
         calls = self.select(To=to) if to else self.select()
@@ -443,7 +505,7 @@ class ChannelServer:
         import urllib.parse
         import urllib.request
 
-        quoted = urllib.parse.quote(sender, safe="")
+        quoted = urllib.parse.quote(sender, safe=":+")
         with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker", timeout=30) as r:
             return json.loads(r.read())
 

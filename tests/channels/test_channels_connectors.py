@@ -1,8 +1,8 @@
 """Telegram, Twilio and callback end to end, in-process, with a tiny Dutch assistant.
 
 The webhooks get the payloads the services really send; the outgoing calls to
-api.telegram.org (aiogram -> aiohttp, intercepted with aioresponses) and
-api.twilio.com (twilio -> requests, intercepted with responses) are recorded.
+api.telegram.org (aiogram -> aiohttp session) and api.twilio.com (twilio ->
+requests) are intercepted in-process and recorded (see channel_fakes).
 The same flows run against the real trained model in
 test_channels_real_model.py.
 """
@@ -33,6 +33,8 @@ from channel_fakes import (
 )
 from channels.telegram import SECRET_TOKEN_HEADER, NumberedTelegramInput
 from channels.twilio import NumberedTwilioInput
+
+pytestmark = pytest.mark.slow
 
 WELCOME = "Welkom bij de Opschalingswijzer. Waar loopt u tegenaan?"
 OPTIONS = (
@@ -91,6 +93,9 @@ def test_telegram_reply_keyboard_numbered_options_and_typed_number(tiny_model):
                     sent = api.sent_messages()
                     assert len(sent) == 1
                     assert sent[0]["chat_id"] == str(chat)
+                    assert sent[0]["url"] == (
+                        f"https://api.telegram.org/bot{FAKE_TELEGRAM_TOKEN}/sendMessage"
+                    )
                     assert sent[0]["text"] == (
                         f"{WELCOME}\n\n{OPTIONS}\n\nTik op een knop of typ het nummer van uw keuze."
                     )
@@ -238,7 +243,9 @@ def test_twilio_whatsapp_numbered_options_and_typed_number(tiny_model):
                     )
                     assert calls[0]["To"] == user_number
                     assert calls[0]["From"] == FAKE_TWILIO_NUMBER
-                    assert calls[0]["account_sid"] == FAKE_TWILIO_SID
+                    assert calls[0]["url"] == (
+                        f"https://api.twilio.com/2010-04-01/Accounts/{FAKE_TWILIO_SID}/Messages.json"
+                    )
                     expected_auth = base64.b64encode(
                         f"{FAKE_TWILIO_SID}:{FAKE_TWILIO_TOKEN}".encode()
                     ).decode()
