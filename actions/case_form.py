@@ -155,15 +155,18 @@ class ValidateCaseForm(FormValidationAction):
     def validate_situation(self, value, dispatcher, tracker, domain):
         return self._validate_choice("situation", value)
 
-    def _validate_date(self, slot: Text, value: Any) -> Dict[Text, Any]:
+    def _validate_date(self, slot: Text, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        """The entity may hold only part of a date ("2026"): then the whole message is read."""
         parsed = normalise.date_answer(str(value), today()) if value else None
+        if parsed is None and latest_text(tracker):
+            parsed = normalise.date_answer(latest_text(tracker), today())
         return {slot: parsed}
 
     def validate_decision_date(self, value, dispatcher, tracker, domain):
-        return self._validate_date("decision_date", value)
+        return self._validate_date("decision_date", value, tracker)
 
     def validate_objection_decision_date(self, value, dispatcher, tracker, domain):
-        return self._validate_date("objection_decision_date", value)
+        return self._validate_date("objection_decision_date", value, tracker)
 
     def validate_step_outcome(self, value, dispatcher, tracker, domain):
         """Move the answer into the step history; the slot is emptied so the next step can be asked about."""

@@ -39,6 +39,10 @@ class ActionDefaultAskAffirmation(Action):
         guesses = [r["name"] for r in ranking if r.get("name") in INTENT_LABELS][:MAX_GUESSES]
         buttons = [{"title": INTENT_LABELS[name], "payload": f"/{name}"} for name in guesses]
         buttons.append({"title": "Iets anders", "payload": "/deny"})
-        dispatcher.utter_message(text="Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?",
-                                 buttons=buttons)
+        if guesses:
+            text = "Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"
+        else:
+            text = ("Ik begreep uw bericht niet. Beschrijf in een paar woorden waar u tegenaan loopt, bijvoorbeeld "
+                    "'klacht over het verpleeghuis' of 'ik ben het niet eens met het CIZ'.")
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []

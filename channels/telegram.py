@@ -29,6 +29,7 @@ Differences from Rasa's ``TelegramInput`` (rasa 3.6, aiogram 2.x):
 import hmac
 import json
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from aiogram import Bot
@@ -339,8 +340,8 @@ class NumberedTelegramInput(TelegramInput):
             sender_id = str(msg.chat.id)
             metadata = self.get_metadata(request)
             if typed:
-                if text.startswith("/bot"):  # like Rasa: "/bot hallo" in a group
-                    text = text[len("/bot"):].strip()
+                # like Rasa: "/bot hallo" (groups) is "hallo"
+                text = re.sub(r"^/bot(\s+|$)", "", text)
                 if text.startswith("/"):
                     text = self._command_text(text)
                 else:

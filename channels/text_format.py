@@ -6,7 +6,8 @@ that show raw text get readable text instead:
 * ``[Het Juridisch Loket](https://www.juridischloket.nl)`` becomes
   ``Het Juridisch Loket (https://www.juridischloket.nl)``;
 * ``**vet**`` becomes ``*vet*`` on WhatsApp (its own bold) and ``vet`` elsewhere;
-* ``## Kop`` becomes ``Kop``.
+* ``## Kop`` becomes ``Kop``;
+* ``_cursief_`` becomes ``cursief`` (WhatsApp keeps it: it shows italics).
 
 Long messages are split at paragraph, line or word boundaries to fit the
 channel's limit (Twilio: 1600 characters, Telegram: 4096).
@@ -24,6 +25,8 @@ TELEGRAM_MAX_CHARS = 4096
 _LINK_RE = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)\s*\)")
 _BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+# _cursief_ (not inside words or URLs such as a_b_c)
+_ITALIC_RE = re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
 
 
 def _link(match: "re.Match[str]") -> str:
@@ -43,6 +46,8 @@ def to_plain_text(text: str, style: str = STYLE_PLAIN) -> str:
     bold = r"*\2*" if style == STYLE_WHATSAPP else r"\2"
     text = _BOLD_RE.sub(bold, text)
     text = _HEADING_RE.sub("", text)
+    if style != STYLE_WHATSAPP:  # WhatsApp shows _cursief_ itself
+        text = _ITALIC_RE.sub(r"\1", text)
     return text
 
 

@@ -177,7 +177,7 @@ class Catalogue:
         """How a reference is shown to users: '<source label>, "<section>"'."""
         source = self.sources.get(ref.source, {})
         label = source.get("cite") or source.get("title") or ref.title
-        return f"{label}, '{ref.section}'"
+        return f"{label}, '{ref.section}'" + (f" ({ref.href})" if ref.href else "")
 
 
 def _read(path: Path) -> Any:

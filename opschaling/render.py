@@ -158,7 +158,6 @@ def render_safety(body: Body, catalogue: Catalogue) -> str:
     return "\n\n".join([
         "**Eerst uw veiligheid.**",
         body.text("what") or body.text("when"),
-        " ".join(contact_lines(body)),
         "_" + sources_line(catalogue, body.references) + "_",
     ])
 

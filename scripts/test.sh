@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make test: the whole check, as CI runs it (CI=true, no stdin). Exit code != 0 on any failure.
 #   1. bootstrap the venv (cached), Debian packages + web/ npm when missing
-#   2. train the model if its inputs changed (cached)
-#   3. rasa data validate (errors fail; warnings are printed)
+#   2. rasa data validate (errors fail; warnings are printed)
+#   3. train the model if its inputs changed (cached; log in reports/train.log)
 #   4. pytest tests/  (exit code 5 = "no tests collected" is a failure)
 #   5. rasa test core --stories tests/stories --fail-on-prediction-errors (action server running)
 #   6. NLU evaluation on tests/nlu/heldout.yml (report only, not gating)
@@ -29,9 +29,6 @@ declare -A status=()
 failed=0
 step() { status["$1"]="$2"; [[ "$2" == FAIL* ]] && failed=1; return 0; }
 
-echo "==> train (if needed)"
-MODEL="$("$OPSW_PY" scripts/train_if_needed.py | tail -n 1)"
-
 echo "==> rasa data validate"
 DOMAIN="$(opsw_domain_path)"
 if "$OPSW_RASA" data validate --config config.yml --domain "$DOMAIN" --data data 2>&1 | tee reports/validate.log; then
@@ -42,6 +39,14 @@ fi
 if grep -q "UserWarning" reports/validate.log; then
   echo "   (warnings above; not failing on them)"
 fi
+
+echo "==> train (if needed; log: reports/train.log)"
+if ! "$OPSW_PY" scripts/train_if_needed.py > reports/train.out 2> reports/train.log; then
+  grep -vE 'Processed|Epochs|Warning|warn\(' reports/train.log | tail -n 40 >&2 || true
+  opsw_die "training failed (full log: reports/train.log); fix the data (rasa data validate) and rerun"
+fi
+grep '^\[opsw\]' reports/train.log || true
+MODEL="$(tail -n 1 reports/train.out)"
 
 echo "==> pytest tests/"
 set +e

@@ -112,6 +112,13 @@ def _prune(models: Path, keep: Path) -> None:
             old.unlink()
 
 
+def _prune_cache(cache_models: Path, keep: int = 8) -> None:
+    """Keep the `keep` most recently used models in the machine cache."""
+    models = sorted(cache_models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        old.unlink(missing_ok=True)
+
+
 def _copy_atomic(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
@@ -133,6 +140,7 @@ def ensure_model(root: Path = ROOT, force: bool = False) -> Path:
         print(f"[opsw] model up to date: {target.relative_to(root)}", file=sys.stderr)
     elif cached.exists() and not force:
         _copy_atomic(cached, target)
+        cached.touch()  # most recently used: kept by _prune_cache
         print(f"[opsw] model taken from the cache: {cached}", file=sys.stderr)
     else:
         # one training at a time on this machine (2 cores; rasa's training cache is shared)
@@ -156,10 +164,16 @@ def ensure_model(root: Path = ROOT, force: bool = False) -> Path:
                 env.setdefault("RASA_TELEMETRY_ENABLED", "false")
                 env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
                 env.setdefault("RASA_CACHE_DIRECTORY", str(cache_dir() / "rasa-train-cache"))
-                subprocess.run(cmd, cwd=root, env=env, check=True, stdin=subprocess.DEVNULL)
+                res = subprocess.run(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL)
+                if res.returncode != 0:
+                    raise SystemExit(
+                        f"[opsw] FOUT/ERROR: rasa train failed (exit {res.returncode}); "
+                        "see the messages above (often: rasa data validate)"
+                    )
                 if not target.exists():
                     raise SystemExit(f"[opsw] rasa train finished but {target} is missing")
                 _copy_atomic(target, cached)
+                _prune_cache(cached.parent)
                 print(
                     f"[opsw] trained in {time.time() - start:.0f}s; cached as {cached}",
                     file=sys.stderr,

@@ -71,13 +71,16 @@
     feedbackQuestion: "Hielp dit antwoord?",
     feedbackUp: "Dit antwoord hielp",
     feedbackDown: "Dit antwoord hielp niet",
+    feedbackSending: "Uw reactie wordt verstuurd…",
     feedbackThanks: "Bedankt, uw reactie is ontvangen.",
+    feedbackFailed: "Uw reactie is niet aangekomen. Probeer het opnieuw.",
     feedbackOffline: "Geen verbinding: uw reactie wordt verstuurd zodra er verbinding is.",
     newWindow: " (opent in een nieuw venster)",
     attachment: "Bijlage openen",
   };
 
   var MAX_ENTRIES = 300;
+  var ACK_TIMEOUT_MS = 30000;
 
   // ---------------------------------------------------------------------------------------------
   // Storage (sessionStorage, with an in-memory fallback when it is blocked)
@@ -140,13 +143,12 @@
     newGroup: false, // the next bot message starts a new answer group
     nextNoFeedback: false, // the next answer group gets no feedback control (reply to feedback/restart)
     typingTimer: null,
-    feedbackTimer: null,
     loadingClient: false,
     clientFailed: false,
   };
   store.set("session", state.sessionId);
 
-  // Transcript entries carry a reference to their DOM node (__node) that is not stored.
+  // Transcript entries carry run-time fields (__node, __feedbackTimer) that are not stored.
   function saveTranscript() {
     if (state.transcript.length > MAX_ENTRIES) {
       state.transcript = state.transcript.slice(-MAX_ENTRIES);
@@ -154,7 +156,7 @@
     store.set(
       "transcript",
       JSON.stringify(state.transcript, function (key, value) {
-        return key === "__node" ? undefined : value;
+        return key.slice(0, 2) === "__" ? undefined : value;
       })
     );
   }
@@ -211,10 +213,19 @@
     return el("a", { href: href, className: "osw-link" }, [label]);
   }
 
-  // **bold**, [label](url) and bare https://… URLs; everything else is text.
-  var TOKEN = /\*\*(\S(?:[^\n]*?\S)?)\*\*|\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)|(https?:\/\/[^\s<>"'`]+)/g;
+  // **bold**, _italic_ (between spaces or punctuation only, so snake_case and __x__ stay text),
+  // [label](url) and bare https://… URLs; everything else is text.
+  var TOKEN = new RegExp(
+    [
+      /\*\*(\S(?:[^\n]*?\S)?)\*\*/.source, // 1: bold
+      /\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)/.source, // 2: label, 3: url
+      /(https?:\/\/[^\s<>"'`]+)/.source, // 4: bare URL
+      /(^|[\s(\["'‘“])_(\S(?:[^\n]*?\S)?)_(?=$|[\s.,;:!?)\]"'’”])/.source, // 5: text before, 6: italic
+    ].join("|"),
+    "g"
+  );
 
-  function appendInline(parent, text, allowBold) {
+  function appendInline(parent, text, allowEmphasis) {
     var tokens = [];
     var match;
     var pattern = new RegExp(TOKEN.source, "g");
@@ -223,15 +234,12 @@
     tokens.forEach(function (m) {
       parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       last = m.index + m[0].length;
-      var bold = m[1];
-      if (bold !== undefined) {
-        if (allowBold) {
-          var strong = el("strong");
-          appendInline(strong, bold, false);
-          parent.appendChild(strong);
-        } else {
-          parent.appendChild(document.createTextNode(bold));
-        }
+      if (m[1] !== undefined || m[6] !== undefined) {
+        if (m[5]) parent.appendChild(document.createTextNode(m[5]));
+        var inner = m[1] !== undefined ? m[1] : m[6];
+        var wrapper = allowEmphasis ? el(m[1] !== undefined ? "strong" : "em") : parent;
+        appendInline(wrapper, inner, false);
+        if (wrapper !== parent) parent.appendChild(wrapper);
       } else if (m[2] !== undefined) {
         // [label](url): a link for http(s), mailto: and tel:, otherwise only the label as text
         var label = m[2];
@@ -257,7 +265,7 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  /** Simple markdown: **bold**, links, "## heading" lines (shown bold) and line breaks. Never parses HTML. */
+  /** Simple markdown: **bold**, _italic_, links, "## heading" lines (shown bold) and line breaks. Never parses HTML. */
   function renderRichText(parent, text) {
     String(text)
       .split(/\r?\n/)
@@ -349,13 +357,16 @@
   }
 
   function renderPart(part) {
-    var bubble = el("div", { className: "osw-msg osw-msg-bot" }, [srOnly(TEXT.bot)]);
-    if (part.text) renderRichText(bubble, part.text);
-    if (part.link) {
-      if (part.text) bubble.appendChild(el("br"));
-      bubble.appendChild(link(part.link, TEXT.attachment));
+    var nodes = [];
+    if (part.text || part.link) {
+      var bubble = el("div", { className: "osw-msg osw-msg-bot" }, [srOnly(TEXT.bot)]);
+      if (part.text) renderRichText(bubble, part.text);
+      if (part.link) {
+        if (part.text) bubble.appendChild(el("br"));
+        bubble.appendChild(link(part.link, TEXT.attachment));
+      }
+      nodes.push(bubble);
     }
-    var nodes = [bubble];
     if (part.buttons && part.buttons.length) {
       var group = el("div", { className: "osw-buttons", role: "group", "aria-label": TEXT.choices });
       part.buttons.forEach(function (b) {
@@ -394,8 +405,17 @@
       up.setAttribute("aria-pressed", value === "up" ? "true" : "false");
       down.setAttribute("aria-pressed", value === "down" ? "true" : "false");
       saveTranscript();
-      var sentNow = sendSilent('/feedback{"feedback":"' + value + '"}');
-      thanks.textContent = sentNow ? TEXT.feedbackThanks : TEXT.feedbackOffline;
+      var firstText = (entry.parts.filter(function (p) {
+        return p.text;
+      })[0] || {}).text;
+      var sentNow = sendSilent('/feedback{"feedback":"' + value + '"}', {
+        // which answer the feedback is about (stored with the user event in the tracker)
+        metadata: { feedback_for: { answer: entry.n, text: (firstText || "").slice(0, 200) } },
+        onDone: function (received) {
+          if (entry.fb === value) thanks.textContent = received ? TEXT.feedbackThanks : TEXT.feedbackFailed;
+        },
+      });
+      thanks.textContent = sentNow ? TEXT.feedbackSending : TEXT.feedbackOffline;
     }
     up.addEventListener("click", function () {
       choose("up");
@@ -445,7 +465,6 @@
     scrollToEnd();
     return note;
   }
-
 
   // ---------------------------------------------------------------------------------------------
   // Typing indicator
@@ -503,13 +522,19 @@
   }
 
   function scheduleFeedback(entry) {
-    clearTimeout(state.feedbackTimer);
+    clearTimeout(entry.__feedbackTimer);
     // Added shortly after the last part, so screen readers read the answer before the controls.
-    state.feedbackTimer = setTimeout(function () {
+    entry.__feedbackTimer = setTimeout(function () {
       if (entry.nofb || !entry.__node || entry.__node.querySelector(".osw-feedback")) return;
       renderFeedback(entry, entry.__node);
       scrollToEnd();
     }, 400);
+  }
+
+  function countAnswers() {
+    return state.transcript.filter(function (e) {
+      return e.t === "bot";
+    }).length;
   }
 
   function onBotUttered(msg) {
@@ -518,7 +543,7 @@
     hideTyping();
     var last = state.transcript[state.transcript.length - 1];
     if (!last || last.t !== "bot" || state.newGroup) {
-      last = { t: "bot", parts: [], fb: null, nofb: state.nextNoFeedback || undefined };
+      last = { t: "bot", parts: [], fb: null, nofb: state.nextNoFeedback || undefined, n: countAnswers() + 1 };
       state.newGroup = false;
       state.nextNoFeedback = false;
       last.__node = el("div", { className: "osw-answer" });
@@ -542,14 +567,26 @@
     return !!(state.socket && state.socket.connected && state.confirmed);
   }
 
-  function emit(message) {
-    state.socket.emit("user_uttered", { message: message, session_id: state.sessionId });
+  /**
+   * Sends user_uttered. With onDone, asks for a socket.io acknowledgement: python-socketio sends it
+   * after Rasa's handler has processed the message, so onDone(true) means "received".
+   */
+  function emit(item) {
+    var payload = { message: item.message, session_id: state.sessionId };
+    if (item.metadata) payload.metadata = item.metadata;
+    if (item.onDone) {
+      state.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", payload, function (err) {
+        item.onDone(!err);
+      });
+    } else {
+      state.socket.emit("user_uttered", payload);
+    }
   }
 
   function flushQueue() {
     while (state.queue.length && canSend()) {
       var item = state.queue.shift();
-      emit(item.message);
+      emit(item);
       if (!item.silent) showTyping();
     }
   }
@@ -564,7 +601,7 @@
     state.nextNoFeedback = false;
     state.newGroup = true;
     if (canSend()) {
-      emit(message);
+      emit({ message: message });
       showTyping();
     } else {
       state.queue.push({ message: message, silent: false });
@@ -574,15 +611,23 @@
     scrollToEnd();
   }
 
-  /** A message that is not shown (feedback, /restart). Returns true when it went out now. */
-  function sendSilent(message) {
+  /**
+   * A message that is not shown (feedback, /restart). Returns true when it went out now, false when
+   * it waits for a connection. options: {metadata, onDone(received)}.
+   */
+  function sendSilent(message, options) {
+    var item = { message: message, silent: true };
+    if (options) {
+      item.metadata = options.metadata;
+      item.onDone = options.onDone;
+    }
     state.newGroup = true;
     state.nextNoFeedback = true;
     if (canSend()) {
-      emit(message);
+      emit(item);
       return true;
     }
-    state.queue.push({ message: message, silent: true });
+    state.queue.push(item);
     connect();
     return false;
   }
@@ -655,7 +700,14 @@
     socket.on("connect_error", showOffline);
     socket.on("disconnect", function (reason) {
       state.confirmed = false;
-      if (reason !== "io client disconnect") showOffline();
+      if (reason === "io client disconnect") return;
+      showOffline();
+      // socket.io does not reconnect by itself after a disconnect by the server
+      if (reason === "io server disconnect") {
+        setTimeout(function () {
+          socket.connect();
+        }, 2000);
+      }
     });
   }
 
@@ -732,7 +784,6 @@
 
   newChatButton.addEventListener("click", function () {
     hideTyping();
-    clearTimeout(state.feedbackTimer);
     state.queue = [];
     state.sessionId = newSessionId();
     store.set("session", state.sessionId);

@@ -95,3 +95,11 @@ def test_feedback_is_stored_with_the_step_it_is_about(run_action):
                            entities=[{"entity": "feedback", "value": "down"}])
     _, events = run_action(ActionStoreFeedback(), tracker)
     assert slot_events(events)["feedback"] == [{"value": "down", "step": "bezwaar_ciz", "situation": "besluit_oneens"}]
+
+
+def test_without_any_guess_the_fallback_asks_for_a_description(run_action):
+    tracker = make_tracker(text="", intent="nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.9}]
+    messages, _ = run_action(ActionDefaultAskAffirmation(), tracker)
+    assert "Beschrijf in een paar woorden" in messages[0]["text"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Iets anders"]

@@ -70,3 +70,11 @@ def test_every_fact_has_an_ask_action_with_buttons(run_action, domain):
     for cls in ASK_ACTIONS:
         messages, _ = run_action(cls(), make_tracker({"situation": "besluit_oneens", "organisation": "ciz"}))
         assert messages[0]["text"].strip(), cls().name()
+
+
+def test_a_date_entity_with_only_the_year_falls_back_to_the_whole_message(run_action):
+    slots = {"situation": "besluit_oneens", "organisation": "ciz", "steps_tried": {"bezwaar_ciz": "nee"},
+             "requested_slot": "decision_date", "decision_date": "2026"}
+    tracker = form_tracker(slots, "het besluit is van 2 november 2026", set_this_turn={"decision_date": "2026"})
+    _, events = run_action(ValidateCaseForm(), tracker)
+    assert slot_events(events)["decision_date"] == "2026-11-02"

@@ -2,8 +2,8 @@
 
 * ``web_build``: runs web/build.sh once when the vendored socket.io client or axe-core is missing.
 * ``fake_rasa``: the stand-in socket.io server of fake_rasa.py (pure UI tests only).
-* ``site_factory``: serves web/ as document root on a free port, with the page's
-  ``data-server`` rewritten to the Rasa server under test.
+* ``site_factory``: serves web/ as document root on a free port with scripts/serve_web.py (the
+  server of ``make run``), the page's ``data-server`` rewritten to the Rasa server under test.
 * ``browser_factory``: starts Chromium (Debian's /usr/bin/chromium + /usr/bin/chromedriver).
 
 Environment: OPSW_CHROMIUM (default /usr/bin/chromium), OPSW_CHROMEDRIVER (default
@@ -13,8 +13,8 @@ where they fail.
 
 import functools
 import http.server
+import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -57,35 +57,20 @@ def web_build() -> Path:
 # --------------------------------------------------------------------------------------------
 # Static web server (web/ as document root)
 # --------------------------------------------------------------------------------------------
-class _WebHandler(http.server.SimpleHTTPRequestHandler):
-    rasa_url = "http://localhost:5005"
+def _load_serve_web():
+    """scripts/serve_web.py: the static server of `make run`, which rewrites data-server."""
+    spec = importlib.util.spec_from_file_location("opsw_serve_web", ROOT / "scripts" / "serve_web.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path in ("/", "/index.html"):
-            html = (WEB / "index.html").read_text(encoding="utf-8")
-            html, count = re.subn(r'data-server="[^"]*"', f'data-server="{self.rasa_url}"', html)
-            assert count == 1, "index.html must have one data-server attribute"
-            body = html.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+_serve_web = _load_serve_web()
 
 
 class Site:
     def __init__(self, rasa_url: str) -> None:
-        handler = type("Handler", (_WebHandler,), {"rasa_url": rasa_url.rstrip("/")})
+        handler = type("Handler", (_serve_web.Handler,), {"rasa_url": rasa_url.rstrip("/").encode()})
         self.httpd = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(handler, directory=str(WEB))
         )

@@ -37,7 +37,8 @@ MARKDOWN_SAMPLE = (
     "Dit is **belangrijk** en dit **ook**; window.__name__ blijft tekst.\n"
     "Kijk op [de website van het CIZ](https://www.ciz.nl/bezwaar) of https://www.rijksoverheid.nl/zorg.\n"
     "Bel [088-789 10 00](tel:0887891000) of mail [het CIZ](mailto:info@ciz.nl).\n"
-    "Niet klikbaar: [klik hier](javascript:window.__xss=3) en <b>geen html</b>."
+    "Niet klikbaar: [klik hier](javascript:window.__xss=3) en <b>geen html</b>.\n"
+    "_Bron: de regelhulp, body_id bezwaar_ciz._"
 )
 
 
@@ -110,7 +111,9 @@ class FakeRasa:
         async def user_uttered(sid: str, data: Dict[str, Any]) -> None:
             session_id = data.get("session_id")
             message = data.get("message", "")
-            self.received.append({"sid": sid, "session_id": session_id, "message": message})
+            self.received.append(
+                {"sid": sid, "session_id": session_id, "message": message, "metadata": data.get("metadata")}
+            )
             text, buttons, delay = reply_for(message)
             if text is None:
                 return

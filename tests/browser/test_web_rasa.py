@@ -33,7 +33,7 @@ def pick(page: WidgetPage, answer, pattern: str):
     for button in buttons:
         if re.search(pattern, button.text, re.IGNORECASE):
             before = page.answer_count()
-            button.click()
+            page.click(button)
             return page.wait_for_new_answer(before)
     raise AssertionError(f"no button matching {pattern!r} in {[b.text for b in buttons]}")
 
@@ -88,12 +88,15 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
     # feedback on the advice: aria-pressed, a visible confirmation, and the intent in the tracker
     page.wait_for(lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5)
     up = advice.find_element(By.CSS_SELECTOR, ".osw-fb-up")
-    up.click()
+    page.click(up)
     assert up.get_attribute("aria-pressed") == "true"
-    assert "ontvangen" in advice.find_element(By.CSS_SELECTOR, ".osw-feedback-status").text
+    status = advice.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
+    page.wait_for(lambda d: "ontvangen" in status.text, 30, "no confirmation (socket.io ack) for the feedback")
     wait_for_tracker_event(
         rasa_server, session_id,
-        lambda e: e.get("event") == "user" and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback",
+        lambda e: e.get("event") == "user"
+        and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
+        and bool((e.get("metadata") or {}).get("feedback_for", {}).get("text")),  # which answer
     )
 
     # reload: same session, same transcript
@@ -129,7 +132,7 @@ def test_socketio_with_session_persistence_gets_an_answer(real_page, rasa_server
     before = page.answer_count()
     page.type_and_send("hallo")
     try:
-        answer = page.wait_for_new_answer(before, timeout=90)
+        answer = page.wait_for_new_answer(before, timeout=60)
     except Exception as exc:  # noqa: BLE001 - explain the likely cause
         version = subprocess.run(
             [str(venv_python), "-c", "import importlib.metadata as m; print(m.version('python-socketio'))"],

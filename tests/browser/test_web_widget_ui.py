@@ -129,7 +129,8 @@ def test_markdown_links_and_line_breaks(page):
     bubble = answer.find_element(By.CSS_SELECTOR, ".osw-msg-bot")
     strongs = [s.text for s in bubble.find_elements(By.TAG_NAME, "strong")]
     assert strongs == ["Wat kunt u doen?", "belangrijk", "ook"]
-    assert len(bubble.find_elements(By.TAG_NAME, "br")) == 4
+    assert [e.text for e in bubble.find_elements(By.TAG_NAME, "em")] == ["Bron: de regelhulp, body_id bezwaar_ciz."]
+    assert len(bubble.find_elements(By.TAG_NAME, "br")) == 5
     links = {a.get_attribute("href"): a for a in bubble.find_elements(By.TAG_NAME, "a")}
     assert set(links) == {
         "https://www.ciz.nl/bezwaar",
@@ -161,8 +162,13 @@ def test_feedback_sets_aria_pressed_and_is_sent(page, fake_rasa):
 
     up.click()
     assert up.get_attribute("aria-pressed") == "true"
-    assert "ontvangen" in answer.find_element(By.CSS_SELECTOR, ".osw-feedback-status").text
-    page.wait_for(lambda d: '/feedback{"feedback":"up"}' in fake_rasa.messages_for(page.session_id()), 5)
+    # "received" is shown when the server acknowledged the message (socket.io ack after handling it)
+    status = answer.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
+    page.wait_for(lambda d: "ontvangen" in status.text, 5, "no confirmation that the feedback arrived")
+    sent = [m for m in fake_rasa.received if m["session_id"] == page.session_id()][-1]
+    assert sent["message"] == '/feedback{"feedback":"up"}'
+    assert sent["metadata"]["feedback_for"]["answer"] == 1
+    assert sent["metadata"]["feedback_for"]["text"].startswith("Ik begrijp dat u het niet eens bent")
     # feedback is not shown as a chat message
     assert page.user_texts() == [CIZ_QUESTION]
 
@@ -230,6 +236,9 @@ def test_small_screen_and_zoom_have_no_horizontal_scroll(fake_site, browser, wid
     assert page.horizontal_overflow() == 0
     log = page.find("#osw-log")
     assert browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", log) <= 0
+    # only the log scrolls: the dialog itself has no overflow (header and input stay in place)
+    assert browser.execute_script(
+        "return arguments[0].scrollHeight - arguments[0].clientHeight;", page.dialog) <= 0
     # the input, send and close buttons are inside the viewport
     for css in ("#osw-input", ".osw-send", ".osw-close", ".osw-new"):
         rect = browser.execute_script("return arguments[0].getBoundingClientRect().toJSON();", page.find(css))

@@ -58,6 +58,12 @@ class WidgetPage:
     def input(self) -> WebElement:
         return self.find("#osw-input")
 
+    def click(self, element: WebElement) -> None:
+        """Mouse click; scrolls the element to the middle of the chat log first (Selenium's own
+        scrolling does not account for the log's clipping inside the fixed dialog)."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+
     def active(self) -> WebElement:
         return self.driver.switch_to.active_element
 

@@ -348,3 +348,33 @@ def test_callback_channel_posts_the_dutch_reply_to_the_callback_url(tiny_model):
                 ]
 
     run(scenario())
+
+
+# --- small unit checks of the connector classes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, sent",
+    [("/start", "/greet"), ("/start@OpschalingswijzerTestBot", "/greet"),
+     ("/start campagne-3", "/greet"), ("/restart", "/restart"), ('/inform{"wet":"wlz"}', '/inform{"wet":"wlz"}')],
+)
+def test_telegram_commands(typed, sent):
+    assert NumberedTelegramInput._command_text(typed) == sent
+
+
+def test_connectors_from_credentials_defaults_and_names():
+    telegram = NumberedTelegramInput.from_credentials(
+        {"access_token": FAKE_TELEGRAM_TOKEN, "verify": FAKE_BOT_USERNAME, "webhook_url": WEBHOOK_URL}
+    )
+    assert telegram.name() == "telegram" and telegram.url_prefix() == "telegram"
+    assert telegram.debug_mode is False and telegram.set_webhook_on_startup is True
+    assert telegram.secret_token is None and telegram.number_scope == "turn"
+    assert telegram.get_output_channel() is telegram.get_output_channel()  # no network call
+
+    twilio = NumberedTwilioInput.from_credentials(
+        {"account_sid": FAKE_TWILIO_SID, "auth_token": FAKE_TWILIO_TOKEN,
+         "twilio_number": FAKE_TWILIO_NUMBER, "validate_signature": "false"}
+    )
+    assert twilio.name() == "twilio" and twilio.validate_signature is False
+    with pytest.raises(ValueError):
+        NumberedTwilioInput(FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN, FAKE_TWILIO_NUMBER, number_scope="alles")

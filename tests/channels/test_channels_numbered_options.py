@@ -231,6 +231,14 @@ def test_bold_plain_and_whatsapp():
     assert to_plain_text("Dit is **belangrijk**.", STYLE_WHATSAPP) == "Dit is *belangrijk*."
 
 
+def test_italics_plain_and_whatsapp():
+    text = "_Bron: Regelhulp, 'Cliëntondersteuning'._ Zie https://x.nl/a_b_c en snake_case_naam."
+    assert to_plain_text(text, STYLE_PLAIN) == (
+        "Bron: Regelhulp, 'Cliëntondersteuning'. Zie https://x.nl/a_b_c en snake_case_naam."
+    )
+    assert to_plain_text(text, STYLE_WHATSAPP) == text
+
+
 def test_heading_marks_removed():
     assert to_plain_text("## Volgende stap\nBel het CIZ.") == "Volgende stap\nBel het CIZ."
 

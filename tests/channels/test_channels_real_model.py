@@ -12,9 +12,10 @@ wording of the responses; "2" must pick the payload of the 2nd button and the
 bot must then act exactly as when that payload is sent over REST.
 
 CHANNEL_TESTS_MODEL=/path/model.tar.gz runs this file against another model
-without the action server (e.g. the tiny model while the real one is missing).
+(e.g. a snapshot, or the tiny model while the real one is missing).
 """
 
+import json
 import os
 import random
 import re
@@ -67,13 +68,13 @@ def live(request, fake_services, opsw_env, venv_python, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("channels_live")
     port = free_port()
     env = channel_env(opsw_env, fake_services, port)
-    env.update(OPSW_TRACKER_DB_URL=f"sqlite:///{tmp / 'trackers.db'}", OPSW_LOCK_STORE="in_memory")
-    if not override:
-        action_server = request.getfixturevalue("action_server")
-        env.update(
-            OPSW_ACTION_PORT=str(action_server.port),
-            OPSW_ACTION_URL=action_server.webhook_url,
-        )
+    action_server = request.getfixturevalue("action_server")
+    env.update(
+        OPSW_TRACKER_DB_URL=f"sqlite:///{tmp / 'trackers.db'}",
+        OPSW_LOCK_STORE="in_memory",
+        OPSW_ACTION_PORT=str(action_server.port),
+        OPSW_ACTION_URL=action_server.webhook_url,
+    )
     rasa_bin = str(Path(venv_python).with_name("rasa"))
     with channel_server(rasa_bin, str(venv_python), ROOT, model, env, port, tmp) as server:
         yield server
@@ -181,8 +182,6 @@ def test_live_telegram_numbered_options_and_number_two(live, fake_services):
     assert options_message["text"].endswith(KEYBOARD_PROMPT)
     assert "\n2. " in options_message["text"]
     assert DUTCH.search(options_message["text"])
-    import json
-
     keyboard = json.loads(options_message["reply_markup"])["keyboard"]
     assert [row[0]["text"] for row in keyboard] == [
         f"{i}. {to_plain_text(b['title'])}" for i, b in enumerate(buttons, 1)

@@ -53,6 +53,9 @@ FAMILY_RE = re.compile(
 
 PLURAL = {"intent": "intents", "synonym": "synonyms", "lookup": "lookups", "regex": "regexes"}
 
+# Entities whose value is free text (digits / the date as typed), no enumerated values.
+FREE_TEXT_ENTITIES = {"leeftijd", "datum"}
+
 ENTITY_RE = re.compile(
     r"\[(?P<text>[^\[\]]*)\]"
     r"(?:\((?P<entity>[^()]*)\)|\{(?P<json>[^{}]*)\})"
@@ -75,8 +78,15 @@ def contract():
     entities_part = text.split("## Entities", 1)[1].split("## Slots", 1)[0]
     table, bodies_part = entities_part.split("Body ids", 1)
     values: dict[str, set[str]] = {}
+    payload_only = set()
     for row in re.findall(r"^\|\s*`([a-z_]+)`\s*\|(.*)\|\s*$", table, re.MULTILINE):
         name, cell = row
+        if "payload only" in cell.lower():
+            payload_only.add(name)  # arrives in button payloads, never in NLU examples
+            continue
+        if name in FREE_TEXT_ENTITIES:
+            values[name] = set()
+            continue
         values[name] = {v for v in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[a-z_]+", v)}
     bodies_list = re.split(r":\s*\n", bodies_part, maxsplit=1)[1]
     body_ids = {v for v in re.findall(r"`([^`]+)`", bodies_list) if re.fullmatch(r"[a-z_0-9]+", v)}
@@ -86,6 +96,7 @@ def contract():
         "conversation": list(dict.fromkeys(conversation)),
         "values": values,
         "body_ids": body_ids,
+        "payload_only": payload_only,
     }
 
 
@@ -103,7 +114,8 @@ def test_contract_parsed():
     for name in ["greet", "goodbye", "inform", "acute_nood", "feedback", "volgende_stap"]:
         assert name in c["conversation"]
     assert {"wet", "instantie", "rol", "leeftijd", "leeftijdsgroep", "datum"} <= set(c["values"])
-    assert free_entities() == {"leeftijd", "datum"}
+    assert free_entities() == FREE_TEXT_ENTITIES
+    assert all(c["values"][e] for e in enum_entities())
     assert "veiligheidshuis" in c["values"]["instantie"]
 
 
