@@ -12,7 +12,8 @@ source scripts/servers.sh
 MODEL="$("$OPSW_PY" scripts/train_if_needed.py | tail -n 1)"
 
 trap 'echo; opsw_log "stopping ..."; opsw_stop_all; opsw_log "stopped"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT
+trap 'exit 143' TERM
 
 opsw_start_actions
 opsw_start_rasa "$MODEL"

@@ -178,7 +178,7 @@ def test_feedback_sets_aria_pressed_and_is_sent(page, fake_rasa):
 
     page.reload()
     assert page.find(".osw-fb-down").get_attribute("aria-pressed") == "true"
-    assert json.loads(json.dumps(page.stored_transcript()))[-1]["fb"] == "down"
+    assert page.stored_transcript()[-1]["fb"] == "down"
 
 
 def test_new_conversation_starts_a_new_session(page, fake_rasa):
