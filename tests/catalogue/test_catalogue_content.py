@@ -133,7 +133,7 @@ def test_professional_only_bodies(cat, body_id):
 @pytest.mark.parametrize("body_id,tried", [
     ("landelijk_meldpunt_zorg", {"klachtenfunctionaris"}),
     ("geschilleninstantie_wkkgz", {"klachtenfunctionaris"}),
-    ("nationale_ombudsman", {"klacht_bij_instantie", "klacht_zorgverzekeraar"}),
+    ("nationale_ombudsman", {"klacht_bij_instantie"}),  # zorgverzekeraar complaints go to SKGZ, not here
     ("skgz", {"klacht_zorgverzekeraar"}),
     ("beroep_rechtbank", {"bezwaar_gemeente", "bezwaar_ciz", "bezwaar_zorgkantoor"}),
     ("hoger_beroep_crvb", {"beroep_rechtbank"}),
