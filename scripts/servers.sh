@@ -47,7 +47,12 @@ opsw_wait_actions() {
 }
 
 opsw_start_rasa() {  # opsw_start_rasa MODEL [ENDPOINTS] [CREDENTIALS]
-  local model="$1" endpoints="${2:-${OPSW_ENDPOINTS:-endpoints.yml}}" creds="${3:-${OPSW_CREDENTIALS:-credentials.yml}}"
+  local model="$1" endpoints="${2:-${OPSW_ENDPOINTS:-endpoints.yml}}" creds="${3:-${OPSW_CREDENTIALS:-}}"
+  if [[ -z "$creds" ]]; then
+    # credentials.yml plus Telegram / Twilio when their environment variables are set (docs/channels.md)
+    "$OPSW_PY" "$OPSW_ROOT/scripts/make_credentials.py" --strict
+    creds="var/credentials.generated.yml"
+  fi
   _opsw_check_free "$OPSW_RASA_PORT" "Rasa server" OPSW_RASA_PORT
   opsw_log "starting Rasa server on port $OPSW_RASA_PORT with $(basename "$model") (log: var/log/rasa.log)"
   _opsw_spawn rasa "$OPSW_RASA" run --enable-api --cors "*" -i "$OPSW_BIND" -p "$OPSW_RASA_PORT" \
