@@ -60,8 +60,9 @@ class WidgetPage:
 
     def click(self, element: WebElement) -> None:
         """Mouse click; scrolls the element to the middle of the chat log first (Selenium's own
-        scrolling does not account for the log's clipping inside the fixed dialog)."""
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        scrolling does not account for the log's clipping inside the fixed dialog). The scroll is
+        instant: the log scrolls smoothly, and a click during that animation lands elsewhere."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         element.click()
 
     def active(self) -> WebElement:
