@@ -113,7 +113,7 @@ def test_conversation_survives_reload(page, fake_rasa):
 
 def test_script_and_html_are_shown_literally_never_run(page):
     page.open_with_keyboard()
-    answer = ask(page, XSS)
+    ask(page, XSS)
     assert page.user_texts()[-1] == XSS
     assert page.bot_texts()[-1] == "U schreef: " + XSS  # the bot's echo is literal too
     assert page.driver.execute_script("return typeof window.__xss;") == "undefined"

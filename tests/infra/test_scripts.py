@@ -3,10 +3,8 @@ scripts/train_if_needed.py (no training here), the web server and the NLU summar
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
