@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
-    FACT_SLOTS, YES_NO_FACTS, buttons_for, catalogue, facts_from_tracker, latest_intent, latest_text, today,
+    FACT_SLOTS, buttons_for, catalogue, facts_from_tracker, latest_intent, latest_text, today,
 )
 from opschaling import advise, normalise, safety
 from opschaling.engine import Question, question_for
@@ -203,4 +203,4 @@ ASK_ACTIONS = [_ask_action(fact) for fact in (*FACT_SLOTS, "step_outcome")]
 for _cls in ASK_ACTIONS:
     globals()[_cls.__name__] = _cls
 
-__all__ = ["ASK_ACTIONS", "AskForFact", "ValidateCaseForm", "YES_NO_FACTS"]
+__all__ = ["ASK_ACTIONS", "AskForFact", "ValidateCaseForm"]

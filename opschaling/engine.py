@@ -64,7 +64,6 @@ class Advice:
     pending: tuple[Step, ...] = ()
     info: str | None = None
     exhausted: bool = False
-    route_label: str | None = None
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -100,12 +99,10 @@ def advise(facts: CaseFacts, catalogue: Catalogue | None = None) -> Advice:
         return Advice(situation=None, safety=safety, question=question_for(catalogue, "situation", facts))
     route = catalogue.routes[facts.situation]
     if route.safety_check and facts.acute_danger is None:
-        return Advice(situation=route.id, question=question_for(catalogue, "acute_danger", facts),
-                      route_label=route.label)
+        return Advice(situation=route.id, question=question_for(catalogue, "acute_danger", facts))
     for name in route.needs:
         if facts.get(name) is None:
-            return Advice(situation=route.id, safety=safety, question=question_for(catalogue, name, facts),
-                          route_label=route.label)
+            return Advice(situation=route.id, safety=safety, question=question_for(catalogue, name, facts))
     return _walk(_Walk(facts, catalogue, route), safety)
 
 
@@ -137,7 +134,7 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             walk.pending.append(_step(walk, rung, body, status="loopt"))
             continue
         if rung.ask_tried and answered is None:
-            return Advice(situation=route.id, safety=safety, route_label=route.label,
+            return Advice(situation=route.id, safety=safety,
                           question=_step_question(catalogue, rung, body),
                           already_tried=tuple(walk.already_tried), pending=tuple(walk.pending))
         for name in rung.needs:
@@ -152,7 +149,7 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         body = catalogue.body(route.final)
         step = Step(body=body, reason=body.text("when"), references=body.field_references("when"))
         return _advice(walk, safety, step, after=())
-    return Advice(situation=route.id, safety=safety, exhausted=True, route_label=route.label,
+    return Advice(situation=route.id, safety=safety, exhausted=True,
                   already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped),
                   support=_support(walk), info=route.info)
 
@@ -161,14 +158,13 @@ def _advice(walk: _Walk, safety: Step | None, step: Step, after: tuple[Step, ...
     return Advice(
         situation=walk.route.id, safety=safety, step=step, after=after, support=_support(walk, exclude=step.id),
         already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped), pending=tuple(walk.pending),
-        info=walk.route.info, route_label=walk.route.label,
+        info=walk.route.info,
     )
 
 
 def _ask(walk: _Walk, fact: str, safety: Step | None) -> Advice:
     return Advice(situation=walk.route.id, safety=safety, question=question_for(walk.catalogue, fact, walk.facts),
-                  already_tried=tuple(walk.already_tried), pending=tuple(walk.pending),
-                  route_label=walk.route.label)
+                  already_tried=tuple(walk.already_tried), pending=tuple(walk.pending))
 
 
 def _safety_step(facts: CaseFacts, catalogue: Catalogue) -> Step | None:

@@ -27,7 +27,6 @@ ALLOWED: Mapping[str, tuple[Any, ...]] = {
 }
 DATE_FACTS = ("decision_date", "objection_decision_date")
 STEP_OUTCOMES = ("nee", "loopt", "niet_geholpen")
-PROFESSIONAL_ROLES = ("clientondersteuner", "zorgprofessional", "gemeente_medewerker", "zorgkantoor_medewerker")
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,3 @@ def age_group_for(years: int) -> str:
         return "jongvolwassene"
     return "volwassene"
 
-
-def is_professional(role: str | None) -> bool:
-    return role in PROFESSIONAL_ROLES

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 from opschaling import CaseFacts, advise
 from opschaling.catalogue import Catalogue, Rung
-from opschaling.facts import PROFESSIONAL_ROLES
 
 NEUTRAL = {"acute_danger": False, "decision_date": "onbekend", "objection_decision_date": "onbekend"}
 
@@ -51,4 +50,4 @@ def reach(situation: str, target: Rung, catalogue: Catalogue, facts: CaseFacts, 
     return None, answers
 
 
-__all__ = ["PROFESSIONAL_ROLES", "reach"]
+__all__ = ["reach"]
