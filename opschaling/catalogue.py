@@ -120,8 +120,12 @@ class Rung:
 
 @dataclass(frozen=True)
 class Support:
+    """A body that can help alongside the step; ``note`` (with its references) says how, for this route."""
+
     body: str
     when: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    note: str | None = None
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,8 @@ class Route:
             label=raw["label"],
             rungs=tuple(Rung.from_dict(r) for r in raw["rungs"]),
             support=tuple(
-                Support(s["body"], {k: tuple(v) for k, v in (s.get("when") or {}).items()})
+                Support(s["body"], {k: tuple(v) for k, v in (s.get("when") or {}).items()},
+                        (s.get("note") or "").strip() or None, references(s.get("reference")))
                 for s in raw.get("support") or ()
             ),
             needs=tuple(raw.get("needs") or ()),

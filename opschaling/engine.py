@@ -58,7 +58,7 @@ class Advice:
     safety: Step | None = None
     step: Step | None = None
     after: tuple[Step, ...] = ()
-    support: tuple[Body, ...] = ()
+    support: tuple[Step, ...] = ()  # bodies that can help alongside; reason = how, for this route
     already_tried: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
     pending: tuple[Step, ...] = ()
@@ -282,15 +282,16 @@ def _rungs_after(route: Route, body_id: str) -> tuple[Rung, ...]:
     return ()
 
 
-def _support(walk: _Walk, exclude: str | None = None) -> tuple[Body, ...]:
-    bodies = []
+def _support(walk: _Walk, exclude: str | None = None) -> tuple[Step, ...]:
+    steps = []
     for support in walk.route.support:
         if support.body == exclude or _conditions(support.when, walk.facts) is not True:
             continue
         if _outcome_for(support.body, (), walk.facts) == "niet_geholpen":
             continue
-        bodies.append(walk.catalogue.body(support.body))
-    return tuple(bodies)
+        steps.append(Step(body=walk.catalogue.body(support.body), reason=support.note or "",
+                          references=support.references))
+    return tuple(steps)
 
 
 def _options(raw: Mapping[str, Any]) -> tuple[Option, ...]:

@@ -130,10 +130,10 @@ def render_advice(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> lis
             tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried)
             text = f"U heeft al geprobeerd: {tried}. Daarom noem ik de stap daarna.\n\n" + text
         text += "\n\n" + render_after(advice)
-        support = [b for b in advice.support if b.id != advice.step.id]
-        if support:
-            text += "\n\n**Hulp daarbij:** " + " ".join(f"{b.label}. {first_sentence(b.text('what'))}" for b in support[:1])
-        refs = list(advice.references) + [r for b in support[:1] for r in b.references]
+        support = [s for s in advice.support if s.id != advice.step.id][:2]
+        for item in support:
+            text += f"\n\n**Hulp daarbij:** {item.body.label}. {item.reason or first_sentence(item.body.text('what'))}"
+        refs = list(advice.references) + [r for item in support for r in (item.references or item.body.references)]
         text += "\n\n_" + sources_line(catalogue, refs) + "_"
         messages.append(text)
     elif advice.exhausted:

@@ -160,3 +160,14 @@ def test_who_is_responsible_asks_the_law_and_answers_with_the_zorgplicht_table(c
     assert advise(facts(situation="wie_verantwoordelijk"), catalogue).question.fact == "law"
     advice = advise(facts(situation="wie_verantwoordelijk", law="wlz"), catalogue)
     assert advice.info == "zorgplicht"
+
+
+def test_professionals_may_ask_vws_for_informal_advice_at_any_stage(catalogue, facts):
+    professional = advise(facts(situation="geen_plek", law="wlz", role="zorgkantoor_medewerker",
+                                steps_tried={"zorgkantoor": "nee"}), catalogue)
+    assert professional.step.id == "zorgkantoor"
+    vws = [s for s in professional.support if s.id == "vws_praktijkteam"]
+    assert vws and "informeel advies" in vws[0].reason and vws[0].references[0].source == "S2"
+    relative = advise(facts(situation="geen_plek", law="wlz", role="naaste",
+                            steps_tried={"clientondersteuner_wlz": "nee"}), catalogue)
+    assert "vws_praktijkteam" not in [s.id for s in relative.support], "for citizens VWS comes only at the end (S0)"

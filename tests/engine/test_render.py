@@ -48,3 +48,10 @@ def test_zorgplicht_answer_for_the_wlz_includes_the_transition_rule(catalogue, f
     text = "\n".join(render_advice(advise(case, catalogue), catalogue, case))
     assert "Zorgkantoor" in text or "zorgkantoor" in text
     assert "5" in text and "overbrugging" in text.lower()
+
+
+def test_support_notes_are_shown_with_their_source(catalogue, facts):
+    case = facts(situation="zorg_past_niet", law="wlz", role="zorgprofessional", steps_tried={"cce": "nee"})
+    text = "\n".join(render_advice(advise(case, catalogue), catalogue, case))
+    assert "**Hulp daarbij:** Ministerie van VWS" in text and "informeel advies" in text
+    assert "'Denk ook eens aan'" in text
