@@ -129,6 +129,9 @@ class ValidateCaseForm(FormValidationAction):
     async def extract_urgent(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return await self._extract_yes_no(tracker, "urgent")
 
+    async def extract_termination(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return await self._extract_yes_no(tracker, "termination")
+
     async def extract_step_outcome(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = self._typed(tracker, "step_outcome")
         value = normalise.step_outcome(text) if text else None

@@ -11,11 +11,11 @@ from opschaling import CaseFacts, load_catalogue
 from opschaling.engine import Question
 
 FACT_SLOTS = ("situation", "law", "organisation", "age_group", "role", "decision_date", "objection_decision_date",
-              "acute_danger", "consent", "urgent")
+              "acute_danger", "consent", "urgent", "termination")
 # The entity that carries a fact in a button payload (see data/nlu and domain.yml).
 FACT_ENTITY = {"law": "wet", "organisation": "instantie", "age_group": "leeftijdsgroep", "role": "rol",
                "decision_date": "datum", "objection_decision_date": "datum", "step_outcome": "stap_uitkomst"}
-YES_NO_FACTS = ("acute_danger", "consent", "urgent")
+YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
 
 ADVICE_BUTTONS = (
     ("Waarom deze stap?", "/waarom"),

@@ -24,6 +24,7 @@ ALLOWED: Mapping[str, tuple[Any, ...]] = {
     "acute_danger": (True, False),
     "consent": (True, False, UNKNOWN),
     "urgent": (True, False),
+    "termination": (True, False),
 }
 DATE_FACTS = ("decision_date", "objection_decision_date")
 STEP_OUTCOMES = ("nee", "loopt", "niet_geholpen")
@@ -41,6 +42,7 @@ class CaseFacts:
     acute_danger: bool | None = None
     consent: bool | str | None = None
     urgent: bool | None = None
+    termination: bool | None = None
     steps_tried: Mapping[str, str] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
@@ -84,7 +86,7 @@ def normalise_value(name: str, value: Any) -> Any:
     """Booleans arrive from buttons as strings or booleans; other values as lower-case strings."""
     if value is None:
         return None
-    if name in ("acute_danger", "consent", "urgent"):
+    if name in ("acute_danger", "consent", "urgent", "termination"):
         if value in _TRUE or (isinstance(value, str) and value.lower() in _TRUE):
             return True
         if value in _FALSE or (isinstance(value, str) and value.lower() in _FALSE):

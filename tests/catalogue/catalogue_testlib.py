@@ -143,10 +143,11 @@ class Catalogue:
 
     # ----- walking the data ---------------------------------------------------------------------
     def files(self):
-        """(name, data) for every catalogue YAML file."""
+        """(name, data) for every catalogue YAML file with references (the routes' reasons cite sources too)."""
         for bid, data in self.bodies.items():
             yield f"bodies/{bid}", data
         yield from self.data.items()
+        yield "routes", load_yaml(CATALOGUE / "routes.yaml")
 
 
 def is_reference(node) -> bool:

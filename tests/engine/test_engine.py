@@ -171,3 +171,16 @@ def test_professionals_may_ask_vws_for_informal_advice_at_any_stage(catalogue, f
     relative = advise(facts(situation="geen_plek", law="wlz", role="naaste",
                             steps_tried={"clientondersteuner_wlz": "nee"}), catalogue)
     assert "vws_praktijkteam" not in [s.id for s in relative.support], "for citizens VWS comes only at the end (S0)"
+
+
+def test_a_terminated_care_contract_can_go_to_the_civil_court_after_the_regular_steps(catalogue, facts):
+    tried = {"clientondersteuner_wlz": "niet_geholpen", "cce": "niet_geholpen", "zorgkantoor": "niet_geholpen",
+             "whole_system_in_the_room": "niet_geholpen", "regionaal_ketenoverleg_wlz": "niet_geholpen"}
+    asked = advise(facts(situation="zorg_past_niet", law="wlz", role="naaste", steps_tried=tried), catalogue)
+    assert asked.question.fact == "termination"
+    ended = advise(facts(situation="zorg_past_niet", law="wlz", role="naaste", termination=True,
+                         steps_tried={**tried, "kort_geding_zorgbeeindiging": "nee"}), catalogue)
+    assert ended.step.id == "kort_geding_zorgbeeindiging"
+    not_ended = advise(facts(situation="zorg_past_niet", law="wlz", role="naaste", termination=False,
+                             steps_tried={**tried, "juiste_loket": "nee"}), catalogue)
+    assert not_ended.step.id == "juiste_loket"
