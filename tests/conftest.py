@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -99,6 +100,13 @@ class Server:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
         except OSError:
             return ""
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        """The conversation via Rasa's HTTP API (only for a Rasa server); channel sender ids such as
+        ``whatsapp:+31…`` are quoted."""
+        quoted = urllib.parse.quote(sender, safe=":+")
+        with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker", timeout=30) as r:
+            return json.loads(r.read())
 
 
 def _start(cmd: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
@@ -194,9 +202,6 @@ class RasaServer(Server):
             msgs = list(self.collector.messages)
         return [m for m in msgs if sender is None or m.get("recipient_id") == sender]
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker", timeout=30) as r:
-            return json.loads(r.read())
 
 
 # --------------------------------------------------------------------------------------------
