@@ -115,7 +115,8 @@ def _start(cmd: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
                             stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
+    """TERM the process group, then KILL it if it does not stop."""
     if proc.poll() is not None:
         return
     try:
@@ -251,11 +252,11 @@ def action_server(opsw_env: Dict[str, str], venv_python: Path,
     try:
         wait_http(f"{server.url}/health", 180, proc)
     except Exception as e:  # noqa: BLE001
-        _stop(proc)
+        stop_process(proc)
         pytest.fail(f"action server did not start: {e}\n--- {log} ---\n{server.log_tail()}",
                     pytrace=False)
     yield server
-    _stop(proc)
+    stop_process(proc)
 
 
 @pytest.fixture(scope="session")
@@ -299,10 +300,10 @@ def rasa_server(opsw_env: Dict[str, str], venv_python: Path, trained_model: Path
     try:
         wait_http(f"{server.url}/status", 600, proc)
     except Exception as e:  # noqa: BLE001
-        _stop(proc)
+        stop_process(proc)
         collector.shutdown()
         pytest.fail(f"Rasa server did not start: {e}\n--- {log} ---\n{server.log_tail()}",
                     pytrace=False)
     yield server
-    _stop(proc)
+    stop_process(proc)
     collector.shutdown()

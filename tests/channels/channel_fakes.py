@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
 
-from tests.conftest import Server
+from tests.conftest import Server, stop_process
 
 FAKE_TELEGRAM_TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijklmn"
 FAKE_BOT_USERNAME = "OpschalingswijzerTestBot"
@@ -566,8 +566,6 @@ def channel_env(base_env: Dict[str, str], fake: "FakeServices", port: int) -> Di
 def channel_server(rasa_bin: str, python_bin: str, root: Any, model: Any, env: Dict[str, str],
                    port: int, workdir: Any, timeout: float = 600):
     """Generate the credentials with scripts/make_credentials.py and start ``rasa run``."""
-    import os
-    import signal
     import subprocess
     import urllib.request
 
@@ -609,13 +607,4 @@ def channel_server(rasa_bin: str, python_bin: str, root: Any, model: Any, env: D
             time.sleep(1)
         yield server
     finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=10)
+        stop_process(proc)
