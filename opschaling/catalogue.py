@@ -172,6 +172,11 @@ class Catalogue:
     def body(self, body_id: str) -> Body:
         return self.bodies[body_id]
 
+    def aliases(self, body_id: str) -> tuple[str, ...]:
+        """Other step ids that count as this body in any route (e.g. "bezwaar" for bezwaar_ciz)."""
+        return tuple(alias for route in self.routes.values() for rung in route.rungs if rung.body == body_id
+                     for alias in rung.aliases)
+
     def woonzorg_situation(self, situation_id: str) -> Mapping[str, Any] | None:
         for situation in self.woonzorgplek.get("situations", ()):
             if situation.get("id") == situation_id:

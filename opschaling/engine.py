@@ -120,7 +120,7 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             return advise(replace(facts, situation=rung.switch_to), catalogue)
         body = catalogue.body(rung.body)
         answered = _outcome_for(rung.body, rung.aliases, facts)
-        outcome = _outcome(rung, facts)
+        outcome = None if answered == "nee" else answered
         if outcome == "niet_geholpen":
             walk.already_tried.append(body.id)
             continue
@@ -211,7 +211,7 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
     accepted = {"niet_geholpen", "loopt"} if rung.pending_ok else {"niet_geholpen"}
     for condition in body.preconditions:
         tried_any = condition.get("requires_tried_any")
-        if tried_any and not any(_tried_outcome(b, facts, catalogue) in accepted for b in tried_any):
+        if tried_any and not any(_outcome_for(b, catalogue.aliases(b), facts) in accepted for b in tried_any):
             return condition["text"]
         if condition.get("requires_role_any") and facts.role is None:
             return "ask_role"
@@ -220,19 +220,6 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
                 continue
             if facts.get(name) != expected:
                 return condition["text"]
-    return None
-
-
-def _tried_outcome(body_id: str, facts: CaseFacts, catalogue: Catalogue) -> str | None:
-    """Outcome of a body, also when the user reported it under an alias used by any route."""
-    if body_id in facts.steps_tried:
-        return facts.steps_tried[body_id]
-    for route in catalogue.routes.values():
-        for rung in route.rungs:
-            if rung.body == body_id:
-                for alias in rung.aliases:
-                    if alias in facts.steps_tried:
-                        return facts.steps_tried[alias]
     return None
 
 
