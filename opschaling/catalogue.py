@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from opschaling.facts import ROLE_GROUPS
+
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 
 
@@ -85,6 +87,30 @@ class Body:
         return tuple(item["text"].strip() for item in self.raw.get("uncertain") or ())
 
 
+def conditions(raw: Mapping[str, Any] | None) -> Mapping[str, tuple[Any, ...]]:
+    """`when` conditions with role groups ("@burger", "@professional") expanded to their roles."""
+    result: dict[str, tuple[Any, ...]] = {}
+    for name, values in (raw or {}).items():
+        expanded: list[Any] = []
+        for value in values:
+            for item in ROLE_GROUPS.get(value, (value,)) if isinstance(value, str) else (value,):
+                if item not in expanded:
+                    expanded.append(item)
+        result[name] = tuple(expanded)
+    return result
+
+
+def resolve_template(raw: Mapping[str, Any], templates: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """A rung `{use: <template>, ...}`: the named template from routes.yaml, overridden by the rung's own fields."""
+    name = raw.get("use")
+    if not name:
+        return raw
+    if name not in templates:
+        raise KeyError(f"unknown rung template {name!r}")
+    merged = {**templates[name], **{k: v for k, v in raw.items() if k != "use"}}
+    return merged
+
+
 @dataclass(frozen=True)
 class Rung:
     body: str
@@ -106,7 +132,7 @@ class Rung:
             body=raw["body"],
             reason=raw["reason"].strip(),
             references=references(raw.get("reference")),
-            when={k: tuple(v) for k, v in (raw.get("when") or {}).items()},
+            when=conditions(raw.get("when")),
             ask_tried=bool(raw.get("ask_tried")),
             tried_question=raw.get("tried_question"),
             aliases=tuple(raw.get("aliases") or ()),
@@ -140,13 +166,15 @@ class Route:
     final: str | None = None
 
     @classmethod
-    def from_dict(cls, route_id: str, raw: Mapping[str, Any]) -> "Route":
+    def from_dict(cls, route_id: str, raw: Mapping[str, Any],
+                  templates: Mapping[str, Mapping[str, Any]] | None = None) -> "Route":
+        templates = templates or {}
         return cls(
             id=route_id,
             label=raw["label"],
-            rungs=tuple(Rung.from_dict(r) for r in raw["rungs"]),
+            rungs=tuple(Rung.from_dict(resolve_template(r, templates)) for r in raw["rungs"]),
             support=tuple(
-                Support(s["body"], {k: tuple(v) for k, v in (s.get("when") or {}).items()},
+                Support(s["body"], conditions(s.get("when")),
                         (s.get("note") or "").strip() or None, references(s.get("reference")))
                 for s in raw.get("support") or ()
             ),
@@ -168,6 +196,8 @@ class Catalogue:
     complexe_casuistiek: Mapping[str, Any]
     clientondersteuning: Mapping[str, Any]
     directory: Path
+    explanations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jargon: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def body(self, body_id: str) -> Body:
         return self.bodies[body_id]
@@ -176,6 +206,16 @@ class Catalogue:
         """Other step ids that count as this body in any route (e.g. "bezwaar" for bezwaar_ciz)."""
         return tuple(alias for route in self.routes.values() for rung in route.rungs if rung.body == body_id
                      for alias in rung.aliases)
+
+    def explanation_for(self, text: str) -> str | None:
+        """The id of the explanation topic (catalogue/explanations.yaml) whose `words` the text contains, or None."""
+        lowered = " ".join(text.lower().split())
+        best: tuple[int, str] | None = None
+        for topic_id, topic in self.explanations.items():
+            for phrase in topic.get("words") or ():
+                if phrase.lower() in lowered and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), topic_id)
+        return best[1] if best else None
 
     def woonzorg_situation(self, situation_id: str) -> Mapping[str, Any] | None:
         for situation in self.woonzorgplek.get("situations", ()):
@@ -204,10 +244,11 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
     """Read the catalogue once per directory (``OPSW_CATALOGUE`` overrides the default folder)."""
     root = Path(directory or os.environ.get("OPSW_CATALOGUE") or DEFAULT_DIR)
     bodies = {p.stem: Body(p.stem, _read(p)) for p in sorted((root / "bodies").glob("*.yaml"))}
-    routes_raw = _read(root / "routes.yaml")["situations"]
+    routes_file = _read(root / "routes.yaml")
+    templates = routes_file.get("templates") or {}
     return Catalogue(
         bodies=bodies,
-        routes={rid: Route.from_dict(rid, raw) for rid, raw in routes_raw.items()},
+        routes={rid: Route.from_dict(rid, raw, templates) for rid, raw in routes_file["situations"].items()},
         questions=_read(root / "questions.yaml")["facts"],
         sources=_read_optional(root / "sources.yaml").get("sources", {}),
         zorgplicht=_read_optional(root / "zorgplicht.yaml"),
@@ -215,4 +256,6 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         complexe_casuistiek=_read_optional(root / "complexe_casuistiek.yaml"),
         clientondersteuning=_read_optional(root / "clientondersteuning_wlz.yaml"),
         directory=root,
+        explanations=_read_optional(root / "explanations.yaml").get("topics", {}),
+        jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
     )

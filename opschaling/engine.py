@@ -6,7 +6,11 @@ Rules (see catalogue/routes.yaml for the ladders):
 - A rung whose conditions do not hold is skipped; a fact a condition needs that is still unknown is asked.
 - A body the user already tried without result is skipped: the engine moves one rung up.
 - A body whose precondition (catalogue/bodies/<id>.yaml) is unmet is never recommended.
-- A body only professionals may use is recommended "via a professional" to a client or relative.
+- A body only professionals may use is recommended "via a professional" to a client or relative; a
+  professional is never sent "via a professional" (roles: opschaling.facts.PROFESSIONAL_ROLES).
+- "onbekend" (weet ik niet) answers a question: role onbekend counts as the client, a date onbekend gives the term
+  without a date, a step outcome onbekend counts as "nee" (not tried yet), other facts follow the route's rungs.
+- "Helpt dit niet?" (Advice.after) only names steps whose preconditions hold once the current step is tried.
 """
 from __future__ import annotations
 
@@ -45,6 +49,8 @@ class Step:
     via_professional: bool = False
     deadlines: tuple[deadline_rules.Deadline, ...] = ()
     woonzorgplek: Mapping[str, Any] | None = None
+    # preconditions of the body that hold or that the user could not confirm ("weet ik niet"): Dutch texts
+    conditions: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -64,6 +70,7 @@ class Advice:
     pending: tuple[Step, ...] = ()
     info: str | None = None
     exhausted: bool = False
+    audience: str = "client"  # "professional" | "young" | "client": the renderer chooses "je" or "u"
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -94,6 +101,10 @@ class _Walk:
 def advise(facts: CaseFacts, catalogue: Catalogue | None = None) -> Advice:
     """The next step for this case, or the next question when a fact that matters is missing."""
     catalogue = catalogue or load_catalogue()
+    return replace(_advise(facts, catalogue), audience=facts.audience)
+
+
+def _advise(facts: CaseFacts, catalogue: Catalogue) -> Advice:
     safety = _safety_step(facts, catalogue)
     if facts.situation is None:
         return Advice(situation=None, safety=safety, question=question_for(catalogue, "situation", facts))
@@ -117,7 +128,7 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         if not holds:
             continue
         if rung.switch_to:
-            return advise(replace(facts, situation=rung.switch_to), catalogue)
+            return _advise(replace(facts, situation=rung.switch_to), catalogue)
         body = catalogue.body(rung.body)
         answered = _outcome_for(rung.body, rung.aliases, facts)
         outcome = None if answered == "nee" else answered
@@ -125,8 +136,8 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             walk.already_tried.append(body.id)
             continue
         unmet = _unmet_precondition(body, rung, facts, catalogue)
-        if unmet == "ask_role":
-            return _ask(walk, "role", safety)
+        if unmet and unmet.startswith("ask:"):
+            return _ask(walk, unmet[4:], safety)
         if unmet:
             walk.skipped.append((body.id, unmet))
             continue
@@ -141,10 +152,12 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             if facts.get(name) is None:
                 return _ask(walk, name, safety)
         step = _step(walk, rung, body)
-        return _advice(walk, safety, step, after=_after(walk, route.rungs[index + 1:]))
+        return _advice(walk, safety, step, after=_after(walk, route.rungs[index + 1:], current=step.id))
     if walk.pending:
         step = walk.pending[0]
-        return _advice(walk, safety, step, after=_after(walk, _rungs_after(route, step.id)))
+        # a running step has not failed yet: what comes after it must not assume it did
+        after = tuple(s for s in _after(walk, _rungs_after(route, step.id)) if s.id not in _needs_failure(walk, step.id))
+        return _advice(walk, safety, step, after=after)
     if route.final and _outcome_for(route.final, (), facts) != "niet_geholpen":
         body = catalogue.body(route.final)
         step = Step(body=body, reason=body.text("when"), references=body.field_references("when"))
@@ -168,16 +181,27 @@ def _ask(walk: _Walk, fact: str, safety: Step | None) -> Advice:
 
 
 def _safety_step(facts: CaseFacts, catalogue: Catalogue) -> Step | None:
-    if facts.acute_danger is not True:
+    if facts.acute_danger not in (True, UNKNOWN):  # not sure whether there is danger: say whom to call anyway
         return None
     body = catalogue.body(CRISIS_BODY)
     return Step(body=body, reason=body.text("when"), references=body.field_references("when"))
 
 
+def _fact(facts: CaseFacts, name: str) -> Any:
+    """A fact as the rules read it: role onbekend is the client; `young` is derived (never unknown)."""
+    if name == "role":
+        return facts.effective_role
+    if name == "young":
+        return facts.young
+    if name == "professional":
+        return facts.is_professional
+    return facts.get(name)
+
+
 def _conditions(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> Any:
     """True, False, or _UNDECIDED when a fact the conditions need is unknown (in the order written)."""
     for name, allowed in when.items():
-        value = facts.get(name)
+        value = _fact(facts, name)
         if value is None:
             return _UNDECIDED
         if value not in allowed:
@@ -186,13 +210,14 @@ def _conditions(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> Any:
 
 
 def _first_unknown(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> str:
-    return next(name for name in when if facts.get(name) is None)
+    return next(name for name in when if _fact(facts, name) is None)
 
 
 def _outcome_for(body_id: str, aliases: tuple[str, ...], facts: CaseFacts) -> str | None:
     for key in (body_id, *aliases):
         if key in facts.steps_tried:
-            return facts.steps_tried[key]
+            outcome = facts.steps_tried[key]
+            return "nee" if outcome == UNKNOWN else outcome
     return None
 
 
@@ -202,7 +227,7 @@ def _outcome(rung: Rung, facts: CaseFacts) -> str | None:
 
 
 def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Catalogue) -> str | None:
-    """The Dutch text of the first unmet precondition, 'ask_role', or None when all are met.
+    """The Dutch text of the first unmet precondition, 'ask:<fact>', or None when all are met.
 
     A role precondition is not "unmet" for a client or relative: the step is then recommended via a
     professional (see _step). Tried-preconditions are met by an outcome 'niet_geholpen', or by 'loopt'
@@ -214,16 +239,28 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
         if tried_any and not any(_outcome_for(b, catalogue.aliases(b), facts) in accepted for b in tried_any):
             return condition["text"]
         if condition.get("requires_role_any") and facts.role is None:
-            return "ask_role"
+            return "ask:role"
         for name, expected in (condition.get("requires_fact") or {}).items():
-            if facts.get(name) is None:
+            value = _fact(facts, name)
+            if value is None:
+                if condition.get("ask"):
+                    return f"ask:{name}"
                 continue
-            if facts.get(name) != expected:
+            if value == UNKNOWN:  # the user does not know: the condition is named in the advice
+                continue
+            allowed = expected if isinstance(expected, list) else [expected]
+            if value not in allowed:
                 return condition["text"]
     return None
 
 
+def _condition_texts(body: Body) -> tuple[str, ...]:
+    return tuple(c["text"].strip() for c in body.preconditions if c.get("say"))
+
+
 def _via_professional(body: Body, facts: CaseFacts) -> bool:
+    if facts.is_professional:
+        return False
     for condition in body.preconditions:
         roles = condition.get("requires_role_any")
         if roles and facts.role not in roles:
@@ -240,18 +277,24 @@ def _step(walk: _Walk, rung: Rung, body: Body, status: str = "advies") -> Step:
         body=body, reason=rung.reason, references=rung.references, status=status,
         via_professional=_via_professional(body, facts), deadlines=computed,
         woonzorgplek=walk.catalogue.woonzorg_situation(rung.woonzorgplek) if rung.woonzorgplek else None,
+        conditions=_condition_texts(body),
     )
 
 
-def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2) -> tuple[Step, ...]:
-    """What comes next if this step does not help: the following rungs that hold for what we know."""
+def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2, current: str | None = None) -> tuple[Step, ...]:
+    """What comes next if this step does not help: the following rungs that hold for what we know, and whose
+    preconditions are met once the current step is tried (no beroep before bezwaar, no hoger beroep before beroep,
+    no ombudsman while bezwaar is possible)."""
     result: list[Step] = []
+    hypothetical = walk.facts.with_outcome(current, "niet_geholpen") if current else walk.facts
     for rung in rungs:
         if rung.switch_to or _conditions(rung.when, walk.facts) is not True:
             continue
         if rung.while_pending or _outcome(rung, walk.facts) == "niet_geholpen":
             continue
-        if any(s.id == rung.body for s in result):
+        if any(s.id == rung.body for s in result) or rung.body == current:
+            continue
+        if _unmet_precondition(walk.catalogue.body(rung.body), rung, hypothetical, walk.catalogue):
             continue
         result.append(_step(walk, rung, walk.catalogue.body(rung.body)))
         if len(result) == limit:
@@ -260,6 +303,13 @@ def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2) -> tuple[Step, 
         body = walk.catalogue.body(walk.route.final)
         result.append(Step(body=body, reason=body.text("when"), references=body.field_references("when")))
     return tuple(result)
+
+
+def _needs_failure(walk: _Walk, body_id: str) -> set[str]:
+    """Bodies whose preconditions need `body_id` to have been tried without result."""
+    aliases = {body_id, *walk.catalogue.aliases(body_id)}
+    return {b.id for b in walk.catalogue.bodies.values() for c in b.preconditions
+            if aliases & set(c.get("requires_tried_any") or ())}
 
 
 def _rungs_after(route: Route, body_id: str) -> tuple[Rung, ...]:
