@@ -38,6 +38,11 @@ eval: bootstrap
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py -n $(or $(N),100)
 
+# scenario files (file or folder, default scenarios/; --local runs without Rasa): see scenarios/README.md
+.PHONY: scenarios
+scenarios: bootstrap
+	@source scripts/env.sh && $(PY) scripts/scenarios.py $(ARGS)
+
 # regenerate requirements.lock from requirements.txt in a throw-away venv (needs Python 3.10)
 lock:
 	@bash scripts/lock.sh
