@@ -17,6 +17,16 @@ export OPSW_RASA_PORT="${OPSW_RASA_PORT:-5005}"     # Rasa server (REST, socket.
 export OPSW_ACTION_PORT="${OPSW_ACTION_PORT:-5055}" # action server
 export OPSW_WEB_PORT="${OPSW_WEB_PORT:-8080}"       # static web page (web/)
 export OPSW_ACTION_URL="${OPSW_ACTION_URL:-http://localhost:${OPSW_ACTION_PORT}/webhook}"
+# interface the Rasa server AND the action server listen on (loopback: nothing outside this
+# machine reaches them; behind a reverse proxy / several hosts see docs/deploy.md)
+export OPSW_BIND="${OPSW_BIND:-127.0.0.1}"
+
+# --- HTTP API (closed by default) ----------------------------------------------------------------
+# OPSW_ENABLE_API=1 opens Rasa's HTTP API (trackers, events, model, execute); it then REQUIRES
+# OPSW_API_TOKEN (sent as ?token=...). CORS: only these origins (space separated) may call the
+# server from a browser; default: the web page's own origin.
+export OPSW_ENABLE_API="${OPSW_ENABLE_API:-0}"
+export OPSW_CORS_ORIGINS="${OPSW_CORS_ORIGINS:-http://${OPSW_HOST}:${OPSW_WEB_PORT}}"
 export OPSW_CALLBACK_URL="${OPSW_CALLBACK_URL:-http://localhost:5034/bot}"
 
 # --- tracker store (SQL): SQLite file by default, PostgreSQL via OPSW_PG_* or a full URL ---------
@@ -40,6 +50,12 @@ export OPSW_REDIS_PORT="${OPSW_REDIS_PORT:-6379}"
 export OPSW_REDIS_DB="${OPSW_REDIS_DB:-1}"
 export OPSW_REDIS_PASSWORD="${OPSW_REDIS_PASSWORD:-}"
 export OPSW_REDIS_KEY_PREFIX="${OPSW_REDIS_KEY_PREFIX:-opsw}"
+# lock store of endpoints.multi.yml: our atomic Redis store (Rasa's own `redis` store loses
+# messages with several servers: docs/deploy.md). OPSW_LOCK_STORE=deploy.lock_store.AtomicRedisLockStore
+# selects it in endpoints.yml too.
+export OPSW_MULTI_LOCK_STORE="${OPSW_MULTI_LOCK_STORE:-deploy.lock_store.AtomicRedisLockStore}"
+# `make retention`: conversations whose last event is older than this many days are deleted
+export OPSW_RETENTION_DAYS="${OPSW_RETENTION_DAYS:-30}"
 
 # --- quiet, offline-friendly Rasa / TensorFlow ---------------------------------------------------
 export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"

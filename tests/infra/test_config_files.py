@@ -24,6 +24,11 @@ def test_env_defaults() -> None:
     assert env["OPSW_ACTION_URL"] == "http://localhost:5055/webhook"
     assert env["OPSW_LOCK_STORE"] == "in_memory"
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
+    # closed by default: loopback only, no HTTP API, CORS only for the web page's own origin
+    assert env["OPSW_BIND"] == "127.0.0.1"
+    assert env["OPSW_ENABLE_API"] == "0"
+    assert env["OPSW_CORS_ORIGINS"] == "http://localhost:8080"
+    assert "*" not in env["OPSW_CORS_ORIGINS"]
 
 
 def test_action_url_follows_action_port() -> None:
@@ -44,7 +49,8 @@ def test_endpoints_load(name: str) -> None:
     assert ep.action.url == env["OPSW_ACTION_URL"]
     assert ep.tracker_store.type == "SQL"
     assert ep.tracker_store.url == env["OPSW_TRACKER_DB_URL"]
-    assert ep.lock_store.type == ("redis" if "multi" in name else "in_memory")
+    assert ep.lock_store.type == ("deploy.lock_store.AtomicRedisLockStore" if "multi" in name
+                                  else "in_memory")
     assert ep.lock_store.url == "localhost"
     assert ep.lock_store.kwargs["port"] == "6379"
 

@@ -1,4 +1,4 @@
-"""Lock stores as configured in endpoints.yml (in-memory) and endpoints.multi.yml (Redis),
+"""Lock stores as configured in endpoints.yml (in-memory) and endpoints.multi.yml (atomic Redis),
 against a throw-away redis-server on loopback."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_default_lock_store_is_in_memory() -> None:
 
 @pytest.mark.redis
 def test_redis_lock_store_serialises_two_servers() -> None:
-    from rasa.core.lock_store import RedisLockStore
+    from deploy.lock_store import AtomicRedisLockStore
 
     redis = RedisServer()
     try:
@@ -55,7 +55,7 @@ def test_redis_lock_store_serialises_two_servers() -> None:
         # two store objects = two Rasa servers sharing one Redis
         a = _lock_store(ROOT / "endpoints.multi.yml", env)
         b = _lock_store(ROOT / "endpoints.multi.yml", env)
-        assert isinstance(a, RedisLockStore) and isinstance(b, RedisLockStore)
+        assert isinstance(a, AtomicRedisLockStore) and isinstance(b, AtomicRedisLockStore)
         assert a.key_prefix.startswith("opswtest:")
 
         hold = 0.4
@@ -66,7 +66,7 @@ def test_redis_lock_store_serialises_two_servers() -> None:
         assert e2 - s1 >= 2 * hold - 0.05
         # lock cleaned up after both finished
         assert a.get_lock("gesprek-1") is None
-        assert not a.red.keys("opswtest:*")
+        assert not a.red.keys("opswtest:lock:*")
 
         # different conversations do not wait for each other
         t0 = time.monotonic()
