@@ -1,9 +1,13 @@
 #!/usr/bin/env python
-"""Tiny static server for web/ (loopback by default).
+"""Tiny server for web/ (loopback by default), plus the staff pages (workbench/).
 
 Serves DIR like ``python -m http.server`` and rewrites the ``data-server="..."`` attribute in
 HTML pages to the Rasa server URL (``--rasa-url``), so the chat widget talks to the Rasa server
 started by scripts/run.sh, whatever port it uses.
+
+When ``OPSW_WORKBENCH_TOKEN`` is set, ``/workbench`` (scenario workbench, one case) and ``/review``
+(conversation review, from ``OPSW_TRACKER_DB_URL``) are served by the ``workbench`` package; without
+it those paths answer 404 and the log says why. See docs/workbench.md.
 
     python scripts/serve_web.py --dir web --port 8080 --rasa-url http://localhost:5005
 """
@@ -12,16 +16,70 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
 import re
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 DATA_SERVER = re.compile(rb'data-server="[^"]*"')
+STAFF_PATHS = ("/workbench", "/review")
+
+
+def _is_staff_path(path: str) -> bool:
+    path = path.split("?", 1)[0]
+    return any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in STAFF_PATHS)
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     rasa_url = b"http://localhost:5005"
+    workbench = None  # workbench.pages.Workbench, or None when OPSW_WORKBENCH_TOKEN is not set
+    _off_logged = False
 
+    # -- staff pages ---------------------------------------------------------------------------
+    def _staff(self, method: str) -> bool:
+        if not _is_staff_path(self.path):
+            return False
+        if self.workbench is None:
+            if not Handler._off_logged:
+                from workbench import OFF_NOTE
+
+                sys.stderr.write(f"{OFF_NOTE} ({self.path.split('?', 1)[0]}: 404)\n")
+                Handler._off_logged = True
+            self.send_error(404, "Niet gevonden")
+            return True
+        from workbench.pages import MAX_BODY, Request
+
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.send_error(413, "Te groot")
+            return True
+        body = self.rfile.read(length) if length else b""
+        response = self.workbench.handle(Request(method, self.path, dict(self.headers.items()), body))
+        self.send_response(response.status)
+        for name, value in response.all_headers():
+            self.send_header(name, value)
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(response.body)
+        return True
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self._staff("GET"):
+            super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        if not self._staff("GET"):
+            super().do_HEAD()
+
+    def do_POST(self) -> None:  # noqa: N802
+        if not self._staff("POST"):
+            self.send_error(405, "Method not allowed")
+
+    # -- static files --------------------------------------------------------------------------
     def send_head(self):  # type: ignore[override]
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -33,14 +91,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            import io
-
             return io.BytesIO(body)
         return super().send_head()
 
     def log_message(self, fmt: str, *args) -> None:  # quieter: only errors
         if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
             super().log_message(fmt, *args)
+
+
+def _log(text: str) -> None:
+    sys.stderr.write(text.rstrip() + "\n")
 
 
 def main() -> int:
@@ -51,9 +111,18 @@ def main() -> int:
     ap.add_argument("--rasa-url", default="http://localhost:5005")
     a = ap.parse_args()
     Handler.rasa_url = a.rasa_url.encode()
+    import workbench
+
+    Handler.workbench = workbench.from_env(a.rasa_url, log=_log)
+    if Handler.workbench is None:
+        _log(workbench.OFF_NOTE)
+    elif a.bind not in ("127.0.0.1", "::1", "localhost"):
+        _log("Let op: de werkbank is bereikbaar buiten deze computer. Zet er HTTPS voor "
+             "(en OPSW_WORKBENCH_SECURE_COOKIE=1).")
     handler = functools.partial(Handler, directory=str(Path(a.dir).resolve()))
     with http.server.ThreadingHTTPServer((a.bind, a.port), handler) as srv:
-        print(f"serving {a.dir} on http://{a.bind}:{a.port}/ (chat -> {a.rasa_url})", file=sys.stderr)
+        staff = f", staff pages on http://{a.bind}:{a.port}/workbench" if Handler.workbench else ""
+        print(f"serving {a.dir} on http://{a.bind}:{a.port}/ (chat -> {a.rasa_url}){staff}", file=sys.stderr)
         try:
             srv.serve_forever()
         except KeyboardInterrupt:

@@ -1,0 +1,35 @@
+"""Staff pages of the web app: the workbench (``/workbench``) and the conversation review (``/review``).
+
+They exist only when ``OPSW_WORKBENCH_TOKEN`` is set; ``from_env`` returns None otherwise.
+scripts/serve_web.py passes every request under those paths to ``Workbench.handle``.
+See docs/workbench.md (for staff, in Dutch).
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Mapping
+
+TOKEN_VAR = "OPSW_WORKBENCH_TOKEN"
+OFF_NOTE = ("Werkbank en gespreksreview staan uit: zet OPSW_WORKBENCH_TOKEN om /workbench en /review "
+            "te openen.")
+
+
+def from_env(rasa_url: str, env: Mapping[str, str] | None = None,
+             log: Callable[[str], None] | None = None):
+    """The Workbench app configured from the environment, or None when no token is set."""
+    env = os.environ if env is None else env
+    token = (env.get(TOKEN_VAR) or "").strip()
+    if not token:
+        return None
+    from workbench.pages import Workbench
+
+    return Workbench(
+        token=token,
+        rasa_url=rasa_url,
+        tracker_db_url=(env.get("OPSW_TRACKER_DB_URL") or "").strip() or None,
+        secure_cookies=(env.get("OPSW_WORKBENCH_SECURE_COOKIE") or "").lower() in ("1", "true", "yes"),
+        log=log,
+    )
+
+
+__all__ = ["OFF_NOTE", "TOKEN_VAR", "from_env"]

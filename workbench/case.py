@@ -1,0 +1,244 @@
+"""The full reasoning for one case ("Eén casus"): which facts the engine used, which rungs of the route
+it walked or skipped and why, the preconditions, the step, what comes after, and the sources.
+
+Built only from ``opschaling.engine.advise(facts)`` and the catalogue; the free text is read by
+``opschaling.understand.read_facts`` / ``guess_situation`` when that module exists. Facts chosen in
+the form's selects win over facts read from the text (staff know their case).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+from opschaling.catalogue import Catalogue, Reference, load_catalogue
+from opschaling.engine import Advice, Step, advise
+from opschaling.facts import ALLOWED, DATE_FACTS, UNKNOWN, CaseFacts, normalise_value
+
+# The selects of the form, in order (fact, Dutch label). Options come from catalogue/questions.yaml.
+SELECT_FACTS: tuple[tuple[str, str], ...] = (
+    ("situation", "Situatie (route)"),
+    ("role", "Wie vraagt het?"),
+    ("law", "Wet"),
+    ("organisation", "Organisatie"),
+    ("age_group", "Leeftijd"),
+    ("acute_danger", "Is er nu direct gevaar?"),
+    ("urgent", "Is er spoed?"),
+    ("termination", "Stopt de zorgaanbieder met de zorg?"),
+    ("consent", "Toestemming om informatie te delen?"),
+)
+FACT_LABELS: Mapping[str, str] = {
+    **dict(SELECT_FACTS),
+    "situation": "Situatie",
+    "role": "Rol",
+    "decision_date": "Datum van het besluit",
+    "objection_decision_date": "Datum van de beslissing op bezwaar",
+    "steps_tried": "Al gedane stappen",
+    "today": "Datum van vandaag",
+}
+OUTCOME_LABELS = {"nee": "nog niet gedaan", "loopt": "loopt nog", "niet_geholpen": "gedaan, hielp niet"}
+BOOL_LABELS = {True: "ja", False: "nee", UNKNOWN: "weet ik niet"}
+
+
+@dataclass
+class RungView:
+    body: str
+    label: str
+    status: str  # step | tried | skipped | pending | after | not_applicable | unknown | not_reached
+    why: str
+
+
+@dataclass
+class CaseView:
+    text: str
+    chosen: dict[str, Any]
+    read: dict[str, Any]  # facts read from the text
+    read_by: str  # how the text was read ("read_facts", "guess_situation", "")
+    facts: CaseFacts
+    advice: Advice
+    route_label: str | None = None
+    rungs: list[RungView] = field(default_factory=list)
+    user_text: list[str] = field(default_factory=list)  # what the assistant would say (render.render_advice)
+
+
+def options(catalogue: Catalogue, fact: str) -> list[tuple[str, str]]:
+    """(value, Dutch title) for a select, from questions.yaml; situations from the routes."""
+    if fact == "situation":
+        return [(rid, route.label) for rid, route in catalogue.routes.items()]
+    raw = catalogue.questions.get(fact) or {}
+    result = [(_form_value(o["value"]), str(o["title"])) for o in raw.get("options") or ()]
+    known = {v for v, _ in result}
+    for value in ALLOWED.get(fact, ()):
+        if _form_value(value) not in known:
+            result.append((_form_value(value), BOOL_LABELS.get(value, str(value))))
+    return result
+
+
+def _form_value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def value_label(catalogue: Catalogue, fact: str, value: Any) -> str:
+    if fact == "steps_tried" and isinstance(value, Mapping):
+        return "; ".join(f"{body_label(catalogue, k)}: {OUTCOME_LABELS.get(v, v)}" for k, v in value.items()) or "geen"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    for option_value, title in options(catalogue, fact) if fact in ALLOWED else ():
+        if option_value == _form_value(value):
+            return title
+    return BOOL_LABELS.get(value, str(value)) if isinstance(value, (bool, str)) else str(value)
+
+
+def body_label(catalogue: Catalogue, body_id: str) -> str:
+    body = catalogue.bodies.get(body_id)
+    return body.label if body else body_id
+
+
+def read_text(text: str, today: date) -> tuple[dict[str, Any], str]:
+    """The facts the free text states, and which reader was used."""
+    if not text.strip():
+        return {}, ""
+    try:
+        from opschaling import understand  # written in parallel; optional until it lands
+    except ImportError:
+        return {}, ""
+    if hasattr(understand, "read_facts"):
+        facts = understand.read_facts(text, today)
+        facts = dict(facts or {})
+        if not facts.get("situation") and hasattr(understand, "guess_situation"):
+            situation = understand.guess_situation(text)
+            if situation:
+                facts["situation"] = situation
+        return facts, "read_facts"
+    if hasattr(understand, "guess_situation"):
+        situation = understand.guess_situation(text)
+        return ({"situation": situation} if situation else {}), "guess_situation"
+    return {}, ""
+
+
+def clean_choices(form: Mapping[str, str], catalogue: Catalogue) -> dict[str, Any]:
+    """The facts picked in the form; values that are not allowed are dropped."""
+    chosen: dict[str, Any] = {}
+    for fact, _label in SELECT_FACTS:
+        raw = (form.get(fact) or "").strip()
+        if not raw:
+            continue
+        allowed = {v for v, _ in options(catalogue, fact)}
+        if raw in allowed:
+            chosen[fact] = normalise_value(fact, raw) if fact in ALLOWED else raw
+    date_text = (form.get("decision_date") or "").strip()
+    if date_text:
+        chosen["decision_date"] = date_text
+    return chosen
+
+
+def explain(text: str, form: Mapping[str, str], today: date | None = None,
+            catalogue: Catalogue | None = None) -> CaseView:
+    catalogue = catalogue or load_catalogue()
+    today = today or date.today()
+    read, read_by = read_text(text, today)
+    chosen = clean_choices(form, catalogue)
+    merged = {**read, **chosen}
+    facts = CaseFacts.from_slots(merged, today=today)
+    advice = advise(facts, catalogue)
+    view = CaseView(text=text, chosen=chosen, read=read, read_by=read_by, facts=facts, advice=advice)
+    route = catalogue.routes.get(advice.situation or "")
+    if route is not None:
+        view.route_label = route.label
+        view.rungs = walk_view(advice, facts, catalogue)
+    try:
+        from opschaling import render
+
+        view.user_text = render.render_advice(advice, catalogue, facts)
+    except Exception:  # noqa: BLE001 - the reasoning is shown even when rendering fails
+        view.user_text = []
+    return view
+
+
+def used_facts(facts: CaseFacts) -> list[tuple[str, Any]]:
+    names = [name for name in ALLOWED] + list(DATE_FACTS)
+    result = [(n, facts.get(n)) for n in names if facts.get(n) is not None]
+    if facts.steps_tried:
+        result.append(("steps_tried", dict(facts.steps_tried)))
+    return result
+
+
+def _conditions_text(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts, catalogue: Catalogue) -> tuple[str, str]:
+    """('holds' | 'no' | 'unknown', Dutch explanation)."""
+    for name, allowed in when.items():
+        value = facts.get(name)
+        wanted = " of ".join(value_label(catalogue, name, v) for v in allowed)
+        label = FACT_LABELS.get(name, name).rstrip("?").lower()
+        if value is None:
+            return "unknown", f"Nog niet bekend: {label}. Deze trede geldt bij {wanted}."
+        if value not in allowed:
+            return "no", f"Geldt niet: {label} is {value_label(catalogue, name, value)}; deze trede geldt bij {wanted}."
+    return "holds", ""
+
+
+def walk_view(advice: Advice, facts: CaseFacts, catalogue: Catalogue) -> list[RungView]:
+    """Every rung of the route with what the engine did with it, in the order of the route."""
+    route = catalogue.routes[advice.situation]  # type: ignore[index]
+    skipped = dict(advice.skipped)
+    pending = {s.id for s in advice.pending}
+    after = {s.id for s in advice.after}
+    step_id = advice.step.id if advice.step else None
+    passed_step = False
+    views: list[RungView] = []
+    for rung in route.rungs:
+        label = body_label(catalogue, rung.body) if not rung.switch_to else f"Andere route: {rung.switch_to}"
+        holds, why = _conditions_text(rung.when, facts, catalogue)
+        if rung.body == step_id and not passed_step:
+            status, text = "step", rung.reason
+            passed_step = True
+        elif rung.body in advice.already_tried:
+            status, text = "tried", "Al geprobeerd en het hielp niet. De assistent gaat een trede hoger."
+        elif rung.body in skipped:
+            status, text = "skipped", f"Overgeslagen: {skipped[rung.body]}"
+        elif rung.body in pending:
+            status, text = "pending", "Deze stap loopt nog."
+        elif passed_step and rung.body in after:
+            status, text = "after", "Volgende stap als de stap hierboven niet helpt."
+        elif holds == "no":
+            status, text = "not_applicable", why
+        elif holds == "unknown" and not passed_step:
+            status, text = "unknown", why
+        else:
+            status = "not_reached"
+            text = "Niet bekeken: de stap is al gevonden." if passed_step or advice.step else (
+                "Niet bekeken: eerst is een antwoord nodig." if advice.question else "Niet bekeken.")
+        views.append(RungView(rung.body, label, status, text))
+    return views
+
+
+STATUS_LABELS = {
+    "step": "De stap",
+    "tried": "Al geprobeerd",
+    "skipped": "Overgeslagen",
+    "pending": "Loopt",
+    "after": "Daarna",
+    "not_applicable": "Geldt niet",
+    "unknown": "Onbekend",
+    "not_reached": "Niet bekeken",
+}
+
+
+def reference_items(catalogue: Catalogue, refs: tuple[Reference, ...]) -> list[tuple[str, str | None]]:
+    """(cited text without the link, link) per source, without repeats."""
+    seen: dict[str, str | None] = {}
+    for ref in refs:
+        source = catalogue.sources.get(ref.source, {})
+        label = source.get("cite") or source.get("title") or ref.title
+        text = f"{ref.source}: {label}, '{ref.section}'"
+        href = ref.href or source.get("href") or source.get("url")
+        seen.setdefault(text, href if isinstance(href, str) else None)
+    return list(seen.items())
+
+
+def step_references(catalogue: Catalogue, step: Step) -> list[tuple[str, str | None]]:
+    refs = step.references + step.body.references + tuple(r for d in step.deadlines for r in d.references)
+    return reference_items(catalogue, refs)
