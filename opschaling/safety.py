@@ -1,34 +1,432 @@
-"""Signs of acute danger or suicidality in free text. Checked on every message, before anything else,
-so that a misread intent can never hide them."""
+"""Signs of danger in free text: suicidality, violence at home, other acute danger.
+
+``assess(text, intent, confidence)`` is called on EVERY user message, before anything else, so that a
+misread intent can never hide a danger sign. It combines two signals:
+
+(a) hand-written patterns over normalised word tokens (see ``_normalise``): lower case, accents folded,
+    repeated letters collapsed ("zelfmoord" and the typo "zelfmord" become the same token, "doooood"
+    becomes "dod" like "dood"), punctuation kept as a sentence boundary. A pattern is a short sequence of
+    token slots (exact words or word stems), optionally with a small bounded gap. Matching walks the tokens
+    once per candidate start; there is no regular expression with nested or unbounded quantifiers, so the
+    run time is linear in the length of the text (``tests/safety/test_backtracking.py``).
+(b) the NLU intent ``acute_nood`` with confidence >= ``NLU_THRESHOLD`` (0.5, see there).
+
+Negation never switches danger off when a danger sign is also present: each match is judged on its own,
+and only a match that is itself denied ("er is geen gevaar", "niemand is in gevaar", "niet acuut") is
+dropped. Gaps inside a pattern may not contain a negation ("ik wil niet dood" does not match "wil ~ dood").
+
+Choices (documented, tested in tests/safety/):
+- "ik zie het niet meer zitten" counts as a suicide sign, unless the sentence goes on about something
+  mundane ("... met die papieren", "... dat de gemeente op tijd beslist"); "met mijn leven" stays a sign.
+- "ik kan niet meer" / "ik kan het niet meer aan" alone is exhaustion, not danger (the NLU may still flag it);
+  together with a sign ("ik kan niet meer, ik wil dood") the sign wins.
+- Aggression towards care staff ("hij slaat zijn begeleiders", "agressief tegen medebewoners") and
+  "hij slaat zichzelf" are problem behaviour (situation ``probleemgedrag``), not a crisis; hitting the
+  speaker, a relative, a partner or children, threats, abuse and "huiselijk geweld" are violence.
+- Mentioning 113, Veilig Thuis or 112 as something to call counts: the crisis text is then the answer.
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
 
 SUICIDE = "suicide"
-DANGER = "danger"
+VIOLENCE = "violence"
+ACUTE = "acute"
+KINDS = (SUICIDE, VIOLENCE, ACUTE)  # priority order when several kinds match
+# Old name for the non-suicide kinds; kept so that old imports do not break. New code uses VIOLENCE / ACUTE.
+DANGER = ACUTE
 
-_SUICIDE_PATTERNS = (
-    r"zelfmoord", r"su[iï]cid", r"zelfdoding", r"niet meer (?:verder )?(?:willen |wil |)leven",
-    r"wil niet meer leven", r"(?:mij|mezelf|zichzelf|hemzelf|haarzelf) (?:iets )?(?:aan ?(?:te )?doen|van kant)",
-    r"(?:een )?einde aan (?:mijn|zijn|haar|het) leven", r"dood (?:gaan|willen|wil)", r"van het leven beroven",
-    r"ophangen", r"overdosis",
-)
-_DANGER_PATTERNS = (
-    r"acu(?:u|)t gevaar", r"levensgevaar", r"in gevaar", r"(?:slaat|mishandelt|bedreigt|steekt) (?:mij|me|haar|hem|ons|de kinderen)",
-    r"met een mes", r"dreigt (?:te )?(?:slaan|doden|vermoorden)", r"vermoord", r"brand gesticht", r"politie (?:nodig|bellen)",
-)
-_NEGATIONS = re.compile(r"\bgeen (?:acuut )?gevaar\b|\bniet in gevaar\b|\bniet acuut\b", re.IGNORECASE)
+NLU_INTENT = "acute_nood"
+# The NLU signal counts from 0.5 on. Reasons: the FallbackClassifier (config.yml) already turns every top
+# intent below 0.45 into nlu_fallback, so 0.5 means "acute_nood is the clear winner" of ~25 intents; a higher
+# bar (0.7+) would drop exactly the unusual phrasings where the NLU is the only signal (the rules catch the
+# common ones alone, recall >= 0.95 on tests/nlu/danger_heldout.yml); a lower one would let an undecided
+# prediction put a crisis text in front of an ordinary care question.
+NLU_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str      # "suicide", "violence" or "acute"
+    evidence: str  # the words that matched (normalised), or "intent:acute_nood (0.83)"
+
+
+# --------------------------------------------------------------------------------------------- normalise
+
+_BOUNDARY = "|"
+_MAX_TOKEN = 40  # longer "words" (URLs, base64, keyboard mashing) are cut; no pattern needs more
+_TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?\n]")  # single character classes, one quantifier: linear
+_REPEAT_RE = re.compile(r"([a-z])\1+")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _collapse(word: str) -> str:
+    """Repeated letters count once: zelfmoord = zelfmord, dooood = dood = dod, meer = mer."""
+    return _REPEAT_RE.sub(r"\1", word)
+
+
+def _words(text: str) -> list[str]:
+    """Folded word tokens (not collapsed); punctuation and line breaks become one boundary token."""
+    folded = _fold(text).replace("'", "").replace("\u2019", "")  # 's nachts -> s nachts, m'n -> mn
+    words: list[str] = []
+    for match in _TOKEN_RE.finditer(folded):
+        tok = match.group(0)
+        if tok.isalnum():
+            words.append(tok[:_MAX_TOKEN])
+        elif not words or words[-1] != _BOUNDARY:
+            words.append(_BOUNDARY)
+    return words
+
+
+def _normalise(text: str) -> list[str]:
+    """The tokens the patterns see: folded, collapsed words and boundaries."""
+    return [w if w == _BOUNDARY else _collapse(w) for w in _words(text)]
+
+
+# --------------------------------------------------------------------------------------------- patterns
+#
+# Pattern language (one string per pattern, slots separated by spaces):
+#   word        the exact token (after collapsing: write natural Dutch, "zelfmoord" is collapsed here)
+#   stem*       any token that starts with stem
+#   a|b*|c      alternatives
+#   ~N          a gap of 0..N tokens (no boundary, no negation inside)
+#   ?word       an optional slot
+#   $           a boundary or the end of the text
+#   !a|b        the next token must NOT be one of these (a one-token look-ahead; consumes nothing)
+
+_NEGATORS = frozenset(_collapse(w) for w in ("geen", "niet", "niemand", "nooit", "niets", "nergens", "zonder"))
+
+_ME = "me|mij|mijzelf|mezelf|ons|haar|hem|jou|je|u"
+_FAMILY = ("moeder|vader|mama|papa|mam|pap|moeders|ma|pa|zoon|dochter|kind|kinderen|kids|zoontje|dochtertje|"
+           "vrouw|man|partner|vriendin|vriend|broer|zus|zusje|broertje|oma|opa|moeder*|schoonmoeder|schoonvader|"
+           "baby|ouders|kleinkind|kleinkinderen|cli*nt|bewoner|buurvrouw|buurman")
+_HIT_VERBS = ("slaat|sloeg|sloegen|slaan|slaagt|schopt|schopte|schoppen|stompt|stompte|mishandelt|mishandelde|"
+              "wurgt|wurgde|knijpt|kneep|duwt|duwde|trapt|trapte|bedreigt|bedreigde|bijt|beet|misbruikt|"
+              "misbruikte|verkracht|verkrachtte|aanrandt|randde|terroriseert|intimideert|tuigt|takelt")
+_HIT_PARTICIPLES = ("geslagen|geschopt|gestompt|mishandeld|gewurgd|geduwd|getrapt|bedreigd|misbruikt|verkracht|"
+                    "aangerand|toegetakeld|afgetuigd|in_elkaar_geslagen|geintimideerd|gebeten|gestoken")
+_PILLS = "pil|pillen|medicijnen|medicatie|tabletten|slaappillen|slaapmiddel*|paracetamol|oxazepam|temazepam|xanax"
+_WANT = "wil|wilt|wou|wouden|willen|wilde|wilden"
+
+_RAW_PATTERNS: Mapping[str, Sequence[str]] = {
+    SUICIDE: (
+        # the words themselves, with common typos (after collapsing: zelfmord, suicid, suisid ...)
+        "zelfmoor*", "zelfmor*", "zelf moord*", "zelfdod*", "zelf doding*", "selfmoord*", "zelfmort*",
+        "suic*", "suis*", "suix*", "zuicid*", "sucid*", "suizid*", "kms", "unalive*",
+        # wanting to be dead / not to live
+        _WANT + " ~2 !thuis dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn",
+        "dood willen|wil|wilt", "doodgaan wil", "liever|beter|maar dood", "doodswens*", "doodsgedacht*",
+        "gedachten aan ?de dood", "denk|denkt|dacht|denken aan de dood",
+        "niet meer ~1 leven|levn|lven|bestaan", "niet langer ~1 leven|bestaan", "niet verder ~1 leven|willen_leven",
+        _WANT + " ~1 niet meer verder $", _WANT + " ~1 niet meer $",
+        _WANT + "|hoef|hoeft ~2 er|der|dr niet meer zijn", _WANT + " ~1 niet meer zijn $",
+        "er|der|dr niet meer " + _WANT + " ~1 zijn",
+        _WANT + " ~2 niet meer wakker worden", _WANT + "|hoop ~2 nooit meer wakker",
+        "klaar met ?het leven", "levensmoe*", "geen zin ?meer in ?het leven",
+        "leven ~3 geen zin|zinloos", "geen reden ~2 om te leven", "zin in het leven kwijt",
+        # ending it
+        "eind|einde|end aan ~1 mijn|zijn|haar|het|je|zn|mn|m|n|t leven", "eind|einde aan ~2 maken|maak|maakt|maakte|te_maken",
+        "van kant maken|gemaakt|te_maken", "van het|t leven beroven",
+        "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zich|zelf ~1 ?iets aan ~1 doen|doet|te_doen|deed|gedaan",
+        "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zelf ~1 ?iets aandoen|aandoet|aandeed|aangedaan",
+        "ik ~3 me|mij ~1 iets aandoen|aandoe|aan_doen|aan_te_doen|aangedaan",
+        "ik ~3 mezelf|mijzelf|me killen|kill|vermoorden|doden|opknopen",
+        "zichzelf|mezelf|mijzelf|zich|me ~1 ophangen|ophangt|op_te_hangen|opgehangen|opknopen|opknoopt|verhangen",
+        "voor de|een trein|metro|tram|vrachtwagen ~1 springen|springt|gooien|gooit|lopen|werpen|sprong",
+        "van|vanaf|op|af het|de|een dak|flat|brug|balkon ~3 springen|springt|spring|af",
+        _WANT + "|dreigt|ga|gaat|gaan ~3 springen|te_springen|springt",
+        "afscheidsbrie*", "afscheidsber*", "afscheid ~2 genomen|nemen ~2 voor altijd",
+        # pills, self-harm
+        "hele|alle|volle|handvol|doosje|doos|strip|potje|pot|teveel ~2 " + _PILLS
+        + " ~3 geslikt|ingenomen|genomen|slikken|slikt|innemen|opgespaard|gespaard|verzameld",
+        "te veel ~1 " + _PILLS, "teveel ~1 " + _PILLS, "overdosis", "overdosering",
+        _PILLS + " ~2 opgespaard|gespaard|verzameld",
+        "snijdt|snijden|snij|sneed|kerft|kerven|krast|krassen|kras|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
+        "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen",
+        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden",
+        "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
+        "zelfbeschadig*", "zelfverwond*", "automutil*",
+        # "ik zie het niet meer zitten" (see module doc), no way out
+        "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten !met|dat|of|om|qua|wat|hoe|zo|in",
+        "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|qua|in het|mijn|m|mn|t leven|mezelf",
+        "zie|ziet|zag ~1 het leven ~1 niet meer zitten", "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|in alles",
+        "zie|ziet|zag ~1 geen uitweg|toekomst|uitkomst ~1 meer", "geen uitweg meer", "uitzichtloos",
+        "113 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 113",
+    ),
+    VIOLENCE: (
+        "huiselijk|huislijk geweld", "geweld", "gewelddadig*",
+        "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
+        "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
+        _HIT_VERBS + " ~1 " + _ME, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
+        "word|wordt|werd|worden|werden|ben|is|zijn|heeft|hebben|heb|had ~3 " + _HIT_PARTICIPLES,
+        _ME + " ~3 geslagen|geschopt|gestompt|mishandeld|gewurgd|getrapt|bedreigd|aangerand|afgetuigd|toegetakeld",
+        "bedreig*", "dreigt|dreigde|dreigen ~3 slaan|vermoorden|doden|doodmaken|dood_te_maken|mes|wapen|iets_aan_te_doen",
+        "vermoord*", "dood maken|slaan|steken|schieten", "doodmaken", "doodslaan", "doodsteken", "ombrengen",
+        "maak|maakt ~2 je|jou|jullie|u|haar|hem|me ~1 dood",
+        "hand ~2 opgeheven|opheft|opheffen|opgeheven",
+        "bang voor ~1 mijn|mn|m|haar|zijn|zn|onze ~1 man|partner|vriend|vader|zoon|ex|broer|vrouw|vriendin|moeder",
+        "bang voor hem|haar", "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
+        "hij|ze|zij ~3 me|mij|ons|haar|kinderen ~1 iets|pijn ~1 aandoet|aandoen|aandeed|aan_doet|gaat_doen|doet",
+        "durf|durft|durven ~2 niet ~2 naar|meer huis|thuis|binnen", "-niet veilig ~2 thuis|huis",
+        "voel|voelt|voelen ~2 niet veilig|onveilig", "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
+        "-onveilige thuis*|woonsituatie|thuissituatie|situatie|relatie",
+        "bel|bellen|gebeld|melding|melden|gemeld|contact ~3 veilig thuis",
+        "veilig thuis ~2 bellen|gebeld|melden|melding|ingeschakeld|inschakelen|betrokken|gemeld|bel",
+        "stalk*", "eerwraak", "loverboy*", "uitgebuit", "uitbuiting", "gedwongen ~3 seks",
+        "opgesloten ~3 thuis|kamer|huis|door",
+    ),
+    ACUTE: (
+        "in gevaar", "in levensgevaar", "acuut|acute|direct|directe|groot|ernstig ~1 gevaar", "levensgevaar*",
+        "gevaar voor ~1 zichzelf|anderen|zijn|haar|mijn|eigen|de|leven", "gevaarlijke situatie",
+        "acuut|acute ~1 nood|noodsituatie|situatie|crisis|hulp", "is acuut", "noodgeval*", "noodsituatie",
+        "levensbedreig*", "psychische crisis", "in crisis $",
+        "brand", "in de fik", "fik gestoken", "brandje", "rookmelder ~2 af|ging",
+        "gaspit|gaskraan|gas|fornuis|kookplaat|pan ~3 open|vergeten|laten_branden|aan_laten|laten_staan|lekt|aan_gelaten",
+        "ruikt naar gas", "gaslucht", "gaslek",
+        "vermist*", "weggelopen", "weg gelopen", "weggeraakt", "verdwaald", "niet thuisgekomen|teruggekomen",
+        "niet thuis gekomen", "zoek geraakt", "is zoek $", "al uren|dagen|nachten zoek|weg|kwijt|vermist",
+        "vinden hem|haar ~1 niet", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
+        "kan|kunnen ~1 hem|haar ~1 nergens|niet vinden",
+        "dwaalt|dwaalde|dwalen|zwerft|zwierf|zwerven|ronddwalen|rondzwerven|rondlopen|ronddoolt|doolt",
+        "loopt|liep|lopen ~4 snachts|snelweg|spoor|spoorbaan|spoorlijn|rails|ijs",
+        "snachts|nachts ~3 op|over|langs|de|in ~1 straat|weg|buiten", "op straat gevonden",
+        "op de snelweg|spoorbaan|spoorlijn|rails", "midden op de weg|snelweg",
+        "niet aanspreekbaar", "niet meer aanspreekbaar", "bewusteloos",
+        "buiten bewustzijn", "ademt|ademde ~2 niet|nauwelijks|bijna", "krijgt|kreeg|krijg ~1 geen lucht",
+        "hartaanval", "hartstilstand", "beroerte", "herseninfarct", "reanim*", "epileptische aanval", "stikt", "stikken",
+        "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
+        "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "reageert niet meer $", "reageert nergens meer op",
+        "ligt ~3 op de grond", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
+        "mes|messen|wapen|pistool|bijl|vuurwapen ~3 dreigt|zwaait|bedreigt|staat|rondloopt",
+        "met een|het|zijn|haar ~1 mes|wapen|pistool|bijl|vuurwapen !en|eten|snijden|vasthouden|smeren|vork",
+        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes|wapen|pistool|bijl|vuurwapen !en|vast",
+        "112 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 112", "ambulance ~3 gebeld|bellen|nodig|komt|onderweg",
+        "bel|bellen|gebeld ~2 ambulance", "politie ~2 gebeld|bellen|nodig|erbij|komen", "bel|bellen|gebeld ~2 de politie",
+        "doorgedraaid", "buiten zinnen", "slaat|sloeg ~2 alles kapot", "sloopt ~2 huis|kamer|alles",
+        "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
+        "help ~1 nu $", "help help", "hulp nodig nu", "nu hulp nodig",
+    ),
+}
+
+# Words that make a following/preceding danger word a mere denial ("er is geen gevaar", "niet acuut").
+# Only ACUTE-type signs can be denied; a suicide or violence sign is never switched off by a negation.
+_DENIABLE = {ACUTE}
+
+
+@dataclass(frozen=True)
+class _Slot:
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    optional: bool = False
+    gap: int = 0          # a gap slot: 0..gap arbitrary tokens
+    boundary: bool = False
+    negative: bool = False  # look-ahead: next token must not match
+
+    def matches(self, token: str) -> bool:
+        return token in self.exact or any(token.startswith(p) for p in self.prefixes)
+
+
+def _atoms(spec: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    exact, prefixes = set(), []
+    for alt in spec.split("|"):
+        if alt.endswith("*"):
+            prefixes.append(_collapse(alt[:-1]))
+        else:
+            exact.add(_collapse(alt))
+    return frozenset(exact), tuple(prefixes)
+
+
+def _compile(pattern: str) -> tuple[_Slot, ...]:
+    slots: list[_Slot] = []
+    for part in pattern.split(" "):
+        if part.startswith("~"):
+            slots.append(_Slot(frozenset(), (), gap=int(part[1:])))
+        elif part == "$":
+            slots.append(_Slot(frozenset(), (), boundary=True))
+        elif part.startswith("!"):
+            exact, prefixes = _atoms(part[1:])
+            slots.append(_Slot(exact, prefixes, negative=True))
+        elif part.startswith("?"):
+            exact, prefixes = _atoms(part[1:])
+            slots.append(_Slot(exact, prefixes, optional=True))
+        else:
+            slots.append(_Slot(*_atoms(part)))
+    return tuple(slots)
+
+
+def _expand(pattern: str) -> list[str]:
+    """An alternative written with "_" is a phrase ("te_maken", "in_elkaar_geslagen"): spell the pattern out
+    once per phrase alternative (and once for the one-word alternatives of that slot)."""
+    parts = pattern.split(" ")
+    for index, part in enumerate(parts):
+        marker = part[0] if part[:1] in "?!" else ""
+        alts = part[len(marker):].split("|")
+        phrases = [a for a in alts if "_" in a]
+        if not phrases or part.startswith("~"):
+            continue
+        words = [a for a in alts if "_" not in a]
+        variants = [" ".join(parts[:index] + [marker + "|".join(words)] + parts[index + 1:])] if words else []
+        variants += [" ".join(parts[:index] + [marker + w for w in ph.split("_")] + parts[index + 1:]) for ph in phrases]
+        return [v for variant in variants for v in _expand(variant)]
+    return [pattern]
+
+
+def _compile_all() -> tuple[tuple[str, bool, tuple[_Slot, ...]], ...]:
+    out = []
+    for kind in KINDS:
+        for raw in _RAW_PATTERNS[kind]:
+            deniable = kind in _DENIABLE or raw.startswith("-")
+            for pattern in _expand(raw.lstrip("-")):
+                slots = _compile(pattern)
+                first = slots[0]
+                if first.gap or first.boundary or first.optional or first.negative:
+                    raise ValueError(f"pattern must start with a word slot: {raw!r}")
+                if any(s.gap > 4 for s in slots):
+                    raise ValueError(f"gap too long: {raw!r}")
+                out.append((kind, deniable, slots))
+    return tuple(out)
+
+
+_PATTERNS = _compile_all()
+_BY_WORD: dict[str, list[int]] = {}
+_BY_PREFIX: list[tuple[str, int]] = []
+for _index, (_kind, _deniable, _slots) in enumerate(_PATTERNS):
+    for _word in _slots[0].exact:
+        _BY_WORD.setdefault(_word, []).append(_index)
+    _BY_PREFIX += [(_prefix, _index) for _prefix in _slots[0].prefixes]
+
+
+@lru_cache(maxsize=4096)
+def _candidates(token: str) -> tuple[int, ...]:
+    """The patterns whose first slot matches ``token`` (cached per distinct token)."""
+    hits = set(_BY_WORD.get(token, ()))
+    hits.update(index for prefix, index in _BY_PREFIX if token.startswith(prefix))
+    return tuple(sorted(hits))
+
+
+def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int) -> int | None:
+    """End index of a match of ``slots`` at tokens[i], or None. Gaps are bounded (<= 4 in the patterns),
+    so the work per start position is bounded by a constant."""
+    if not slots:
+        return i
+    slot, rest = slots[0], slots[1:]
+    n = len(tokens)
+    if slot.gap:
+        for skip in range(slot.gap + 1):
+            if skip and (i + skip - 1 >= n or tokens[i + skip - 1] == _BOUNDARY
+                         or tokens[i + skip - 1] in _NEGATORS):
+                break
+            end = _match_at(rest, tokens, i + skip, start)
+            if end is not None:
+                return end
+        return None
+    if slot.boundary:
+        if i >= n:
+            return i
+        return _match_at(rest, tokens, i + 1, start) if tokens[i] == _BOUNDARY else None
+    if slot.negative:
+        if i < n and slot.matches(tokens[i]):
+            return None
+        return _match_at(rest, tokens, i, start)
+    if i < n and slot.matches(tokens[i]):
+        end = _match_at(rest, tokens, i + 1, start)
+        if end is not None:
+            return end
+    if slot.optional:
+        return _match_at(rest, tokens, i, start)
+    return None
+
+
+def _denied(tokens: Sequence[str], start: int) -> bool:
+    """A negation within the two tokens before the match, in the same sentence: "geen (acuut) gevaar",
+    "niemand is in gevaar", "niet acuut"."""
+    for j in range(start - 1, max(start - 3, -1), -1):
+        if tokens[j] == _BOUNDARY:
+            return False
+        if tokens[j] in _NEGATORS:
+            return True
+    return False
+
+
+def _matches(tokens: Sequence[str], words: Sequence[str]) -> Iterable[tuple[str, str]]:
+    """(kind, evidence) for every pattern that matches somewhere (its first match only)."""
+    done: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok == _BOUNDARY:
+            continue
+        for index in _candidates(tok):
+            if index in done:
+                continue
+            kind, deniable, slots = _PATTERNS[index]
+            end = _match_at(slots, tokens, i, i)
+            if end is None or (deniable and _denied(tokens, i)):
+                continue
+            done.add(index)
+            yield kind, " ".join(w for w in words[i:end] if w != _BOUNDARY)
+
+
+def rule_signal(text: str | None) -> Signal | None:
+    """The rule part alone (no NLU): the highest-priority kind that matches, with its evidence."""
+    if not text:
+        return None
+    words = _words(text)
+    tokens = [w if w == _BOUNDARY else _collapse(w) for w in words]
+    found: dict[str, str] = {}
+    for kind, evidence in _matches(tokens, words):
+        found.setdefault(kind, evidence)
+        if kind == SUICIDE:
+            break  # highest priority; no need to look further
+    for kind in KINDS:
+        if kind in found:
+            return Signal(kind, found[kind])
+    return None
+
+
+def assess(text: str | None, intent: str | None = None, confidence: float | None = None) -> Signal | None:
+    """A danger sign in ``text`` (rules), else the NLU intent ``acute_nood`` at >= NLU_THRESHOLD, else None.
+
+    The rules decide the kind; the NLU alone gives kind "acute" (the crisis text then also names 113)."""
+    signal = rule_signal(text)
+    if signal:
+        return signal
+    if intent == NLU_INTENT and (confidence is None or confidence >= NLU_THRESHOLD):
+        conf = "" if confidence is None else f" ({confidence:.2f})"
+        return Signal(ACUTE, f"intent:{NLU_INTENT}{conf}")
+    return None
 
 
 def detect(text: str | None) -> str | None:
-    """``"suicide"``, ``"danger"`` or None."""
-    if not text:
-        return None
-    lowered = text.lower()
-    if any(re.search(p, lowered) for p in _SUICIDE_PATTERNS):
-        return SUICIDE
-    if _NEGATIONS.search(lowered):
-        return None
-    if any(re.search(p, lowered) for p in _DANGER_PATTERNS):
-        return DANGER
-    return None
+    """Old interface: the kind of danger in ``text`` ("suicide", "violence", "acute") or None."""
+    signal = rule_signal(text)
+    return signal.kind if signal else None
+
+
+def evaluate(pairs: Iterable[tuple[str, str | None]]) -> dict:
+    """Rule part on (text, expected kind or None) pairs: recall on the positives (any kind counts as found),
+    false-alarm rate on the negatives, the counts, and how often the kind was right."""
+    n_pos = n_neg = found = false_alarms = kind_right = 0
+    for text, expected in pairs:
+        got = rule_signal(text)
+        if expected:
+            n_pos += 1
+            if got:
+                found += 1
+                kind_right += got.kind == expected
+        else:
+            n_neg += 1
+            false_alarms += got is not None
+    return {
+        "recall": found / n_pos if n_pos else 0.0,
+        "false_alarm_rate": false_alarms / n_neg if n_neg else 0.0,
+        "n_pos": n_pos,
+        "n_neg": n_neg,
+        "kind_accuracy": kind_right / found if found else 0.0,
+    }
