@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make run: bootstrap, train if needed, start action server + Rasa server + web page, wait until
-# they answer, print how to use them. Ctrl-C stops everything this script started.
+# they answer, print how to use them, then supervise them (a server that stops is restarted, up to
+# OPSW_MAX_RESTARTS times). Ctrl-C stops everything this script started.
+# Closed by default: loopback only, no HTTP API (OPSW_ENABLE_API=1 + OPSW_API_TOKEN opens it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$OPSW_ROOT"
@@ -8,6 +10,7 @@ cd "$OPSW_ROOT"
 bash scripts/bootstrap.sh
 bash scripts/system_deps.sh --npm-only    # web/ build (socket.io client); no Debian packages needed to run
 source scripts/servers.sh
+opsw_check_api_settings   # OPSW_ENABLE_API=1 without OPSW_API_TOKEN: refuse before training
 
 MODEL="$("$OPSW_PY" scripts/train_if_needed.py | tail -n 1)"
 
@@ -38,22 +41,17 @@ MSG
 [[ -n "${OPSW_ACTIONS_PID:-}" ]] && echo "  Action server:          http://$OPSW_HOST:$OPSW_ACTION_PORT/health"
 cat <<MSG
   Socket.IO (web chat):   $R/socket.io     Callback: $R/webhooks/callback/webhook
-  Status:                 $R/status
+  HTTP API:               $(if [[ "$OPSW_ENABLE_API" =~ ^(1|true|yes|on|ja)$ ]]; then echo "aan/on: $R/status?token=\$OPSW_API_TOKEN"; else echo "uit/off (OPSW_ENABLE_API=1 + OPSW_API_TOKEN to open it)"; fi)
+  Luistert op / listens:  $OPSW_BIND   CORS: $OPSW_CORS_ORIGINS
   Logs:                   var/log/rasa.log, var/log/actions.log, var/log/web.log
   Gesprekken / trackers:  $(sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#' <<< "$OPSW_TRACKER_DB_URL")
 
+  Bewaking / supervised:  a server that stops is restarted (max $OPSW_MAX_RESTARTS times)
   Stoppen / stop:         Ctrl-C (stopt alle servers / stops all servers)
   ================================================================================
 
 MSG
 
-# stay in the foreground until Ctrl-C or until one of the servers stops
-while true; do
-  for pid in "${OPSW_PIDS[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      opsw_log "a server stopped unexpectedly (pid $pid); see var/log/"
-      exit 1
-    fi
-  done
-  sleep 2
-done
+# stay in the foreground until Ctrl-C; restart a server that stops (opsw_supervise returns 1
+# with a message naming the server and its log after OPSW_MAX_RESTARTS restarts)
+opsw_supervise || exit 1

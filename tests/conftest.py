@@ -19,7 +19,8 @@ Fixtures (all session-scoped):
                     answers: a collector in this process), ``.log``, and helpers:
                     ``.new_sender()``, ``.send(text, sender)`` -> list of bot messages (REST),
                     ``.callback_messages(sender)`` -> answers received on the callback channel,
-                    ``.tracker(sender)`` -> tracker JSON via the HTTP API.
+                    ``.tracker(sender)`` -> tracker JSON via the HTTP API, ``.token`` (the
+                    API is opened with a random token; send ``?token=`` on API calls).
 
 Servers are stopped (process group TERM, then KILL) at the end of the session; their logs are
 kept under the pytest temp dir and printed on start-up failure.
@@ -90,6 +91,7 @@ class Server:
     port: int
     proc: subprocess.Popen
     log: Path
+    token: str = ""  # Rasa HTTP API token (sent as ?token=...); empty = none
 
     @property
     def webhook_url(self) -> str:
@@ -105,7 +107,9 @@ class Server:
         """The conversation via Rasa's HTTP API (only for a Rasa server); channel sender ids such as
         ``whatsapp:+31…`` are quoted."""
         quoted = urllib.parse.quote(sender, safe=":+")
-        with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker", timeout=30) as r:
+        auth = f"?token={urllib.parse.quote(self.token)}" if self.token else ""
+        with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker{auth}",
+                                    timeout=30) as r:
             return json.loads(r.read())
 
 
@@ -245,9 +249,9 @@ def action_server(opsw_env: Dict[str, str], venv_python: Path,
         pytest.fail("actions/ package is missing: cannot start the action server", pytrace=False)
     port = free_port()
     log = tmp_path_factory.mktemp("action_server") / "actions.log"
-    rasa = venv_python.with_name("rasa")
-    proc = _start([str(rasa), "run", "actions", "--actions", "actions", "-p", str(port)],
-                  opsw_env, log)
+    # deploy/serve.py: SANIC_HOST=OPSW_BIND (loopback), as scripts/servers.sh starts it
+    proc = _start([str(venv_python), "-m", "deploy.serve", "actions", "--actions", "actions",
+                   "-p", str(port)], opsw_env, log)
     server = Server(url=f"http://127.0.0.1:{port}", port=port, proc=proc, log=log)
     try:
         wait_http(f"{server.url}/health", 180, proc)
@@ -289,16 +293,22 @@ def rasa_server(opsw_env: Dict[str, str], venv_python: Path, trained_model: Path
         OPSW_TRACKER_DB_URL=f"sqlite:///{tmp / 'trackers.db'}",
         OPSW_LOCK_STORE="in_memory",
         OPSW_CALLBACK_URL=callback_url,
+        # the HTTP API is closed by default; the tests open it with a token of their own
+        OPSW_ENABLE_API="1",
+        OPSW_API_TOKEN=f"test-{uuid.uuid4().hex}",
+        OPSW_CORS_ORIGINS="*",
+        OPSW_BIND="127.0.0.1",
     )
     log = tmp / "rasa.log"
-    rasa = venv_python.with_name("rasa")
-    proc = _start([str(rasa), "run", "--enable-api", "--cors", "*", "-i", "127.0.0.1",
+    # deploy/serve.py adds --enable-api --auth-token, --cors and -i from the OPSW_* variables
+    proc = _start([str(venv_python), "-m", "deploy.serve", "rasa",
                    "-p", str(port), "--model", str(trained_model), "--credentials", str(creds),
                    "--endpoints", str(ROOT / "endpoints.yml")], env, log)
     server = RasaServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc, log=log,
+                        token=env["OPSW_API_TOKEN"],
                         callback_url=callback_url, collector=collector, env=env)
     try:
-        wait_http(f"{server.url}/status", 600, proc)
+        wait_http(f"{server.url}/status?token={server.token}", 600, proc)
     except Exception as e:  # noqa: BLE001
         stop_process(proc)
         collector.shutdown()

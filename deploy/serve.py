@@ -1,0 +1,115 @@
+"""Start the Rasa server or the action server closed by default (scripts/servers.sh uses this).
+
+    python -m deploy.serve rasa    [more `rasa run` arguments]
+    python -m deploy.serve actions [more `rasa run actions` arguments]
+    python -m deploy.serve check     (exit 2 with a message when the settings are refused)
+
+Rasa server:
+* binds ``OPSW_BIND`` (default 127.0.0.1: only this machine reaches it);
+* the HTTP API (trackers, events, model, execute, ...) is OFF unless ``OPSW_ENABLE_API=1``;
+  then ``OPSW_API_TOKEN`` is required (at least 16 characters; the server refuses to start
+  without it) and every API call must send ``?token=<token>``. The token is handed to Rasa inside
+  this process, so it never appears on a command line (``ps``) or in a log;
+* CORS allows only ``OPSW_CORS_ORIGINS`` (space or comma separated; default: the web page's own
+  origin ``http://$OPSW_HOST:$OPSW_WEB_PORT``).
+
+Action server (rasa-sdk 3.6.2 takes its interface only from ``SANIC_HOST``, default 0.0.0.0):
+* ``SANIC_HOST`` is set to ``OPSW_BIND``, so it listens where the Rasa server does (loopback by
+  default: only the Rasa server on this machine can call it). No CORS (browsers never call it).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Dict, List, Mapping, Optional
+
+MIN_TOKEN_LEN = 16
+TRUE = ("1", "true", "yes", "on", "ja")
+
+
+class ConfigError(Exception):
+    """A setting that would open the server; the message is Dutch + English."""
+
+
+def _on(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() in TRUE
+
+
+def cors_origins(env: Mapping[str, str]) -> List[str]:
+    raw = env.get("OPSW_CORS_ORIGINS")
+    if raw is None or not raw.strip():
+        raw = f"http://{env.get('OPSW_HOST', 'localhost')}:{env.get('OPSW_WEB_PORT', '8080')}"
+    return [o for o in re.split(r"[\s,]+", raw.strip()) if o]
+
+
+def rasa_args(env: Mapping[str, str]) -> List[str]:
+    """The `rasa run` arguments our settings add (HTTP API, token, CORS, interface)."""
+    args = ["-i", env.get("OPSW_BIND") or "127.0.0.1"]
+    if _on(env.get("OPSW_ENABLE_API")):
+        token = (env.get("OPSW_API_TOKEN") or "").strip()
+        if not token:
+            raise ConfigError(
+                "OPSW_ENABLE_API=1 maar OPSW_API_TOKEN is leeg: de HTTP-API gaat niet open zonder "
+                "token. / OPSW_ENABLE_API=1 but OPSW_API_TOKEN is empty: the HTTP API is not opened "
+                "without a token (e.g. export OPSW_API_TOKEN=\"$(openssl rand -hex 24)\").")
+        if len(token) < MIN_TOKEN_LEN:
+            raise ConfigError(
+                f"OPSW_API_TOKEN is te kort (minstens {MIN_TOKEN_LEN} tekens). / OPSW_API_TOKEN is "
+                f"too short (at least {MIN_TOKEN_LEN} characters).")
+        args += ["--enable-api", "--auth-token", token]
+    origins = cors_origins(env)
+    if "*" in origins:
+        print("[opsw] WAARSCHUWING/WARNING: OPSW_CORS_ORIGINS='*' lets every web site call this "
+              "server from a browser", file=sys.stderr)
+    args += ["--cors", *origins]
+    return args
+
+
+def actions_env(env: Mapping[str, str]) -> Dict[str, str]:
+    out = dict(env)
+    out["SANIC_HOST"] = env.get("OPSW_BIND") or "127.0.0.1"
+    return out
+
+
+def _refuse_own_flags(extra: List[str]) -> None:
+    for flag in ("--enable-api", "--auth-token", "--cors", "-i", "--interface"):
+        if flag in extra:
+            raise ConfigError(f"{flag} komt uit de OPSW_*-variabelen, niet uit de argumenten. / "
+                              f"{flag} is set from the OPSW_* variables, not as an argument.")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check"]:  # scripts/servers.sh: refuse before anything starts
+        try:
+            rasa_args(os.environ)
+        except ConfigError as e:
+            print(f"[opsw] FOUT/ERROR: {e}", file=sys.stderr)
+            return 2
+        return 0
+    if not argv or argv[0] not in ("rasa", "actions"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    what, extra = argv[0], argv[1:]
+    try:
+        _refuse_own_flags(extra)
+        if what == "rasa":
+            full = ["rasa", "run", *rasa_args(os.environ), *extra]
+        else:
+            os.environ.update(actions_env(os.environ))
+            full = ["rasa", "run", "actions", *extra]
+    except ConfigError as e:
+        print(f"[opsw] FOUT/ERROR: {e}", file=sys.stderr)
+        return 2
+    shown = ["***" if i and full[i - 1] == "--auth-token" else a for i, a in enumerate(full)]
+    print("[opsw] " + " ".join(shown), file=sys.stderr, flush=True)
+    sys.argv = full
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
