@@ -605,9 +605,12 @@ pas die aan als het antwoord fout was, en zet het bestand daarna op de werkbank.
 def _refs_html(items: list[tuple[str, str | None]]) -> str:
     if not items:
         return "<p>Geen bronnen.</p>"
-    lis = "".join(f'<li>{esc(text)}{f" – <a href=\"{esc(href)}\">{esc(href)}</a>" if href else ""}</li>'
-                  for text, href in items)
+    lis = "".join(f"<li>{esc(text)}{_link(href)}</li>" for text, href in items)
     return f"<ul>{lis}</ul>"
+
+
+def _link(href: str | None) -> str:
+    return f' – <a href="{esc(href)}">{esc(href)}</a>' if href else ""
 
 
 def _md(text: str) -> str:

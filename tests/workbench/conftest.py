@@ -1,0 +1,222 @@
+"""Fixtures for the staff pages: the app without a server, a cookie-keeping client, and a SQLite
+tracker store with Rasa's ``events`` table filled with realistic conversations."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlencode
+
+import pytest
+
+from workbench.pages import Request, Response, Workbench
+
+TOKEN = "proef-toegang-7f3a"
+T0 = 1_780_000_000.0  # a fixed moment; the review shows times, never compares with now
+
+
+class Client:
+    """Sends requests to the app like a browser: keeps cookies, sends Origin/Host like Chromium."""
+
+    def __init__(self, app: Workbench) -> None:
+        self.app = app
+        self.cookies: dict[str, str] = {}
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Host": "127.0.0.1:8080"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers.update(extra or {})
+        return headers
+
+    def _keep(self, response: Response) -> Response:
+        for name, value in response.headers:
+            if name == "Set-Cookie":
+                cookie: SimpleCookie = SimpleCookie()
+                cookie.load(value)
+                for key, morsel in cookie.items():
+                    if morsel["max-age"] == "0":
+                        self.cookies.pop(key, None)
+                    else:
+                        self.cookies[key] = morsel.value
+        return response
+
+    def get(self, target: str) -> Response:
+        return self._keep(self.app.handle(Request("GET", target, self._headers())))
+
+    def post(self, target: str, form: dict[str, str], headers: dict[str, str] | None = None) -> Response:
+        body = urlencode(form).encode()
+        extra = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:8080",
+                 **(headers or {})}
+        return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
+
+    def post_multipart(self, target: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Response:
+        boundary = "----oswtestboundary8d1c"
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, data) in files.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        extra = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": "http://127.0.0.1:8080"}
+        return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
+
+    @staticmethod
+    def field(response: Response, name: str) -> str:
+        match = re.search(rf'name="{name}" value="([^"]*)"', response.body.decode())
+        assert match, f"no hidden field {name} in the page"
+        return match.group(1)
+
+    def login(self, token: str = TOKEN, next_path: str = "/workbench") -> Response:
+        page = self.get(next_path)
+        return self.post("/workbench/login", {"token": token, "nonce": self.field(page, "nonce"),
+                                              "next": next_path})
+
+    def csrf(self) -> str:
+        return self.field(self.get("/workbench"), "csrf")
+
+
+# ------------------------------------------------------------------------------------------------
+# a tracker store like Rasa's SQLTrackerStore writes it
+# ------------------------------------------------------------------------------------------------
+SCHEMA = """CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,
+    timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
+
+
+class TrackerDB:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        with sqlite3.connect(path) as conn:
+            conn.execute(SCHEMA)
+
+    def add(self, sender: str, events: list[dict[str, Any]], start: float = T0) -> None:
+        rows = []
+        for index, event in enumerate(events):
+            stamp = start + index
+            event = {**event, "timestamp": stamp}
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") if event["event"] == "user" else None
+            action = event.get("name") if event["event"] == "action" else None
+            rows.append((sender, event["event"], stamp, intent, action, json.dumps(event)))
+        with sqlite3.connect(self.path) as conn:
+            conn.executemany("INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data)"
+                             " VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def user(text: str, intent: str, entities: list[dict[str, Any]] | None = None, metadata: dict | None = None) -> dict:
+    return {"event": "user", "text": text, "input_channel": "socketio", "message_id": "m" + str(abs(hash(text)) % 10**8),
+            "metadata": metadata or {},
+            "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.93},
+                           "entities": entities or [], "intent_ranking": [{"name": intent, "confidence": 0.93}]}}
+
+
+def bot(text: str, kind: str = "question", feedback: bool = False) -> dict:
+    return {"event": "bot", "text": text, "data": {"buttons": None, "elements": None, "custom": None},
+            "metadata": {"opsw": {"kind": kind, "feedback": feedback}, "utter_action": "action_turn"}}
+
+
+def dialogue(facts: dict[str, Any], asked: str | None = None, asked_step: str | None = None,
+             last_advice: dict | None = None) -> dict:
+    return {"event": "slot", "name": "dialogue",
+            "value": {"facts": facts, "asked": asked, "asked_step": asked_step, "asked_count": {},
+                      "last_advice": last_advice, "offered": [], "safety_shown": None, "notes": [],
+                      "privacy_shown": True}}
+
+
+def action(name: str) -> dict:
+    return {"event": "action", "name": name, "policy": "RulePolicy", "confidence": 1.0}
+
+
+def ciz_conversation() -> list[dict]:
+    """A client disagrees with the CIZ; answers role and the decision date; gets bezwaar_ciz; 👎 + comment."""
+    return [
+        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
+        user("Het CIZ heeft mijn indicatie afgewezen, ik ben het er niet mee eens", "besluit_oneens",
+             [{"entity": "organisation", "value": "ciz"}]),
+        action("action_turn"),
+        bot("Wie bent u in deze situatie?"),
+        dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz"}, asked="role"),
+        action("action_listen"),
+        user("ik ben de cliënt", "inform", [{"entity": "role", "value": "client"}]),
+        action("action_turn"),
+        bot("Welke datum staat op het besluit?"),
+        dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz", "role": "client"},
+                 asked="decision_date"),
+        action("action_listen"),
+        user("weet ik niet", "weet_niet"),
+        action("action_turn"),
+        bot("**Uw volgende stap:** Bezwaar maken bij het CIZ.", kind="advice", feedback=True),
+        dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz", "role": "client",
+                  "decision_date": "onbekend"},
+                 last_advice={"step": "bezwaar_ciz", "situation": "besluit_oneens", "after": ["beroep_rechtbank"]}),
+        action("action_listen"),
+        user('/feedback{"feedback":"down","comment":"termijn ontbrak"}', "feedback",
+             [{"entity": "feedback", "value": "down"}, {"entity": "comment", "value": "termijn ontbrak"}],
+             metadata={"feedback_for": {"answer": 3, "text": "Uw volgende stap: Bezwaar maken bij het CIZ."}}),
+        action("action_turn"),
+        bot("Dank u voor uw reactie.", kind="info"),
+    ]
+
+
+def fallback_conversation() -> list[dict]:
+    """Not understood once, no route, no feedback."""
+    return [
+        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
+        user("blablabla xyz", "nlu_fallback"),
+        action("action_turn"),
+        bot("Dat begreep ik niet. Waar loopt u tegenaan?"),
+        dialogue({}, asked="situation"),
+        action("action_listen"),
+    ]
+
+
+def place_conversation(n: int) -> list[dict]:
+    """Looking for a place (geen_plek), with 👍."""
+    return [
+        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
+        user(f"we vinden geen verpleeghuis voor mijn vader ({n})", "geen_plek"),
+        action("action_turn"),
+        bot("Uw volgende stap: het zorgkantoor.", kind="advice", feedback=True),
+        dialogue({"situation": "geen_plek", "law": "wlz", "role": "naaste"},
+                 last_advice={"step": "zorgkantoor", "situation": "geen_plek"}),
+        action("action_listen"),
+        user('/feedback{"feedback":"up"}', "feedback", [{"entity": "feedback", "value": "up"}]),
+        action("action_turn"),
+        bot("Dank u voor uw reactie.", kind="info"),
+    ]
+
+
+@pytest.fixture
+def tracker_db(tmp_path: Path) -> TrackerDB:
+    db = TrackerDB(tmp_path / "trackers.db")
+    db.add("ciz-1", ciz_conversation(), start=T0 + 1000)
+    db.add("fallback-1", fallback_conversation(), start=T0 + 2000)
+    for n in range(25):
+        db.add(f"plek-{n:02d}", place_conversation(n), start=T0 + n * 10)
+    return db
+
+
+@pytest.fixture
+def app(tracker_db: TrackerDB) -> Iterator[Workbench]:
+    wb = Workbench(TOKEN, rasa_url="http://127.0.0.1:9", tracker_db_url=tracker_db.url, today=lambda: date(2026, 3, 20))
+    yield wb
+    if wb._store is not None:
+        wb._store.close()
+
+
+@pytest.fixture
+def client(app: Workbench) -> Client:
+    return Client(app)
+
+
+@pytest.fixture
+def logged_in(client: Client) -> Client:
+    response = client.login()
+    assert response.status == 303, response.body[:500]
+    return client
