@@ -86,9 +86,26 @@ def _words(text: str) -> list[str]:
     return words
 
 
+# Chat spellings the patterns need not know: they become the standard word (after collapsing).
+_SPELLING = {
+    "nie": "niet", "nit": "niet", "nt": "niet", "nix": "niets", "niks": "niets",
+    "t": "het", "ut": "het", "dr": "er", "r": "er", "mn": "mijn", "zn": "zijn", "m": "hem", "gwn": "gewoon",
+    "ff": "even", "doot": "dood", "levn": "leven", "lven": "leven", "wl": "wil",
+    "k": "ik", "ikke": "ik",
+}
+_SPELLING = {_collapse(k): _collapse(v) for k, v in _SPELLING.items()}
+
+
+def _token(word: str) -> str:
+    if word == _BOUNDARY:
+        return word
+    collapsed = _collapse(word)
+    return _SPELLING.get(collapsed, collapsed)
+
+
 def _normalise(text: str) -> list[str]:
-    """The tokens the patterns see: folded, collapsed words and boundaries."""
-    return [w if w == _BOUNDARY else _collapse(w) for w in _words(text)]
+    """The tokens the patterns see: folded, collapsed, chat spelling made standard, and boundaries."""
+    return [_token(w) for w in _words(text)]
 
 
 # --------------------------------------------------------------------------------------------- patterns
@@ -97,7 +114,8 @@ def _normalise(text: str) -> list[str]:
 #   word        the exact token (after collapsing: write natural Dutch, "zelfmoord" is collapsed here)
 #   stem*       any token that starts with stem
 #   a|b*|c      alternatives
-#   ~N          a gap of 0..N tokens (no boundary, no negation inside)
+#   ~N          a gap of 0..N tokens (no boundary, no negation inside); ~N!a|b: and none of a, b
+#   -pattern    (leading minus) a denial right before the match switches this pattern off
 #   ?word       an optional slot
 #   $           a boundary or the end of the text
 #   !a|b        the next token must NOT be one of these (a one-token look-ahead; consumes nothing)
@@ -122,7 +140,9 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "zelfmoor*", "zelfmor*", "zelf moord*", "zelfdod*", "zelf doding*", "selfmoord*", "zelfmort*",
         "suic*", "suis*", "suix*", "zuicid*", "sucid*", "suizid*", "kms", "unalive*",
         # wanting to be dead / not to live
-        _WANT + " ~2 !thuis dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn",
+        _WANT + " ~2!thuis|waardig|rustig|vredig|hier|daar|graag dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn !graag",
+        "beter|liever ~4 ik|hij|ze dood ben|was|is|zou", "mijn|zijn|haar|het|eigen leven ~1 beeindigen|beindigen|beeindigt|te_beeindigen|nemen",
+        "verdwijnen|weg|slapen voor altijd", "voor altijd verdwijnen|slapen",
         "dood willen|wil|wilt", "doodgaan wil", "liever|beter|maar dood", "doodswens*", "doodsgedacht*",
         "gedachten aan ?de dood", "denk|denkt|dacht|denken aan de dood",
         "niet meer ~1 leven|levn|lven|bestaan", "niet langer ~1 leven|bestaan", "niet verder ~1 leven|willen_leven",
@@ -134,9 +154,10 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "leven ~3 geen zin|zinloos", "geen reden ~2 om te leven", "zin in het leven kwijt",
         # ending it
         "eind|einde|end aan ~1 mijn|zijn|haar|het|je|zn|mn|m|n|t leven", "eind|einde aan ~2 maken|maak|maakt|maakte|te_maken",
-        "van kant maken|gemaakt|te_maken", "van het|t leven beroven",
+        "van kant maken|gemaakt|te_maken", "van het leven ~1 beroven", "dood maken|doodmaken ~1 mezelf|mijzelf|zichzelf",
+        "mezelf|mijzelf|zichzelf ~2 doodmaken|dood_maken|dood_te_maken",
         "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zich|zelf ~1 ?iets aan ~1 doen|doet|te_doen|deed|gedaan",
-        "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zelf ~1 ?iets aandoen|aandoet|aandeed|aangedaan",
+        "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zelf ~1 ?iets ~1 aandoen|aandoet|aandeed|aangedaan",
         "ik ~3 me|mij ~1 iets aandoen|aandoe|aan_doen|aan_te_doen|aangedaan",
         "ik ~3 mezelf|mijzelf|me killen|kill|vermoorden|doden|opknopen",
         "zichzelf|mezelf|mijzelf|zich|me ~1 ophangen|ophangt|op_te_hangen|opgehangen|opknopen|opknoopt|verhangen",
@@ -151,7 +172,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         _PILLS + " ~2 opgespaard|gespaard|verzameld",
         "snijdt|snijden|snij|sneed|kerft|kerven|krast|krassen|kras|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
         "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen",
-        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden",
+        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden", "gesneden|sneed|snijdt|snijden|gekrast ~3 pols|polsen|arm|armen|benen",
         "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
         "zelfbeschadig*", "zelfverwond*", "automutil*",
         # "ik zie het niet meer zitten" (see module doc), no way out
@@ -162,9 +183,11 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "113 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 113",
     ),
     VIOLENCE: (
-        "huiselijk|huislijk geweld", "geweld", "gewelddadig*",
+        "huiselijk|huislijk geweld", "-geweld", "-gewelddadig*", "-thuis|huis ~3 onveilig", "thuis|huis ~3 niet veilig",
         "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
         "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
+        "haar|hem|me|mij|ons ~1 misbruikt|verkracht|mishandelt|slaat|schopt|sloeg|bedreigt",
+        "sluit|sloot ~2 me|mij|haar|hem|ons ~3 op",
         _HIT_VERBS + " ~1 " + _ME, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
         "word|wordt|werd|worden|werden|ben|is|zijn|heeft|hebben|heb|had ~3 " + _HIT_PARTICIPLES,
         _ME + " ~3 geslagen|geschopt|gestompt|mishandeld|gewurgd|getrapt|bedreigd|aangerand|afgetuigd|toegetakeld",
@@ -192,8 +215,8 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "gaspit|gaskraan|gas|fornuis|kookplaat|pan ~3 open|vergeten|laten_branden|aan_laten|laten_staan|lekt|aan_gelaten",
         "ruikt naar gas", "gaslucht", "gaslek",
         "vermist*", "weggelopen", "weg gelopen", "weggeraakt", "verdwaald", "niet thuisgekomen|teruggekomen",
-        "niet thuis gekomen", "zoek geraakt", "is zoek $", "al uren|dagen|nachten zoek|weg|kwijt|vermist",
-        "vinden hem|haar ~1 niet", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
+        "niet thuis gekomen", "zoek geraakt", "hij|ze|zij is ~1 zoek $", _FAMILY + " is ~1 zoek $", "al uren|dagen|nachten zoek|weg|kwijt|vermist",
+        "vinden hem|haar ~1 niet", "hij|ze|zij|" + _FAMILY + " ~4 verdwenen", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
         "kan|kunnen ~1 hem|haar ~1 nergens|niet vinden",
         "dwaalt|dwaalde|dwalen|zwerft|zwierf|zwerven|ronddwalen|rondzwerven|rondlopen|ronddoolt|doolt",
         "loopt|liep|lopen ~4 snachts|snelweg|spoor|spoorbaan|spoorlijn|rails|ijs",
@@ -206,12 +229,13 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "reageert niet meer $", "reageert nergens meer op",
         "ligt ~3 op de grond", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
         "mes|messen|wapen|pistool|bijl|vuurwapen ~3 dreigt|zwaait|bedreigt|staat|rondloopt",
-        "met een|het|zijn|haar ~1 mes|wapen|pistool|bijl|vuurwapen !en|eten|snijden|vasthouden|smeren|vork",
-        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes|wapen|pistool|bijl|vuurwapen !en|vast",
+        "met een|het|zijn|haar ~1 mes|wapen|pistool|bijl|vuurwapen !en|eten|snijden|vasthouden|smeren|vork|nodig",
+        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes|wapen|pistool|bijl|vuurwapen !en|vast|nodig",
         "112 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 112", "ambulance ~3 gebeld|bellen|nodig|komt|onderweg",
         "bel|bellen|gebeld ~2 ambulance", "politie ~2 gebeld|bellen|nodig|erbij|komen", "bel|bellen|gebeld ~2 de politie",
         "doorgedraaid", "buiten zinnen", "slaat|sloeg ~2 alles kapot", "sloopt ~2 huis|kamer|alles",
-        "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
+        "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg", "-in de war ~4 straat|buiten|weg|snachts|nachts|kou|donker|snelweg",
+        "direct|meteen|nu|onmiddellijk hulp nodig", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
         "help ~1 nu $", "help help", "hulp nodig nu", "nu hulp nodig",
     ),
 }
@@ -226,7 +250,7 @@ class _Slot:
     exact: frozenset[str]
     prefixes: tuple[str, ...]
     optional: bool = False
-    gap: int = 0          # a gap slot: 0..gap arbitrary tokens
+    gap: int = 0          # a gap slot: 0..gap arbitrary tokens (none of ``exact`` for a gap)
     boundary: bool = False
     negative: bool = False  # look-ahead: next token must not match
 
@@ -248,7 +272,8 @@ def _compile(pattern: str) -> tuple[_Slot, ...]:
     slots: list[_Slot] = []
     for part in pattern.split(" "):
         if part.startswith("~"):
-            slots.append(_Slot(frozenset(), (), gap=int(part[1:])))
+            size, _, forbidden = part[1:].partition("!")
+            slots.append(_Slot(_atoms(forbidden)[0] if forbidden else frozenset(), (), gap=int(size)))
         elif part == "$":
             slots.append(_Slot(frozenset(), (), boundary=True))
         elif part.startswith("!"):
@@ -270,7 +295,7 @@ def _expand(pattern: str) -> list[str]:
         marker = part[0] if part[:1] in "?!" else ""
         alts = part[len(marker):].split("|")
         phrases = [a for a in alts if "_" in a]
-        if not phrases or part.startswith("~"):
+        if not phrases or part.startswith("~") or part == "$":
             continue
         words = [a for a in alts if "_" not in a]
         variants = [" ".join(parts[:index] + [marker + "|".join(words)] + parts[index + 1:])] if words else []
@@ -322,7 +347,7 @@ def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int)
     if slot.gap:
         for skip in range(slot.gap + 1):
             if skip and (i + skip - 1 >= n or tokens[i + skip - 1] == _BOUNDARY
-                         or tokens[i + skip - 1] in _NEGATORS):
+                         or tokens[i + skip - 1] in _NEGATORS or tokens[i + skip - 1] in slot.exact):
                 break
             end = _match_at(rest, tokens, i + skip, start)
             if end is not None:
@@ -345,14 +370,19 @@ def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int)
     return None
 
 
+_DENIAL_FILLERS = frozenset(_collapse(w) for w in ("is", "er", "sprake", "van", "echt", "meer", "direct", "acuut",
+                                                    "zeker", "helemaal", "nu", "op", "dit", "moment", "het"))
+
+
 def _denied(tokens: Sequence[str], start: int) -> bool:
-    """A negation within the two tokens before the match, in the same sentence: "geen (acuut) gevaar",
-    "niemand is in gevaar", "niet acuut"."""
-    for j in range(start - 1, max(start - 3, -1), -1):
-        if tokens[j] == _BOUNDARY:
-            return False
+    """A negation right before the match, with at most three filler words between: "geen (acuut) gevaar",
+    "niemand is in gevaar", "niet in gevaar", "geen sprake van geweld". "ik weet niet of ze in gevaar is" is
+    no denial ("of" is no filler)."""
+    for j in range(start - 1, max(start - 5, -1), -1):
         if tokens[j] in _NEGATORS:
             return True
+        if tokens[j] not in _DENIAL_FILLERS:
+            return False
     return False
 
 
@@ -378,7 +408,7 @@ def rule_signal(text: str | None) -> Signal | None:
     if not text:
         return None
     words = _words(text)
-    tokens = [w if w == _BOUNDARY else _collapse(w) for w in words]
+    tokens = [_token(w) for w in words]
     found: dict[str, str] = {}
     for kind, evidence in _matches(tokens, words):
         found.setdefault(kind, evidence)
