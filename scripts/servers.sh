@@ -166,6 +166,7 @@ opsw_wait_web() {
 # message) when one stopped more than OPSW_MAX_RESTARTS times in a row.
 opsw_supervise() {
   local name pid rc n log
+  opsw_log "bewaking/supervising: ${OPSW_NAMES[*]} (max $OPSW_MAX_RESTARTS restarts each)"
   while true; do
     for name in "${OPSW_NAMES[@]}"; do
       pid="${OPSW_PID_OF[$name]}"
