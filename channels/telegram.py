@@ -45,6 +45,7 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import USER_INTENT_RESTART
 
+from channels import guard
 from channels.choice import apply_choice
 from channels.numbered_options import (
     KEYBOARD_PROMPT,
@@ -254,7 +255,10 @@ class NumberedTelegramInput(TelegramInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
+        # every message passes the channel guard (masking, limits, payload check, never silent)
+        on_new_message = guard.wrap(on_new_message)
         telegram_webhook = Blueprint("numbered_telegram_webhook", __name__)
+        guard.GUARD.attach(telegram_webhook)
         out_channel = self.get_output_channel()
 
         @telegram_webhook.listener("after_server_start")

@@ -44,6 +44,7 @@ from twilio.rest import Client
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
+from channels import guard
 from channels.choice import apply_choice
 from channels.numbered_options import (
     OPTION_PROMPT,
@@ -239,7 +240,10 @@ class NumberedTwilioInput(TwilioInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
+        # every message passes the channel guard (masking, limits, payload check, never silent)
+        on_new_message = guard.wrap(on_new_message)
         twilio_webhook = Blueprint("numbered_twilio_webhook", __name__)
+        guard.GUARD.attach(twilio_webhook)
 
         @twilio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

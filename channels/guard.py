@@ -1,0 +1,425 @@
+"""The channel guard: one wrapper around ``on_new_message`` for every input channel.
+
+Every input channel of this project (``channels.rest.RestInput``, ``channels.socketio.SocketIOInput``,
+``channels.callback.CallbackInput``, Telegram, Twilio) calls ``wrap(on_new_message)`` in its
+``blueprint``; so each user message passes :meth:`Guard.handle` BEFORE Rasa sees it (before NLU,
+the tracker store and Rasa's logs). In this order:
+
+1. **sender id**: a string of at most 128 characters ``[A-Za-z0-9_.:+@=-]``; else a Dutch answer.
+2. **text**: not a string / empty / only spaces or control characters → a Dutch answer. Lone
+   surrogates, control and bidi/zero-width characters are removed, the text is NFC-normalised.
+3. **bound**: longer than ``OPSW_MAX_MESSAGE_CHARS`` (default 4000) → not passed on; Dutch answer
+   "Uw bericht is te lang (N tekens). ...".
+4. **rate limit** per conversation: ``OPSW_RATE_LIMIT`` "20/10" (20 messages per 10 seconds).
+5. **erase**: "verwijder mijn gesprek" / "wis mijn gegevens" → the conversation is deleted from the
+   SQL tracker store (``OPSW_TRACKER_DB_URL``, :func:`channels.erase.erase_conversation`) or the
+   in-memory store, and the user is told so. The message itself is not stored.
+6. **payloads**: a text starting with "/" is a payload only when it equals a payload of the
+   buttons the bot offered in its last turn to this sender (kept in memory from the output side;
+   after a restart read from the tracker), or one of the widget's fixed buttons
+   (:data:`FIXED_PAYLOADS`). Anything else is passed on as text, wrapped in double quotes:
+   ``/inform{"instantie":"cak"}`` → ``"/inform{"instantie":"cak"}"``; Rasa only treats a text that
+   starts with "/" as an intent payload, and strips spaces (not quotes) first.
+7. **mask**: :func:`channels.privacy.mask` (BSN, phone, e-mail, IBAN, postcode, date of birth,
+   names, street addresses). The kinds masked go along as ``metadata["opsw_masked"]``.
+8. **metadata**: only ``trace`` (boolean) and the Telegram/Twilio ``numbered_choice`` are kept.
+9. **never silent**: when the wrapped call sent no bot message (action server down, an exception),
+   the static response ``utter_service_down`` is sent (from the model's domain, else domain.yml,
+   else :data:`SERVICE_DOWN_TEXT`).
+
+Importing this module installs the log scrubber (``channels.logfilter``).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+import unicodedata
+from collections import OrderedDict, deque
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from channels import logfilter, privacy
+from channels.erase import erase_conversation
+
+logger = logging.getLogger(__name__)
+logfilter.install()
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_MAX_CHARS = 4000
+MAX_SENDER_CHARS = 128
+SENDER_RE = re.compile(r"^[A-Za-z0-9_.:+@=\-]{1,128}$")
+FIXED_PAYLOADS = frozenset({
+    "/restart",
+    "/human_handoff",
+    '/feedback{"feedback":"up"}',
+    '/feedback{"feedback":"down"}',
+    "/greet",  # Telegram's /start (channels.telegram)
+})
+MAX_SENDERS_REMEMBERED = 10000
+ALLOWED_METADATA = ("trace", "numbered_choice")
+
+# --- Dutch answers ----------------------------------------------------------------------------
+TOO_LONG_TEXT = (
+    "Uw bericht is te lang ({n} tekens). Schrijf het in kortere stukken van hoogstens {max} tekens."
+)
+EMPTY_TEXT = "Ik heb geen tekst ontvangen. Typ uw vraag in een paar woorden."
+NOT_TEXT = "Ik kan alleen tekst lezen. Typ uw vraag in een paar woorden."
+BAD_SENDER_TEXT = "Dit gesprek heeft een ongeldige naam. Herlaad de pagina en probeer het opnieuw."
+RATE_TEXT = "U stuurt veel berichten kort na elkaar. Wacht even en stuur dan uw vraag opnieuw."
+ERASED_TEXT = (
+    "Uw gesprek is verwijderd. Ik heb niets meer bewaard van wat u schreef. "
+    "U kunt opnieuw beginnen als u wilt."
+)
+ERASE_FAILED_TEXT = (
+    "Het verwijderen van uw gesprek is nu niet gelukt. Probeer het later opnieuw."
+)
+SERVICE_DOWN_TEXT = (
+    "Er ging iets mis aan mijn kant. Ik kan u nu geen advies geven. "
+    "Is er direct gevaar? Bel 112. Denkt u aan zelfdoding? Bel 113 of 0800-0113 (gratis, dag en nacht). "
+    "Wilt u met een mens praten? Vraag een cliëntondersteuner via uw gemeente of zorgkantoor. "
+    "Probeer het later nog eens."
+)
+
+ERASE_RE = re.compile(
+    r"^\s*(?:graag\s+|wil\s+je\s+|kunt\s+u\s+|kun\s+je\s+)?(?:verwijder|wis|vergeet)\s+"
+    r"(?:mijn|dit|het|ons|al\s+mijn)\s+(?:gesprek(?:ken)?|gegevens|chat|data|berichten)"
+    r"(?:\s+(?:alsjeblieft|alstublieft|graag|aub|a\.u\.b\.?))?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+_INVISIBLE = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x09, 0x0A)]
+    + [0x7F]
+    + list(range(0x80, 0xA0))
+    + [0x200B, 0x200C, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, "") or default)
+        return value if value > 0 else default
+    except ValueError:
+        return default
+
+
+def _env_rate(value: Optional[str]) -> Tuple[int, float]:
+    try:
+        count, seconds = (value or "20/10").split("/", 1)
+        return max(1, int(count)), max(0.001, float(seconds))
+    except ValueError:
+        return 20, 10.0
+
+
+def valid_sender(sender_id: Any) -> bool:
+    return isinstance(sender_id, str) and bool(SENDER_RE.match(sender_id))
+
+
+def clean_text(text: str) -> str:
+    """Lone surrogates, control, bidi and zero-width characters removed; NFC; ``\\r\\n`` → ``\\n``."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        text = text.replace("\ufffd", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE)
+    return unicodedata.normalize("NFC", text)
+
+
+def quote_payload(text: str) -> str:
+    """A typed "/..." text as plain text for Rasa (not an intent payload)."""
+    return f'"{text}"'
+
+
+def is_erase_request(text: str) -> bool:
+    return bool(ERASE_RE.match(text))
+
+
+class GuardedOutput(OutputChannel):
+    """Wraps the channel's output: counts bot messages, remembers the buttons offered."""
+
+    def __init__(self, inner: OutputChannel, guard: "Guard", sender_id: str) -> None:
+        self.inner = inner
+        self.guard = guard
+        self.sender_id = sender_id
+        self.count = 0
+        self._turn_payloads: List[str] = []
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    @property
+    def messages(self) -> Any:  # CollectingOutputChannel users (Rasa's processor)
+        return getattr(self.inner, "messages", [])
+
+    def __getattr__(self, item: str) -> Any:
+        return getattr(self.inner, item)
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        self.count += 1
+        for key in ("buttons", "quick_replies"):
+            for button in message.get(key) or []:
+                if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                    self._turn_payloads.append(button["payload"].strip())
+        self.guard.remember_offered(self.sender_id, self._turn_payloads)
+        await self.inner.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+
+class Guard:
+    """State shared by all channels of one server: offered payloads, rate windows."""
+
+    def __init__(
+        self,
+        max_chars: Optional[int] = None,
+        rate: Optional[Tuple[int, float]] = None,
+        clock: Callable[[], float] = time.monotonic,
+        db_url: Optional[str] = None,
+    ) -> None:
+        self.max_chars = max_chars or _env_int("OPSW_MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS)
+        self.rate = rate or _env_rate(os.environ.get("OPSW_RATE_LIMIT"))
+        self.clock = clock
+        self.db_url = db_url if db_url is not None else os.environ.get("OPSW_TRACKER_DB_URL")
+        self.app: Any = None  # the Sanic app (set by the channels' blueprints)
+        self._offered: "OrderedDict[str, Tuple[str, ...]]" = OrderedDict()
+        self._windows: "OrderedDict[str, Deque[float]]" = OrderedDict()
+        self._service_down: Optional[Dict[str, Any]] = None
+
+    # --- memory ---------------------------------------------------------------------------
+    def remember_offered(self, sender_id: str, payloads: List[str]) -> None:
+        self._offered[sender_id] = tuple(payloads)
+        self._offered.move_to_end(sender_id)
+        while len(self._offered) > MAX_SENDERS_REMEMBERED:
+            self._offered.popitem(last=False)
+
+    def forget(self, sender_id: str) -> None:
+        self._offered.pop(sender_id, None)
+        self._windows.pop(sender_id, None)
+
+    def _rate_ok(self, sender_id: str) -> bool:
+        count, seconds = self.rate
+        now = self.clock()
+        window = self._windows.get(sender_id)
+        if window is None:
+            window = deque()
+            self._windows[sender_id] = window
+        self._windows.move_to_end(sender_id)
+        while len(self._windows) > MAX_SENDERS_REMEMBERED:
+            self._windows.popitem(last=False)
+        while window and now - window[0] >= seconds:
+            window.popleft()
+        if len(window) >= count:
+            return False
+        window.append(now)
+        return True
+
+    def _agent(self) -> Any:
+        app = self.app
+        ctx = getattr(app, "ctx", None)
+        return getattr(ctx, "agent", None)
+
+    async def _offered_from_tracker(self, sender_id: str) -> Tuple[str, ...]:
+        agent = self._agent()
+        store = getattr(agent, "tracker_store", None)
+        if store is None:
+            return ()
+        try:
+            tracker = await store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001
+            logger.debug("tracker lookup for offered buttons failed", exc_info=True)
+            return ()
+        if tracker is None:
+            return ()
+        payloads: List[str] = []
+        for event in reversed(list(tracker.events)):
+            data = event.as_dict()
+            if data.get("event") == "user":
+                break
+            if data.get("event") == "bot":
+                for button in (data.get("data") or {}).get("buttons") or []:
+                    if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                        payloads.append(button["payload"].strip())
+        return tuple(payloads)
+
+    async def is_trusted_payload(self, sender_id: str, text: str) -> bool:
+        if text in FIXED_PAYLOADS:
+            return True
+        if sender_id in self._offered:
+            return text in self._offered[sender_id]
+        return text in await self._offered_from_tracker(sender_id)
+
+    # --- answers --------------------------------------------------------------------------
+    def service_down(self) -> Dict[str, Any]:
+        if self._service_down is None:
+            self._service_down = self._load_service_down()
+        return dict(self._service_down)
+
+    def _load_service_down(self) -> Dict[str, Any]:
+        variations = None
+        agent = self._agent()
+        domain = getattr(agent, "domain", None)
+        if domain is not None:
+            variations = (getattr(domain, "responses", None) or {}).get("utter_service_down")
+        if not variations:
+            try:
+                import yaml
+
+                data = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+                variations = (data.get("responses") or {}).get("utter_service_down")
+            except Exception:  # noqa: BLE001
+                variations = None
+        if variations and isinstance(variations[0], dict) and variations[0].get("text"):
+            first = variations[0]
+            message: Dict[str, Any] = {"text": first["text"]}
+            if first.get("buttons"):
+                message["buttons"] = list(first["buttons"])
+            return message
+        return {"text": SERVICE_DOWN_TEXT}
+
+    @staticmethod
+    async def reply(output: OutputChannel, sender_id: Any, text: str, kind: str = "notice",
+                    buttons: Optional[List[Dict[str, Any]]] = None) -> None:
+        message: Dict[str, Any] = {"text": text, "opsw": {"kind": kind, "feedback": False}}
+        if buttons:
+            message["buttons"] = buttons
+        try:
+            await output.send_response(str(sender_id)[:MAX_SENDER_CHARS], message)
+        except Exception:  # noqa: BLE001 - a failing channel must not break the server
+            logger.exception("could not send the guard's answer")
+
+    # --- the wrapper ----------------------------------------------------------------------
+    async def _erase(self, sender_id: str) -> bool:
+        agent = self._agent()
+        store = getattr(agent, "tracker_store", None)
+        inner = getattr(store, "_tracker_store", store)  # Rasa's FailSafeTrackerStore
+        ok = False
+        try:
+            if inner is not None and hasattr(inner, "store") and isinstance(inner.store, dict):
+                inner.store.pop(sender_id, None)  # InMemoryTrackerStore
+                ok = True
+            url = self.db_url
+            engine = getattr(inner, "engine", None)
+            if engine is not None:
+                url = engine.url.render_as_string(hide_password=False)
+            if url:
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, erase_conversation, url, sender_id)
+                ok = True
+        except Exception:  # noqa: BLE001
+            logger.exception("erasing a conversation failed")
+            return False
+        self.forget(sender_id)
+        return ok
+
+    @staticmethod
+    def _metadata(metadata: Any, kinds: List[str]) -> Optional[Dict[str, Any]]:
+        out: Dict[str, Any] = {}
+        if isinstance(metadata, dict):
+            if isinstance(metadata.get("trace"), bool):
+                out["trace"] = metadata["trace"]
+            if isinstance(metadata.get("numbered_choice"), dict):
+                out["numbered_choice"] = metadata["numbered_choice"]
+        if kinds:
+            out["opsw_masked"] = sorted(set(kinds))
+        return out or None
+
+    async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """Check, clean and pass on one message; returns what happened (for tests and logs):
+        ``passed``, ``service_down`` or the reason it was answered by the guard."""
+        output = message.output_channel
+        sender_id = message.sender_id
+        text = message.text
+        if not valid_sender(sender_id):
+            await self.reply(output, sender_id, BAD_SENDER_TEXT, "error")
+            return "bad_sender"
+        if not isinstance(text, str):
+            await self.reply(output, sender_id, NOT_TEXT, "error")
+            return "not_text"
+        if len(text) > self.max_chars:
+            await self.reply(output, sender_id, TOO_LONG_TEXT.format(n=len(text), max=self.max_chars))
+            return "too_long"
+        text = clean_text(text).strip()
+        if not text:
+            await self.reply(output, sender_id, EMPTY_TEXT)
+            return "empty"
+        if not self._rate_ok(sender_id):
+            await self.reply(output, sender_id, RATE_TEXT)
+            return "rate_limited"
+        if is_erase_request(text):
+            if await self._erase(sender_id):
+                await self.reply(output, sender_id, ERASED_TEXT, "info")
+                return "erased"
+            await self.reply(output, sender_id, ERASE_FAILED_TEXT, "error")
+            return "erase_failed"
+
+        kinds: List[str] = []
+        if text.startswith("/"):
+            if await self.is_trusted_payload(sender_id, text):
+                masked = text
+            else:
+                masked, kinds = await self._mask(quote_payload(text))
+        else:
+            masked, kinds = await self._mask(text)
+        logfilter.register_user_text(message.text)
+        logfilter.register_user_text(masked)
+
+        guarded = GuardedOutput(output, self, sender_id)
+        self.remember_offered(sender_id, [])  # a new turn: only this turn's buttons count
+        new_message = UserMessage(
+            masked,
+            guarded,
+            sender_id,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+            metadata=self._metadata(message.metadata, kinds),
+        )
+        try:
+            await on_new_message(new_message)
+        except Exception as error:  # noqa: BLE001 - answered below
+            logger.error("handling a message failed: %s", type(error).__name__)
+            logger.debug("handling a message failed", exc_info=True)
+        if guarded.count == 0:
+            down = self.service_down()
+            await self.reply(guarded, sender_id, down["text"], "error", down.get("buttons"))
+            return "service_down"
+        return "passed"
+
+    async def _mask(self, text: str) -> Tuple[str, List[str]]:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(None, privacy.mask, text)
+        except Exception:  # noqa: BLE001 - mask_quick has no third-party state
+            logger.exception("masking failed; quick masking only")
+            return privacy.mask_quick(text)
+
+    def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+        async def guarded_on_new_message(message: UserMessage) -> Any:
+            return await self.handle(message, on_new_message)
+
+        guarded_on_new_message.__wrapped__ = on_new_message  # type: ignore[attr-defined]
+        return guarded_on_new_message
+
+    def attach(self, blueprint: Any) -> None:
+        """Let the guard find the agent (tracker store, domain) and warm up deduce at start-up."""
+
+        @blueprint.listener("after_server_start")
+        async def _guard_started(app: Any, loop: Any) -> None:
+            self.app = app
+            asyncio.get_running_loop().run_in_executor(None, privacy.warm_up)
+
+
+GUARD = Guard()
+
+
+def wrap(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """``on_new_message`` behind the process-wide guard :data:`GUARD`."""
+    return GUARD.wrap(on_new_message)

@@ -1,0 +1,155 @@
+"""REST channel behind the guard (credentials key ``channels.rest.RestInput``; ``name()`` "rest",
+so the URL stays ``/webhooks/rest/webhook``).
+
+Request: ``{"sender": str, "message": str, "metadata"?: {"trace": bool}}``. Differences from Rasa's
+``RestInput``:
+
+* A bad body (not JSON, a JSON array, ``message`` missing or not a string, ``sender`` missing, not a
+  string or not ``[A-Za-z0-9_.:+@=-]{1,128}``) → HTTP 400 ``{"error": "<Dutch>", "code": "..."}``;
+  never a 500. Only ``metadata.trace`` (boolean) is passed on.
+* Every message goes through :mod:`channels.guard` (masking, length limit, payload check, never
+  silent).
+* Response items: ``{"recipient_id", "text", "buttons"?, "opsw": {"kind", "feedback", "trace"?}}``.
+  A text with blank lines is split into items as Rasa does; ``opsw`` is on every item, with
+  ``feedback`` (and ``trace``) only on the last item of a bot message. Bot messages without
+  ``opsw`` (plain domain responses) get ``{"kind": "info", "feedback": false}``.
+* ``?stream=true`` is not supported (answered as a normal request).
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+
+from channels import guard
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_OPSW = {"kind": "info", "feedback": False}
+
+ERRORS = {
+    "not_json": "Het verzoek is geen geldige JSON. Stuur {\"sender\": \"...\", \"message\": \"...\"}.",
+    "not_object": "Het verzoek moet een JSON-object zijn: {\"sender\": \"...\", \"message\": \"...\"}.",
+    "no_message": "Het veld \"message\" ontbreekt of is geen tekst.",
+    "no_sender": "Het veld \"sender\" ontbreekt of is ongeldig (hoogstens 128 tekens: letters, cijfers, _ . : + @ = -).",
+}
+
+
+def opsw_parts(opsw: Any, last: bool) -> Dict[str, Any]:
+    """The ``opsw`` dict for one item; ``feedback``/``trace`` only on the last part."""
+    base = dict(opsw) if isinstance(opsw, dict) else dict(DEFAULT_OPSW)
+    base.setdefault("kind", "info")
+    base["feedback"] = bool(base.get("feedback")) and last
+    if not last:
+        base.pop("trace", None)
+    return base
+
+
+class OpswCollectingOutput(CollectingOutputChannel):
+    """Collects the bot messages with their ``opsw`` dict (for the REST response)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "collector"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        parts = [p for p in (text or "").strip().split("\n\n") if p.strip()] or [text or ""]
+        for index, part in enumerate(parts):
+            item = self._message(recipient_id, text=part)
+            item["opsw"] = opsw_parts(kwargs.get("opsw"), index == len(parts) - 1)
+            await self._persist_message(item)
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        item = self._message(recipient_id, text=text, buttons=buttons)
+        item["opsw"] = opsw_parts(kwargs.get("opsw"), True)
+        await self._persist_message(item)
+
+    async def send_quick_replies(
+        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        item = self._message(recipient_id, custom=json_message)
+        item["opsw"] = opsw_parts(kwargs.get("opsw"), True)
+        await self._persist_message(item)
+
+
+def bad_request(code: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": ERRORS[code], "code": code}, status=status)
+
+
+def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    """``(fields, None)`` or ``(None, error code)`` for a REST/callback request body."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None, "not_json"
+    if not isinstance(body, dict):
+        return None, "not_object"
+    message = body.get("message")
+    if not isinstance(message, str):
+        return None, "no_message"
+    sender = body.get("sender")
+    if isinstance(sender, int) and not isinstance(sender, bool):
+        sender = str(sender)
+    if not guard.valid_sender(sender):
+        return None, "no_sender"
+    metadata = body.get("metadata")
+    meta: Optional[Dict[str, Any]] = None
+    if isinstance(metadata, dict) and isinstance(metadata.get("trace"), bool):
+        meta = {"trace": metadata["trace"]}
+    return {"sender": sender, "message": message, "metadata": meta}, None
+
+
+class RestInput(RasaRestInput):
+    """Rasa's REST input with the guard in front (see the module doc)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        guarded = guard.wrap(on_new_message)
+        module = inspect.getmodule(self)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+        guard.GUARD.attach(webhook)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            fields, error = parse_body(request)
+            if error:
+                return bad_request(error)
+            collector = OpswCollectingOutput()
+            try:
+                await guarded(
+                    UserMessage(
+                        fields["message"],
+                        collector,
+                        fields["sender"],
+                        input_channel=self.name(),
+                        metadata=fields["metadata"],
+                    )
+                )
+            except Exception:  # noqa: BLE001 - the guard answers; this is a last net
+                logger.exception("REST message failed")
+            if not collector.messages:
+                down = guard.GUARD.service_down()
+                await guard.Guard.reply(collector, fields["sender"], down["text"], "error", down.get("buttons"))
+            return response.json(collector.messages)
+
+        return webhook
