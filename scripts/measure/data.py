@@ -69,10 +69,14 @@ def load_nlu_file(path: Path) -> List[dict]:
         if not isinstance(item, dict) or "intent" not in item:
             continue
         meta = item.get("metadata") or {}
-        for raw in _examples_block(item.get("examples")):
+        default = meta.get("source") if isinstance(meta, dict) else None
+        block = item.get("examples")
+        sources = [((b.get("metadata") or {}).get("source") if isinstance(b, dict) else None) or default
+                   for b in block] if isinstance(block, list) else None
+        for i, raw in enumerate(_examples_block(block)):
             text, ents = parse_markup(raw)
             out.append({"text": text, "intent": item["intent"], "entities": ents, "raw": raw,
-                        "source": (meta.get("source") if isinstance(meta, dict) else None)})
+                        "source": sources[i] if sources else default})
     return out
 
 
