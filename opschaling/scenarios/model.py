@@ -34,6 +34,8 @@ TOPICS: Mapping[str, str] = {
     "toestemming": "consent",
     "spoed": "urgent",
     "opzegging": "termination",
+    "over een besluit": "about_decision",
+    "klacht binnen een jaar": "complaint_within_year",
     "situatie": "situation",
 }
 FACT_TOPIC: Mapping[str, str] = {}
@@ -55,10 +57,19 @@ def topic_fact(name: str) -> str | None:
     for topic, fact in TOPICS.items():
         if key == normalise(topic):
             return fact
-    for fact in TOPICS.values():
+    for fact in _engine_facts():
         if key == fact.replace("_", " "):
             return fact
     return None
+
+
+def _engine_facts() -> tuple[str, ...]:
+    """Every fact name the engine knows (so a new fact works under its own name before it has a Dutch topic)."""
+    try:
+        from opschaling import facts
+    except ImportError:  # pragma: no cover
+        return tuple(TOPICS.values())
+    return tuple(dict.fromkeys([*TOPICS.values(), *facts.ALLOWED, *facts.DATE_FACTS]))
 
 
 # ------------------------------------------------------------------------------------------------
