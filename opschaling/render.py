@@ -1,6 +1,12 @@
-"""The advice in plain Dutch (B1): short sentences, one step at a time, always with its sources."""
+"""The answers in plain Dutch (B1): short, one step at a time, always with where it comes from.
+
+The advice itself holds only the step, why (one or two sentences), how to reach it (links a phone can tap) and
+the deadline as a date when there is one. Everything else is one tap away (``detail``): why this step, what to
+prepare, what comes after, who does what, the sources.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 from opschaling.catalogue import Body, Catalogue, Reference
@@ -10,294 +16,370 @@ from opschaling.engine import Advice, Step
 from opschaling.facts import UNKNOWN, CaseFacts
 
 UNITS = {"days": ("dag", "dagen"), "workdays": ("werkdag", "werkdagen"), "weeks": ("week", "weken"),
-         "months": ("maand", "maanden")}
-# Which column of the woonzorgplek task table speaks to which user role.
-ROLE_COLUMN = {"client": "clientondersteuner", "naaste": "clientondersteuner", "clientondersteuner": "clientondersteuner",
-               "zorgprofessional": "zorgaanbieder", "zorgkantoor_medewerker": "zorgkantoor"}
-COLUMN_LABEL = {"clientondersteuner": "de onafhankelijke cliëntondersteuner", "zorgaanbieder": "de zorgaanbieder",
-                "zorgkantoor": "het zorgkantoor"}
+         "months": ("maand", "maanden"), "years": ("jaar", "jaar")}
+PROFESSIONAL_ROLES = ("clientondersteuner", "zorgaanbieder", "zorgprofessional", "gemeente_medewerker",
+                      "zorgkantoor_medewerker")
+# Who a task in the stappenplan woonzorgplek belongs to, and how that party is named.
+PARTY_LABEL = {"clientondersteuner": "De onafhankelijke cliëntondersteuner", "zorgaanbieder": "De zorgaanbieder",
+               "zorgkantoor": "Het zorgkantoor", "client": "De cliënt of familie", "gemeente": "De gemeente"}
+# Which party of the stappenplan a user role is.
+ROLE_PARTY = {"clientondersteuner": "clientondersteuner", "zorgaanbieder": "zorgaanbieder",
+              "zorgprofessional": "zorgaanbieder", "zorgkantoor_medewerker": "zorgkantoor",
+              "gemeente_medewerker": "gemeente"}
+
+FACT_LABELS = {
+    "law": {"wlz": "Wlz (langdurige zorg)", "wmo": "Wmo (gemeente)", "jeugdwet": "Jeugdwet (jeugdhulp)",
+            "zvw": "Zorgverzekeringswet", "forensisch": "forensische zorg"},
+    "organisation": {"gemeente": "de gemeente", "ciz": "het CIZ", "zorgkantoor": "het zorgkantoor",
+                     "zorgverzekeraar": "de zorgverzekeraar", "zorgaanbieder": "een zorgaanbieder", "cak": "het CAK"},
+    "role": {"client": "u bent de cliënt", "jongere": "je bent de jongere zelf", "naaste": "u bent familie of naaste",
+             "vertegenwoordiger": "u bent mentor, curator of bewindvoerder",
+             "clientondersteuner": "u bent cliëntondersteuner", "zorgaanbieder": "u werkt bij de zorgaanbieder",
+             "zorgprofessional": "u bent zorgprofessional", "gemeente_medewerker": "u werkt bij de gemeente",
+             "zorgkantoor_medewerker": "u werkt bij het zorgkantoor"},
+    "age_group": {"kind": "jonger dan 18", "jongvolwassene": "18 tot 23 jaar", "volwassene": "23 jaar of ouder"},
+}
+FACT_NAMES = {"law": "wet", "organisation": "organisatie", "role": "wie u bent", "age_group": "leeftijd",
+              "decision_date": "datum van het besluit", "objection_decision_date": "datum van de beslissing op bezwaar",
+              "urgent": "spoed", "termination": "zorg opgezegd", "consent": "toestemming"}
 
 
+# --- small pieces -----------------------------------------------------------------------------------------
 def amount(value: float, unit: str) -> str:
     singular, plural = UNITS[unit]
     number = int(value) if float(value).is_integer() else value
     return f"{number} {singular if number == 1 else plural}"
 
 
-def sources_line(catalogue: Catalogue, refs: Iterable[Reference]) -> str:
-    cited = list(dict.fromkeys(catalogue.cite(r) for r in refs))
+def cite_line(catalogue: Catalogue, refs: Iterable[Reference], limit: int = 1) -> str:
+    """'Bron: <label>, '<section>'.' for the first ``limit`` distinct references."""
+    cited = list(dict.fromkeys(_cite_short(catalogue, r) for r in refs))[:limit]
     return "Bron: " + "; ".join(cited) + "." if cited else ""
 
 
-def contact_lines(body: Body) -> list[str]:
+def _cite_short(catalogue: Catalogue, ref: Reference) -> str:
+    source = catalogue.sources.get(ref.source, {})
+    label = source.get("cite") or source.get("title") or ref.title
+    text = f"{label}, '{ref.section}'"
+    return f"[{text}]({ref.href})" if ref.href else text
+
+
+def sources_line(catalogue: Catalogue, refs: Iterable[Reference]) -> str:
+    """Every distinct source, for the 'Bronnen' answer."""
+    cited = list(dict.fromkeys(_cite_short(catalogue, r) for r in refs))
+    return "Bron: " + "; ".join(cited) + "." if cited else ""
+
+
+def tel_link(number: str) -> str:
+    digits = re.sub(r"[^\d+]", "", number)
+    return f"[{number.strip()}](tel:{digits})"
+
+
+def web_link(site: str) -> str:
+    site = site.strip()
+    href = site if site.startswith("http") else "https://" + site
+    label = re.sub(r"^https?://", "", site).rstrip("/")
+    return f"[{label}]({href})"
+
+
+def contact_sentence(body: Body, informal: bool = False) -> str:
+    """'Bel [088-…](tel:…), mail [x](mailto:x) of kijk op [site](https://…).' — only what the catalogue has."""
     contact = body.contact
-    lines = [contact["how"].strip()]
-    for key, label in (("website", "Website"), ("phone", "Telefoon"), ("email", "E-mail")):
-        if contact.get(key):
-            lines.append(f"{label}: {contact[key]}")
-    if contact.get("uncertain"):
-        lines.append(f"Let op: {contact['uncertain'].strip()}")
-    return lines
-
-
-def deadline_line(deadline: Deadline) -> str:
-    term = amount(deadline.value, deadline.unit)
-    if deadline.binding_on == "user":
-        line = f"U heeft {term} voor: {deadline.label}"
-    else:
-        line = f"Termijn voor de instantie: {deadline.label}, binnen {term}"
-    if deadline.counts_from_text:
-        line += f" (gerekend vanaf {deadline.counts_from_text})"
-    line += "."
-    if deadline.extension:
-        line += f" Dit kan soms {amount(deadline.extension, deadline.unit)} langer duren."
-    if deadline.due:
-        line += f" Dat is tot en met **{format_date(deadline.due)}**."
-        if deadline.passed and deadline.binding_on == "user":
-            line += (" Die datum lijkt al voorbij. Vraag snel aan een cliëntondersteuner of het Juridisch Loket"
-                     " wat u nog kunt doen.")
-        elif deadline.days_left is not None and deadline.binding_on == "user":
-            line += f" Nog {deadline.days_left} dagen."
-    if deadline.uncertain or not deadline.firm:
-        line += f" Let op: deze termijn is niet zeker. {deadline.uncertain or ''}".rstrip()
-    return line
-
-
-def woonzorgplek_lines(step: Step, role: str | None) -> list[str]:
-    """Who does what in this situation of the stappenplan woonzorgplek: the user's own column first."""
-    situation = step.woonzorgplek
-    if not situation:
-        return []
-    own = ROLE_COLUMN.get(role or "", "clientondersteuner")
-    columns = [own] + [c for c in COLUMN_LABEL if c != own]
-    lines = []
-    tasks = sorted(situation.get("tasks") or (), key=lambda t: not t.get(own))  # the user's own tasks first
-    for task in tasks:
-        column = next((c for c in columns if task.get(c)), None)
-        if column is None:
-            continue
-        cell = task[column]
-        detail = first_sentence(cell.strip().removeprefix("X").lstrip(". ")) if isinstance(cell, str) else ""
-        detail = f" ({detail})" if detail else ""
-        doubt = " (in de bron is niet zeker wie dit doet)" if task.get("column_uncertain") else ""
-        lines.append(f"- {COLUMN_LABEL[column].capitalize()}: {task['task'].strip()}{detail}{doubt}")
-        if len(lines) == 3:
-            break
-    title = f"**Wie doet wat?** Stappenplan woonzorgplek, situatie {situation.get('number')}: {situation.get('title')}."
-    return [title + "\n" + "\n".join(lines)] if lines else []
+    parts = []
+    if contact.get("phone"):
+        parts.append("bel " + tel_link(str(contact["phone"])))
+    if contact.get("email"):
+        parts.append(f"mail [{contact['email']}](mailto:{contact['email']})")
+    if contact.get("website"):
+        parts.append("kijk op " + web_link(str(contact["website"])))
+    if not parts:
+        how = first_sentence(str(contact.get("how") or "").strip())
+        return how
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " of " + parts[-1]
+    return text[0].upper() + text[1:] + "."
 
 
 def first_sentence(text: str) -> str:
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
+    text = text.strip()
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])", text)
+    return text[:match.start()] if match else text
 
 
-def render_step(step: Step, catalogue: Catalogue, facts: CaseFacts, heading: str) -> str:
-    body = step.body
-    parts = [f"**{heading}: {body.label}**", step.reason]
-    what = body.text("what")
-    if what:
-        parts.append(f"**Wat doet het?** {what}")
-    who = body.who_may_submit["text"].strip()
-    if step.via_professional:
-        parts.append(f"**Wie kan dit doen?** {who} Vraag daarom een professional die u helpt (bijvoorbeeld uw"
-                     " cliëntondersteuner) om dit te doen.")
+def sentences(text: str, limit: int) -> str:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])", text.strip())
+    return " ".join(parts[:limit])
+
+
+def is_professional(facts: CaseFacts) -> bool:
+    return facts.role in PROFESSIONAL_ROLES
+
+
+def is_young(facts: CaseFacts) -> bool:
+    return facts.role == "jongere" or (facts.role == "client" and facts.age_group == "kind")
+
+
+# --- u → je for young people ---------------------------------------------------------------------------------
+_VERB_U = {"heeft": "heb", "bent": "ben", "kunt": "kun", "wilt": "wil", "zult": "zal", "vindt": "vind",
+           "gaat": "ga", "doet": "doe", "staat": "sta", "komt": "kom", "wordt": "word", "hebt": "heb",
+           "moet": "moet", "mag": "mag", "zou": "zou", "kan": "kan", "weet": "weet", "zit": "zit", "wacht": "wacht",
+           "praat": "praat", "zet": "zet", "eet": "eet", "laat": "laat", "houdt": "houd", "krijgt": "krijg"}
+
+
+def informal(text: str) -> str:
+    """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je')."""
+    def verb_u(match: re.Match[str]) -> str:
+        verb = match[1]
+        lower = verb.lower()
+        new = _VERB_U.get(lower) or (lower[:-1] if lower.endswith("t") and not lower.endswith("dt") else lower)
+        if lower.endswith("dt") and lower not in _VERB_U:
+            new = lower[:-1]
+        if verb[0].isupper():
+            new = new[0].upper() + new[1:]
+        return f"{new} je"
+    text = re.sub(r"\b([A-Za-z]+t|mag|kan|zou) u\b", verb_u, text)
+    text = re.sub(r"\bUzelf\b", "Jezelf", text)
+    text = re.sub(r"\buzelf\b", "jezelf", text)
+    text = re.sub(r"\bUw\b", "Je", text)
+    text = re.sub(r"\buw\b", "je", text)
+    text = re.sub(r"\bU\b", "Je", text)
+    return re.sub(r"\bu\b", "je", text)
+
+
+def address(text: str, facts: CaseFacts) -> str:
+    return informal(text) if is_young(facts) else text
+
+
+# --- the advice --------------------------------------------------------------------------------------------------
+def _user_deadline(deadline: Deadline) -> str:
+    term = amount(deadline.value, deadline.unit)
+    if deadline.due and deadline.passed:
+        return (f"De termijn van {term} ({deadline.label}) was tot en met {format_date(deadline.due)}. Die datum lijkt "
+                "voorbij. Vraag snel een cliëntondersteuner of het Juridisch Loket wat u nog kunt doen.")
+    if deadline.due:
+        line = f"Termijn: {deadline.label} kan tot en met **{format_date(deadline.due)}** ({term})."
     else:
-        parts.append(f"**Wie kan dit doen?** {who}")
-    parts.append("**Hoe bereikt u ze?** " + " ".join(contact_lines(body)))
-    for deadline in step.deadlines:
-        parts.append("**Termijn:** " + deadline_line(deadline))
-    if body.prepare:
-        parts.append("**Wat kunt u voorbereiden?**\n" + "\n".join(f"- {p}" for p in body.prepare))
-    parts.extend(woonzorgplek_lines(step, facts.role))
-    for note in body.uncertain[:1]:
-        parts.append(f"**Let op:** {note}")
-    return "\n\n".join(p for p in parts if p)
+        start = f", gerekend vanaf {deadline.counts_from_text}" if deadline.counts_from_text else ""
+        line = f"Termijn: {deadline.label} binnen {term}{start}."
+    if deadline.uncertain or not deadline.firm:
+        line += " Deze termijn is niet helemaal zeker; vraag het na."
+    return line
 
 
-def render_advice(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> list[str]:
-    """The messages for an advice, in the order they are sent."""
-    messages: list[str] = []
-    if advice.safety:
-        messages.append(render_safety(advice.safety.body, catalogue))
-    info = render_info(advice.info, catalogue, facts) if advice.info else ""
-    if info:
-        messages.append(info)
-    if advice.step:
-        heading = "U wacht nu op" if advice.step.status == "loopt" else "Uw volgende stap"
-        text = render_step(advice.step, catalogue, facts, heading)
-        if advice.already_tried:
-            tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried)
-            text = f"U heeft al geprobeerd: {tried}. Daarom noem ik de stap daarna.\n\n" + text
-        text += "\n\n" + render_after(advice)
-        support = [s for s in advice.support if s.id != advice.step.id][:2]
-        for item in support:
-            text += f"\n\n**Hulp daarbij:** {item.body.label}. {item.reason or first_sentence(item.body.text('what'))}"
-        refs = list(advice.references) + [r for item in support for r in (item.references or item.body.references)]
-        text += "\n\n_" + sources_line(catalogue, refs) + "_"
-        messages.append(text)
-    elif advice.exhausted:
-        messages.append(render_exhausted(advice, catalogue))
-    return messages
+def _body_deadline(deadline: Deadline) -> str:
+    extra = f" (soms {amount(deadline.extension, deadline.unit)} langer)" if deadline.extension else ""
+    return f"Daarna: {deadline.label}, binnen {amount(deadline.value, deadline.unit)}{extra}."
 
 
-def render_after(advice: Advice) -> str:
-    if not advice.step:
-        return ""
-    after_text = advice.step.body.text("after")
-    if advice.after:
-        names = ". Daarna: ".join(s.body.label for s in advice.after)
-        line = f"**Helpt dit niet?** Dan is de volgende stap: {names}."
-        return line + (f" {after_text}" if after_text and advice.step.status != "loopt" else "")
-    if after_text:
-        return f"**Helpt dit niet?** {after_text}"
-    return "**Helpt dit niet?** Dan ken ik uit mijn bronnen geen volgende stap. Vraag iemand om mee te kijken."
-
-
-def render_safety(body: Body, catalogue: Catalogue) -> str:
-    return "\n\n".join([
-        "**Eerst uw veiligheid.**",
-        body.text("what") or body.text("when"),
-        "_" + sources_line(catalogue, body.references) + "_",
-    ])
-
-
-def render_exhausted(advice: Advice, catalogue: Catalogue) -> str:
-    tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried) or "de stappen die ik ken"
-    return ("Ik ken uit mijn bronnen geen volgende stap meer voor deze situatie. U heeft al geprobeerd: "
-            f"{tried}. Ik verzin geen andere instantie. Wilt u met iemand praten? Kies 'Ik wil iemand spreken'.")
-
-
-def render_why(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
-    """Answer to 'waarom?': the reason, what we based it on, and the sources."""
-    if not advice.step:
-        return "Ik heb nog geen stap genoemd. Vertel me eerst wat er speelt."
-    known = describe_facts(facts)
-    lines = [f"Ik noemde **{advice.step.body.label}**, omdat: {advice.step.reason}"]
-    when = advice.step.body.text("when")
-    if when:
-        lines.append(f"Deze stap is bedoeld voor: {when}")
+def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """The short advice message (about 80 words): step, why, how to reach it, deadline, source."""
+    if advice.step is None:
+        return exhausted_text(advice, catalogue, facts)
+    step = advice.step
+    body = step.body
+    if step.status == "loopt":
+        head = f"**Dit loopt nog: {body.short_label}.** Wacht op het antwoord."
+    else:
+        head = f"**Uw volgende stap: {body.label}.**"
+    parts = [head]
     if advice.already_tried:
-        lines.append("U heeft al geprobeerd: " + ", ".join(catalogue.body(b).short_label for b in advice.already_tried) + ".")
-    for body_id, reason in advice.skipped[:2]:
-        lines.append(f"{catalogue.body(body_id).label} noem ik nog niet: {reason}")
-    if known:
-        lines.append("Wat ik van u weet: " + known + ". Klopt iets niet? Zeg het gerust, bijvoorbeeld: 'het was de gemeente'.")
-    lines.append("_" + sources_line(catalogue, advice.references) + "_")
-    return "\n\n".join(lines)
+        tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried[-2:])
+        parts.append(f"U probeerde al: {tried}.")
+    parts.append(sentences(step.reason, 2))
+    if step.via_professional:
+        parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
+    if step.status != "loopt":
+        parts.append(contact_sentence(body))
+    for deadline in step.deadlines:
+        if deadline.binding_on == "user" and step.status != "loopt":
+            parts.append(_user_deadline(deadline))
+            break
+    if step.status == "loopt":
+        for deadline in step.deadlines:
+            if deadline.binding_on == "body":
+                parts.append(_body_deadline(deadline))
+                break
+    uncertain = (body.contact.get("uncertain") or "").strip()
+    if uncertain and step.status != "loopt":
+        parts.append(first_sentence(uncertain))
+    parts.append(cite_line(catalogue, step.references or body.references))
+    return address(" ".join(p for p in parts if p), facts)
 
 
-FACT_LABELS = {
-    "law": {"wlz": "Wlz", "wmo": "Wmo", "jeugdwet": "Jeugdwet", "zvw": "Zorgverzekeringswet", "forensisch": "forensische zorg"},
-    "organisation": {"gemeente": "de gemeente", "ciz": "het CIZ", "zorgkantoor": "het zorgkantoor",
-                     "zorgverzekeraar": "de zorgverzekeraar", "zorgaanbieder": "een zorgaanbieder", "cak": "het CAK"},
-    "role": {"client": "u bent de cliënt", "naaste": "u bent familie of naaste", "clientondersteuner": "u bent cliëntondersteuner",
-             "zorgprofessional": "u bent zorgprofessional", "gemeente_medewerker": "u werkt bij de gemeente",
-             "zorgkantoor_medewerker": "u werkt bij het zorgkantoor"},
-    "age_group": {"kind": "jonger dan 18", "jongvolwassene": "18 tot 23 jaar", "volwassene": "23 jaar of ouder"},
-}
+def exhausted_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried) or "de stappen die ik ken"
+    text = (f"U probeerde al: {tried}. Ik ken geen volgende stap meer voor deze situatie, en ik verzin er geen. "
+            "Praat met een mens: kies 'Ik wil iemand spreken'.")
+    return address(text, facts)
 
 
-def describe_facts(facts: CaseFacts) -> str:
-    parts = []
-    if facts.law and facts.law != UNKNOWN:
-        parts.append("wet: " + FACT_LABELS["law"][facts.law])
-    if facts.organisation and facts.organisation != UNKNOWN:
-        parts.append("organisatie: " + FACT_LABELS["organisation"][facts.organisation])
-    if facts.role:
-        parts.append(FACT_LABELS["role"][facts.role])
-    if facts.age_group and facts.age_group != UNKNOWN:
-        parts.append("leeftijd: " + FACT_LABELS["age_group"][facts.age_group])
-    for name, label in (("decision_date", "datum besluit"), ("objection_decision_date", "datum beslissing op bezwaar")):
+def advice_buttons(advice: Advice) -> list[dict[str, str]]:
+    """The details one tap away; only those that apply to this case."""
+    buttons = [{"title": "Waarom deze stap?", "payload": '/detail{"onderwerp":"waarom"}'}]
+    if advice.step is not None:
+        if advice.step.body.prepare:
+            buttons.append({"title": "Wat moet ik voorbereiden?", "payload": '/detail{"onderwerp":"voorbereiden"}'})
+        buttons.append({"title": "En als dat niet helpt?", "payload": '/detail{"onderwerp":"daarna"}'})
+        if advice.step.woonzorgplek:
+            buttons.append({"title": "Wie doet wat?", "payload": '/detail{"onderwerp":"wie_doet_wat"}'})
+        buttons.append({"title": "Dit heb ik al geprobeerd", "payload": "/volgende_stap"})
+    buttons.append({"title": "Bronnen", "payload": '/detail{"onderwerp":"bronnen"}'})
+    return buttons
+
+
+# --- the details ---------------------------------------------------------------------------------------------------
+def why_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    if advice.step is None:
+        return address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.", facts)
+    step = advice.step
+    lines = [f"Ik noem **{step.body.label}**, omdat: {sentences(step.reason, 2)}"]
+    what = step.body.text("what")
+    if what:
+        lines.append(sentences(what, 2))
+    for body_id, reason in advice.skipped[:1]:
+        lines.append(f"{catalogue.body(body_id).label} noem ik nog niet: {first_sentence(reason)}")
+    lines.append(cite_line(catalogue, step.references or step.body.references, limit=2))
+    return address("\n\n".join(lines), facts)
+
+
+def prepare_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    if advice.step is None or not advice.step.body.prepare:
+        return address("Voor deze stap hoeft u niets bijzonders voor te bereiden.", facts)
+    items = "\n".join(f"- {item}" for item in advice.step.body.prepare[:4])
+    refs = [r for item in advice.step.body.raw.get("prepare") or () for r in _refs_of(item)]
+    return address(f"**Wat kunt u voorbereiden?**\n{items}\n\n{cite_line(catalogue, refs)}", facts)
+
+
+def after_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    if advice.step is None:
+        return address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.", facts)
+    if advice.after:
+        nxt = advice.after[0]
+        text = f"Helpt dit niet? Dan is de volgende stap: **{nxt.body.label}**. {sentences(nxt.reason, 1)}"
+        if len(advice.after) > 1:
+            text += f" Daarna: {advice.after[1].body.label}."
+        text += "\n\n" + cite_line(catalogue, nxt.references or nxt.body.references)
+        return address(text, facts)
+    after = advice.step.body.text("after")
+    if after:
+        return address(f"{sentences(after, 2)}\n\n{cite_line(catalogue, advice.step.body.field_references('after'))}",
+                       facts)
+    return address("Na deze stap ken ik uit mijn bronnen geen volgende stap. Vraag iemand om mee te kijken: kies "
+                   "'Ik wil iemand spreken'.", facts)
+
+
+def sources_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    refs = list(advice.references)
+    if not refs:
+        return "Ik heb nog geen stap genoemd, dus ook nog geen bronnen."
+    items = list(dict.fromkeys(_cite_short(catalogue, r) for r in refs))
+    return "**Bronnen**\n" + "\n".join(f"- {item}" for item in items[:6])
+
+
+def who_does_what_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """Each task of the stappenplan situation under the party the stappenplan gives it to."""
+    situation = advice.step.woonzorgplek if advice.step else None
+    if not situation:
+        return address("Voor deze stap staat in het stappenplan geen takenlijst.", facts)
+    by_party: dict[str, list[str]] = {}
+    for task in situation.get("tasks") or ():
+        for party in PARTY_LABEL:
+            cell = task.get(party)
+            if cell:
+                by_party.setdefault(party, []).append(task["task"].strip())
+    own = ROLE_PARTY.get(facts.role or "")
+    order = ([own] if own in by_party else []) + [p for p in by_party if p != own]
+    lines = [f"**Wie doet wat?** (stappenplan woonzorgplek, situatie {situation.get('number')})"]
+    for party in order:
+        label = "U (" + PARTY_LABEL[party].lower() + ")" if party == own else PARTY_LABEL[party]
+        lines.append(f"{label}:")
+        lines.extend(f"- {t}" for t in by_party[party][:3])
+    actions = situation.get("actions")
+    if isinstance(actions, Mapping) and actions.get("text"):
+        lines.append(sentences(str(actions["text"]), 2))
+    refs = [Reference.from_dict(r) for r in situation.get("reference") or ()]
+    lines.append(cite_line(catalogue, refs))
+    return address("\n".join(lines), facts)
+
+
+def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    if advice.step is None or not advice.step.deadlines:
+        return address("Voor deze stap ken ik geen vaste termijn.", facts)
+    lines = []
+    refs: list[Reference] = []
+    for deadline in advice.step.deadlines:
+        lines.append(_user_deadline(deadline) if deadline.binding_on == "user" else _body_deadline(deadline))
+        refs.extend(deadline.references)
+    lines.append(cite_line(catalogue, refs))
+    return address("\n".join(lines), facts)
+
+
+def _refs_of(raw: Any) -> list[Reference]:
+    if not isinstance(raw, Mapping):
+        return []
+    return [Reference.from_dict(r) for r in raw.get("reference") or ()]
+
+
+DETAILS = {"waarom": why_text, "voorbereiden": prepare_text, "daarna": after_text, "bronnen": sources_text,
+           "wie_doet_wat": who_does_what_text, "termijn": deadline_text}
+
+
+# --- facts, info blocks -------------------------------------------------------------------------------------------
+def describe_facts(facts: CaseFacts) -> list[str]:
+    """'wet: Wlz (langdurige zorg)', … — what the assistant knows, one line each."""
+    lines = []
+    for name in ("law", "organisation", "role", "age_group"):
         value = facts.get(name)
         if value and value != UNKNOWN:
-            parts.append(f"{label}: {format_date(value)}")
-    return "; ".join(parts)
+            label = FACT_LABELS[name].get(value, value)
+            lines.append(label if name == "role" else f"{FACT_NAMES[name]}: {label}")
+    for name in ("decision_date", "objection_decision_date"):
+        value = facts.get(name)
+        if value and value != UNKNOWN:
+            lines.append(f"{FACT_NAMES[name]}: {format_date(value)}")
+    for name in ("urgent", "termination"):
+        if facts.get(name) is True:
+            lines.append(f"{FACT_NAMES[name]}: ja")
+    return lines
 
 
 def render_info(kind: str | None, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """A short info block for the routes that explain rather than escalate."""
     if kind == "zorgplicht":
-        return render_zorgplicht(catalogue, facts)
+        entries = (catalogue.zorgplicht or {}).get("entries") or ()
+        chosen = [e for e in entries if e.get("law") == facts.law] or [e for e in entries if e.get("law")][:4]
+        lines = ["**Wie heeft de zorgplicht?**"] + [f"- {e['label']}: {first_sentence(e['responsible_text'])}"
+                                                    for e in chosen[:4]]
+        refs = [Reference.from_dict(r) for e in chosen for r in e.get("reference") or ()]
+        return address("\n".join(lines + [cite_line(catalogue, refs)]), facts)
     if kind == "clientondersteuning":
-        return render_clientondersteuning(catalogue)
+        info = catalogue.clientondersteuning or {}
+        definition = info.get("definition")
+        text = definition.get("text") if isinstance(definition, Mapping) else definition
+        refs = [Reference.from_dict(r) for r in (info.get("metadata") or info).get("reference") or ()]
+        return address(f"**Over cliëntondersteuning** {sentences(str(text or ''), 2)} "
+                       f"{cite_line(catalogue, refs)}", facts)
     if kind == "informatie_delen":
-        return render_information_sharing(catalogue, facts)
+        sharing = (catalogue.complexe_casuistiek or {}).get("information_sharing") or {}
+        rule = sharing.get("rule")
+        text = rule.get("text") if isinstance(rule, Mapping) else rule
+        refs = _refs_of(sharing) or _refs_of((catalogue.complexe_casuistiek or {}).get("metadata"))
+        return address(f"**Informatie delen** {sentences(str(text or ''), 2)} {cite_line(catalogue, refs)}", facts)
     return ""
 
 
-def _refs(raw: Mapping[str, Any] | None) -> list[Reference]:
-    if not raw:
-        return []
-    meta = raw.get("metadata", raw)
-    return [Reference.from_dict(r) for r in meta.get("reference") or ()]
+def render_advice(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> list[str]:
+    """The messages of an advice, as a user reads them (kept for callers that want plain text)."""
+    messages = []
+    info = render_info(advice.info, catalogue, facts) if advice.info else ""
+    if info:
+        messages.append(info)
+    if advice.step is not None or advice.exhausted:
+        messages.append(advice_text(advice, catalogue, facts))
+    return messages
 
 
-def render_zorgplicht(catalogue: Catalogue, facts: CaseFacts) -> str:
-    table = catalogue.zorgplicht
-    entries = table.get("entries") or ()
-    lines = ["**Wie heeft de zorgplicht?**"]
-    chosen = [e for e in entries if e.get("law") == facts.law] if facts.law not in (None, UNKNOWN) else []
-    rows = chosen or [e for e in entries if e.get("law")]
-    for entry in rows:
-        lines.append(f"- {entry['label']}: {entry['responsible_text']}")
-    for entry in entries:
-        transition = entry.get("transition")
-        if not transition or (facts.law not in (None, UNKNOWN) and facts.law not in
-                              (*transition.get("from", ()), transition.get("to"))):
-            continue
-        lines.append(f"- {entry['label']}: {entry['responsible_text']}")
-        for rule in entry.get("rules") or ():
-            lines.append(f"  - {rule['text'].strip()}")
-        if entry.get("uncertain"):
-            lines.append(f"  Let op: {entry['uncertain'].strip()}")
-    refs = _refs(table) + [Reference.from_dict(r) for e in rows for r in e.get("reference") or ()]
-    lines.append("_" + sources_line(catalogue, refs) + "_")
-    return "\n".join(lines)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return str(value.get("text", "")).strip()
-    return str(value or "").strip()
-
-
-def render_clientondersteuning(catalogue: Catalogue) -> str:
-    info = catalogue.clientondersteuning
-    if not info:
-        return ""
-    characteristics = info.get("characteristics") or {}
-    lines = ["**Over cliëntondersteuning**", _text(info.get("definition"))]
-    facts = []
-    if _flag(characteristics.get("free")):
-        facts.append("U hoeft er niet voor te betalen.")
-    if _flag(characteristics.get("short_term")):
-        facts.append("Het is kortdurende hulp.")
-    lines.extend(facts)
-    forms = info.get("forms") or ()
-    if forms:
-        lines.append("Een cliëntondersteuner helpt onder andere:")
-        lines.extend(f"- {_text(f)}" for f in (forms.get("items") if isinstance(forms, Mapping) else forms))
-    lines.append("_" + sources_line(catalogue, _refs(info)) + "_")
-    return "\n".join(line for line in lines if line)
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return bool(value.get("value", value.get("text")))
-    return bool(value)
-
-
-def render_information_sharing(catalogue: Catalogue, facts: CaseFacts) -> str:
-    sharing = (catalogue.complexe_casuistiek or {}).get("information_sharing") or {}
-    if not sharing:
-        return ""
-    lines = ["**Informatie delen**", _text(sharing.get("rule"))]
-    if facts.consent is False:
-        lines.append("Zonder toestemming kunt u:")
-        for option in sharing.get("without_consent") or ():
-            lines.append(f"- {_text(option)}")
-    zvh = _text(sharing.get("zorg_en_veiligheidshuis"))
-    if zvh:
-        lines.append(zvh)
-    lines.append("_" + sources_line(catalogue, _refs(sharing) or _refs(catalogue.complexe_casuistiek)) + "_")
-    return "\n".join(line for line in lines if line)
+def words(text: str) -> int:
+    """Words a reader reads: Markdown link targets and markup are not counted."""
+    plain = re.sub(r"\]\([^)]*\)", "]", text)
+    plain = re.sub(r"[*_\[\]]", "", plain)
+    return len(plain.split())

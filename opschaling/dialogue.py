@@ -1,0 +1,802 @@
+"""One turn of the conversation: the state and the user's message in, the new state and the messages out.
+
+Pure Python, no Rasa: ``actions/turn.py`` only translates the tracker to a ``Turn`` and the reply to the
+dispatcher. The order inside ``respond`` never changes (see docs/ARCHITECTURE.md):
+
+1. safety — a danger sign on any message, in any state, is answered first with the crisis step;
+2. read every fact the message states (also corrections, "weet ik niet", step outcomes);
+3. conversation moves (waarom, details, a question like "wat is het CCE?", handoff, restart, feedback);
+4. the engine: one question (asked at most twice) or the advice.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from opschaling import render, understand
+from opschaling.catalogue import Catalogue, Reference, load_catalogue
+from opschaling.dates import format_date
+from opschaling.engine import Advice, Question, advise
+from opschaling.facts import ALLOWED, DATE_FACTS, UNKNOWN, CaseFacts
+
+MAX_CHARS = 4000
+MAX_ASKS = 2  # no question is asked a third time
+SITUATION_CONFIDENCE = 0.5
+SWITCH_CONFIDENCE = 0.8
+YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
+# The entity that carries a fact in a button payload (see data/nlu and domain.yml).
+FACT_ENTITY = {"law": "wet", "organisation": "instantie", "age_group": "leeftijdsgroep", "role": "rol",
+               "decision_date": "datum", "objection_decision_date": "datum", "step_outcome": "stap_uitkomst"}
+ENTITY_FACT = {"wet": "law", "instantie": "organisation", "leeftijdsgroep": "age_group", "rol": "role"}
+# Intents that name a situation, and what they tell about the steps already taken.
+SITUATION_INTENTS = {
+    "besluit_oneens": ("besluit_oneens", {}), "beroep_instellen": ("besluit_oneens", {"bezwaar": "niet_geholpen"}),
+    "vraag_termijn": ("besluit_oneens", {}), "klacht_zorgaanbieder": ("klacht_zorgaanbieder", {}),
+    "klacht_instantie": ("klacht_instantie", {}), "geen_plek": ("geen_plek", {}),
+    "zorg_past_niet": ("zorg_past_niet", {}), "probleemgedrag": ("probleemgedrag", {}),
+    "multiproblematiek": ("multiproblematiek", {}), "jeugdzorg": ("jeugdzorg", {}),
+    "kastje_muur": ("kastje_muur", {}), "wie_verantwoordelijk": ("wie_verantwoordelijk", {}),
+    "vraag_clientondersteuning": ("vraag_clientondersteuning", {}), "informatie_delen": ("informatie_delen", {}),
+    "besluit_te_laat": ("besluit_te_laat", {}), "achttien_worden": ("achttien_worden", {}),
+    "mantelzorg_overbelast": ("mantelzorg_overbelast", {}),
+}
+# Facts that still apply when the user moves to another topic ("iets anders").
+KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
+HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
+HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
+HANDOFF_BUTTON = {"title": "Ik wil iemand spreken", "payload": "/human_handoff"}
+FALLBACK_LABELS = {
+    "besluit_oneens": "Ik ben het niet eens met een besluit", "klacht_zorgaanbieder": "Klacht over een zorgaanbieder",
+    "klacht_instantie": "Klacht over gemeente, CIZ of zorgkantoor", "geen_plek": "We vinden geen passende plek",
+    "zorg_past_niet": "De zorg past niet meer of stopt", "probleemgedrag": "Er is probleemgedrag",
+    "multiproblematiek": "Veel problemen tegelijk", "jeugdzorg": "Het gaat om jeugdhulp",
+    "kastje_muur": "Ik word van het kastje naar de muur gestuurd", "wie_verantwoordelijk": "Wie is verantwoordelijk?",
+    "vraag_clientondersteuning": "Vraag over cliëntondersteuning", "informatie_delen": "Mag ik informatie delen?",
+    "besluit_te_laat": "Er komt geen besluit op tijd", "achttien_worden": "Mijn kind wordt 18",
+    "mantelzorg_overbelast": "Ik ben als mantelzorger overbelast",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    intent: str | None = None
+    confidence: float = 1.0
+    ranking: tuple[tuple[str, float], ...] = ()
+    entities: tuple[tuple[str, Any], ...] = ()
+    payload: str | None = None
+    metadata: Mapping[str, Any] | None = None
+
+
+@dataclass
+class Message:
+    text: str
+    kind: str  # crisis | question | advice | detail | info | notice | error
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    feedback: bool = False
+    trace: dict[str, Any] | None = None
+
+    def opsw(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "feedback": self.feedback}
+        if self.trace is not None:
+            data["trace"] = self.trace
+        return data
+
+
+@dataclass
+class Reply:
+    state: dict[str, Any]
+    messages: list[Message]
+
+
+def new_state() -> dict[str, Any]:
+    return {"facts": {}, "asked": None, "asked_step": None, "asked_count": {}, "clarify": None, "last": None,
+            "safety": None, "greeted": False, "feedback": [], "unread": []}
+
+
+# ------------------------------------------------------------------------------------------------------------
+class _Conversation:
+    """Working state of one turn."""
+
+    def __init__(self, state: Mapping[str, Any] | None, turn: Turn, catalogue: Catalogue, today: date) -> None:
+        base = new_state()
+        base.update(json.loads(json.dumps(dict(state or {}), default=str)))
+        self.state = base
+        self.turn = turn
+        self.catalogue = catalogue
+        self.today = today
+        self.text = (turn.text or "")[:MAX_CHARS]
+        self.is_payload = bool(turn.payload) or self.text.startswith("/")
+        self.words_text = "" if self.is_payload else self.text
+        self.folded = understand.fold(self.words_text)
+        self.messages: list[Message] = []
+        self.changed: list[str] = []
+        self.answered = False
+        self.progress = False  # a fact or step was learnt this turn (then a re-ask is not a "miss")
+        self.interrupted = False  # a crisis message or an answer to a side question came first
+        self.trace_wanted = bool((turn.metadata or {}).get("trace"))
+
+    # --- state helpers ---------------------------------------------------------------------------------------
+    @property
+    def facts_raw(self) -> dict[str, Any]:
+        return self.state["facts"]
+
+    def facts(self) -> CaseFacts:
+        return CaseFacts.from_slots(self.facts_raw, today=self.today)
+
+    def set_fact(self, name: str, value: Any, correction: bool = False) -> None:
+        old = self.facts_raw.get(name)
+        if old == value:
+            return
+        if old is not None and old != UNKNOWN and not correction:
+            return
+        self.facts_raw[name] = value
+        self.progress = True
+        if old is not None and old != UNKNOWN and name in render.FACT_NAMES:
+            self.changed.append(name)
+
+    def say(self, text: str, kind: str, buttons: Iterable[dict[str, str]] = (), feedback: bool = False) -> Message:
+        message = Message(text=text, kind=kind, buttons=list(buttons), feedback=feedback)
+        self.messages.append(message)
+        return message
+
+    def address(self, text: str) -> str:
+        return render.address(text, self.facts())
+
+
+# ------------------------------------------------------------------------------------------------------------
+def respond(state: Mapping[str, Any] | None, turn: Turn, catalogue: Catalogue | None = None,
+            today: date | None = None) -> Reply:
+    """One turn. Every message gets at least one answer."""
+    convo = _Conversation(state, turn, catalogue or load_catalogue(), today or date.today())
+    _step_safety(convo)
+    if convo.state.get("waiting_safe") and not convo.messages:
+        if understand.SAFE_NOW.search(convo.folded) or convo.turn.intent in ("affirm",):
+            convo.state["waiting_safe"] = False
+    if not convo.state.get("waiting_safe"):
+        handled = _step_moves(convo)
+        if not handled:
+            _step_read(convo)
+            _step_engine(convo)
+    if not convo.messages:
+        _not_understood(convo)
+    if not convo.state.get("greeted"):
+        convo.state["greeted"] = True
+        first = next((i for i, m in enumerate(convo.messages) if m.kind != "crisis"), len(convo.messages))
+        convo.messages.insert(first, Message(text=_privacy_notice(), kind="notice"))
+    _attach_trace(convo)
+    return Reply(state=convo.state, messages=convo.messages)
+
+
+# --- 1. safety ------------------------------------------------------------------------------------------------
+def _assess(text: str, intent: str | None, confidence: float) -> tuple[str, str] | None:
+    """(kind, evidence) of a danger sign, or None."""
+    from opschaling import safety  # noqa: PLC0415 - keeps the import graph one-way for tests that stub it
+    assess = getattr(safety, "assess", None)
+    if assess is not None:
+        signal = assess(text, intent=intent, confidence=confidence)
+        return (signal.kind, signal.evidence) if signal else None
+    kind = safety.detect(text)
+    if kind is None and intent == "acute_nood" and confidence >= 0.8:
+        kind = "acute"
+    return (("acute" if kind == "danger" else kind), text) if kind else None
+
+
+def _crisis(convo: _Conversation, kind: str) -> None:
+    informal = render.is_young(convo.facts())
+    try:
+        from opschaling import crisis  # noqa: PLC0415
+        from opschaling.safety import Signal  # noqa: PLC0415
+        message = crisis.crisis_message(Signal(kind=kind, evidence=""), convo.catalogue, informal=informal)
+        text = message.text
+    except (ImportError, AttributeError):
+        body = convo.catalogue.body("huisarts_crisis")
+        text = f"**Eerst uw veiligheid.** {body.text('what')} {render.cite_line(convo.catalogue, body.references)}"
+        text = render.informal(text) if informal else text
+    convo.say(text, "crisis")
+
+
+def _step_safety(convo: _Conversation) -> None:
+    turn = convo.turn
+    signal = None
+    if convo.words_text:
+        signal = _assess(convo.words_text, turn.intent, turn.confidence)
+    elif turn.intent == "acute_nood":
+        signal = ("acute", "button")
+    asked = convo.state.get("asked")
+    if signal is None and asked == "acute_danger" and understand.yes_no(convo.words_text) is True:
+        signal = ("acute", "answer")
+    if signal is None and asked == "acute_danger" and turn.intent == "affirm" and convo.is_payload:
+        signal = ("acute", "button")
+    if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
+        _still_unsafe(convo)
+        return
+    if signal is None:
+        return
+    kind = signal[0]
+    _crisis(convo, kind)
+    convo.interrupted = True
+    convo.facts_raw["acute_danger"] = True
+    convo.state["safety"] = kind
+    if asked == "acute_danger":
+        convo.state["asked"] = None
+        convo.answered = True
+
+
+def _still_unsafe(convo: _Conversation) -> None:
+    try:
+        from opschaling import crisis  # noqa: PLC0415
+        text = crisis.still_unsafe_message(render.is_young(convo.facts()))
+    except (ImportError, AttributeError):
+        text = ("Is er nu direct gevaar? Bel dan meteen [112](tel:112). Denkt u aan zelfdoding? Bel [113](tel:113) "
+                "of gratis [0800-0113](tel:08000113). Ik wacht hier; typ 'verder' als het veilig is.")
+    convo.say(text, "crisis")
+    convo.state["waiting_safe"] = True
+
+
+# --- 2. reading the message ------------------------------------------------------------------------------------
+def _payload_facts(convo: _Conversation) -> dict[str, Any]:
+    """Facts from a button payload, each value checked against the allowed values."""
+    facts: dict[str, Any] = {}
+    for entity, value in convo.turn.entities:
+        fact = ENTITY_FACT.get(entity)
+        if fact and isinstance(value, str) and value.lower() in ALLOWED.get(fact, ()):
+            facts[fact] = value.lower()
+        elif entity == "datum" and isinstance(value, str):
+            asked = convo.state.get("asked")
+            if asked in DATE_FACTS:
+                parsed = understand.date_answer(value, convo.today)
+                if parsed:
+                    facts[asked] = parsed
+        elif entity == "stap_uitkomst" and value in ("nee", "loopt", "niet_geholpen", UNKNOWN):
+            facts["step_outcome"] = value
+    asked = convo.state.get("asked")
+    if asked in YES_NO_FACTS and convo.turn.intent in ("affirm", "deny"):
+        facts[asked] = convo.turn.intent == "affirm"
+    return facts
+
+
+def _step_read(convo: _Conversation) -> None:
+    asked = convo.state.get("asked")
+    step = convo.state.get("asked_step")
+    correction = bool(understand.CORRECTION.search(convo.folded))
+    if convo.is_payload:
+        read = _payload_facts(convo)
+    else:
+        read = understand.read_facts(convo.words_text, convo.today, asked=asked, step=step)
+    # the situation: from a confident intent, else from the words
+    situation, steps = _situation_of(convo)
+    answered_asked = asked is not None and asked in read
+    current = convo.facts_raw.get("situation")
+    if situation and situation != current and situation in convo.catalogue.routes:
+        confident = convo.turn.confidence >= SWITCH_CONFIDENCE or convo.is_payload
+        if current is None or (not answered_asked and confident):
+            if current is not None:
+                _new_topic(convo, keep_steps=False)
+            convo.facts_raw["situation"] = situation
+            for body, outcome in steps.items():
+                convo.facts_raw.setdefault("steps_tried", {}).setdefault(body, outcome)
+    # dates: never in the future, never before 1990
+    for name in DATE_FACTS:
+        value = read.get(name)
+        if value and value != UNKNOWN:
+            when = date.fromisoformat(value)
+            if when > convo.today or when.year < 1990:
+                read.pop(name)
+                convo.state["bad_date"] = {"fact": name, "value": value}
+    # the step outcome
+    outcome = read.pop("step_outcome", None)
+    if asked == "step_outcome" and step:
+        if outcome == "gedaan":
+            convo.state["clarify"] = step
+            convo.answered = True
+        elif outcome in ("nee", "loopt", "niet_geholpen"):
+            convo.facts_raw.setdefault("steps_tried", {})[step] = outcome
+            convo.answered = True
+        elif outcome == UNKNOWN:
+            convo.facts_raw.setdefault("steps_tried", {})[step] = "nee"
+            convo.answered = True
+        if outcome == "nee" and step == "klachtenfunctionaris" and understand._TOLD_STAFF.search(convo.folded):
+            convo.say(convo.address("Goed dat u het al tegen de medewerkers zei. Een klacht bij de "
+                                    "klachtenfunctionaris is iets anders: die kijkt onafhankelijk naar uw klacht."),
+                      "info")
+    elif convo.state.get("clarify") and outcome in ("loopt", "niet_geholpen"):
+        convo.facts_raw.setdefault("steps_tried", {})[convo.state["clarify"]] = outcome
+        convo.state["clarify"] = None
+        convo.answered = True
+    tried = convo.facts_raw.setdefault("steps_tried", {})
+    if "klachtenfunctionaris" not in tried and understand._TOLD_STAFF.search(convo.folded) \
+            and "klachtenfunctionaris" not in convo.folded:
+        tried["klachtenfunctionaris"] = "nee"  # telling the staff is not a complaint at the klachtenfunctionaris
+        convo.progress = True
+    for name, value in read.items():
+        if name == asked:
+            convo.set_fact(name, value, correction=True)
+            convo.answered = True
+        else:
+            convo.set_fact(name, value, correction=correction)
+    if asked and convo.facts_raw.get(asked) is not None and asked in read:
+        convo.answered = True
+
+
+def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
+    intent = convo.turn.intent
+    if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
+        situation, steps = SITUATION_INTENTS[intent]
+        if situation in convo.catalogue.routes:
+            return situation, dict(steps)
+    if convo.words_text and convo.facts_raw.get("situation") is None:
+        guess = understand.guess_situation(convo.words_text)
+        if guess and guess in convo.catalogue.routes:
+            return guess, {}
+    if understand.turns_18(convo.words_text) and "achttien_worden" in convo.catalogue.routes \
+            and convo.facts_raw.get("situation") is None:
+        return "achttien_worden", {}
+    return None, {}
+
+
+def _new_topic(convo: _Conversation, keep_steps: bool = False) -> None:
+    kept = {k: v for k, v in convo.facts_raw.items() if k in KEEP_ON_NEW_TOPIC}
+    if convo.facts_raw.get("acute_danger"):
+        kept["acute_danger"] = True
+    convo.state["facts"] = kept
+    convo.state.update({"asked": None, "asked_step": None, "asked_count": {}, "clarify": None, "last": None})
+
+
+# --- 3. conversation moves ------------------------------------------------------------------------------------
+def _entity(convo: _Conversation, name: str) -> Any:
+    return next((value for entity, value in convo.turn.entities if entity == name), None)
+
+
+def _step_moves(convo: _Conversation) -> bool:
+    """Things that are not an answer to the question. True when the turn is fully answered here."""
+    intent = convo.turn.intent
+    folded = convo.folded
+    if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
+        convo.state.clear()
+        convo.state.update(new_state())
+        convo.state["greeted"] = True
+        convo.say(_situation_question_text(convo, "We beginnen opnieuw. Wat ik van u wist, ben ik vergeten."),
+                  "question", _situation_buttons(convo))
+        convo.state["asked"] = "situation"
+        return True
+    if intent == "feedback" or (convo.is_payload and convo.text.startswith("/feedback")):
+        value = _entity(convo, "feedback")
+        if value not in ("up", "down"):
+            convo.say("Ik kon uw reactie niet opslaan. Kies 👍 of 👎.", "notice")
+            return True
+        comment = _entity(convo, "comment")
+        last = convo.state.get("last") or {}
+        convo.state["feedback"].append({"value": value, "step": last.get("step"),
+                                        "situation": last.get("situation"),
+                                        "comment": str(comment)[:500] if comment else None})
+        convo.say(convo.address("Dank u voor uw reactie."), "notice")
+        return True
+    if understand.DELETE_REQUEST.search(folded):
+        convo.say(convo.address("Typ precies 'verwijder mijn gesprek', dan wis ik dit gesprek."), "notice")
+        return True
+    detail = _entity(convo, "onderwerp") if intent == "detail" else None
+    if detail is None and not convo.is_payload and (intent == "waarom" or re.fullmatch(r"waarom\??", folded or "")):
+        detail = "waarom"
+    if detail is None and not convo.is_payload and re.search(r"\bwat (?:moet|kan) ik (?:voorbereiden|meenemen|"
+                                                           r"klaarleggen)\b", folded):
+        detail = "voorbereiden"
+    if detail is None and not convo.is_payload and re.search(r"\b(?:welke )?bronn?en?\b\??$|\bwaar haal je dat vandaan\b",
+                                                           folded):
+        detail = "bronnen"
+    if detail is None and not convo.is_payload and re.search(r"\bwie doet wat\b", folded):
+        detail = "wie_doet_wat"
+    if detail is None and not convo.is_payload and convo.state.get("last") and understand.ASKS_AFTER.search(folded) \
+            and not understand.TRIED_ALREADY.search(folded):
+        detail = "daarna"
+    if detail:
+        return _detail(convo, str(detail))
+    if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):
+        _what_i_know(convo)
+        _reask(convo)
+        return True
+    if understand.SOMETHING_ELSE.search(folded) and convo.facts_raw.get("situation"):
+        _new_topic(convo)
+        convo.say(_situation_question_text(convo, "Goed. Wat ik over u weet, onthoud ik."), "question",
+                  _situation_buttons(convo))
+        convo.state["asked"] = "situation"
+        return True
+    tried = intent == "volgende_stap" and convo.is_payload or (
+        convo.state.get("last") and convo.state.get("asked") is None and understand.TRIED_ALREADY.search(folded))
+    if tried:
+        last = convo.state.get("last") or {}
+        if last.get("step"):
+            convo.facts_raw.setdefault("steps_tried", {})[last["step"]] = "niet_geholpen"
+            convo.state["last"] = None
+            return False  # the engine gives the next rung
+    if intent == "human_handoff" or re.search(r"\b(?:iemand|een mens|een persoon|medewerker) (?:spreken|bellen)\b|"
+                                              r"\bmet een mens\b|\bechte persoon\b", folded):
+        _handoff(convo)
+        _reask(convo)
+        return True
+    question = _what_is(convo)
+    if question:
+        convo.say(question, "info")
+        _reask(convo)
+        return True
+    if intent == "bot_challenge":
+        convo.say(convo.address("Ik ben een computerprogramma, geen mens. Wilt u met een mens praten? Kies 'Ik wil "
+                                "iemand spreken'."), "info", [HANDOFF_BUTTON])
+        _reask(convo)
+        return True
+    only_social = not understand.read_facts(convo.words_text, convo.today) and not understand.guess_situation(
+        convo.words_text)
+    if intent == "greet" and only_social and convo.state.get("asked") in (None, "situation"):
+        convo.say(_situation_question_text(convo, "Hallo! Ik help als het niet lukt om langdurige zorg te regelen. "
+                                                  "Ik zoek met u de volgende stap."), "question",
+                  _situation_buttons(convo))
+        convo.state["asked"] = "situation"
+        return True
+    if intent in ("thanks", "goodbye") and only_social and convo.turn.confidence >= 0.6:
+        text = "Graag gedaan. Kan ik nog ergens mee helpen?" if intent == "thanks" else (
+            "Tot ziens. Veel sterkte. U kunt altijd terugkomen met een nieuwe vraag.")
+        convo.say(convo.address(text), "info")
+        return True
+    if intent == "out_of_scope" and only_social and convo.turn.confidence >= 0.6 and not convo.state.get("asked"):
+        convo.say(convo.address("Daar kan ik niet mee helpen. Ik help als u vastloopt in de langdurige zorg: bezwaar, "
+                                "een klacht, geen plek, of wie verantwoordelijk is. Voor medische vragen: uw huisarts."),
+                  "info", _situation_buttons(convo)[:2] + [HANDOFF_BUTTON])
+        return True
+    return False
+
+
+def _detail(convo: _Conversation, topic: str) -> bool:
+    if topic == "waarom" and convo.state.get("asked") and convo.state.get("last") is None:
+        question = _current_question(convo)
+        if question:
+            convo.say(convo.address(question.explain or "Deze vraag helpt mij de juiste route te kiezen."), "info")
+            _reask(convo)
+            return True
+    if topic == "wat_weet_je":
+        _what_i_know(convo)
+        return True
+    if not convo.state.get("last"):
+        convo.say(convo.address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt."), "info")
+        _reask(convo)
+        return True
+    advice = advise(convo.facts(), convo.catalogue)
+    renderer = render.DETAILS.get(topic, render.why_text)
+    buttons = [b for b in render.advice_buttons(advice) if topic not in b["payload"]][:4] if advice.step else []
+    convo.say(renderer(advice, convo.catalogue, convo.facts()), "detail", buttons, feedback=True)
+    return True
+
+
+def _what_i_know(convo: _Conversation) -> None:
+    lines = render.describe_facts(convo.facts())
+    situation = convo.facts_raw.get("situation")
+    if situation in convo.catalogue.routes:
+        lines.insert(0, "onderwerp: " + convo.catalogue.routes[situation].label.lower())
+    tried = convo.facts_raw.get("steps_tried") or {}
+    for body_id, outcome in tried.items():
+        if body_id in convo.catalogue.bodies and outcome != "nee":
+            status = "loopt nog" if outcome == "loopt" else "hielp niet"
+            lines.append(f"{convo.catalogue.body(body_id).short_label}: {status}")
+    if not lines:
+        convo.say(convo.address("Ik weet nog niets van u. Vertel gerust wat er speelt."), "info")
+        return
+    text = "**Wat ik van u weet:**\n" + "\n".join(f"- {line}" for line in lines) + (
+        "\n\nKlopt iets niet? Typ wat anders is, bijvoorbeeld: 'het was de gemeente'.")
+    convo.say(convo.address(text), "info")
+
+
+def _what_is(convo: _Conversation) -> str | None:
+    """A short answer to 'wat is het CCE?' from the catalogue, or None."""
+    if convo.is_payload:
+        return None
+    match = understand.QUESTION_WHAT_IS.search(convo.folded)
+    if not match:
+        return None
+    term = next(g for g in match.groups() if g).strip()
+    explanation = _explanation(convo.catalogue, term)
+    if explanation:
+        return convo.address(explanation)
+    body = _body_named(convo.catalogue, term)
+    if body is None:
+        return None
+    text = f"**{body.label}**: {render.sentences(body.text('what') or str(body.raw.get('description') or ''), 2)} " \
+           f"{render.cite_line(convo.catalogue, body.references)}"
+    return convo.address(text)
+
+
+def _explanation(catalogue: Catalogue, term: str) -> str | None:
+    path = catalogue.directory / "explanations.yaml"
+    if not path.exists():
+        return None
+    import yaml  # noqa: PLC0415
+    topics = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("topics") or {}
+    folded = understand.fold(term)
+    for topic in topics.values():
+        for phrase in topic.get("words") or ():
+            if understand.fold(str(phrase)) in folded or folded in understand.fold(str(phrase)):
+                refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
+                return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs)}".strip()
+    return None
+
+
+def _body_named(catalogue: Catalogue, term: str):  # noqa: ANN202
+    folded = understand.fold(term)
+    folded = re.sub(r"^(?:de|het|een)\s+", "", folded)
+    if len(folded) < 2:
+        return None
+    for body in catalogue.bodies.values():
+        names = {body.id.replace("_", " "), understand.fold(body.label), understand.fold(body.short_label)}
+        names |= {understand.fold(str(n)) for n in body.raw.get("synonyms") or ()}
+        abbreviation = re.search(r"\(([A-Z]{2,6})\)|\b([A-Z]{3,6})\b", body.label)
+        if abbreviation:
+            names.add(understand.fold(next(g for g in abbreviation.groups() if g)))
+        if folded in names or any(re.fullmatch(rf"(?:de |het |een )?{re.escape(folded)}", n) for n in names):
+            return body
+    for body in catalogue.bodies.values():
+        if re.search(rf"\b{re.escape(folded)}\b", understand.fold(body.label)) and len(folded) >= 3:
+            return body
+    return None
+
+
+def _handoff(convo: _Conversation) -> None:
+    facts = convo.facts()
+    routes = HUMAN_ROUTES_PROFESSIONAL if render.is_professional(facts) else HUMAN_ROUTES_CLIENT
+    lines = ["Ik ben een computerprogramma. Met deze mensen kunt u praten:"]
+    refs = []
+    for body_id in routes:
+        if body_id not in convo.catalogue.bodies:
+            continue
+        body = convo.catalogue.body(body_id)
+        lines.append(f"- **{body.label}**: {render.contact_sentence(body)}")
+        refs.extend(body.references)
+    known = render.describe_facts(facts)
+    if known:
+        lines.append("Neem dit mee naar het gesprek: " + "; ".join(known) + ".")
+    lines.append(render.cite_line(convo.catalogue, refs, limit=2))
+    convo.say(convo.address("\n".join(lines)), "info")
+    convo.state["handoff"] = True
+
+
+# --- 4. the engine ----------------------------------------------------------------------------------------------
+def _question_key(question: Question) -> str:
+    return f"step_outcome:{question.about_step}" if question.fact == "step_outcome" else question.fact
+
+
+def _current_question(convo: _Conversation) -> Question | None:
+    advice = advise(convo.facts(), convo.catalogue)
+    return advice.question
+
+
+def _reask(convo: _Conversation) -> None:
+    """After an interruption: ask the pending question again (it does not count as another ask)."""
+    if not convo.state.get("asked"):
+        return
+    if convo.state["asked"] == "situation" and not convo.facts_raw.get("situation"):
+        convo.say(_situation_question_text(convo, ""), "question", _situation_buttons(convo))
+        return
+    question = _current_question(convo)
+    if question:
+        convo.say(convo.address(question.text), "question", _buttons(question))
+
+
+def _step_engine(convo: _Conversation) -> None:
+    if convo.state.get("clarify"):
+        step = convo.state["clarify"]
+        label = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "deze stap"
+        convo.say(convo.address(f"U deed dit al ({label}). Loopt het nog, of kreeg u antwoord en hielp het niet?"), "question",
+                  [{"title": "Het loopt nog", "payload": '/inform{"stap_uitkomst":"loopt"}'},
+                   {"title": "Het hielp niet", "payload": '/inform{"stap_uitkomst":"niet_geholpen"}'}])
+        convo.state["asked"] = "step_outcome"
+        convo.state["asked_step"] = step
+        convo.state["clarify"] = None
+        return
+    if not convo.facts_raw.get("situation"):
+        _ask_situation(convo)
+        return
+    for _ in range(6):  # moving on after a second miss may take a few rounds
+        advice = advise(convo.facts(), convo.catalogue)
+        if advice.question is None:
+            _give_advice(convo, advice)
+            return
+        if _ask(convo, advice.question):
+            return
+
+
+def _ask_situation(convo: _Conversation) -> None:
+    count = convo.state["asked_count"].get("situation", 0)
+    if convo.state.get("asked") == "situation" and not convo.answered:
+        ranking = [name for name, _ in convo.turn.ranking if name in FALLBACK_LABELS][:3]
+        if ranking:
+            buttons = [{"title": FALLBACK_LABELS[n], "payload": f"/{n}"} for n in ranking]
+            convo.say(convo.address("Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"), "question",
+                      buttons + [{"title": "Iets anders", "payload": "/deny"}, HANDOFF_BUTTON])
+            convo.state["asked_count"]["situation"] = count + 1
+            return
+    if count >= MAX_ASKS and convo.state.get("asked") == "situation":
+        if convo.words_text:
+            convo.state["unread"].append(convo.words_text[:500])
+        convo.say(convo.address("Het lukt mij niet goed om uw situatie te begrijpen. Kies een onderwerp, of praat met "
+                                "een mens."), "question", _situation_buttons(convo)[:4] + [HANDOFF_BUTTON])
+        return
+    intro = "" if count == 0 else "Dat begreep ik niet helemaal."
+    convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
+    convo.state["asked"] = "situation"
+    convo.state["asked_count"]["situation"] = count + 1
+
+
+def _situation_question_text(convo: _Conversation, intro: str) -> str:
+    question = convo.catalogue.questions["situation"]["text"].strip()
+    return convo.address(f"{intro} {question}".strip())
+
+
+def _situation_buttons(convo: _Conversation) -> list[dict[str, str]]:
+    options = convo.catalogue.questions["situation"].get("options") or ()
+    return [{"title": o["title"], "payload": f"/{o['value']}"} for o in options]
+
+
+def _ask(convo: _Conversation, question: Question) -> bool:
+    """Ask the engine's question. False when the question was asked twice already: then the fact becomes
+    'onbekend' and the caller asks the engine again."""
+    key = _question_key(question)
+    counts = convo.state["asked_count"]
+    count = counts.get(key, 0)
+    previous = convo.state.get("asked")
+    same = previous == question.fact and (question.fact != "step_outcome"
+                                          or convo.state.get("asked_step") == question.about_step)
+    bad_date = convo.state.pop("bad_date", None)
+    not_a_miss = convo.interrupted or convo.progress
+    if count >= MAX_ASKS and same and not not_a_miss:
+        _move_on(convo, question)
+        return False
+    intro = ""
+    if same and not_a_miss:
+        intro = "Als het veilig is, gaan we verder. " if convo.interrupted and convo.state.get("safety") else ""
+        convo.say(convo.address(_acknowledge(convo) + intro + question.text), "question", _buttons(question))
+        return True
+    if bad_date and bad_date["fact"] == question.fact:
+        when = format_date(date.fromisoformat(bad_date["value"]))
+        intro = f"U schreef {when}. Die datum ligt in de toekomst of is niet mogelijk. "
+    elif same and count >= 1:
+        intro = "Dat begreep ik niet helemaal. " + (question.explain + " " if question.explain else "")
+    buttons = _buttons(question)
+    if same and count >= 1:
+        buttons = buttons + [HANDOFF_BUTTON]
+    text = convo.address(_acknowledge(convo) + intro + question.text)
+    convo.say(text, "question", buttons)
+    counts[key] = count + 1
+    convo.state["asked"] = question.fact
+    convo.state["asked_step"] = question.about_step
+    return True
+
+
+def _move_on(convo: _Conversation, question: Question) -> None:
+    if question.fact == "step_outcome" and question.about_step:
+        convo.facts_raw.setdefault("steps_tried", {})[question.about_step] = "nee"
+    elif question.fact in YES_NO_FACTS:
+        convo.facts_raw[question.fact] = UNKNOWN if UNKNOWN in ALLOWED.get(question.fact, ()) else False
+    else:
+        convo.facts_raw[question.fact] = UNKNOWN
+    if convo.words_text:
+        convo.state["unread"].append(convo.words_text[:500])
+    convo.say(convo.address("Ik ga verder met wat ik weet."), "notice")
+    convo.state["asked"] = None
+    convo.state["asked_step"] = None
+
+
+def _acknowledge(convo: _Conversation) -> str:
+    if not convo.changed:
+        return ""
+    facts = convo.facts()
+    parts = []
+    for name in dict.fromkeys(convo.changed):
+        value = facts.get(name)
+        label = render.FACT_LABELS.get(name, {}).get(value, value) if not isinstance(value, date) \
+            else format_date(value)
+        if value is not None:
+            parts.append(f"{render.FACT_NAMES[name]} is nu {label}")
+    return ("Ik heb het aangepast: " + ", ".join(parts) + ". ") if parts else ""
+
+
+def _buttons(question: Question) -> list[dict[str, str]]:
+    return [{"title": option.title, "payload": payload(question.fact, option.value)} for option in question.options]
+
+
+def payload(fact: str, value: Any) -> str:
+    """The button payload that answers ``fact`` with ``value`` (free text works as well)."""
+    if fact == "situation":
+        return f"/{value}"
+    if fact in YES_NO_FACTS and value in (True, False):
+        return "/affirm" if value is True else "/deny"
+    entity = FACT_ENTITY.get(fact, "stap_uitkomst")
+    return "/inform" + json.dumps({entity: value}, ensure_ascii=False)
+
+
+def _give_advice(convo: _Conversation, advice: Advice) -> None:
+    facts = convo.facts()
+    convo.state["asked"] = None
+    convo.state["asked_step"] = None
+    ack = _acknowledge(convo)
+    if ack:
+        convo.say(convo.address(ack.strip()), "notice")
+    info = render.render_info(advice.info, convo.catalogue, facts) if advice.info else ""
+    if info:
+        convo.say(info, "info")
+    if advice.step is None and not advice.exhausted:
+        if not info:
+            convo.say(render.exhausted_text(advice, convo.catalogue, facts), "advice", [HANDOFF_BUTTON], feedback=True)
+        convo.state["last"] = _summary(advice, facts)
+        return
+    buttons = render.advice_buttons(advice) if advice.step else [HANDOFF_BUTTON]
+    convo.say(render.advice_text(advice, convo.catalogue, facts), "advice", buttons, feedback=True)
+    convo.state["last"] = _summary(advice, facts)
+
+
+def _summary(advice: Advice, facts: CaseFacts) -> dict[str, Any]:
+    step = advice.step
+    return {
+        "situation": advice.situation,
+        "step": step.id if step else None,
+        "step_label": step.body.label if step else None,
+        "status": step.status if step else None,
+        "reason": step.reason if step else None,
+        "after": [s.id for s in advice.after],
+        "sources": [f"{r.source}: {r.section}" for r in advice.references],
+        "skipped": [list(s) for s in advice.skipped],
+        "tried": list(advice.already_tried),
+        "pending": [s.id for s in advice.pending],
+        "deadlines": [{"id": d.id, "due": d.due.isoformat() if d.due else None} for d in (step.deadlines if step else ())],
+        "exhausted": advice.exhausted,
+    }
+
+
+def _not_understood(convo: _Conversation) -> None:
+    if convo.words_text:
+        convo.state["unread"].append(convo.words_text[:500])
+        convo.state["unread"] = convo.state["unread"][-10:]
+    if not convo.text.strip():
+        convo.say(convo.address("Ik kreeg een leeg bericht. Typ gerust in uw eigen woorden waar u tegenaan loopt."),
+                  "error")
+        return
+    convo.say(convo.address("Dat begreep ik niet. Beschrijf in een paar woorden waar u tegenaan loopt, bijvoorbeeld "
+                            "'klacht over het verpleeghuis'."), "error", _situation_buttons(convo)[:3] + [HANDOFF_BUTTON])
+
+
+def _privacy_notice() -> str:
+    days = os.environ.get("OPSW_RETENTION_DAYS", "30")
+    return (f"Privacy: ik bewaar dit gesprek {days} dagen, zonder BSN, telefoonnummer of adres. Typ 'verwijder mijn "
+            "gesprek' om het te wissen.")
+
+
+def trace(convo_state: Mapping[str, Any], facts: CaseFacts, advice: Advice | None) -> dict[str, Any]:
+    last = (convo_state.get("last") or {}) if advice is None else _summary(advice, facts)
+    question = advice.question if advice else None
+    data = {
+        "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in convo_state.get("facts", {}).items()},
+        "situation": facts.situation,
+        "question": convo_state.get("asked"),
+        "question_step": convo_state.get("asked_step"),
+        "asked": dict(convo_state.get("asked_count") or {}),
+        "safety": convo_state.get("safety"),
+    }
+    if question is not None:
+        data["question"] = question.fact
+    data.update({k: last.get(k) for k in ("step", "step_label", "reason", "sources", "after", "skipped", "tried",
+                                          "pending", "deadlines", "exhausted")})
+    return data
+
+
+def _attach_trace(convo: _Conversation) -> None:
+    if not convo.trace_wanted or not convo.messages:
+        return
+    last_advice = convo.state.get("last") if any(m.kind == "advice" for m in convo.messages) else None
+    data = trace(convo.state, convo.facts(), None)
+    if last_advice is None:
+        for key in ("step", "step_label", "reason", "sources", "after", "skipped", "tried", "pending", "deadlines"):
+            data[key] = None if key in ("step", "step_label", "reason") else []
+        data["exhausted"] = False
+    if convo.state.get("asked") is None:
+        data["question"] = None
+    convo.messages[-1].trace = data

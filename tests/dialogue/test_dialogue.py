@@ -1,0 +1,277 @@
+"""The conversation as a user meets it, without Rasa: free-text answers through opschaling.dialogue.respond.
+
+The same behaviours are checked through the REST channel in tests/integration (with the real NLU); these run in
+milliseconds, so they can cover many phrasings and every state.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from opschaling import load_catalogue, render
+from opschaling.dialogue import Turn, respond
+
+TODAY = date(2026, 12, 1)
+CRISIS_NUMBER = re.compile(r"\b(?:112|113|0800-0113|0800-2000)\b")
+
+
+class Chat:
+    def __init__(self) -> None:
+        self.state = None
+        self.log: list[tuple[str, list]] = []
+
+    def say(self, text: str, intent: str | None = None, confidence: float = 0.95, entities=()) -> list:
+        reply = respond(self.state, Turn(text=text, intent=intent, confidence=confidence, entities=tuple(entities),
+                                         metadata={"trace": True}), today=TODAY)
+        self.state = reply.state
+        self.log.append((text, reply.messages))
+        assert reply.messages, f"no answer to {text!r}"
+        return reply.messages
+
+    @property
+    def facts(self) -> dict:
+        return self.state["facts"]
+
+    def questions(self) -> list[str]:
+        return [m.text for _, ms in self.log for m in ms if m.kind == "question"]
+
+    def advice(self) -> list:
+        return [m for _, ms in self.log for m in ms if m.kind == "advice"]
+
+
+def last_trace(messages) -> dict:
+    return messages[-1].trace or {}
+
+
+def without_notice(messages):
+    return [m for m in messages if m.kind != "notice"]
+
+
+DANGER = [
+    "ik wil dood", "ik kan niet meer, ik wil dood", "ik denk aan zelfdoding",
+    "mijn man slaat me", "geen gevaar, hij slaat me wel soms", "ik wil niet meer leven",
+]
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_as_first_message_gets_the_crisis_step_first(text):
+    messages = Chat().say(text)
+    assert messages[0].kind == "crisis"
+    assert CRISIS_NUMBER.search(messages[0].text)
+    assert not messages[0].feedback
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_during_a_follow_up_question_is_answered_first_and_the_question_comes_back(text):
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    question = chat.state["asked"]
+    assert question is not None
+    messages = chat.say(text)
+    assert messages[0].kind == "crisis" and CRISIS_NUMBER.search(messages[0].text)
+    assert messages[-1].kind == "question"
+    assert chat.state["asked"] == question
+    assert "begreep ik niet" not in messages[-1].text  # a danger sign is not a wrong answer
+
+
+def test_danger_after_the_advice_still_gets_the_crisis_step():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    chat.say("nee, nog niet")
+    chat.say("weet ik niet")
+    assert chat.advice()
+    messages = chat.say("ik zie het niet meer zitten, ik wil er niet meer zijn")
+    assert messages[0].kind == "crisis"
+
+
+def test_saying_it_is_not_safe_repeats_112_and_waits():
+    chat = Chat()
+    chat.say("mijn man slaat me")
+    messages = chat.say("het is nu niet veilig")
+    assert messages[0].kind == "crisis" and "112" in messages[0].text
+    assert chat.state.get("waiting_safe")
+
+
+def test_a_running_objection_is_not_treated_as_rejected():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    chat.say("ja, maar nog niks gehoord")
+    assert chat.facts["steps_tried"]["bezwaar_ciz"] == "loopt"
+    for _ in range(3):
+        if chat.advice():
+            break
+        chat.say("weet ik niet")
+    steps = {last_trace(ms).get("step") for _, ms in chat.log}
+    assert "beroep_rechtbank" not in steps
+    assert "hoger_beroep_crvb" not in steps
+
+
+def test_done_without_a_result_is_asked_back():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    messages = chat.say("al gedaan")
+    assert messages[-1].kind == "question"
+    assert re.search(r"loopt het nog", messages[-1].text, re.IGNORECASE)
+    assert "bezwaar_ciz" not in chat.facts.get("steps_tried", {})
+    chat.say("het hielp niet")
+    assert chat.facts["steps_tried"]["bezwaar_ciz"] == "niet_geholpen"
+
+
+def test_telling_the_staff_is_not_the_klachtenfunctionaris():
+    chat = Chat()
+    chat.say("ik heb een klacht over het verpleeghuis van mijn moeder, ik heb het tegen de verzorging gezegd")
+    assert chat.facts["steps_tried"].get("klachtenfunctionaris") != "niet_geholpen"
+
+
+def test_and_if_that_does_not_help_shows_what_comes_after_without_counting_it_as_tried():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    chat.say("nee, nog niet")
+    chat.say("weet ik niet")
+    tried_before = dict(chat.facts.get("steps_tried", {}))
+    messages = chat.say("en als dat niet helpt?")
+    assert chat.facts.get("steps_tried", {}) == tried_before
+    assert messages[0].kind == "detail"
+    assert "beroep" in messages[0].text.lower()
+
+
+def test_a_gemeente_decision_about_wmo_goes_to_the_gemeente_not_the_ciz():
+    chat = Chat()
+    chat.say("De gemeente heeft mijn Wmo-indicatie afgewezen")
+    assert chat.facts["organisation"] == "gemeente"
+    assert "gemeente" in chat.questions()[-1]
+
+
+def test_what_the_first_message_says_is_not_asked_again():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ, de brief is van 3 maart")
+    chat.say("nee, nog niet")
+    asked = " ".join(chat.questions()).lower()
+    assert "welke organisatie" not in asked
+    assert "welke datum" not in asked
+    assert chat.facts["decision_date"] == "2026-03-03"
+
+
+@pytest.mark.parametrize("text, expected", [("14-10", "2026-10-14"), ("24 nov", "2026-11-24"),
+                                            ("de brief is van 3 maart", "2026-03-03"), ("vorige week", "2026-11-24")])
+def test_dutch_dates_are_read(text, expected):
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    chat.say("nee, nog niet")
+    chat.say(text)
+    assert chat.facts["decision_date"] == expected
+
+
+def test_a_date_in_the_future_is_questioned_not_computed():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    chat.say("nee, nog niet")
+    messages = chat.say("3 maart 2027")
+    assert "decision_date" not in chat.facts
+    assert messages[-1].kind == "question" and "toekomst" in messages[-1].text
+    assert not chat.advice()
+
+
+def test_weet_ik_niet_is_a_valid_answer_and_leads_on():
+    chat = Chat()
+    chat.say("klacht over de thuiszorg")
+    for _ in range(4):
+        if chat.advice():
+            break
+        chat.say("weet ik niet")
+    assert chat.advice()
+
+
+def test_no_question_is_asked_three_times():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit")
+    for _ in range(6):
+        chat.say("blablabla")
+    counts: dict[str, int] = {}
+    for question in chat.questions():
+        key = re.sub(r"^.*?(?=[A-Z][^.?!]*\?$)", "", question)
+        counts[key] = counts.get(key, 0) + 1
+    assert max(counts.values()) <= 2, counts
+
+
+@pytest.mark.parametrize("correction", ["nee, het was de gemeente", "ik bedoel de gemeente",
+                                        "niet het CIZ maar de gemeente", "sorry, het gaat om de gemeente"])
+def test_a_correction_in_natural_words_changes_the_facts(correction):
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    assert chat.facts["organisation"] == "ciz"
+    messages = chat.say(correction)
+    assert chat.facts["organisation"] == "gemeente"
+    assert any("aangepast" in m.text for m in messages)
+
+
+def test_the_user_can_see_what_the_assistant_knows():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    messages = chat.say("wat weet je van mij?")
+    assert "CIZ" in messages[0].text
+
+
+def test_something_else_keeps_the_facts_that_still_apply():
+    chat = Chat()
+    chat.say("ik ben cliëntondersteuner, het CIZ heeft de Wlz-indicatie van mijn cliënt afgewezen")
+    chat.say("iets anders")
+    assert chat.facts["role"] == "clientondersteuner"
+    assert chat.facts["law"] == "wlz"
+    assert "situation" not in chat.facts
+
+
+def test_a_question_typed_during_a_follow_up_is_answered_and_the_follow_up_asked_again():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ")
+    asked = chat.state["asked"]
+    messages = chat.say("wat is het CCE?")
+    assert messages[0].kind == "info" and "CCE" in messages[0].text
+    assert messages[-1].kind == "question" and chat.state["asked"] == asked
+
+
+def test_typed_payloads_with_values_outside_the_vocabulary_are_ignored():
+    chat = Chat()
+    chat.say('/inform{"rol":"hacker","instantie":"<script>"}', intent="inform",
+             entities=[("rol", "hacker"), ("instantie", "<script>")])
+    assert "role" not in chat.facts and "organisation" not in chat.facts
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 10000, "<script>alert(1)</script>", "Hello, can you help me?"])
+def test_bad_input_gets_a_clear_answer(text):
+    messages = without_notice(Chat().say(text))
+    assert messages and all(m.text.strip() for m in messages)
+
+
+def test_a_young_person_is_addressed_with_je():
+    chat = Chat()
+    messages = chat.say("ik ben 15 en ik wil een klacht indienen over mijn jeugdhulpverlener")
+    text = " ".join(m.text for m in without_notice(messages))
+    assert not re.search(r"\b[Uu]w?\b", text), text
+
+
+def test_informal_turns_u_into_je():
+    assert render.informal("Heeft u al bezwaar gemaakt? U kunt uw cliëntondersteuner bellen.") == \
+        "Heb je al bezwaar gemaakt? Je kunt je cliëntondersteuner bellen."
+
+
+def test_advice_fits_one_phone_screen_and_has_its_source():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van het CIZ, de brief is van 3 november")
+    chat.say("nee, nog niet")
+    advice = chat.advice()
+    assert advice
+    assert render.words(advice[-1].text) <= 80
+    assert "Bron:" in advice[-1].text
+    titles = [b["title"] for b in advice[-1].buttons]
+    assert "Waarom deze stap?" in titles and "Bronnen" in titles
+    assert "15 december 2026" in advice[-1].text  # six weeks after 3 November
+
+
+def test_the_catalogue_has_a_route_for_every_situation_intent():
+    from opschaling.dialogue import SITUATION_INTENTS
+    routes = load_catalogue().routes
+    missing = [intent for intent, (situation, _) in SITUATION_INTENTS.items() if situation not in routes]
+    assert not missing, f"situations without a route: {missing}"
