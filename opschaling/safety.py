@@ -91,7 +91,7 @@ _SPELLING = {
     "nie": "niet", "nit": "niet", "nt": "niet", "nix": "niets", "niks": "niets",
     "t": "het", "ut": "het", "dr": "er", "r": "er", "mn": "mijn", "zn": "zijn", "m": "hem", "gwn": "gewoon",
     "ff": "even", "doot": "dood", "levn": "leven", "lven": "leven", "wl": "wil",
-    "k": "ik", "ikke": "ik",
+    "k": "ik", "ikke": "ik", "brant": "brand", "brandt": "brandt",
 }
 _SPELLING = {_collapse(k): _collapse(v) for k, v in _SPELLING.items()}
 
@@ -103,9 +103,66 @@ def _token(word: str) -> str:
     return _SPELLING.get(collapsed, collapsed)
 
 
+# Words that carry no danger meaning and only sit between the words of a sign ("ik wil er GEWOON niet meer
+# zijn", "hij slaat me WEL SOMS"): they are left out before matching.
+_FILLERS = frozenset(_collapse(w) for w in (
+    "gewoon", "gewoonweg", "echt", "eigenlijk", "even", "toch", "nou", "allemaal", "allebei", "serieus",
+    "werkelijk", "heel", "nog", "al", "misschien", "wel", "eens", "weleens", "soms", "vaak", "zo", "steeds",
+    "gwn", "ff", "fr", "hoor", "gewoontjes", "ook", "alweer", "weer", "bijna", "best"))
+
+# Key words that are often misspelt: a token at edit distance 1 (a letter missing, extra, changed or two
+# letters swapped) from one of these, with the same first letter and at least 5 letters, is read as it.
+_KEY_WORDS = tuple(_collapse(w) for w in (
+    "zelfmoord", "zelfdoding", "suicide", "suicidaal", "mishandeld", "mishandelt", "mishandeling", "vermist",
+    "verdwaald", "dwaalt", "bewusteloos", "aanspreekbaar", "levensgevaar", "gewelddadig", "bedreigd",
+    "bedreigt", "geslagen", "verkracht", "overdosis", "afscheidsbrief", "ophangen", "huiselijk", "weggelopen",
+    "zelfbeschadiging", "doodgaan", "vermoorden"))
+# Compounds that only look like a sign ("een zelfmoordmissie voor mijn geduld").
+_NOT_A_SIGN = frozenset(_collapse(w) for w in (
+    "zelfmoordmissie", "zelfmoordactie", "zelfmoordcommando", "zelfmoordaanslag", "zelfmoordterrorist",
+    "zelfmoordplan", "geweldig", "geweldige", "brandbrief", "brandweer", "brandmelder", "ambulancezorg"))
+
+
+def _near(a: str, b: str) -> bool:
+    """Edit distance <= 1 (with swaps), without building a table: linear in the word length."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+@lru_cache(maxsize=8192)
+def _spell(token: str) -> str:
+    if token in _NOT_A_SIGN:
+        return "_" + token
+    if len(token) >= 5:
+        for key in _KEY_WORDS:
+            if key[0] == token[0] and key != token and _near(token, key):
+                return key
+    return token
+
+
 def _normalise(text: str) -> list[str]:
     """The tokens the patterns see: folded, collapsed, chat spelling made standard, and boundaries."""
-    return [_token(w) for w in _words(text)]
+    return [t for t, _ in _tokens(_words(text))]
+
+
+def _tokens(words: Sequence[str]) -> list[tuple[str, int]]:
+    """(token, index of its word) without fillers."""
+    out = []
+    for index, word in enumerate(words):
+        token = _token(word)
+        if token in _FILLERS:
+            continue
+        out.append((token if token == _BOUNDARY else _spell(token), index))
+    return out
 
 
 # --------------------------------------------------------------------------------------------- patterns
@@ -131,13 +188,14 @@ _HIT_VERBS = ("slaat|sloeg|sloegen|slaan|slaagt|schopt|schopte|schoppen|stompt|s
               "misbruikte|verkracht|verkrachtte|aanrandt|randde|terroriseert|intimideert|tuigt|takelt")
 _HIT_PARTICIPLES = ("geslagen|geschopt|gestompt|mishandeld|gewurgd|geduwd|getrapt|bedreigd|misbruikt|verkracht|"
                     "aangerand|toegetakeld|afgetuigd|in_elkaar_geslagen|geintimideerd|gebeten|gestoken")
+_NOT_HIT_OBJECTS = "ogen|blik|armen|kans|slag|plank|alarm|deur|deuren|boek|brief|map|munt|vleugels|handen|weg|gat"
 _PILLS = "pil|pillen|medicijnen|medicatie|tabletten|slaappillen|slaapmiddel*|paracetamol|oxazepam|temazepam|xanax"
 _WANT = "wil|wilt|wou|wouden|willen|wilde|wilden"
 
 _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
     SUICIDE: (
         # the words themselves, with common typos (after collapsing: zelfmord, suicid, suisid ...)
-        "zelfmoor*", "zelfmor*", "zelf moord*", "zelfdod*", "zelf doding*", "selfmoord*", "zelfmort*",
+        "zelfmoor*", "zelfmor*", "zelmo*", "zelmor*", "zefmo*", "zelf moord*", "zelfdod*", "zelf doding*", "selfmoord*", "zelfmort*",
         "suic*", "suis*", "suix*", "zuicid*", "sucid*", "suizid*", "kms", "unalive*",
         # wanting to be dead / not to live
         _WANT + " ~2!thuis|waardig|rustig|vredig|hier|daar|graag dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn !graag",
@@ -145,9 +203,15 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "verdwijnen|weg|slapen voor altijd", "voor altijd verdwijnen|slapen",
         "dood willen|wil|wilt", "doodgaan wil", "liever|beter|maar dood", "doodswens*", "doodsgedacht*",
         "gedachten aan ?de dood", "denk|denkt|dacht|denken aan de dood",
-        "niet meer ~1 leven|levn|lven|bestaan", "niet langer ~1 leven|bestaan", "niet verder ~1 leven|willen_leven",
-        _WANT + " ~1 niet meer verder $", _WANT + " ~1 niet meer $",
-        _WANT + "|hoef|hoeft ~2 er|der|dr niet meer zijn", _WANT + " ~1 niet meer zijn $",
+        "niet meer leven|bestaan", "niet langer leven|bestaan", "niet verder ~1 leven|willen_leven",
+        "niet meer|langer verder|willen|wil|wilt|hoeven|hoef ~2 leven|bestaan", _WANT + " ~2 niet meer|langer ~1 leven|bestaan",
+        _WANT + " ~1 niet meer verder $", "ik ~1 wil|wou niet meer $",
+        _WANT + "|hoef|hoeft ~2 er|der|dr ~1 niet meer zijn", _WANT + " ~1 niet meer zijn $",
+        "beter|liever ~4 er|der niet meer zijn|waren|was|ben|is",
+        "er|der een eind|einde aan $", "maak|maakt|maken ~3 er een eind|einde aan",
+        "zin ~3 om te leven", "geen zin ~2 leven",
+        "mezelf|mijzelf|zichzelf|hemzelf|haarzelf ~2 doden|te_doden|vermoorden|te_vermoorden|om_het_leven_te_brengen",
+        "spring|springen|springt|sprong ~3 van|vanaf|af|voor|uit het|de|een dak|flat|brug|balkon|raam|trein|metro",
         "er|der|dr niet meer " + _WANT + " ~1 zijn",
         _WANT + " ~2 niet meer wakker worden", _WANT + "|hoop ~2 nooit meer wakker",
         "klaar met ?het leven", "levensmoe*", "geen zin ?meer in ?het leven",
@@ -160,7 +224,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zelf ~1 ?iets ~1 aandoen|aandoet|aandeed|aangedaan",
         "ik ~3 me|mij ~1 iets aandoen|aandoe|aan_doen|aan_te_doen|aangedaan",
         "ik ~3 mezelf|mijzelf|me killen|kill|vermoorden|doden|opknopen",
-        "zichzelf|mezelf|mijzelf|zich|me ~1 ophangen|ophangt|op_te_hangen|opgehangen|opknopen|opknoopt|verhangen",
+        "zichzelf|mezelf|mijzelf|zich|me ~3 ophangen|ophangt|op_te_hangen|opgehangen|opknopen|opknoopt|verhangen",
         "voor de|een trein|metro|tram|vrachtwagen ~1 springen|springt|gooien|gooit|lopen|werpen|sprong",
         "van|vanaf|op|af het|de|een dak|flat|brug|balkon ~3 springen|springt|spring|af",
         _WANT + "|dreigt|ga|gaat|gaan ~3 springen|te_springen|springt",
@@ -170,9 +234,9 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         + " ~3 geslikt|ingenomen|genomen|slikken|slikt|innemen|opgespaard|gespaard|verzameld",
         "te veel ~1 " + _PILLS, "teveel ~1 " + _PILLS, "overdosis", "overdosering",
         _PILLS + " ~2 opgespaard|gespaard|verzameld",
-        "snijdt|snijden|snij|sneed|kerft|kerven|krast|krassen|kras|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
+        "snij*|sneed|kerf*|kras*|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
         "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen",
-        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden", "gesneden|sneed|snijdt|snijden|gekrast ~3 pols|polsen|arm|armen|benen",
+        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden", "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
         "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
         "zelfbeschadig*", "zelfverwond*", "automutil*",
         # "ik zie het niet meer zitten" (see module doc), no way out
@@ -186,12 +250,14 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "huiselijk|huislijk geweld", "-geweld", "-gewelddadig*", "-thuis|huis ~3 onveilig", "thuis|huis ~3 niet veilig",
         "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
         "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
-        "haar|hem|me|mij|ons ~1 misbruikt|verkracht|mishandelt|slaat|schopt|sloeg|bedreigt",
+        "haar|hem|me|mij|ons ~1 " + _HIT_VERBS,
+        "gewurgd|wurgt|wurgde|gewurgt", "keel ~3 dichtgeknepen|dichtknijpen|dichtgeknepen|gegrepen|dicht|dichtdrukken",
+        "me|mij|ons|haar|hem|jou|u ~1 dood_te_maken|doodmaken|doodslaan|vermoorden|te_vermoorden",
         "sluit|sloot ~2 me|mij|haar|hem|ons ~3 op",
-        _HIT_VERBS + " ~1 " + _ME, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
+        _HIT_VERBS + " ~1 " + _ME + " !" + _NOT_HIT_OBJECTS, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
         "word|wordt|werd|worden|werden|ben|is|zijn|heeft|hebben|heb|had ~3 " + _HIT_PARTICIPLES,
         _ME + " ~3 geslagen|geschopt|gestompt|mishandeld|gewurgd|getrapt|bedreigd|aangerand|afgetuigd|toegetakeld",
-        "bedreig*", "dreigt|dreigde|dreigen ~3 slaan|vermoorden|doden|doodmaken|dood_te_maken|mes|wapen|iets_aan_te_doen",
+        "bedreig*", "dreig*|gedreigd ~3 slaan|vermoorden|doden|doodmaken|dood_te_maken|iets_aan_te_doen|kapot_te_maken",
         "vermoord*", "dood maken|slaan|steken|schieten", "doodmaken", "doodslaan", "doodsteken", "ombrengen",
         "maak|maakt ~2 je|jou|jullie|u|haar|hem|me ~1 dood",
         "hand ~2 opgeheven|opheft|opheffen|opgeheven",
@@ -199,7 +265,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "bang voor hem|haar", "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
         "hij|ze|zij ~3 me|mij|ons|haar|kinderen ~1 iets|pijn ~1 aandoet|aandoen|aandeed|aan_doet|gaat_doen|doet",
         "durf|durft|durven ~2 niet ~2 naar|meer huis|thuis|binnen", "-niet veilig ~2 thuis|huis",
-        "voel|voelt|voelen ~2 niet veilig|onveilig", "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
+        "voel|voelt|voelen ~2 niet veilig", "voel|voelt|voelen ~2 onveilig", "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
         "-onveilige thuis*|woonsituatie|thuissituatie|situatie|relatie",
         "bel|bellen|gebeld|melding|melden|gemeld|contact ~3 veilig thuis",
         "veilig thuis ~2 bellen|gebeld|melden|melding|ingeschakeld|inschakelen|betrokken|gemeld|bel",
@@ -214,11 +280,12 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "brand", "in de fik", "fik gestoken", "brandje", "rookmelder ~2 af|ging",
         "gaspit|gaskraan|gas|fornuis|kookplaat|pan ~3 open|vergeten|laten_branden|aan_laten|laten_staan|lekt|aan_gelaten",
         "ruikt naar gas", "gaslucht", "gaslek",
-        "vermist*", "weggelopen", "weg gelopen", "weggeraakt", "verdwaald", "niet thuisgekomen|teruggekomen",
-        "niet thuis gekomen", "zoek geraakt", "hij|ze|zij is ~1 zoek $", _FAMILY + " is ~1 zoek $", "al uren|dagen|nachten zoek|weg|kwijt|vermist",
-        "vinden hem|haar ~1 niet", "hij|ze|zij|" + _FAMILY + " ~4 verdwenen", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
-        "kan|kunnen ~1 hem|haar ~1 nergens|niet vinden",
-        "dwaalt|dwaalde|dwalen|zwerft|zwierf|zwerven|ronddwalen|rondzwerven|rondlopen|ronddoolt|doolt",
+        "vermist* !geweest", "vermist geweest ~2 nog|nu niet|nog_niet", "weggelopen", "weg gelopen", "weggeraakt", "verdwaald", "niet thuisgekomen|teruggekomen",
+        "niet thuis gekomen", "zoek geraakt", "hij|ze|zij is ~1 zoek $", _FAMILY + " is ~1 zoek $", "uren|dagen|nachten zoek|weg|kwijt|vermist",
+        "vinden hem|haar niet|nergens", "hij|ze|zij|" + _FAMILY + " ~4 verdwenen", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
+        "kan|kunnen hem|haar nergens|niet vinden",
+        "dwaalt|dwalen|zwerft|zwerven|ronddwalen|rondzwerven|ronddoolt|doolt",
+        "dwaalde|zwierf|dwaalden ~4 snachts|nachts|straat|buiten|weg|kwijt",
         "loopt|liep|lopen ~4 snachts|snelweg|spoor|spoorbaan|spoorlijn|rails|ijs",
         "snachts|nachts ~3 op|over|langs|de|in ~1 straat|weg|buiten", "op straat gevonden",
         "op de snelweg|spoorbaan|spoorlijn|rails", "midden op de weg|snelweg",
@@ -226,11 +293,14 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "buiten bewustzijn", "ademt|ademde ~2 niet|nauwelijks|bijna", "krijgt|kreeg|krijg ~1 geen lucht",
         "hartaanval", "hartstilstand", "beroerte", "herseninfarct", "reanim*", "epileptische aanval", "stikt", "stikken",
         "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
-        "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "reageert niet meer $", "reageert nergens meer op",
+        "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind", "reageert niet meer $", "reageert nergens meer op",
         "ligt ~3 op de grond", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
         "mes|messen|wapen|pistool|bijl|vuurwapen ~3 dreigt|zwaait|bedreigt|staat|rondloopt",
-        "met een|het|zijn|haar ~1 mes|wapen|pistool|bijl|vuurwapen !en|eten|snijden|vasthouden|smeren|vork|nodig",
-        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes|wapen|pistool|bijl|vuurwapen !en|vast|nodig",
+        "met een|het|zijn|haar ~1 mes|messen !en|eten|snijden|vasthouden|smeren|vork|nodig|aangepast",
+        "met een|het|zijn|haar ~1 wapen|pistool|bijl|vuurwapen|geweer !nodig",
+        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes !en|vast|nodig",
+        "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 wapen|pistool|bijl|vuurwapen|geweer !nodig",
+        "dreig*|gedreigd ~3 mes|messen|wapen|pistool|bijl|vuurwapen|geweer|schaar|hamer",
         "112 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 112", "ambulance ~3 gebeld|bellen|nodig|komt|onderweg",
         "bel|bellen|gebeld ~2 ambulance", "politie ~2 gebeld|bellen|nodig|erbij|komen", "bel|bellen|gebeld ~2 de politie",
         "doorgedraaid", "buiten zinnen", "slaat|sloeg ~2 alles kapot", "sloopt ~2 huis|kamer|alles",
@@ -386,7 +456,27 @@ def _denied(tokens: Sequence[str], start: int) -> bool:
     return False
 
 
-def _matches(tokens: Sequence[str], words: Sequence[str]) -> Iterable[tuple[str, str]]:
+_PAST = frozenset(_collapse(w) for w in ("vroeger", "destijds", "vorig", "vorige", "verleden", "ooit", "geleden"))
+_NOW = frozenset(_collapse(w) for w in ("sinds", "nu", "vannacht", "vandaag", "vanavond", "vanochtend", "net",
+                                        "zojuist", "moment", "alweer", "weer"))
+_PAST_WINDOW = 12
+
+
+def _in_the_past(tokens: Sequence[str], start: int) -> bool:
+    """An acute sign in a sentence that places it in the past ("er was vorig jaar brand", "hij heeft vroeger
+    een beroerte gehad"): the danger is not now. Only for acute signs; past violence or suicidality counts."""
+    past = False
+    for step in (-1, 1):
+        j = start
+        while 0 <= j < len(tokens) and tokens[j] != _BOUNDARY and abs(j - start) <= _PAST_WINDOW:
+            if tokens[j] in _NOW:
+                return False
+            past = past or tokens[j] in _PAST
+            j += step
+    return past
+
+
+def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) -> Iterable[tuple[str, str]]:
     """(kind, evidence) for every pattern that matches somewhere (its first match only)."""
     done: set[int] = set()
     for i, tok in enumerate(tokens):
@@ -397,10 +487,11 @@ def _matches(tokens: Sequence[str], words: Sequence[str]) -> Iterable[tuple[str,
                 continue
             kind, deniable, slots = _PATTERNS[index]
             end = _match_at(slots, tokens, i, i)
-            if end is None or (deniable and _denied(tokens, i)):
+            if end is None or (deniable and _denied(tokens, i)) or (kind == ACUTE and _in_the_past(tokens, i)):
                 continue
             done.add(index)
-            yield kind, " ".join(w for w in words[i:end] if w != _BOUNDARY)
+            last = spans[end - 1] if end > i else spans[i]
+            yield kind, " ".join(w for w in words[spans[i]:last + 1] if w != _BOUNDARY)
 
 
 def rule_signal(text: str | None) -> Signal | None:
@@ -408,9 +499,11 @@ def rule_signal(text: str | None) -> Signal | None:
     if not text:
         return None
     words = _words(text)
-    tokens = [_token(w) for w in words]
+    pairs = _tokens(words)
+    tokens = [t for t, _ in pairs]
+    spans = [i for _, i in pairs]
     found: dict[str, str] = {}
-    for kind, evidence in _matches(tokens, words):
+    for kind, evidence in _matches(tokens, words, spans):
         found.setdefault(kind, evidence)
         if kind == SUICIDE:
             break  # highest priority; no need to look further
