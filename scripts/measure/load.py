@@ -25,9 +25,13 @@ async def _conversation(session, url: str, sender: str, messages: Sequence[str],
         try:
             async with session.post(url, json={"sender": sender, "message": text},
                                     timeout=aiohttp.ClientTimeout(total=timeout)) as r:
-                body = await r.json(content_type=None)
-                if r.status != 200 or not isinstance(body, list):
+                if r.status != 200:
+                    await r.read()
                     errors.append(f"HTTP {r.status}")
+                    continue
+                body = await r.json(content_type=None)
+                if not isinstance(body, list):
+                    errors.append("not a list")
                     continue
                 if not body:
                     empty.append(1)
