@@ -259,3 +259,46 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         explanations=_read_optional(root / "explanations.yaml").get("topics", {}),
         jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
     )
+
+
+def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None = None):
+    """A Draft-07 validator for catalogue/schema/<schema_name>; `$ref: definitions.schema.yaml#/...` resolves to
+    the one shared definitions file."""
+    import jsonschema  # only the tests and scripts validate; the engine does not need jsonschema
+
+    schema_dir = Path(directory or DEFAULT_DIR) / "schema"
+    store = {}
+    for path in schema_dir.glob("*.schema.yaml"):
+        loaded = _read(path)
+        store[path.name] = loaded
+        store[path.resolve().as_uri()] = loaded
+    schema = store[schema_name]
+    resolver = jsonschema.RefResolver(base_uri=(schema_dir / schema_name).resolve().as_uri(), referrer=schema,
+                                      store=store)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, resolver=resolver)
+
+
+def unexplained_jargon(text: str, jargon: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The jargon terms (catalogue/jargon.yaml) used in `text` in a sentence that does not explain them.
+
+    A sentence explains a term when it also holds the term's plain words or one of its `explained_by` phrases, or
+    when a bracket or colon follows the word (e.g. "een ingebrekestelling: een brief ...").
+    """
+    import re
+
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", " ".join(text.split())):
+        lowered = sentence.lower()
+        for term, entry in jargon.items():
+            for form in entry.get("forms") or ():
+                match = re.search(rf"(?<![\w-]){re.escape(form.lower())}(?![\w-])", lowered)
+                if not match:
+                    continue
+                rest = lowered[match.end():match.end() + 3]
+                helpers = [entry.get("plain", "").lower(), *(p.lower() for p in entry.get("explained_by") or ())]
+                explained = rest.lstrip().startswith(("(", ":")) or any(h and h in lowered for h in helpers)
+                if not explained and term not in found:
+                    found.append(term)
+                break
+    return found

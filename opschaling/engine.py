@@ -191,7 +191,9 @@ def _fact(facts: CaseFacts, name: str) -> Any:
     """A fact as the rules read it: role onbekend is the client; `young` is derived (never unknown)."""
     if name == "role":
         return facts.effective_role
-    if name == "young":
+    if name == "young":  # undecided until we know who the user is (and, for a client, the age group)
+        if facts.role is None or (facts.effective_role == "client" and facts.age_group is None):
+            return None
         return facts.young
     if name == "professional":
         return facts.is_professional
@@ -210,7 +212,10 @@ def _conditions(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> Any:
 
 
 def _first_unknown(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> str:
-    return next(name for name in when if _fact(facts, name) is None)
+    name = next(name for name in when if _fact(facts, name) is None)
+    if name == "young":
+        return "role" if facts.role is None else "age_group"
+    return name
 
 
 def _outcome_for(body_id: str, aliases: tuple[str, ...], facts: CaseFacts) -> str | None:
@@ -294,7 +299,8 @@ def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2, current: str | 
             continue
         if any(s.id == rung.body for s in result) or rung.body == current:
             continue
-        if _unmet_precondition(walk.catalogue.body(rung.body), rung, hypothetical, walk.catalogue):
+        unmet = _unmet_precondition(walk.catalogue.body(rung.body), rung, hypothetical, walk.catalogue)
+        if unmet and not unmet.startswith("ask:"):  # a fact still to ask is no reason to leave a step out
             continue
         result.append(_step(walk, rung, walk.catalogue.body(rung.body)))
         if len(result) == limit:

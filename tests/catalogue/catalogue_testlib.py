@@ -20,6 +20,7 @@ SCHEMAS = CATALOGUE / "schema"
 
 # catalogue file (without .yaml) -> its schema file; the bodies use body.schema.yaml
 DATA_FILES = {
+    "explanations": "explanations.schema.yaml",
     "zorgplicht": "zorgplicht.schema.yaml",
     "woonzorgplek": "woonzorgplek.schema.yaml",
     "complexe_casuistiek": "complexe_casuistiek.schema.yaml",

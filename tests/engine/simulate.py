@@ -6,12 +6,15 @@ from dataclasses import replace
 from opschaling import CaseFacts, advise
 from opschaling.catalogue import Catalogue, Rung
 
-NEUTRAL = {"acute_danger": False, "decision_date": "onbekend", "objection_decision_date": "onbekend"}
+NEUTRAL = {"acute_danger": False, "decision_date": "onbekend", "objection_decision_date": "onbekend",
+           "about_decision": False, "complaint_within_year": True}
 
 
 def answer_for(fact: str, target: Rung, catalogue: Catalogue, options: list) -> object:
     if fact in target.when:
         return target.when[fact][0]
+    if fact == "role" and "young" in target.when:
+        return "jongere"
     if fact == "role":
         for condition in catalogue.body(target.body).preconditions:
             if condition.get("requires_role_any"):
