@@ -218,7 +218,7 @@ def _topic(fact: str) -> str:
 
 
 def _about_step(trace: Mapping[str, Any]) -> str | None:
-    for key in ("about_step", "asked_step"):
+    for key in ("question_step", "about_step", "asked_step"):
         if trace.get(key):
             return str(trace[key])
     return None
@@ -288,12 +288,15 @@ def play(scenario: Scenario, send: Send, max_turns: int = MAX_TURNS,
 
 
 def _check(scenario: Scenario, result: Result) -> None:
-    messages = [m for ex in result.transcript for m in ex.replies]
-    advices = [m for m in messages if m.kind == "advice"]
-    result.advice_words = [len(m.text.split()) for m in advices]
+    # the trace may ride on the last message of a reply only: an advice without its own trace uses that one
+    advices: list[tuple[BotMessage, dict | None]] = []
+    for ex in result.transcript:
+        batch_trace = next((m.trace for m in reversed(ex.replies) if m.trace), None)
+        advices.extend((m, m.trace or batch_trace) for m in ex.replies if m.kind == "advice")
+    result.advice_words = [len(m.text.split()) for m, _ in advices]
     named: set[str] = set()
-    for m in advices:
-        trace = m.trace or {}
+    for _, trace in advices:
+        trace = trace or {}
         if trace.get("step"):
             named.add(str(trace["step"]))
         named.update(str(s) for s in trace.get("after") or ())
@@ -301,15 +304,15 @@ def _check(scenario: Scenario, result: Result) -> None:
             if isinstance(d, Mapping):
                 result.deadlines.append(dict(d))
     if advices:
-        last = advices[-1]
-        if last.trace is None:
+        last = advices[-1][1]
+        if last is None:
             result.failures.append("het advies heeft geen trace (opsw.trace ontbreekt)")
         else:
-            result.step = last.trace.get("step")
-            result.step_label = last.trace.get("step_label")
-            reason = last.trace.get("reason")
+            result.step = last.get("step")
+            result.step_label = last.get("step_label")
+            reason = last.get("reason")
             result.reasons = [reason] if isinstance(reason, str) and reason else list(reason or [])
-            result.sources = [str(s) for s in last.trace.get("sources") or ()]
+            result.sources = [str(s) for s in last.get("sources") or ()]
     if advices and result.step not in scenario.expected:
         result.failures.append(f"verwacht: {result.expected}; genoemd: {result.step or 'geen stap'}")
     bad = [s for s in scenario.not_expected if s in named]
