@@ -29,6 +29,8 @@ SELECT_FACTS: tuple[tuple[str, str], ...] = (
 )
 FACT_LABELS: Mapping[str, str] = {
     **dict(SELECT_FACTS),
+    "about_decision": "Gaat het over een besluit?",
+    "complaint_within_year": "Klacht binnen een jaar?",
     "situation": "Situatie",
     "role": "Rol",
     "decision_date": "Datum van het besluit",
@@ -36,6 +38,7 @@ FACT_LABELS: Mapping[str, str] = {
     "steps_tried": "Al gedane stappen",
     "today": "Datum van vandaag",
 }
+TRIED_ROWS = 3  # rows of "step already taken + outcome" in the form
 OUTCOME_LABELS = {"nee": "nog niet gedaan", "loopt": "loopt nog", "niet_geholpen": "gedaan, hielp niet"}
 BOOL_LABELS = {True: "ja", False: "nee", UNKNOWN: "weet ik niet"}
 
@@ -120,19 +123,39 @@ def read_text(text: str, today: date) -> tuple[dict[str, Any], str]:
     return {}, ""
 
 
+def select_facts(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """The selects of the form: the known ones first, then every other fact of facts.ALLOWED that has a
+    question in the catalogue (labelled with the question), so new facts appear without a code change."""
+    result = list(SELECT_FACTS)
+    known = {fact for fact, _ in result}
+    for fact in ALLOWED:
+        if fact not in known and fact in catalogue.questions:
+            result.append((fact, str(catalogue.questions[fact].get("text", fact)).strip()))
+    return result
+
+
 def clean_choices(form: Mapping[str, str], catalogue: Catalogue) -> dict[str, Any]:
     """The facts picked in the form; values that are not allowed are dropped."""
     chosen: dict[str, Any] = {}
-    for fact, _label in SELECT_FACTS:
+    for fact, _label in select_facts(catalogue):
         raw = (form.get(fact) or "").strip()
         if not raw:
             continue
         allowed = {v for v, _ in options(catalogue, fact)}
         if raw in allowed:
             chosen[fact] = normalise_value(fact, raw) if fact in ALLOWED else raw
-    date_text = (form.get("decision_date") or "").strip()
-    if date_text:
-        chosen["decision_date"] = date_text
+    tried: dict[str, str] = {}
+    for index in range(1, TRIED_ROWS + 1):
+        body = (form.get(f"stap_{index}") or "").strip()
+        outcome = (form.get(f"uitkomst_{index}") or "").strip()
+        if body in catalogue.bodies and outcome in OUTCOME_LABELS:
+            tried[body] = outcome
+    if tried:
+        chosen["steps_tried"] = tried
+    for name in DATE_FACTS:
+        date_text = (form.get(name) or "").strip()[:40]
+        if date_text:
+            chosen[name] = UNKNOWN if date_text.lower() in ("onbekend", "weet ik niet") else date_text
     return chosen
 
 
@@ -143,6 +166,8 @@ def explain(text: str, form: Mapping[str, str], today: date | None = None,
     read, read_by = read_text(text, today)
     chosen = clean_choices(form, catalogue)
     merged = {**read, **chosen}
+    if isinstance(read.get("steps_tried"), Mapping) and "steps_tried" in chosen:
+        merged["steps_tried"] = {**read["steps_tried"], **chosen["steps_tried"]}
     facts = CaseFacts.from_slots(merged, today=today)
     advice = advise(facts, catalogue)
     view = CaseView(text=text, chosen=chosen, read=read, read_by=read_by, facts=facts, advice=advice)
@@ -181,36 +206,45 @@ def _conditions_text(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts, cata
 
 
 def walk_view(advice: Advice, facts: CaseFacts, catalogue: Catalogue) -> list[RungView]:
-    """Every rung of the route with what the engine did with it, in the order of the route."""
+    """Every rung of the route with what the engine did with it, in the order of the route. The engine
+    walks the rungs top-down and stops at the step, or at the first rung it needs an answer for."""
     route = catalogue.routes[advice.situation]  # type: ignore[index]
     skipped = dict(advice.skipped)
     pending = {s.id for s in advice.pending}
     after = {s.id for s in advice.after}
     step_id = advice.step.id if advice.step else None
-    passed_step = False
+    question = advice.question
+    stopped = False
     views: list[RungView] = []
     for rung in route.rungs:
         label = body_label(catalogue, rung.body) if not rung.switch_to else f"Andere route: {rung.switch_to}"
         holds, why = _conditions_text(rung.when, facts, catalogue)
-        if rung.body == step_id and not passed_step:
-            status, text = "step", rung.reason
-            passed_step = True
+        if stopped:
+            if rung.body in after:
+                status, text = "after", "Volgende stap als de stap hierboven niet helpt."
+            elif holds == "no":
+                status, text = "not_applicable", why
+            else:
+                status, text = "not_reached", ("Niet bekeken: de stap is al gevonden." if step_id else
+                                               "Niet bekeken: eerst is een antwoord nodig.")
+        elif rung.body == step_id and holds == "holds":
+            status, text, stopped = "step", rung.reason, True
         elif rung.body in advice.already_tried:
             status, text = "tried", "Al geprobeerd en het hielp niet. De assistent gaat een trede hoger."
         elif rung.body in skipped:
             status, text = "skipped", f"Overgeslagen: {skipped[rung.body]}"
         elif rung.body in pending:
-            status, text = "pending", "Deze stap loopt nog."
-        elif passed_step and rung.body in after:
-            status, text = "after", "Volgende stap als de stap hierboven niet helpt."
+            status, text = "pending", "Deze stap loopt nog. De assistent kijkt of er iets naast kan."
         elif holds == "no":
             status, text = "not_applicable", why
-        elif holds == "unknown" and not passed_step:
-            status, text = "unknown", why
+        elif holds == "unknown":
+            status, text, stopped = "unknown", why + " Hier vraagt de assistent eerst naar.", question is not None
+        elif question is not None and question.about_step == rung.body:
+            status, text, stopped = "question", "Hier vraagt de assistent eerst of deze stap al gedaan is.", True
+        elif question is not None and question.fact in rung.needs:
+            status, text, stopped = "question", "Voor deze stap is eerst een antwoord nodig.", True
         else:
-            status = "not_reached"
-            text = "Niet bekeken: de stap is al gevonden." if passed_step or advice.step else (
-                "Niet bekeken: eerst is een antwoord nodig." if advice.question else "Niet bekeken.")
+            status, text = "not_reached", "Niet bekeken."
         views.append(RungView(rung.body, label, status, text))
     return views
 
@@ -222,7 +256,8 @@ STATUS_LABELS = {
     "pending": "Loopt",
     "after": "Daarna",
     "not_applicable": "Geldt niet",
-    "unknown": "Onbekend",
+    "unknown": "Nog onbekend",
+    "question": "Eerst een vraag",
     "not_reached": "Niet bekeken",
 }
 
@@ -242,3 +277,7 @@ def reference_items(catalogue: Catalogue, refs: tuple[Reference, ...]) -> list[t
 def step_references(catalogue: Catalogue, step: Step) -> list[tuple[str, str | None]]:
     refs = step.references + step.body.references + tuple(r for d in step.deadlines for r in d.references)
     return reference_items(catalogue, refs)
+
+
+def body_options(catalogue: Catalogue) -> list[tuple[str, str]]:
+    return sorted(((b.id, b.label) for b in catalogue.bodies.values()), key=lambda item: item[1].lower())

@@ -209,33 +209,45 @@ class ScenarioRunner:
             from opschaling.scenarios.load import ScenarioError as error  # type: ignore[no-redef]
         return error
 
+    def _part(self, name: str) -> Any:
+        """``opschaling.scenarios.<name>``: an attribute of the package or its submodule."""
+        import importlib
+
+        value = getattr(self._module(), name, None)
+        if value is None or not (callable(value) or inspect.ismodule(value)):
+            value = importlib.import_module(f"opschaling.scenarios.{name}")
+        return value
+
     def run(self, items: list[Any], local: bool) -> list[Any]:
-        scenarios = self._module()
+        runner = self._part("run_local" if local else "run_rest")
+        run = runner.run_all if inspect.ismodule(runner) else runner
         if local:
-            return list(scenarios.run_local(items))
-        return list(scenarios.run_rest(items, self.rasa_url))
+            return list(run(items))
+        return list(run(items, self.rasa_url))
 
     def report(self, results: list[Any]) -> str:
-        scenarios = self._module()
-        report = getattr(scenarios, "report", None)
-        if report is None:
-            from opschaling.scenarios import report  # type: ignore[no-redef]
-        return report.html(results)
+        report = self._part("report")
+        page = getattr(report, "html", None)
+        if not callable(page) or inspect.ismodule(page):  # report.py imports the html module itself
+            page = report.html_page
+        return page(results)
 
 
 BODY_INNER = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
+PAGE_RULES = re.compile(r"(?<![\w.#-])(?:html|body)\s*\{[^}]*\}", re.I)
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 HEADING_1 = re.compile(r"<(/?)h1\b", re.I)
 
 
 def embed_report(document: str) -> str:
-    """The report's body (and its styles) inside our page; no scripts; its h1 becomes an h2."""
-    styles = "".join(STYLE.findall(document))
+    """The report's body (and its styles, minus page-wide rules) inside our page; no scripts; its h1
+    becomes an h3 (the page has its own h1 and h2)."""
+    styles = PAGE_RULES.sub("", "".join(STYLE.findall(document)))
     match = BODY_INNER.search(document)
     inner = match.group(1) if match else document
     inner = SCRIPT.sub("", STYLE.sub("", inner))
-    inner = HEADING_1.sub(lambda m: f"<{m.group(1)}h2", inner)
+    inner = HEADING_1.sub(lambda m: f"<{m.group(1)}h3", inner)
     return styles + inner
 
 
@@ -365,12 +377,23 @@ toegangscode die u van de beheerder kreeg.</p>
     def _workbench(self, request: Request, session: Session, result: str = "", form: Mapping[str, str] | None = None,
                    status: int = 200) -> Response:
         form = form or {}
-        local = " checked" if form.get("lokaal") or not form else ""
+        ran = "soort" in form  # the scenario form was sent: keep its choice; else "zonder Rasa" is on
+        local = " checked" if form.get("lokaal") or not ran else ""
         catalogue = self._catalogue()
         selects = "".join(
             f"<div>{select(fact, label, case_view.options(catalogue, fact), form.get(fact, ''))}</div>"
-            for fact, label in case_view.SELECT_FACTS
+            for fact, label in case_view.select_facts(catalogue)
         )
+        dates = "".join(
+            f'<div><label for="{name}">{esc(case_view.FACT_LABELS.get(name, name))}</label>'
+            f'<input type="text" id="{name}" name="{name}" placeholder="bijv. 03-03-2026 of weet ik niet" '
+            f'value="{esc(form.get(name, ""))}"></div>' for name in case_view.DATE_FACTS)
+        bodies = case_view.body_options(catalogue)
+        outcomes = list(case_view.OUTCOME_LABELS.items())
+        tried = "".join(
+            f"<div>{select(f'stap_{i}', f'Stap {i}', bodies, form.get(f'stap_{i}', ''))}"
+            f"{select(f'uitkomst_{i}', f'Uitkomst van stap {i}', outcomes, form.get(f'uitkomst_{i}', ''))}</div>"
+            for i in range(1, case_view.TRIED_ROWS + 1))
         body = f"""{result}
 <section aria-labelledby="kop-bestand">
 <h2 id="kop-bestand">Scenario's testen</h2>
@@ -406,9 +429,10 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
 <fieldset><legend>Wat u al weet (niet verplicht)</legend>
 <p class="hint">Wat u hier kiest, gaat voor op wat de assistent uit de tekst haalt.</p>
 <div class="kolommen">{selects}
-<div><label for="decision_date">Datum van het besluit</label>
-<input type="text" id="decision_date" name="decision_date" inputmode="numeric" placeholder="bijv. 03-03-2026" value="{esc(form.get("decision_date", ""))}"></div>
+{dates}
 </div></fieldset>
+<fieldset><legend>Stappen die al gezet zijn (niet verplicht)</legend>
+<div class="kolommen">{tried}</div></fieldset>
 <button type="submit">Laat de redenering zien</button>
 </form>
 </section>"""
@@ -617,8 +641,30 @@ def _md(text: str) -> str:
     """The assistant's text (simple markdown: **bold**, _italic_) as safe HTML."""
     out = esc(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
-    out = re.sub(r"(?<![\w])_(.+?)_(?![\w])", r"<em>\1</em>", out)
+    out = re.sub(r"(?:(?<=\s)|^)_([^_\s][^_]*?)_(?=\s|$|[.,;:!?])", r"<em>\1</em>", out, flags=re.M)
+    out = re.sub(r"\[([^\]]+)\]\((https?://[^)\s\"]+)\)", r'<a href="\2">\1</a>', out)
     return out
+
+
+UNITS = {"days": "dagen", "workdays": "werkdagen", "weeks": "weken", "months": "maanden"}
+
+
+def deadline_text(deadline: Any) -> str:
+    """A deadline in the assistant's own words (opschaling.render), else a plain line of its fields."""
+    try:
+        from opschaling import render
+
+        function = getattr(render, "deadline_line", None)
+        if callable(function):
+            text = function(deadline)
+            if isinstance(text, str) and text:
+                return text
+    except Exception:  # noqa: BLE001 - fall back to the fields
+        pass
+    line = f"{deadline.label}: {deadline.value:g} {UNITS.get(deadline.unit, deadline.unit)}"
+    if getattr(deadline, "due", None):
+        line += f", tot en met {deadline.due.strftime('%d-%m-%Y')}"
+    return line + "."
 
 
 def render_case(view: case_view.CaseView, catalogue: Any) -> str:
@@ -665,10 +711,8 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
         pre = "".join(f"<li>{esc(c.get('text', ''))}</li>" for c in step.body.preconditions if c.get("text"))
         deadlines = ""
         if step.deadlines:
-            from opschaling import render
-
             deadlines = "<h4>Termijnen</h4><ul>" + "".join(
-                f"<li>{_md(render.deadline_line(d))}</li>" for d in step.deadlines) + "</ul>"
+                f"<li>{_md(deadline_text(d))}</li>" for d in step.deadlines) + "</ul>"
         try:
             from opschaling import render
 
@@ -702,8 +746,9 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
 
 EXAMPLES: list[dict[str, Any]] = [
     {"naam": "Bezwaar tegen CIZ-besluit", "bericht": "Het CIZ heeft mijn indicatie afgewezen en ik ben het er niet mee eens",
-     "antwoorden": {"rol": "ik ben de cliënt", "datum": "weet ik niet"}, "verwacht": "bezwaar_ciz",
-     "opmerking": "voorbeeld"},
+     "antwoorden": {"rol": "ik ben de cliënt", "datum": "weet ik niet", "al geprobeerd": "nee"},
+     "verwacht": "bezwaar_ciz", "opmerking": "voorbeeld: eerste stap is bezwaar (S1)"},
     {"naam": "Geen plek gevonden", "bericht": "We vinden al maanden geen verpleeghuis voor mijn vader",
-     "antwoorden": {"wet": "wlz", "rol": "naaste"}, "verwacht": "zorgkantoor", "opmerking": "voorbeeld"},
+     "antwoorden": {"wet": "wlz", "rol": "naaste", "al geprobeerd": "nee"}, "verwacht": "clientondersteuner_wlz",
+     "opmerking": "voorbeeld: eerst de onafhankelijke cliëntondersteuner (S2)"},
 ]
