@@ -76,10 +76,33 @@
     feedbackFailed: "Uw reactie is niet aangekomen. Probeer het opnieuw.",
     feedbackOffline: "Geen verbinding: uw reactie wordt verstuurd zodra er verbinding is.",
     newWindow: " (opent in een nieuw venster)",
+    inputHint: "Enter verstuurt. Shift+Enter geeft een nieuwe regel.",
+    count: function (n) {
+      return n + " van " + MAX_CHARS + " tekens";
+    },
+    tooLong: function (n) {
+      return (
+        "Uw bericht is te lang: " + n + " tekens. Er passen " + MAX_CHARS + " tekens in één bericht. " +
+        "Maak het korter, of verstuur het in twee delen."
+      );
+    },
+    chosen: " (gekozen)",
+    call: "Bel ",
+    commentLabel: "Wat klopte er niet? (mag leeg blijven)",
+    commentSend: "Opmerking versturen",
+    commentTooLong: function (n) {
+      return "Uw opmerking is te lang: " + n + " tekens. Er passen " + MAX_COMMENT_CHARS + " tekens in.";
+    },
+    commentCount: function (n) {
+      return n + " van " + MAX_COMMENT_CHARS + " tekens";
+    },
+    commentThanks: "Bedankt, uw opmerking is ontvangen.",
     attachment: "Bijlage openen",
   };
 
   var MAX_ENTRIES = 300;
+  var MAX_CHARS = 4000; // the server refuses longer messages (OPSW_MAX_MESSAGE_CHARS)
+  var MAX_COMMENT_CHARS = 500;
   var ACK_TIMEOUT_MS = 30000;
 
   // ---------------------------------------------------------------------------------------------
@@ -141,7 +164,6 @@
     offlineShown: false,
     everConnected: false,
     newGroup: false, // the next bot message starts a new answer group
-    nextNoFeedback: false, // the next answer group gets no feedback control (reply to feedback/restart)
     typingTimer: null,
     loadingClient: false,
     clientFailed: false,
@@ -214,31 +236,59 @@
   }
 
   // **bold**, _italic_ (between spaces or punctuation only, so snake_case and __x__ stay text),
-  // [label](url) and bare https://… URLs; everything else is text.
+  // [label](url), bare https://… and www.… addresses, e-mail addresses and phone numbers;
+  // everything else is text.
   var TOKEN = new RegExp(
     [
       /\*\*(\S(?:[^\n]*?\S)?)\*\*/.source, // 1: bold
       /\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)/.source, // 2: label, 3: url
       /(https?:\/\/[^\s<>"'`]+)/.source, // 4: bare URL
       /(^|[\s(\["'‘“])_(\S(?:[^\n]*?\S)?)_(?=$|[\s.,;:!?)\]"'’”])/.source, // 5: text before, 6: italic
+      /(?<![\w@.\/:-])(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[\/?#][^\s<>"'`]*)?)/.source, // 7: www.… address
+      /(?<![\w.+%-])([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?![\w@-])/.source, // 8: e-mail
+      /(?<![\w+\/.,-])(0(?:800|900|[1-9]\d{1,2})(?:[ -]?\d){4,8})(?![\w-])/.source, // 9: phone number
+      /(?<![\w+\/.,-])(11[23])(?![\w\/.,-]?\d)(?![\w-])/.source, // 10: 112 / 113
     ].join("|"),
-    "g"
+    "gi"
   );
+  // "bel 112", "belt u dan 113": a short number right after "bel" (at most three words between)
+  var BEFORE_SHORT_NUMBER = /\b(bel|belt|bellen)(?:\s+[^\s.?!:;]+){0,3}\s+$/i;
 
-  function appendInline(parent, text, allowEmphasis) {
+  /** Strips trailing punctuation from a bare address; returns [address, trailing text]. */
+  function splitTrail(url) {
+    var trail = "";
+    while (/[.,;:!?)\]]$/.test(url)) {
+      if (url.slice(-1) === ")" && (url.match(/\(/g) || []).length >= (url.match(/\)/g) || []).length) break;
+      trail = url.slice(-1) + trail;
+      url = url.slice(0, -1);
+    }
+    return [url, trail];
+  }
+
+  function phoneHref(number) {
+    return "tel:" + number.replace(/[^0-9+]/g, "");
+  }
+
+  /**
+   * Appends text with inline markup to parent. opts.emphasis: bold/italic allowed (not inside
+   * bold); opts.crisis: the short numbers 112/113 become tel: links everywhere (elsewhere only
+   * after "bel").
+   */
+  function appendInline(parent, text, opts) {
     var tokens = [];
     var match;
-    var pattern = new RegExp(TOKEN.source, "g");
+    var pattern = new RegExp(TOKEN.source, "gi");
     while ((match = pattern.exec(text)) !== null) tokens.push(match);
     var last = 0;
     tokens.forEach(function (m) {
+      if (m.index < last) return;
       parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       last = m.index + m[0].length;
       if (m[1] !== undefined || m[6] !== undefined) {
         if (m[5]) parent.appendChild(document.createTextNode(m[5]));
         var inner = m[1] !== undefined ? m[1] : m[6];
-        var wrapper = allowEmphasis ? el(m[1] !== undefined ? "strong" : "em") : parent;
-        appendInline(wrapper, inner, false);
+        var wrapper = opts.emphasis ? el(m[1] !== undefined ? "strong" : "em") : parent;
+        appendInline(wrapper, inner, { emphasis: false, crisis: opts.crisis, before: text.slice(0, m.index) });
         if (wrapper !== parent) parent.appendChild(wrapper);
       } else if (m[2] !== undefined) {
         // [label](url): a link for http(s), mailto: and tel:, otherwise only the label as text
@@ -248,36 +298,52 @@
         if (href) parent.appendChild(link(href, label));
         else if (contact) parent.appendChild(contactLink(contact, label));
         else parent.appendChild(document.createTextNode(label));
+      } else if (m[4] !== undefined || m[7] !== undefined) {
+        // bare URL or www.…: leave trailing punctuation outside the link
+        var split = splitTrail(m[4] !== undefined ? m[4] : m[7]);
+        var safe = safeHttpUrl(m[4] !== undefined ? split[0] : "https://" + split[0]);
+        parent.appendChild(safe ? link(safe, split[0]) : document.createTextNode(split[0]));
+        if (split[1]) parent.appendChild(document.createTextNode(split[1]));
+      } else if (m[8] !== undefined) {
+        parent.appendChild(contactLink("mailto:" + m[8], m[8]));
+      } else if (m[9] !== undefined) {
+        parent.appendChild(contactLink(phoneHref(m[9]), m[9]));
       } else {
-        // bare URL: leave trailing punctuation outside the link
-        var url = m[4];
-        var trail = "";
-        while (/[.,;:!?)\]]$/.test(url)) {
-          if (url.slice(-1) === ")" && (url.match(/\(/g) || []).length >= (url.match(/\)/g) || []).length) break;
-          trail = url.slice(-1) + trail;
-          url = url.slice(0, -1);
+        var before = (opts.before || "") + text.slice(0, m.index);
+        if (opts.crisis || BEFORE_SHORT_NUMBER.test(before.replace(/\*+$/, ""))) {
+          parent.appendChild(contactLink(phoneHref(m[10]), m[10]));
+        } else {
+          parent.appendChild(document.createTextNode(m[10]));
         }
-        var safe = safeHttpUrl(url);
-        parent.appendChild(safe ? link(safe, url) : document.createTextNode(url));
-        if (trail) parent.appendChild(document.createTextNode(trail));
       }
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   /** Simple markdown: **bold**, _italic_, links, "## heading" lines (shown bold) and line breaks. Never parses HTML. */
-  function renderRichText(parent, text) {
+  function renderRichText(parent, text, crisis) {
+    var previousWasItem = false;
     String(text)
       .split(/\r?\n/)
       .forEach(function (line, i) {
-        if (i > 0) parent.appendChild(el("br"));
+        var item = /^ {0,3}[-*•][ \t]+(.*)$/.exec(line);
+        if (item) {
+          // "- text": a list item (a block with a bullet, so a wrapped line stays indented)
+          var li = el("span", { className: "osw-li" }, [el("span", { className: "osw-bullet", "aria-hidden": "true", text: "•" })]);
+          appendInline(li, item[1], { emphasis: true, crisis: crisis });
+          parent.appendChild(li);
+          previousWasItem = true;
+          return;
+        }
+        if (i > 0 && !previousWasItem) parent.appendChild(el("br"));
+        previousWasItem = false;
         var heading = /^ {0,3}#{1,6}[ \t]+(.*)$/.exec(line);
         if (heading) {
           var strong = el("strong");
-          appendInline(strong, heading[1], false);
+          appendInline(strong, heading[1], { emphasis: false, crisis: crisis });
           parent.appendChild(strong);
         } else {
-          appendInline(parent, line, true);
+          appendInline(parent, line, { emphasis: true, crisis: crisis });
         }
       });
   }
@@ -313,19 +379,25 @@
     el("span", { className: "osw-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
     el("span", { className: "osw-typing-text", text: TEXT.typing }),
   ]);
-  var input = el("input", {
-    type: "text",
+  var input = el("textarea", {
     id: "osw-input",
     className: "osw-input",
     name: "message",
+    rows: "1",
     autocomplete: "off",
-    maxlength: "1000",
-    "aria-describedby": "osw-privacy",
+    enterkeyhint: "send",
+    "aria-describedby": "osw-privacy osw-count osw-hint",
   });
+  var counter = el("span", { className: "osw-count", id: "osw-count" });
+  var hint = el("span", { className: "osw-hint", id: "osw-hint", text: TEXT.inputHint });
+  // Said once when the text goes over the limit, and again when sending is blocked.
+  var limitNote = el("p", { className: "osw-limit", id: "osw-limit", role: "alert" });
   var sendButton = el("button", { type: "submit", className: "osw-send", text: TEXT.send });
   var form = el("form", { className: "osw-form", novalidate: true }, [
     el("label", { for: "osw-input", className: "osw-label", text: TEXT.inputLabel }),
     el("div", { className: "osw-input-row" }, [input, sendButton]),
+    el("div", { className: "osw-input-info" }, [hint, counter]),
+    limitNote,
   ]);
   var dialog = el(
     "div",
@@ -352,27 +424,105 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  /**
+   * A new answer is read from its start: the log scrolls so that the answer's first line is near
+   * the top, with the user's own message above it when that fits (at most 40 % of the log).
+   */
+  function scrollToAnswer(groupNode) {
+    if (!groupNode || !groupNode.parentNode) return;
+    var margin = 8;
+    var target = groupNode.offsetTop - margin;
+    var prev = groupNode.previousElementSibling;
+    if (prev && prev.classList.contains("osw-msg-user")) {
+      target = Math.max(prev.offsetTop - margin, groupNode.offsetTop - Math.round(log.clientHeight * 0.4));
+    }
+    log.scrollTop = Math.max(0, target);
+  }
+
+  function countChars(text) {
+    return Array.from(text).length; // code points, as the server (Python) counts them
+  }
+
   function renderUser(entry) {
     return el("div", { className: "osw-msg osw-msg-user" }, [srOnly(TEXT.you), entry.text]);
   }
 
-  function renderPart(part) {
+  var KINDS = ["crisis", "question", "advice", "detail", "info", "notice", "error"];
+
+  function paragraph(part, crisis) {
+    var p = el("div", { className: "osw-p" });
+    if (part.text) renderRichText(p, part.text, crisis);
+    if (part.link) {
+      if (part.text) p.appendChild(el("br"));
+      p.appendChild(link(part.link, TEXT.attachment));
+    }
+    return p;
+  }
+
+  /**
+   * Under a crisis message: one large call button per phone number in its text (in the order of
+   * the text, each number once), so a worried reader on a phone can call with one tap.
+   */
+  function refreshCalls(bubble) {
+    var old = bubble.querySelector(".osw-calls");
+    if (old) bubble.removeChild(old);
+    var seen = {};
+    var calls = el("div", { className: "osw-calls" });
+    var after = null; // right after the paragraph with the last number (before the source line)
+    Array.prototype.forEach.call(bubble.querySelectorAll('.osw-p a[href^="tel:"]'), function (a) {
+      after = a.closest(".osw-p");
+      var href = a.getAttribute("href");
+      if (seen[href]) return;
+      seen[href] = true;
+      calls.appendChild(el("a", { href: href, className: "osw-call" }, [TEXT.call + a.textContent]));
+    });
+    if (after) bubble.insertBefore(calls, after.nextSibling);
+  }
+
+  /**
+   * The nodes of one part. Rasa sends a text in several events (split on blank lines): a part
+   * of the same kind as the one before it is added to that bubble as a new paragraph (merge).
+   */
+  function renderPart(part, entry, live, merge) {
     var nodes = [];
+    var kind = KINDS.indexOf(part.kind) >= 0 ? part.kind : null;
     if (part.text || part.link) {
-      var bubble = el("div", { className: "osw-msg osw-msg-bot" }, [srOnly(TEXT.bot)]);
-      if (part.text) renderRichText(bubble, part.text);
-      if (part.link) {
-        if (part.text) bubble.appendChild(el("br"));
-        bubble.appendChild(link(part.link, TEXT.attachment));
+      if (merge) {
+        merge.appendChild(paragraph(part, kind === "crisis"));
+        if (kind === "crisis") refreshCalls(merge);
+      } else {
+        var attrs = { className: "osw-msg osw-msg-bot" + (kind ? " osw-kind-" + kind : "") };
+        if (kind === "crisis") {
+          attrs.className += " osw-msg-crisis";
+          // announced at once (assertive), not after what the polite log region is reading; only
+          // for messages that arrive now, not for a conversation shown again after a reload
+          if (live) {
+            attrs.role = "alert";
+            attrs["aria-atomic"] = "false";
+          }
+        }
+        var bubble = el("div", attrs, [srOnly(TEXT.bot)]);
+        bubble.appendChild(paragraph(part, kind === "crisis"));
+        if (kind === "crisis") refreshCalls(bubble);
+        nodes.push(bubble);
       }
-      nodes.push(bubble);
     }
     if (part.buttons && part.buttons.length) {
       var group = el("div", { className: "osw-buttons", role: "group", "aria-label": TEXT.choices });
       part.buttons.forEach(function (b) {
-        var button = el("button", { type: "button", className: "osw-choice", text: b.title });
+        var chosen = entry && entry.done && entry.chosen === b.title;
+        var button = el(
+          "button",
+          {
+            type: "button",
+            className: "osw-choice" + (chosen ? " osw-chosen" : ""),
+            disabled: !!(entry && entry.done),
+          },
+          [b.title].concat(chosen ? [srOnly(TEXT.chosen)] : [])
+        );
         button.addEventListener("click", function () {
-          sendUserMessage(b.payload, b.title);
+          if (button.disabled) return;
+          sendUserMessage(b.payload, b.title, entry);
         });
         group.appendChild(button);
       });
@@ -381,7 +531,41 @@
     return nodes;
   }
 
-  function renderFeedback(entry, groupNode) {
+  /** The buttons of earlier answers cannot be used any more once the user has answered. */
+  function closeChoices(chosenEntry, chosenTitle) {
+    state.transcript.forEach(function (entry) {
+      if (entry.t !== "bot" || entry.done) return;
+      var hasButtons = entry.parts.some(function (p) {
+        return p.buttons && p.buttons.length;
+      });
+      if (!hasButtons) return;
+      entry.done = true;
+      if (entry === chosenEntry) entry.chosen = chosenTitle;
+      if (!entry.__node) return;
+      Array.prototype.forEach.call(entry.__node.querySelectorAll("button.osw-choice"), function (button) {
+        button.disabled = true;
+        if (entry === chosenEntry && button.textContent === chosenTitle) {
+          button.classList.add("osw-chosen");
+          button.appendChild(srOnly(TEXT.chosen));
+        }
+      });
+    });
+  }
+
+  function firstFeedbackText(entry) {
+    var part = entry.parts.filter(function (p) {
+      return p.feedback && p.text;
+    })[0];
+    return (part && part.text) || "";
+  }
+
+  function feedbackPayload(value, comment) {
+    var body = { feedback: value };
+    if (comment) body.comment = comment;
+    return "/feedback" + JSON.stringify(body);
+  }
+
+  function renderFeedback(entry) {
     var thanks = el("span", { className: "osw-feedback-status", role: "status" });
     var up = el("button", {
       type: "button",
@@ -399,24 +583,88 @@
       "aria-pressed": entry.fb === "down" ? "true" : "false",
       text: "👎",
     });
-    if (entry.fb) thanks.textContent = TEXT.feedbackThanks;
-    function choose(value) {
-      entry.fb = value;
-      up.setAttribute("aria-pressed", value === "up" ? "true" : "false");
-      down.setAttribute("aria-pressed", value === "down" ? "true" : "false");
-      saveTranscript();
-      var firstText = (entry.parts.filter(function (p) {
-        return p.text;
-      })[0] || {}).text;
-      var sentNow = sendSilent('/feedback{"feedback":"' + value + '"}', {
+    var commentId = "osw-comment-" + entry.n;
+    var comment = el("textarea", {
+      id: commentId,
+      className: "osw-comment-input",
+      rows: "2",
+      "aria-describedby": commentId + "-count",
+    });
+    var commentCount = el("span", { className: "osw-count", id: commentId + "-count" });
+    var commentNote = el("p", { className: "osw-limit", role: "alert" });
+    var commentButton = el("button", { type: "submit", className: "osw-comment-send", text: TEXT.commentSend });
+    var commentForm = el("form", { className: "osw-comment", novalidate: true, hidden: true }, [
+      el("label", { for: commentId, className: "osw-comment-label", text: TEXT.commentLabel }),
+      comment,
+      el("div", { className: "osw-input-info" }, [commentCount]),
+      commentNote,
+      commentButton,
+    ]);
+    if (entry.fb) thanks.textContent = entry.commented ? TEXT.commentThanks : TEXT.feedbackThanks;
+
+    function send(value, text) {
+      var sentNow = sendSilent(feedbackPayload(value, text), {
         // which answer the feedback is about (stored with the user event in the tracker)
-        metadata: { feedback_for: { answer: entry.n, text: (firstText || "").slice(0, 200) } },
+        metadata: { feedback_for: { answer: entry.n, text: firstFeedbackText(entry).slice(0, 200) } },
         onDone: function (received) {
-          if (entry.fb === value) thanks.textContent = received ? TEXT.feedbackThanks : TEXT.feedbackFailed;
+          if (entry.fb !== value) return;
+          if (!received) thanks.textContent = TEXT.feedbackFailed;
+          else thanks.textContent = text ? TEXT.commentThanks : TEXT.feedbackThanks;
         },
       });
       thanks.textContent = sentNow ? TEXT.feedbackSending : TEXT.feedbackOffline;
     }
+    function choose(value) {
+      entry.fb = value;
+      entry.commented = false;
+      up.setAttribute("aria-pressed", value === "up" ? "true" : "false");
+      down.setAttribute("aria-pressed", value === "down" ? "true" : "false");
+      saveTranscript();
+      send(value, "");
+      commentForm.hidden = value !== "down";
+      if (value === "down") {
+        updateComment();
+        comment.focus();
+      }
+    }
+    function updateComment() {
+      var n = countChars(comment.value.trim());
+      commentCount.textContent = TEXT.commentCount(n);
+      var over = n > MAX_COMMENT_CHARS;
+      commentCount.classList.toggle("osw-over", over);
+      comment.setAttribute("aria-invalid", over ? "true" : "false");
+      if (!over) commentNote.textContent = "";
+      return n;
+    }
+    comment.addEventListener("input", updateComment);
+    comment.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        commentForm.requestSubmit ? commentForm.requestSubmit() : commentButton.click();
+      }
+    });
+    commentForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = comment.value.trim();
+      var n = updateComment();
+      if (n > MAX_COMMENT_CHARS) {
+        commentNote.textContent = "";
+        commentNote.textContent = TEXT.commentTooLong(n);
+        comment.focus();
+        return;
+      }
+      if (!text) {
+        comment.focus();
+        return;
+      }
+      entry.fb = "down";
+      entry.commented = true;
+      saveTranscript();
+      send("down", text);
+      comment.value = "";
+      commentForm.hidden = true;
+      down.focus();
+    });
     up.addEventListener("click", function () {
       choose("up");
     });
@@ -424,23 +672,51 @@
       choose("down");
     });
     var wrap = el("div", { className: "osw-feedback", role: "group", "aria-label": TEXT.feedbackQuestion }, [
-      el("span", { className: "osw-feedback-question", "aria-hidden": "true", text: TEXT.feedbackQuestion }),
-      up,
-      down,
-      thanks,
+      el("div", { className: "osw-feedback-row" }, [
+        el("span", { className: "osw-feedback-question", "aria-hidden": "true", text: TEXT.feedbackQuestion }),
+        up,
+        down,
+        thanks,
+      ]),
+      commentForm,
     ]);
-    groupNode.appendChild(wrap);
     return wrap;
+  }
+
+  /** Puts the feedback control right after the last advice/detail message of the answer. */
+  function placeFeedback(entry) {
+    if (!entry.__node || !entry.__fbAnchor) return;
+    var wrap = entry.__node.querySelector(".osw-feedback") || renderFeedback(entry);
+    var anchor = entry.__fbAnchor;
+    if (anchor.nextSibling !== wrap) entry.__node.insertBefore(wrap, anchor.nextSibling);
+  }
+
+  function appendPart(entry, part, live) {
+    var index = entry.parts.indexOf(part);
+    var previous = index > 0 ? entry.parts[index - 1] : null;
+    var lastNode = entry.__lastBubble;
+    var merge =
+      previous && previous.kind && previous.kind === part.kind && !(previous.buttons && previous.buttons.length) &&
+      lastNode && lastNode.parentNode === entry.__node && (part.text || part.link)
+        ? lastNode
+        : null;
+    var nodes = renderPart(part, entry, live, merge);
+    nodes.forEach(function (n) {
+      entry.__node.appendChild(n);
+      if (n.classList.contains("osw-msg")) entry.__lastBubble = n;
+    });
+    if (part.feedback && (nodes.length || merge)) entry.__fbAnchor = nodes.length ? nodes[nodes.length - 1] : merge;
   }
 
   function renderBotGroup(entry) {
     var group = el("div", { className: "osw-answer" });
+    entry.__node = group;
+    entry.__fbAnchor = null;
+    entry.__lastBubble = null;
     entry.parts.forEach(function (part) {
-      renderPart(part).forEach(function (n) {
-        group.appendChild(n);
-      });
+      appendPart(entry, part, false);
     });
-    if (!entry.nofb && entry.parts.length) renderFeedback(entry, group);
+    placeFeedback(entry);
     return group;
   }
 
@@ -451,12 +727,16 @@
   function renderAll() {
     while (log.firstChild) log.removeChild(log.firstChild);
     log.appendChild(el("div", { className: "osw-msg osw-msg-bot osw-intro" }, [srOnly(TEXT.bot), TEXT.intro]));
+    var lastGroup = null;
     state.transcript.forEach(function (entry) {
       var node = renderEntry(entry);
       entry.__node = node;
       log.appendChild(node);
+      if (entry.t === "bot") lastGroup = node;
     });
-    scrollToEnd();
+    var lastEntry = state.transcript[state.transcript.length - 1];
+    if (lastEntry && lastEntry.t === "bot") scrollToAnswer(lastGroup);
+    else scrollToEnd();
   }
 
   function systemNote(text) {
@@ -507,8 +787,12 @@
     return safeHttpUrl(payload.src || payload.url || attachment.url || "");
   }
 
-  /** Rasa socket.io payloads: {text}, {text, quick_replies:[{title,payload}]}, {attachment}, custom. */
-  function normaliseBotMessage(msg) {
+  /**
+   * Rasa socket.io payloads: {text}, {text, quick_replies:[{title,payload}]}, {attachment}, custom;
+   * our channel adds opsw: {kind, feedback}. A part without opsw continues the message before it
+   * in the same answer (Rasa splits a text on blank lines into several events).
+   */
+  function normaliseBotMessage(msg, previous) {
     if (typeof msg === "string") msg = { text: msg };
     if (!msg || typeof msg !== "object") return null;
     var part = {};
@@ -518,6 +802,15 @@
     var url = attachmentUrl(msg.attachment);
     if (url) part.link = url;
     if (!part.text && !part.buttons && !part.link) return null; // unknown custom payload: not shown
+    var opsw = msg.opsw && typeof msg.opsw === "object" ? msg.opsw : null;
+    if (opsw) {
+      if (KINDS.indexOf(opsw.kind) >= 0) part.kind = opsw.kind;
+      // never on crisis messages or questions, whatever the server says
+      part.feedback = opsw.feedback === true && part.kind !== "crisis" && part.kind !== "question";
+    } else if (previous) {
+      if (previous.kind) part.kind = previous.kind;
+      part.feedback = !!previous.feedback;
+    }
     return part;
   }
 
@@ -525,9 +818,7 @@
     clearTimeout(entry.__feedbackTimer);
     // Added shortly after the last part, so screen readers read the answer before the controls.
     entry.__feedbackTimer = setTimeout(function () {
-      if (entry.nofb || !entry.__node || entry.__node.querySelector(".osw-feedback")) return;
-      renderFeedback(entry, entry.__node);
-      scrollToEnd();
+      placeFeedback(entry);
     }, 400);
   }
 
@@ -538,26 +829,27 @@
   }
 
   function onBotUttered(msg) {
-    var part = normaliseBotMessage(msg);
+    var last = state.transcript[state.transcript.length - 1];
+    var current = last && last.t === "bot" && !state.newGroup ? last : null;
+    var part = normaliseBotMessage(msg, current ? current.parts[current.parts.length - 1] : null);
     if (!part) return;
     hideTyping();
-    var last = state.transcript[state.transcript.length - 1];
-    if (!last || last.t !== "bot" || state.newGroup) {
-      last = { t: "bot", parts: [], fb: null, nofb: state.nextNoFeedback || undefined, n: countAnswers() + 1 };
+    if (!current) {
+      current = { t: "bot", parts: [], fb: null, n: countAnswers() + 1 };
       state.newGroup = false;
-      state.nextNoFeedback = false;
-      last.__node = el("div", { className: "osw-answer" });
-      state.transcript.push(last);
-      log.appendChild(last.__node);
+      current.__node = el("div", { className: "osw-answer" });
+      state.transcript.push(current);
+      log.appendChild(current.__node);
     }
-    last.parts.push(part);
-    var feedbackNode = last.__node.querySelector(".osw-feedback");
-    renderPart(part).forEach(function (n) {
-      last.__node.insertBefore(n, feedbackNode);
-    });
+    current.parts.push(part);
+    appendPart(current, part, true);
+    var feedbackNode = current.__node.querySelector(".osw-feedback");
+    if (feedbackNode && current.__fbAnchor && current.__fbAnchor.nextSibling !== feedbackNode) {
+      placeFeedback(current);
+    }
     saveTranscript();
-    scrollToEnd();
-    if (!last.nofb) scheduleFeedback(last);
+    scrollToAnswer(current.__node);
+    if (part.feedback) scheduleFeedback(current);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -592,13 +884,13 @@
   }
 
   /** A message the user sees in the chat (typed text, or a button title with its payload). */
-  function sendUserMessage(message, shownText) {
+  function sendUserMessage(message, shownText, fromEntry) {
+    closeChoices(fromEntry, shownText);
     var entry = { t: "user", text: shownText };
     state.transcript.push(entry);
     entry.__node = renderUser(entry);
     log.appendChild(entry.__node);
     saveTranscript();
-    state.nextNoFeedback = false;
     state.newGroup = true;
     if (canSend()) {
       emit({ message: message });
@@ -609,6 +901,7 @@
       connect();
     }
     scrollToEnd();
+    if (fromEntry) input.focus(); // the clicked button is disabled now: focus goes to the message box
   }
 
   /**
@@ -622,7 +915,6 @@
       item.onDone = options.onDone;
     }
     state.newGroup = true;
-    state.nextNoFeedback = true;
     if (canSend()) {
       emit(item);
       return true;
@@ -632,6 +924,47 @@
     return false;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Message box: grows with the text (up to 40 % of the screen), Enter sends, Shift+Enter is a
+  // new line, at most MAX_CHARS characters (never cut: sending is blocked and the chat says why)
+  // ---------------------------------------------------------------------------------------------
+  var wasOver = false;
+
+  function autosize() {
+    if (!input.offsetParent) return; // hidden: measured again when the chat opens
+    input.style.height = "auto";
+    var max = Math.max(44, Math.round(window.innerHeight * 0.4));
+    var border = input.offsetHeight - input.clientHeight;
+    var wanted = input.scrollHeight + border;
+    input.style.height = Math.min(wanted, max) + "px";
+    input.style.overflowY = wanted > max ? "auto" : "hidden";
+  }
+
+  function updateCounter() {
+    var n = countChars(input.value.trim());
+    var over = n > MAX_CHARS;
+    counter.textContent = TEXT.count(n);
+    counter.classList.toggle("osw-over", over);
+    input.setAttribute("aria-invalid", over ? "true" : "false");
+    if (over && !wasOver) limitNote.textContent = TEXT.tooLong(n);
+    if (!over) limitNote.textContent = "";
+    wasOver = over;
+    return n;
+  }
+
+  input.addEventListener("input", function () {
+    autosize();
+    updateCounter();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else sendButton.click();
+    }
+  });
+  window.addEventListener("resize", autosize);
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
@@ -639,7 +972,17 @@
       input.focus();
       return;
     }
+    var n = updateCounter();
+    if (n > MAX_CHARS) {
+      // said again, also when the note was already there
+      limitNote.textContent = "";
+      limitNote.textContent = TEXT.tooLong(n);
+      input.focus();
+      return;
+    }
     input.value = "";
+    autosize();
+    updateCounter();
     sendUserMessage(text, text);
     input.focus();
   });
@@ -757,7 +1100,10 @@
     launcher.setAttribute("aria-expanded", "true");
     root.classList.add("osw-is-open");
     store.set("open", "1");
-    scrollToEnd();
+    autosize();
+    var lastEntry = state.transcript[state.transcript.length - 1];
+    if (lastEntry && lastEntry.t === "bot") scrollToAnswer(lastEntry.__node);
+    else scrollToEnd();
     connect();
     if (moveFocus !== false) input.focus();
   }
@@ -802,6 +1148,7 @@
   // ---------------------------------------------------------------------------------------------
   function mount() {
     renderAll();
+    updateCounter();
     setStatus("");
     document.body.appendChild(root);
     var css = document.createElement("link");

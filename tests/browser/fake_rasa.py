@@ -3,9 +3,10 @@
 It speaks the same protocol as ``rasa/core/channels/socketio.py`` of Rasa 3.6 with
 ``session_persistence: true``: ``session_request`` -> ``enter_room`` + ``session_confirm``,
 ``user_uttered {message, session_id}`` -> ``bot_uttered`` to the room of the session id, with
-text split on blank lines and buttons sent as ``quick_replies`` on the last part.
+text split on blank lines and buttons sent as ``quick_replies`` on the last part, each part with
+the ``opsw`` dict of docs/ARCHITECTURE.md (``{"kind", "feedback"}``) as our channels add it.
 
-The answers are canned (see ``reply_for``). Every received message is recorded in
+The answers are canned (see ``replies_for``). Every received message is recorded in
 ``FakeRasa.received`` so tests can check what the widget sent (feedback, /restart).
 
 Run by hand for development:  python tests/browser/fake_rasa.py --port 5005
@@ -31,7 +32,14 @@ CIZ_QUESTION_BUTTONS = [
     {"title": "Nee, nog niet", "payload": "/deny"},
     {"title": "Ja, dat loopt al", "payload": "/affirm"},
 ]
-
+SITUATION_BUTTONS = [  # catalogue/questions.yaml, fact "situation"
+    {"title": "Ik ben het niet eens met een besluit", "payload": "/inform_situation{\"situation\":\"besluit_oneens\"}"},
+    {"title": "Klacht over een zorgaanbieder", "payload": "/inform_situation{\"situation\":\"klacht_zorgaanbieder\"}"},
+    {"title": "Klacht over gemeente, CIZ of zorgkantoor", "payload": "/inform_situation{\"situation\":\"klacht_instantie\"}"},
+    {"title": "We vinden geen plek", "payload": "/inform_situation{\"situation\":\"geen_plek\"}"},
+    {"title": "De zorg past niet meer", "payload": "/inform_situation{\"situation\":\"zorg_past_niet\"}"},
+    {"title": "Ik word van het kastje naar de muur gestuurd", "payload": "/inform_situation{\"situation\":\"kastje_muur\"}"},
+]
 MARKDOWN_SAMPLE = (
     "## Wat kunt u doen?\n"
     "Dit is **belangrijk** en dit **ook**; window.__name__ blijft tekst.\n"
@@ -40,34 +48,97 @@ MARKDOWN_SAMPLE = (
     "Niet klikbaar: [klik hier](javascript:window.__xss=3) en <b>geen html</b>.\n"
     "_Bron: de regelhulp, body_id bezwaar_ciz._"
 )
+# Snapshots of opschaling.render output (render_safety for huisarts_crisis, render_advice for an
+# objection against a CIZ decision of 20 November 2026, seen on 1 December 2026).
+CRISIS_TEXT = (
+    "**Eerst uw veiligheid.**\n\n"
+    "Bij acuut gevaar belt u 112. Denkt u aan zelfdoding, of maakt u zich daar zorgen over bij iemand anders? "
+    "Bel dan 113 Zelfmoordpreventie: 113, of gratis 0800-0113. Voor dringende medische of psychische hulp belt u "
+    "uw huisarts, of buiten kantoortijd de huisartsenpost. De huisarts kan de crisisdienst inschakelen.\n\n"
+    "_Bron: Algemeen bekende veiligheidsinformatie, 'Veiligheid bij acuut gevaar'._"
+)
+SITUATION_QUESTION = "Waar loopt u tegenaan? Kies wat het beste past, of beschrijf het in uw eigen woorden."
+LONG_ADVICE = (
+    "**Uw volgende stap: Bezwaar maken bij het CIZ**\n\n"
+    "Het besluit is van het CIZ (Wlz-indicatie). Tegen zo'n besluit maakt u eerst bezwaar bij het CIZ.\n\n"
+    "**Wat doet het?** Het CIZ kijkt opnieuw naar zijn besluit. Het bezwaar wordt gegrond verklaard (dan wordt het "
+    "besluit herroepen) of niet gegrond.\n\n"
+    "**Wie kan dit doen?** U zelf, of iemand die u machtigt. Voor iemand onder de 18 doet de ouder of voogd het; "
+    "een mentor of curator mag ook tekenen.\n\n"
+    "**Hoe bereikt u ze?** Stuur een bezwaarschrift in het Nederlands naar het CIZ, per e-mail of per post. "
+    "Website: www.ciz.nl Telefoon: 088-789 10 00 E-mail: info.bezwaarberoep@ciz.nl\n\n"
+    "**Termijn:** U heeft 6 weken voor: bezwaarschrift indienen (gerekend vanaf de datum van het besluit). "
+    "Dat is tot en met **1 januari 2027**. Nog 31 dagen.\n\n"
+    "**Termijn:** Termijn voor de instantie: het CIZ beslist op uw bezwaar, binnen 6 weken (gerekend vanaf het "
+    "einde van de bezwaartermijn). Dit kan soms 6 weken langer duren.\n\n"
+    "**Wat kunt u voorbereiden?**\n"
+    "- Zet in uw bezwaarschrift: uw naam en adres, de datum, de datum en het nummer van het besluit, waarom u het "
+    "er niet mee eens bent, en uw handtekening.\n"
+    "- Een cliëntondersteuner kan u gratis helpen met het bezwaar.\n\n"
+    "**Helpt dit niet?** Dan is de volgende stap: Beroep bij de rechtbank. Wordt uw bezwaar niet gegrond verklaard "
+    "en vindt u het besluit nog steeds niet juist? Dan kunt u in beroep gaan bij de rechtbank.\n\n"
+    "**Hulp daarbij:** Cliëntondersteuner. Een cliëntondersteuner komt op voor uw belangen.\n\n"
+    "**Hulp daarbij:** Juridisch Loket. Het Juridisch Loket helpt u gratis, bijvoorbeeld bij het maken van "
+    "bezwaar.\n\n"
+    "_Bron: Wie kan helpen passende zorg te organiseren? (regelhulp), 'Bezwaar maken'; Openbare bron (zie de "
+    "link), '4. Bezwaar en beroep / CIZ (Wlz-indicatie)' "
+    "(https://ciz.nl/client/veelgestelde-vragen-clienten/bezwaar-maken)._"
+)
+
+NUMBERS_SAMPLE = (
+    "Bel 112 of belt u liever **113**? Artikel 112 en 113 keer blijven tekst.\n"
+    "Datums blijven tekst: 01-12-2026, 2026-01-12 en 6 weken.\n"
+    "Bel 0800-33 55 555 of 020 123 4567, kijk op www.nationaleombudsman.nl. Of mail naar info@ciz.nl."
+)
 
 
-def reply_for(message: str) -> Tuple[Optional[str], List[Dict[str, str]], float]:
-    """(text, buttons, delay in seconds) for a user message; text None means no answer."""
+def opsw(kind: str) -> Dict[str, Any]:
+    """The opsw dict of docs/ARCHITECTURE.md: feedback only on advice and detail."""
+    return {"kind": kind, "feedback": kind in ("advice", "detail")}
+
+
+# One bot message: (text, buttons, opsw or None). A reply is a list of them.
+Message = Tuple[str, List[Dict[str, str]], Optional[Dict[str, Any]]]
+
+
+def replies_for(message: str) -> Tuple[List[Message], float]:
+    """(messages, delay in seconds) for a user message; no messages means no answer."""
     lower = message.lower()
     if lower.startswith("/feedback") or lower.startswith("/restart"):
-        return None, [], 0
+        return [], 0
     if lower == "/deny":
-        return (
+        return [(
             "De volgende stap is **bezwaar maken bij het CIZ**.\n"
             "Stuur binnen 6 weken na de datum van het besluit een bezwaarschrift.\n\n"
             "Meer informatie: [bezwaar maken bij het CIZ](https://www.ciz.nl/bezwaar).",
-            [],
-            0,
-        )
+            [], opsw("advice"),
+        )], 0
     if lower == "/affirm":
-        return "Dan wacht u op de beslissing op uw bezwaar.", [], 0
+        return [("Dan wacht u op de beslissing op uw bezwaar.", [], opsw("info"))], 0
+    if lower.startswith("/inform_situation"):
+        return [("Welke organisatie nam het besluit?", [], opsw("question"))], 0
+    if "niet meer leven" in lower or lower == "crisis":
+        # the crisis message first, in a message of its own; then the conversation goes on
+        return [(CRISIS_TEXT, [], opsw("crisis")), (SITUATION_QUESTION, SITUATION_BUTTONS, opsw("question"))], 0
+    if lower == "lang advies":
+        return [(LONG_ADVICE, [], opsw("advice"))], 0
     if "ciz" in lower:
-        return (
+        return [(
             "Ik begrijp dat u het niet eens bent met een besluit van het CIZ.\n\nHeeft u al bezwaar gemaakt?",
-            CIZ_QUESTION_BUTTONS,
-            0,
-        )
+            CIZ_QUESTION_BUTTONS, opsw("question"),
+        )], 0
     if lower == "markdown":
-        return MARKDOWN_SAMPLE, [], 0
+        return [(MARKDOWN_SAMPLE, [], opsw("detail"))], 0
+    if lower == "zonder opsw":  # Rasa's own socket.io channel: no opsw at all
+        return [("Een antwoord zonder opsw.\n\nMet twee delen.", [], None)], 0
+    if lower == "alleen eerste deel":  # opsw on the first event of a split text only
+        return [("Eerste deel van het advies.\n\nTweede deel van het advies.", [], {"first_only": True,
+                                                                                    **opsw("advice")})], 0
+    if lower == "nummers":
+        return [(NUMBERS_SAMPLE, [], opsw("info"))], 0
     if lower == "langzaam":
-        return "Dit antwoord kwam langzaam.", [], 2.0
-    return "U schreef: " + message, [], 0
+        return [("Dit antwoord kwam langzaam.", [], opsw("info"))], 2.0
+    return [("U schreef: " + message, [], opsw("info"))], 0
 
 
 class FakeRasa:
@@ -114,21 +185,30 @@ class FakeRasa:
             self.received.append(
                 {"sid": sid, "session_id": session_id, "message": message, "metadata": data.get("metadata")}
             )
-            text, buttons, delay = reply_for(message)
-            if text is None:
-                return
+            messages, delay = replies_for(message)
             if delay:
                 await asyncio.sleep(delay)
-            parts = text.strip().split("\n\n")
-            for i, part in enumerate(parts):
-                payload: Dict[str, Any] = {"text": part}
-                if buttons:
-                    payload["quick_replies"] = (
-                        [{"content_type": "text", **b} for b in buttons] if i == len(parts) - 1 else []
-                    )
-                await sio.emit("bot_uttered", payload, room=session_id)
+            for text, buttons, meta in messages:
+                await self._emit_message(sio, session_id, text, buttons, meta)
 
         return app
+
+    @staticmethod
+    async def _emit_message(sio, room, text, buttons, meta) -> None:
+        """Like Rasa's SocketIOOutput: the text split on blank lines, buttons as quick_replies on the
+        last part; our channel adds opsw to every part (or, with first_only, to the first one)."""
+        meta = dict(meta) if meta else None
+        first_only = bool(meta and meta.pop("first_only", False))
+        parts = text.strip().split("\n\n")
+        for i, part in enumerate(parts):
+            payload: Dict[str, Any] = {"text": part}
+            if buttons:
+                payload["quick_replies"] = (
+                    [{"content_type": "text", **b} for b in buttons] if i == len(parts) - 1 else []
+                )
+            if meta is not None and (i == 0 or not first_only):
+                payload["opsw"] = meta
+            await sio.emit("bot_uttered", payload, room=room)
 
     async def _start(self) -> None:
         # Short shutdown: open WebSocket connections are not waited for (aiohttp's default is 60 s).

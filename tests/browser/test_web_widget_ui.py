@@ -150,8 +150,12 @@ def test_markdown_links_and_line_breaks(page):
 
 def test_feedback_sets_aria_pressed_and_is_sent(page, fake_rasa):
     page.open_with_keyboard()
-    answer = ask(page, CIZ_QUESTION)
+    question = ask(page, CIZ_QUESTION)  # opsw kind "question": no feedback there
+    page.click(question.find_element(By.CSS_SELECTOR, "button.osw-choice"))
+    page.wait_for(lambda d: page.answer_count() == 2, 10)
+    answer = page.find_all(".osw-answer")[-1]  # opsw kind "advice", feedback true
     page.wait_for(lambda d: answer.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5)
+    assert question.find_elements(By.CSS_SELECTOR, ".osw-feedback") == []
     up = answer.find_element(By.CSS_SELECTOR, ".osw-fb-up")
     down = answer.find_element(By.CSS_SELECTOR, ".osw-fb-down")
     assert up.get_attribute("aria-label") == "Dit antwoord hielp"
@@ -160,17 +164,17 @@ def test_feedback_sets_aria_pressed_and_is_sent(page, fake_rasa):
     # one feedback control per answer, also when the answer came in two parts
     assert len(answer.find_elements(By.CSS_SELECTOR, ".osw-feedback")) == 1
 
-    up.click()
+    page.click(up)
     assert up.get_attribute("aria-pressed") == "true"
     # "received" is shown when the server acknowledged the message (socket.io ack after handling it)
     status = answer.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
     page.wait_for(lambda d: "ontvangen" in status.text, 5, "no confirmation that the feedback arrived")
     sent = [m for m in fake_rasa.received if m["session_id"] == page.session_id()][-1]
     assert sent["message"] == '/feedback{"feedback":"up"}'
-    assert sent["metadata"]["feedback_for"]["answer"] == 1
-    assert sent["metadata"]["feedback_for"]["text"].startswith("Ik begrijp dat u het niet eens bent")
+    assert sent["metadata"]["feedback_for"]["answer"] == 2
+    assert sent["metadata"]["feedback_for"]["text"].startswith("De volgende stap is **bezwaar maken bij het CIZ**")
     # feedback is not shown as a chat message
-    assert page.user_texts() == [CIZ_QUESTION]
+    assert page.user_texts() == [CIZ_QUESTION, "Nee, nog niet"]
 
     down.send_keys(Keys.SPACE)  # keyboard works too
     assert down.get_attribute("aria-pressed") == "true" and up.get_attribute("aria-pressed") == "false"
@@ -272,11 +276,19 @@ def test_axe_reports_no_serious_or_critical_violations(page):
     assert closed == [], json.dumps(closed, indent=2, ensure_ascii=False)
 
     page.open_with_keyboard()
-    answer = ask(page, CIZ_QUESTION)
-    page.wait_for(lambda d: answer.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5)
-    answer.find_element(By.CSS_SELECTOR, ".osw-fb-up").click()
+    ask(page, "ik wil niet meer leven")  # crisis message with call buttons, then a question
+    page.input.click()
+    answer = ask(page, "lang advies")
+    page.wait_for(lambda d: answer.find_elements(By.CSS_SELECTOR, ".osw-fb-down"), 5)
+    page.click(answer.find_element(By.CSS_SELECTOR, ".osw-fb-down"))  # opens the comment field
+    page.wait_for(lambda d: answer.find_element(By.CSS_SELECTOR, ".osw-comment").is_displayed(), 5)
     page.input.click()
     ask(page, "markdown")
+    # a message over the limit: counter and warning shown
+    page.driver.execute_script(
+        "var i = document.querySelector('#osw-input'); i.value = 'x'.repeat(4001);"
+        "i.dispatchEvent(new Event('input', {bubbles: true}));")
+    page.wait_for(lambda d: page.find("#osw-limit").is_displayed(), 5)
     result = page.run_axe()
     assert "error" not in result, result
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

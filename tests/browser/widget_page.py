@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -112,15 +111,30 @@ class WidgetPage:
 
     def wait_for_new_answer(self, before: int, timeout: Optional[float] = None) -> WebElement:
         self.wait_for(lambda d: self.answer_count() > before, timeout, "no bot answer arrived")
-        # let all parts of the answer arrive (Rasa sends one event per paragraph)
-        last_text = None
-        for _ in range(30):
-            text = self.find_all(".osw-answer")[-1].text
-            if text == last_text:
-                break
-            last_text = text
-            time.sleep(0.3)
+        # let all parts of the answer arrive (Rasa sends one event per paragraph): wait until the
+        # answer's text is the same on three polls in a row (0.3 s apart)
+        seen: List[str] = []
+
+        def settled(_driver) -> bool:
+            seen.append(self.find_all(".osw-answer")[-1].text)
+            return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]
+
+        WebDriverWait(self.driver, 15, poll_frequency=0.3).until(settled, "the answer kept changing")
         return self.find_all(".osw-answer")[-1]
+
+    def scroll_settled(self) -> bool:
+        """True when the chat log is not scrolling (smooth scrolling done): same position twice."""
+        top = self.driver.execute_script("return document.querySelector('#osw-log').scrollTop;")
+        settled = getattr(self, "_last_scroll_top", None) == top
+        self._last_scroll_top = top
+        return settled
+
+    def offset_in_log(self, element: WebElement) -> dict:
+        """Where element is inside the visible part of the chat log (CSS px from the log's top)."""
+        return self.driver.execute_script(
+            "var log = document.querySelector('#osw-log').getBoundingClientRect();"
+            "var r = arguments[0].getBoundingClientRect();"
+            "return {top: r.top - log.top, bottom: r.bottom - log.top, height: log.height};", element)
 
     _VISIBLE_TEXT_JS = (
         "function t(n) {"
