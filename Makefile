@@ -43,6 +43,12 @@ bench: bootstrap
 scenarios: bootstrap
 	@source scripts/env.sh && $(PY) scripts/scenarios.py $(ARGS)
 
+# delete conversations whose last event is older than DAYS days (default 30) from the tracker store
+# (SQLite or PostgreSQL, $$OPSW_TRACKER_DB_URL); DRY_RUN=1 only counts. See docs/deploy.md
+.PHONY: retention
+retention: bootstrap
+	@source scripts/env.sh && $(PY) -m deploy.retention --days $(or $(DAYS),$${OPSW_RETENTION_DAYS:-30}) $(if $(DRY_RUN),--dry-run)
+
 # regenerate requirements.lock from requirements.txt in a throw-away venv (needs Python 3.10)
 lock:
 	@bash scripts/lock.sh
