@@ -268,7 +268,10 @@ def play(scenario: Scenario, send: Send, max_turns: int = MAX_TURNS,
         for text in scenario.messages:
             replies = exchange(text, "bericht")
         got_advice = answer_questions(replies)
-        if not got_advice:
+        if not got_advice and replies and all(m.kind is None and m.trace is None for m in replies):
+            result.failures.append("geen advies: de berichten van de assistent hebben geen 'opsw' (kind en trace); "
+                                   "draait de assistent met het kanaal channels.rest.RestInput?")
+        elif not got_advice:
             result.failures.append(
                 f"geen advies (na {turns} antwoorden)" if turns >= max_turns or not replies
                 else "geen advies: de assistent stelde geen vraag meer en gaf geen advies")

@@ -32,6 +32,10 @@ def console(results: Sequence[Result], width: int = 110) -> str:
         if r.sources:
             lines.append(f"          bronnen: {_short('; '.join(r.sources), width - 19)}")
         lines.append(f"          vragen: {', '.join(r.questions) or '-'}")
+        if r.advice_words:
+            lines.append(f"          woorden per advies: {', '.join(map(str, r.advice_words))}")
+        if r.crisis_first is not None:
+            lines.append(f"          crisisbericht eerst: {'ja' if r.crisis_first else 'NEE'}")
         if r.unanswered:
             lines.append(f"          'weet ik niet' gestuurd voor: {', '.join(r.unanswered)}")
         if not r.passed:
@@ -74,7 +78,10 @@ def html_page(results: Sequence[Result], title: str = "Scenario's Opschalingswij
             f"<details><summary>gesprek</summary>{''.join(talk)}</details></td>"
             f"<td>{e(r.step or '-')}<br><small>{e(r.step_label or '')}</small></td>"
             f"<td>{e(' '.join(r.reasons))}</td><td>{'<br>'.join(e(s) for s in r.sources)}</td>"
-            f"<td>{e(', '.join(r.questions))}</td>"
+            f"<td>{e(', '.join(r.questions))}"
+            f"{'<br><small>woorden per advies: ' + e(', '.join(map(str, r.advice_words))) + '</small>' if r.advice_words else ''}"
+            f"{'<br><small>crisisbericht eerst: ' + ('ja' if r.crisis_first else 'nee') + '</small>' if r.crisis_first is not None else ''}"
+            "</td>"
             f"<td>{'' if r.passed else e(r.expected)}<ul>{failures}</ul></td></tr>")
     return (
         "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"

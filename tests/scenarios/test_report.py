@@ -15,7 +15,7 @@ EVIL = "<script>alert('x')</script> & \"quote\""
 def results() -> list[Result]:
     ok = Result(scenario=Scenario(name="Goed " + EVIL, messages=("hoi",), expected=("juiste_loket",),
                                   origin="a.yaml, regel 1", theme="t<1>"),
-                passed=True, step="juiste_loket", step_label="Het Juiste Loket", reasons=["Omdat " + EVIL],
+                passed=True, step="juiste_loket", advice_words=[42], crisis_first=True, step_label="Het Juiste Loket", reasons=["Omdat " + EVIL],
                 sources=["S0: Juiste Loket"], questions=["rol"],
                 transcript=[Exchange(EVIL, [BotMessage("Antwoord " + EVIL, kind="advice",
                                                        buttons=[{"title": EVIL, "payload": "/x"}])])])
@@ -37,6 +37,8 @@ def test_console_table():
     assert "          verwacht: het CCE" in lines
     assert "          vragen: wet, al geprobeerd (cce)" in lines
     assert "          bronnen: S0: Juiste Loket" in lines
+    assert "          woorden per advies: 42" in lines
+    assert "          crisisbericht eerst: ja" in lines
 
 
 class _Collect(HTMLParser):

@@ -189,3 +189,14 @@ def unused_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def test_replies_without_opsw_say_so():
+    def plain(state, turn, catalogue=None, today=None):
+        from conftest import FakeMessage, FakeReply
+
+        return FakeReply({}, [FakeMessage("Hallo!", None)])
+
+    result = run_local.run_scenario(scenario(), respond=plain, turn_type=FakeTurn, catalogue=object())
+    assert not result.passed
+    assert "geen 'opsw'" in result.failures[0]
