@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from opschaling import normalise, safety
+from opschaling import normalise
 from opschaling.dates import format_date, parse_date
 
 TODAY = date(2026, 11, 22)
@@ -65,16 +65,4 @@ def test_keywords_for_typed_answers(fact, text, expected):
 def test_yes_no(text, expected):
     assert normalise.yes_no(text) is expected if expected is not None else normalise.yes_no(text) is None
 
-
-@pytest.mark.parametrize("text,expected", [
-    ("mijn zoon wil niet meer leven", safety.SUICIDE),
-    ("ze praat over zelfmoord", safety.SUICIDE),
-    ("hij dreigt zichzelf iets aan te doen", safety.SUICIDE),
-    ("mijn vader slaat mijn moeder", safety.DANGER),
-    ("ze is in levensgevaar", safety.DANGER),
-    ("er is geen acuut gevaar, maar de zorg stopt", None),
-    ("klacht over het verpleeghuis", None),
-    ("", None),
-])
-def test_danger_signals(text, expected):
-    assert safety.detect(text) == expected
+# Danger signs are tested by the safety engineer in tests/safety/ (opschaling.safety owns the kinds).

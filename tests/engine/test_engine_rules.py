@@ -1,0 +1,105 @@
+"""Rules that must hold on every route, checked by walking the routes (the single cases are in scenarios/*.yaml)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from opschaling import CaseFacts, advise, load_catalogue
+from opschaling.facts import ALLOWED, CLIENT_ROLES, PROFESSIONAL_ROLES, UNKNOWN
+from tests.engine.conftest import TODAY
+
+CATALOGUE = load_catalogue()
+ROUTES = sorted(CATALOGUE.routes)
+CLIENTONDERSTEUNERS = {"clientondersteuner", "clientondersteuner_wlz", "clientondersteuner_wmo"}
+ANSWERS = {"acute_danger": False, "decision_date": UNKNOWN, "objection_decision_date": UNKNOWN}
+
+
+def walk(situation: str, role: str, law: str | None = None, limit: int = 60):
+    """Every advice on the way up a route: each question answered, each step reported as tried without result."""
+    facts = CaseFacts(situation=situation, role=role, law=law, today=TODAY)
+    seen = []
+    for _ in range(limit):
+        advice = advise(facts, CATALOGUE)
+        seen.append((facts, advice))
+        if advice.question:
+            q = advice.question
+            if q.fact == "step_outcome":
+                facts = facts.with_outcome(q.about_step, "niet_geholpen")
+            else:
+                value = ANSWERS.get(q.fact, next((o.value for o in q.options if o.value != UNKNOWN), UNKNOWN))
+                facts = replace(facts, **{q.fact: value})
+            continue
+        if advice.step is None:
+            break
+        facts = facts.with_outcome(advice.step.id, "niet_geholpen")
+    return seen
+
+
+LAWS = ("wlz", "wmo", "jeugdwet", "zvw", UNKNOWN)
+WALKS = [(s, r, law) for s in ROUTES for r in PROFESSIONAL_ROLES for law in LAWS]
+
+
+@pytest.mark.parametrize("situation,role,law", WALKS)
+def test_a_professional_is_addressed_as_a_professional(situation, role, law):
+    """No rung 'find a cliëntondersteuner', never 'via a professional', audience professional."""
+    for _, advice in walk(situation, role, law):
+        assert advice.audience == "professional"
+        if advice.step is None:
+            continue
+        assert advice.step.via_professional is False, advice.step.id
+        if situation != "vraag_clientondersteuning":  # the user asks about cliëntondersteuning itself
+            assert advice.step.id not in CLIENTONDERSTEUNERS, (situation, role, law)
+            assert not CLIENTONDERSTEUNERS & {s.id for s in advice.support}, (situation, role, law)
+        if advice.question and advice.question.fact == "step_outcome":
+            assert advice.question.about_step not in CLIENTONDERSTEUNERS
+
+
+@pytest.mark.parametrize("situation,role", [(s, r) for s in ROUTES for r in CLIENT_ROLES])
+def test_helpt_dit_niet_respects_preconditions(situation, role):
+    """Each body named under 'Helpt dit niet?' is allowed once the current step has been tried."""
+    for facts, advice in walk(situation, role, "wlz") + walk(situation, role, "jeugdwet"):
+        if advice.step is None:
+            continue
+        tried = {k for k, v in facts.steps_tried.items() if v == "niet_geholpen"} | {advice.step.id}
+        for nxt in advice.after:
+            for condition in nxt.body.preconditions:
+                needed = set(condition.get("requires_tried_any") or ())
+                if not needed:
+                    continue
+                aliases = needed | {a for b in needed for a in CATALOGUE.aliases(b)}
+                assert aliases & tried, f"{situation}: {nxt.id} after {advice.step.id} needs one of {sorted(needed)}"
+
+
+@pytest.mark.parametrize("situation", ROUTES)
+def test_weet_ik_niet_is_an_answer_to_every_question(situation):
+    """Answering 'onbekend' to any fact the engine asks moves the conversation on (never the same question)."""
+    facts = CaseFacts(situation=situation, today=TODAY)
+    for _ in range(30):
+        advice = advise(facts, CATALOGUE)
+        if not advice.question:
+            break
+        fact = advice.question.fact
+        if fact == "step_outcome":
+            following = advise(facts.with_outcome(advice.question.about_step, UNKNOWN), CATALOGUE)
+            assert following.question is None or following.question.about_step != advice.question.about_step
+            facts = facts.with_outcome(advice.question.about_step, "niet_geholpen")
+            continue
+        assert UNKNOWN in [o.value for o in advice.question.options] or fact in ("decision_date", "objection_decision_date")
+        facts = replace(facts, **{fact: UNKNOWN})
+        again = advise(facts, CATALOGUE)
+        assert not (again.question and again.question.fact == fact), f"{situation}: {fact} asked again after onbekend"
+
+
+def test_every_fact_question_offers_weet_ik_niet():
+    for fact, question in CATALOGUE.questions.items():
+        if fact in ALLOWED and UNKNOWN in ALLOWED[fact] and fact != "situation":
+            assert UNKNOWN in [o["value"] for o in question.get("options") or ()], fact
+
+
+def test_a_young_person_gets_the_vertrouwenspersoon_first_in_youth_routes():
+    for situation, extra in (("jeugdzorg", {}), ("achttien_worden", {}), ("klacht_zorgaanbieder", {"law": "jeugdwet"}),
+                             ("geen_plek", {"law": "jeugdwet"})):
+        advice = advise(CaseFacts(situation=situation, role="jongere", today=TODAY, **extra), CATALOGUE)
+        assert advice.question and advice.question.about_step == "vertrouwenspersoon_akj", situation
+        assert advice.audience == "young"
