@@ -410,6 +410,8 @@ def _compile_all() -> tuple[tuple[str, bool, tuple[_Slot, ...]], ...]:
 
 
 _PATTERNS = _compile_all()
+# How many tokens a pattern can look at from its start: one per slot, plus its gaps.
+_SPANS = tuple(sum(1 + slot.gap for slot in slots) for _, _, slots in _PATTERNS)
 _BY_WORD: dict[str, list[int]] = {}
 _BY_PREFIX: list[tuple[str, int]] = []
 for _index, (_kind, _deniable, _slots) in enumerate(_PATTERNS):
@@ -460,7 +462,7 @@ def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int)
 
 
 _DENIAL_FILLERS = frozenset(_collapse(w) for w in ("is", "er", "sprake", "van", "echt", "meer", "direct", "acuut",
-                                                    "zeker", "helemaal", "nu", "op", "dit", "moment", "het"))
+                                                    "zeker", "helemaal", "nu", "op", "dit", "moment", "het", "in"))
 
 
 def _denied(tokens: Sequence[str], start: int) -> bool:
@@ -498,6 +500,9 @@ def _in_the_past(tokens: Sequence[str], start: int) -> bool:
 def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) -> Iterable[tuple[str, str]]:
     """(kind, evidence) for every pattern that matches somewhere (its first match only)."""
     done: set[int] = set()
+    # A pattern's result at i depends only on the tokens it can reach (its span), so a repeated stretch of
+    # text ("ik|ik|ik|..." or a pasted story twice) is matched once: hostile repetition costs a dict lookup.
+    memo: dict[tuple[int, tuple[str, ...]], int | None] = {}
     for i, tok in enumerate(tokens):
         if tok == _BOUNDARY:
             continue
@@ -505,7 +510,13 @@ def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) 
             if index in done:
                 continue
             kind, deniable, slots = _PATTERNS[index]
-            end = _match_at(slots, tokens, i, i)
+            key = (index, tuple(tokens[i:i + _SPANS[index]]))
+            if key in memo:
+                rel = memo[key]
+            else:
+                found_end = _match_at(slots, tokens, i, i)
+                rel = memo[key] = None if found_end is None else found_end - i
+            end = None if rel is None else i + rel
             if end is None or (deniable and _denied(tokens, i)) or (kind == ACUTE and _in_the_past(tokens, i)):
                 continue
             done.add(index)

@@ -1,0 +1,144 @@
+"""opschaling.safety.assess / detect / evaluate: kinds, negation, hard negatives, the NLU signal."""
+import pytest
+
+from opschaling import safety
+from opschaling.safety import ACUTE, SUICIDE, VIOLENCE, Signal
+
+# The danger signs named in the issue, each with its kind.
+ISSUE_SIGNS = [
+    ("ik wil dood", SUICIDE),
+    ("ik kan niet meer, ik wil dood", SUICIDE),
+    ("ik zie het niet meer zitten", SUICIDE),
+    ("ik wil er niet meer zijn", SUICIDE),
+    ("ik denk aan zelfdoding", SUICIDE),
+    ("ik snijd mezelf", SUICIDE),
+    ("geen gevaar, hij slaat me wel soms", VIOLENCE),
+    ("mijn vader dwaalt 's nachts over straat", ACUTE),
+    ("ze is de gaspit vergeten en er is brand geweest", ACUTE),
+]
+TYPOS = [
+    ("zelfmord", SUICIDE), ("ik heb suicde gedachten", SUICIDE), ("ik wil dood gaan", SUICIDE),
+    ("wil der niet meer zijn", SUICIDE), ("ik wil dooooood", SUICIDE), ("ik zie t nie meer zitten", SUICIDE),
+    ("ZELFMOORD", SUICIDE), ("zelfmoordgedachten", SUICIDE), ("suïcidaal", SUICIDE),
+    ("hij mishandeld me", VIOLENCE), ("mn vriend sloeg me", VIOLENCE), ("mijn oma is vermisst", ACUTE),
+]
+# Negation never switches danger off when a danger sign is also present.
+NEGATION_WITH_SIGN = [
+    ("geen gevaar, hij slaat me wel soms", VIOLENCE),
+    ("niet acuut, maar ik wil dood", SUICIDE),
+    ("er is geen acuut gevaar, maar ik denk aan zelfmoord", SUICIDE),
+    ("nee, niemand is in gevaar. Hij schopt de kinderen alleen als hij boos is", VIOLENCE),
+    ("het is niet gevaarlijk hoor, hij duwt me alleen soms", VIOLENCE),
+    ("geen noodgeval, maar mijn vader is vermist", ACUTE),
+]
+# Sentences that ONLY deny, and hard negatives from the issue.
+QUIET = [
+    "er is geen gevaar",
+    "nee, niemand is in gevaar",
+    "er is geen acuut gevaar",
+    "het is niet acuut",
+    "niemand is in levensgevaar",
+    "er is geen sprake van geweld",
+    "het gevaar is dat de termijn verloopt",
+    "mijn moeder is vorig jaar overleden",
+    "ik ben doodmoe van het bellen",
+    "de deadline is dodelijk",
+    "de zorg stopt",
+    "ik zie het niet meer zitten met die papieren",
+    "ik zie het niet meer zitten dat de gemeente op tijd beslist",
+    "ik kan niet meer wachten op een plek",
+    "ik wil niet dood",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text,kind", ISSUE_SIGNS + TYPOS)
+def test_danger_signs_are_found_with_their_kind(text, kind):
+    signal = safety.assess(text)
+    assert signal == Signal(kind, signal.evidence) and signal.evidence
+
+
+@pytest.mark.parametrize("text,kind", NEGATION_WITH_SIGN)
+def test_negation_never_hides_a_sign(text, kind):
+    assert safety.assess(text).kind == kind
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_denials_and_hard_negatives_stay_quiet(text):
+    assert safety.assess(text) is None
+
+
+def test_evidence_is_the_matched_words_as_typed():
+    assert safety.assess("Geen gevaar, hij SLAAT me wel soms").evidence == "hij slaat me".split(" ", 1)[1]
+    assert "zelfmoord" in safety.assess("Ik denk aan zelfmoord.").evidence
+
+
+def test_mundane_niet_meer_zitten_is_quiet_but_life_is_not():
+    assert safety.assess("ik zie het niet meer zitten met die formulieren") is None
+    assert safety.assess("ik zie het niet meer zitten met mijn leven").kind == SUICIDE
+
+
+def test_suicide_wins_over_other_kinds():
+    assert safety.assess("hij slaat me en ik wil dood").kind == SUICIDE
+    assert safety.assess("er is brand en hij slaat me").kind == VIOLENCE
+
+
+def test_problem_behaviour_towards_staff_is_no_crisis():
+    assert safety.assess("mijn zoon slaat zijn begeleiders en de woongroep wil hem kwijt") is None
+    assert safety.assess("mijn vader is agressief tegen het personeel") is None
+    assert safety.assess("mijn zoon slaat mijn moeder").kind == VIOLENCE
+
+
+def test_a_sign_in_the_past_is_no_acute_danger_but_past_violence_counts():
+    assert safety.assess("er was vorig jaar brand in het gebouw") is None
+    assert safety.assess("sinds vorige week is mijn vader vermist").kind == ACUTE
+    assert safety.assess("vorig jaar heeft hij me geslagen").kind == VIOLENCE
+
+
+def test_sign_at_the_end_of_a_long_story():
+    story = "Mijn moeder woont in een verpleeghuis. " * 200 + "Ik wil er niet meer zijn."
+    assert safety.assess(story).kind == SUICIDE
+
+
+@pytest.mark.parametrize("confidence,expected", [(0.49, None), (0.5, ACUTE), (0.93, ACUTE)])
+def test_nlu_signal_counts_from_the_threshold(confidence, expected):
+    signal = safety.assess("hallo", intent="acute_nood", confidence=confidence)
+    assert (signal.kind if signal else None) == expected
+    assert safety.NLU_THRESHOLD == 0.5
+
+
+def test_nlu_signal_evidence_and_other_intents():
+    assert safety.assess("hoi", intent="acute_nood", confidence=0.8).evidence == "intent:acute_nood (0.80)"
+    assert safety.assess("hoi", intent="greet", confidence=0.99) is None
+    assert safety.assess(None, intent="acute_nood") == Signal(ACUTE, "intent:acute_nood")
+
+
+def test_rules_decide_the_kind_even_with_the_nlu_signal():
+    assert safety.assess("ik wil dood", intent="acute_nood", confidence=0.9).kind == SUICIDE
+    assert safety.assess("ik wil dood", intent="greet", confidence=0.9).kind == SUICIDE
+
+
+def test_detect_returns_the_kind_for_old_callers():
+    assert safety.detect("ik wil dood") == "suicide"
+    assert safety.detect("mijn vader slaat mijn moeder") == "violence"
+    assert safety.detect("ze is in levensgevaar") == "acute"
+    assert safety.detect("klacht over het verpleeghuis") is None
+    assert safety.detect(None) is None
+
+
+def test_evaluate_counts():
+    result = safety.evaluate([("ik wil dood", "suicide"), ("hij slaat me", "suicide"), ("de zorg stopt", None),
+                              ("er is brand", None), ("hallo", None), ("niets", "acute")])
+    assert result == {"recall": 2 / 3, "false_alarm_rate": 1 / 3, "n_pos": 3, "n_neg": 3, "kind_accuracy": 0.5}
+    assert safety.evaluate([]) == {"recall": 0.0, "false_alarm_rate": 0.0, "n_pos": 0, "n_neg": 0,
+                                   "kind_accuracy": 0.0}
+
+
+def test_every_pattern_compiles_to_bounded_slots():
+    assert len(safety._PATTERNS) > 150
+    for kind, _, slots in safety._PATTERNS:
+        assert kind in safety.KINDS
+        assert slots[0].exact or slots[0].prefixes
+        assert all(slot.gap <= 4 for slot in slots)
+        assert all(prefix for slot in slots for prefix in slot.prefixes)  # no empty stem (would match anything)
