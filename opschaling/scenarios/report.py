@@ -56,6 +56,15 @@ details{margin-top:.3rem}
 """
 
 
+def _extra(r: Result) -> str:
+    parts = []
+    if r.advice_words:
+        parts.append("woorden per advies: " + ", ".join(map(str, r.advice_words)))
+    if r.crisis_first is not None:
+        parts.append("crisisbericht eerst: " + ("ja" if r.crisis_first else "nee"))
+    return "".join(f"<br><small>{html.escape(p)}</small>" for p in parts)
+
+
 def html_page(results: Sequence[Result], title: str = "Scenario's Opschalingswijzer") -> str:
     e = html.escape
     passed = sum(1 for r in results if r.passed)
@@ -78,10 +87,7 @@ def html_page(results: Sequence[Result], title: str = "Scenario's Opschalingswij
             f"<details><summary>gesprek</summary>{''.join(talk)}</details></td>"
             f"<td>{e(r.step or '-')}<br><small>{e(r.step_label or '')}</small></td>"
             f"<td>{e(' '.join(r.reasons))}</td><td>{'<br>'.join(e(s) for s in r.sources)}</td>"
-            f"<td>{e(', '.join(r.questions))}"
-            f"{'<br><small>woorden per advies: ' + e(', '.join(map(str, r.advice_words))) + '</small>' if r.advice_words else ''}"
-            f"{'<br><small>crisisbericht eerst: ' + ('ja' if r.crisis_first else 'nee') + '</small>' if r.crisis_first is not None else ''}"
-            "</td>"
+            f"<td>{e(', '.join(r.questions))}{_extra(r)}</td>"
             f"<td>{'' if r.passed else e(r.expected)}<ul>{failures}</ul></td></tr>")
     return (
         "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"

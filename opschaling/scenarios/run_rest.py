@@ -59,7 +59,23 @@ class RestClient:
         except (OSError, ValueError) as exc:
             raise AssistantUnavailable(how_to_start(self.url, str(getattr(exc, "reason", exc)))) from exc
         data: Any = json.loads(body or b"[]")
-        return [BotMessage.from_rest(item) for item in data if isinstance(item, dict)]
+        return merge_parts([BotMessage.from_rest(item) for item in data if isinstance(item, dict)])
+
+
+def merge_parts(messages: list[BotMessage]) -> list[BotMessage]:
+    """The REST channel splits a text with blank lines into several items, each with the same ``opsw.kind``;
+    ``feedback``, ``trace`` and buttons ride on the last part only. Join such parts into one message again,
+    so that "words per advice" and "the first answer is the crisis message" see whole messages."""
+    merged: list[BotMessage] = []
+    for message in messages:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.kind == message.kind and previous.kind is not None \
+                and previous.trace is None and not previous.feedback and not previous.buttons:
+            message.text = f"{previous.text}\n\n{message.text}"
+            merged[-1] = message
+        else:
+            merged.append(message)
+    return merged
 
 
 def run_scenario(scenario: Scenario, client: RestClient | None = None, max_turns: int = MAX_TURNS) -> Result:
@@ -74,5 +90,5 @@ def run_all(scenarios: Iterable[Scenario], url: str | None = None, timeout: floa
     return [run_scenario(s, client) for s in scenarios]
 
 
-__all__ = ["AssistantUnavailable", "RestClient", "check_available", "default_url", "how_to_start", "run_all",
-           "run_scenario"]
+__all__ = ["AssistantUnavailable", "RestClient", "check_available", "default_url", "how_to_start", "merge_parts",
+           "run_all", "run_scenario"]

@@ -15,7 +15,8 @@ EVIL = "<script>alert('x')</script> & \"quote\""
 def results() -> list[Result]:
     ok = Result(scenario=Scenario(name="Goed " + EVIL, messages=("hoi",), expected=("juiste_loket",),
                                   origin="a.yaml, regel 1", theme="t<1>"),
-                passed=True, step="juiste_loket", advice_words=[42], crisis_first=True, step_label="Het Juiste Loket", reasons=["Omdat " + EVIL],
+                passed=True, step="juiste_loket", advice_words=[42], crisis_first=True,
+                step_label="Het Juiste Loket", reasons=["Omdat " + EVIL],
                 sources=["S0: Juiste Loket"], questions=["rol"],
                 transcript=[Exchange(EVIL, [BotMessage("Antwoord " + EVIL, kind="advice",
                                                        buttons=[{"title": EVIL, "payload": "/x"}])])])

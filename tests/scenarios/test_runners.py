@@ -200,3 +200,18 @@ def test_replies_without_opsw_say_so():
     result = run_local.run_scenario(scenario(), respond=plain, turn_type=FakeTurn, catalogue=object())
     assert not result.passed
     assert "geen 'opsw'" in result.failures[0]
+
+
+def test_rest_parts_of_one_message_are_joined_again():
+    from opschaling.scenarios.model import BotMessage
+
+    parts = [BotMessage("Bel 112.", "crisis"), BotMessage("Of 113.", "crisis", trace=None),
+             BotMessage("Uw stap:", "advice"),
+             BotMessage("Het Juiste Loket.", "advice", feedback=True, trace={"step": "x"}),
+             BotMessage("Nog iets?", "info", buttons=[{"title": "ja", "payload": "/ja"}]),
+             BotMessage("Tot ziens", "info")]
+    merged = run_rest.merge_parts(parts)
+    assert [(m.kind, m.text) for m in merged] == [
+        ("crisis", "Bel 112.\n\nOf 113."), ("advice", "Uw stap:\n\nHet Juiste Loket."),
+        ("info", "Nog iets?"), ("info", "Tot ziens")]
+    assert merged[1].trace == {"step": "x"} and merged[1].feedback

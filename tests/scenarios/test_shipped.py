@@ -2,7 +2,6 @@
 dialogue without Rasa (a real test: it fails when the dialogue or the engine gets a route wrong)."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
