@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from opschaling import render, understand
+from opschaling import crisis, names, render, safety, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
 from opschaling.engine import Advice, Question, advise
 from opschaling.facts import ALLOWED, DATE_FACTS, UNKNOWN, CaseFacts
+from opschaling.safety import Signal
 
 MAX_CHARS = 4000
 MAX_ASKS = 2  # no question is asked a third time
+MAX_SITUATION_BUTTONS = 6  # more do not fit a phone screen; typing always works
 SITUATION_CONFIDENCE = 0.5
 SWITCH_CONFIDENCE = 0.8
 YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
@@ -45,6 +47,7 @@ SITUATION_INTENTS = {
     "mantelzorg_overbelast": ("mantelzorg_overbelast", {}),
 }
 # Facts that still apply when the user moves to another topic ("iets anders").
+FALLBACK_SITUATION = "kastje_muur"  # after two unanswered "what is going on?": the route for not knowing where to go
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
@@ -173,68 +176,38 @@ def respond(state: Mapping[str, Any] | None, turn: Turn, catalogue: Catalogue | 
 
 
 # --- 1. safety ------------------------------------------------------------------------------------------------
-def _assess(text: str, intent: str | None, confidence: float) -> tuple[str, str] | None:
-    """(kind, evidence) of a danger sign, or None."""
-    from opschaling import safety  # noqa: PLC0415 - keeps the import graph one-way for tests that stub it
-    assess = getattr(safety, "assess", None)
-    if assess is not None:
-        signal = assess(text, intent=intent, confidence=confidence)
-        return (signal.kind, signal.evidence) if signal else None
-    kind = safety.detect(text)
-    if kind is None and intent == "acute_nood" and confidence >= 0.8:
-        kind = "acute"
-    return (("acute" if kind == "danger" else kind), text) if kind else None
-
-
-def _crisis(convo: _Conversation, kind: str) -> None:
-    informal = render.is_young(convo.facts())
-    try:
-        from opschaling import crisis  # noqa: PLC0415
-        from opschaling.safety import Signal  # noqa: PLC0415
-        message = crisis.crisis_message(Signal(kind=kind, evidence=""), convo.catalogue, informal=informal)
-        text = message.text
-    except (ImportError, AttributeError):
-        body = convo.catalogue.body("huisarts_crisis")
-        text = f"**Eerst uw veiligheid.** {body.text('what')} {render.cite_line(convo.catalogue, body.references)}"
-        text = render.informal(text) if informal else text
-    convo.say(text, "crisis")
+def _crisis(convo: _Conversation, signal: Signal) -> None:
+    message = crisis.crisis_message(signal, convo.catalogue, informal=render.is_young(convo.facts()))
+    convo.say(message.text, "crisis")
 
 
 def _step_safety(convo: _Conversation) -> None:
     turn = convo.turn
     signal = None
     if convo.words_text:
-        signal = _assess(convo.words_text, turn.intent, turn.confidence)
+        signal = safety.assess(convo.words_text, intent=turn.intent, confidence=turn.confidence)
     elif turn.intent == "acute_nood":
-        signal = ("acute", "button")
+        signal = Signal(kind=safety.ACUTE, evidence="button")
     asked = convo.state.get("asked")
-    if signal is None and asked == "acute_danger" and understand.yes_no(convo.words_text) is True:
-        signal = ("acute", "answer")
-    if signal is None and asked == "acute_danger" and turn.intent == "affirm" and convo.is_payload:
-        signal = ("acute", "button")
+    if signal is None and asked == "acute_danger" and (understand.yes_no(convo.words_text) is True or (
+            turn.intent == "affirm" and convo.is_payload)):
+        signal = Signal(kind=safety.ACUTE, evidence="answer")
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
         return
     if signal is None:
         return
-    kind = signal[0]
-    _crisis(convo, kind)
+    _crisis(convo, signal)
     convo.interrupted = True
     convo.facts_raw["acute_danger"] = True
-    convo.state["safety"] = kind
+    convo.state["safety"] = signal.kind
     if asked == "acute_danger":
         convo.state["asked"] = None
         convo.answered = True
 
 
 def _still_unsafe(convo: _Conversation) -> None:
-    try:
-        from opschaling import crisis  # noqa: PLC0415
-        text = crisis.still_unsafe_message(render.is_young(convo.facts()))
-    except (ImportError, AttributeError):
-        text = ("Is er nu direct gevaar? Bel dan meteen [112](tel:112). Denkt u aan zelfdoding? Bel [113](tel:113) "
-                "of gratis [0800-0113](tel:08000113). Ik wacht hier; typ 'verder' als het veilig is.")
-    convo.say(text, "crisis")
+    convo.say(crisis.still_unsafe_message(render.is_young(convo.facts()), convo.catalogue).text, "crisis")
     convo.state["waiting_safe"] = True
 
 
@@ -268,8 +241,12 @@ def _step_read(convo: _Conversation) -> None:
         read = _payload_facts(convo)
     else:
         read = understand.read_facts(convo.words_text, convo.today, asked=asked, step=step)
-    # the situation: from a confident intent, else from the words
+    # the situation: from a confident intent, else from the words; "weet ik niet" → the route for not knowing
+    said_situation = read.pop("situation", None)
     situation, steps = _situation_of(convo)
+    if said_situation == UNKNOWN and not situation and not convo.facts_raw.get("situation"):
+        situation = FALLBACK_SITUATION
+        convo.say(convo.address("Dan noem ik de stap voor als u niet weet waar u terecht kunt."), "notice")
     answered_asked = asked is not None and asked in read
     current = convo.facts_raw.get("situation")
     if situation and situation != current and situation in convo.catalogue.routes:
@@ -309,6 +286,12 @@ def _step_read(convo: _Conversation) -> None:
         convo.state["clarify"] = None
         convo.answered = True
     tried = convo.facts_raw.setdefault("steps_tried", {})
+    if convo.words_text:
+        for body_id, said in names.steps_said(convo.words_text, convo.catalogue).items():
+            if tried.get(body_id) in (None, "nee") or correction:
+                if tried.get(body_id) != said:
+                    tried[body_id] = said
+                    convo.progress = True
     if "klachtenfunctionaris" not in tried and understand._TOLD_STAFF.search(convo.folded) \
             and "klachtenfunctionaris" not in convo.folded:
         tried["klachtenfunctionaris"] = "nee"  # telling the staff is not a complaint at the klachtenfunctionaris
@@ -499,9 +482,10 @@ def _what_is(convo: _Conversation) -> str | None:
     explanation = _explanation(convo.catalogue, term)
     if explanation:
         return convo.address(explanation)
-    body = _body_named(convo.catalogue, term)
-    if body is None:
+    body_id = names.body_named(term, convo.catalogue)
+    if body_id is None:
         return None
+    body = convo.catalogue.body(body_id)
     text = f"**{body.label}**: {render.sentences(body.text('what') or str(body.raw.get('description') or ''), 2)} " \
            f"{render.cite_line(convo.catalogue, body.references)}"
     return convo.address(text)
@@ -519,25 +503,6 @@ def _explanation(catalogue: Catalogue, term: str) -> str | None:
             if understand.fold(str(phrase)) in folded or folded in understand.fold(str(phrase)):
                 refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
                 return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs)}".strip()
-    return None
-
-
-def _body_named(catalogue: Catalogue, term: str):  # noqa: ANN202
-    folded = understand.fold(term)
-    folded = re.sub(r"^(?:de|het|een)\s+", "", folded)
-    if len(folded) < 2:
-        return None
-    for body in catalogue.bodies.values():
-        names = {body.id.replace("_", " "), understand.fold(body.label), understand.fold(body.short_label)}
-        names |= {understand.fold(str(n)) for n in body.raw.get("synonyms") or ()}
-        abbreviation = re.search(r"\(([A-Z]{2,6})\)|\b([A-Z]{3,6})\b", body.label)
-        if abbreviation:
-            names.add(understand.fold(next(g for g in abbreviation.groups() if g)))
-        if folded in names or any(re.fullmatch(rf"(?:de |het |een )?{re.escape(folded)}", n) for n in names):
-            return body
-    for body in catalogue.bodies.values():
-        if re.search(rf"\b{re.escape(folded)}\b", understand.fold(body.label)) and len(folded) >= 3:
-            return body
     return None
 
 
@@ -593,8 +558,7 @@ def _step_engine(convo: _Conversation) -> None:
         convo.state["asked_step"] = step
         convo.state["clarify"] = None
         return
-    if not convo.facts_raw.get("situation"):
-        _ask_situation(convo)
+    if not convo.facts_raw.get("situation") and not _ask_situation(convo):
         return
     for _ in range(6):  # moving on after a second miss may take a few rounds
         advice = advise(convo.facts(), convo.catalogue)
@@ -605,7 +569,8 @@ def _step_engine(convo: _Conversation) -> None:
             return
 
 
-def _ask_situation(convo: _Conversation) -> None:
+def _ask_situation(convo: _Conversation) -> bool:
+    """Ask what is going on. True when it moved on without an answer (then the engine goes on)."""
     count = convo.state["asked_count"].get("situation", 0)
     if convo.state.get("asked") == "situation" and not convo.answered:
         ranking = [name for name, _ in convo.turn.ranking if name in FALLBACK_LABELS][:3]
@@ -614,17 +579,21 @@ def _ask_situation(convo: _Conversation) -> None:
             convo.say(convo.address("Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"), "question",
                       buttons + [{"title": "Iets anders", "payload": "/deny"}, HANDOFF_BUTTON])
             convo.state["asked_count"]["situation"] = count + 1
-            return
-    if count >= MAX_ASKS and convo.state.get("asked") == "situation":
+            return False
+    if count >= MAX_ASKS and convo.state.get("asked") == "situation" and not convo.interrupted:
+        # asked twice without an answer: move on with the route for "I do not know where to go"
         if convo.words_text:
             convo.state["unread"].append(convo.words_text[:500])
-        convo.say(convo.address("Het lukt mij niet goed om uw situatie te begrijpen. Kies een onderwerp, of praat met "
-                                "een mens."), "question", _situation_buttons(convo)[:4] + [HANDOFF_BUTTON])
-        return
+        convo.facts_raw["situation"] = FALLBACK_SITUATION
+        convo.state["asked"] = None
+        convo.say(convo.address("Ik weet niet precies wat er speelt. Daarom noem ik de stap voor als u niet weet "
+                                "waar u terecht kunt."), "notice")
+        return True
     intro = "" if count == 0 else "Dat begreep ik niet helemaal."
     convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
     convo.state["asked"] = "situation"
     convo.state["asked_count"]["situation"] = count + 1
+    return False
 
 
 def _situation_question_text(convo: _Conversation, intro: str) -> str:
@@ -634,12 +603,14 @@ def _situation_question_text(convo: _Conversation, intro: str) -> str:
 
 def _situation_buttons(convo: _Conversation) -> list[dict[str, str]]:
     options = convo.catalogue.questions["situation"].get("options") or ()
-    return [{"title": o["title"], "payload": f"/{o['value']}"} for o in options]
+    return [{"title": o["title"], "payload": f"/{o['value']}"} for o in options][:MAX_SITUATION_BUTTONS]
 
 
 def _ask(convo: _Conversation, question: Question) -> bool:
     """Ask the engine's question. False when the question was asked twice already: then the fact becomes
     'onbekend' and the caller asks the engine again."""
+    if question.fact == "situation":
+        return not _ask_situation(convo)
     key = _question_key(question)
     counts = convo.state["asked_count"]
     count = counts.get(key, 0)
@@ -716,6 +687,13 @@ def payload(fact: str, value: Any) -> str:
 
 def _give_advice(convo: _Conversation, advice: Advice) -> None:
     facts = convo.facts()
+    last = convo.state.get("last") or {}
+    if last and advice.step and last.get("step") == advice.step.id and not (convo.progress or convo.answered
+                                                                             or convo.changed):
+        # nothing new since the advice: do not repeat it, offer what is one tap away
+        convo.say(convo.address("Ik heb u de volgende stap genoemd. Wilt u meer weten? Kies een knop, of vertel wat "
+                                "er anders is."), "info", render.advice_buttons(advice)[:4] + [HANDOFF_BUTTON])
+        return
     convo.state["asked"] = None
     convo.state["asked_step"] = None
     ack = _acknowledge(convo)

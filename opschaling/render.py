@@ -152,14 +152,14 @@ def address(text: str, facts: CaseFacts) -> str:
 # --- the advice --------------------------------------------------------------------------------------------------
 def _user_deadline(deadline: Deadline) -> str:
     term = amount(deadline.value, deadline.unit)
+    start = f" na {deadline.counts_from_text}" if deadline.counts_from_text else ""
     if deadline.due and deadline.passed:
-        return (f"De termijn van {term} ({deadline.label}) was tot en met {format_date(deadline.due)}. Die datum lijkt "
-                "voorbij. Vraag snel een cliëntondersteuner of het Juridisch Loket wat u nog kunt doen.")
+        return (f"De termijn ({term}{start}) liep tot en met {format_date(deadline.due)}. Vraag snel een "
+                "cliëntondersteuner of het Juridisch Loket wat u nog kunt doen.")
     if deadline.due:
-        line = f"Termijn: {deadline.label} kan tot en met **{format_date(deadline.due)}** ({term})."
+        line = f"Doe dit uiterlijk **{format_date(deadline.due)}** ({term}{start})."
     else:
-        start = f", gerekend vanaf {deadline.counts_from_text}" if deadline.counts_from_text else ""
-        line = f"Termijn: {deadline.label} binnen {term}{start}."
+        line = f"U heeft hiervoor {term}{start}."
     if deadline.uncertain or not deadline.firm:
         line += " Deze termijn is niet helemaal zeker; vraag het na."
     return line
@@ -178,15 +178,18 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     body = step.body
     if step.status == "loopt":
         head = f"**Dit loopt nog: {body.short_label}.** Wacht op het antwoord."
+    elif is_professional(facts):
+        head = f"**Volgende stap: {body.label}.**"
     else:
         head = f"**Uw volgende stap: {body.label}.**"
     parts = [head]
     if advice.already_tried:
-        tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried[-2:])
-        parts.append(f"U probeerde al: {tried}.")
+        parts.append(f"U probeerde al: {catalogue.body(advice.already_tried[-1]).short_label}.")
     parts.append(sentences(step.reason, 2))
     if step.via_professional:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
+    elif is_professional(facts) and facts.role in (body.who_may_submit.get("roles") or ()):
+        parts.append("U kunt dit als professional zelf doen.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     for deadline in step.deadlines:
@@ -201,8 +204,16 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     uncertain = (body.contact.get("uncertain") or "").strip()
     if uncertain and step.status != "loopt":
         parts.append(first_sentence(uncertain))
-    parts.append(cite_line(catalogue, step.references or body.references))
+    parts.append(cite_line(catalogue, _linked_first(step.references or body.references, body.references)))
     return address(" ".join(p for p in parts if p), facts)
+
+
+def _linked_first(refs: Iterable[Reference], more: Iterable[Reference] = ()) -> list[Reference]:
+    """The references, those that a reader can open (with a link) first; public facts only with their link."""
+    refs = list(refs)
+    linked = [r for r in [*refs, *more] if r.href]
+    seeds = [r for r in refs if not r.href and not r.source.startswith("R-")]
+    return list(dict.fromkeys([*seeds, *linked] or refs))
 
 
 def exhausted_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:

@@ -73,8 +73,9 @@ _ROLE = (
                       r"\bonze (?:client|bewoner)|\bik ben (?:teamleider|locatiemanager|zorgmanager|manager zorg|"
                       r"bestuurder|directeur) |\bik werk bij (?:de |een )?zorgaanbieder|\bnamens (?:de |onze )?"
                       r"(?:zorg)?aanbieder|\bwij (?:kunnen|willen) de zorg niet meer|\bbij ons in (?:huis|de instelling)"),
-    ("zorgprofessional", r"\bik ben (?:wijk)?verpleegkundige|\bals (?:wijk)?verpleegkundige|\bik ben huisarts|\bals huisarts|"
-                         r"\bik ben (?:persoonlijk )?begeleider|\bik ben (?:ambulant )?hulpverlener|\bik ben "
+    ("zorgprofessional", r"\bik ben (?:zijn |haar |de |een )?(?:wijk)?verpleegkundige|\bals (?:wijk)?verpleegkundige|\bik ben huisarts|\bals huisarts|"
+                         r"\bik ben (?:zijn |haar |de |een )?(?:persoonlijk )?begeleider|\bik ben (?:zijn |haar |de |een )?"
+                         r"(?:ambulant )?hulpverlener|\bik ben (?:zijn |haar |de |een )?"
                          r"(?:specialist ouderengeneeskunde|psycholoog|psychiater|maatschappelijk werker|"
                          r"praktijkondersteuner|poh|casemanager|gedragsdeskundige|arts)|\bals (?:casemanager|"
                          r"maatschappelijk werker|behandelaar|begeleider|hulpverlener|poh)|\bik werk in de "
@@ -130,7 +131,8 @@ _FAILED = re.compile(
     r"\bniks opgeleverd\b|\bniets opgeleverd\b|\bwerkt(?:e)? niet\b|\bzonder (?:resultaat|succes)\b|"
     r"\bnul op (?:het )?rekest\b|\bnee gezegd\b|\bkunnen (?:ons|me|mij) niet helpen\b|\bkonden (?:ons|me|mij|niks|niets) "
     r"(?:niet )?(?:helpen|doen)\b|\bniet gelukt\b|\blukte niet\b|\bwas negatief\b|\bnegatief\b|\bgeen gelijk\b|"
-    r"\bbleef hetzelfde\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b")
+    r"\bbleef hetzelfde\b|\blukt (?:het )?(?:nog )?(?:steeds )?niet\b|\bnog steeds (?:niks|niets|geen (?:plek|oplossing))\b|"
+    r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b")
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
     r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b")
@@ -404,42 +406,65 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
 
 # --- situation (when there is no NLU, or it is unsure) ------------------------------------------------------
 _SITUATION = (
-    ("besluit_te_laat", r"\b(?:beslist|besluit|reageert|reageren|beslissen) (?:maar )?niet\b|\bte laat (?:met )?beslis|"
+    ("besluit_te_laat", r"\b(?:beslist|beslissen) (?:maar )?niet\b|\bniet (?:op tijd|tijdig|binnen de termijn) "
+                        r"(?:beslist|besluit|beslissen|besloten)\b|\breageert niet op (?:mijn|de|onze|ons) aanvraag\b|\bte laat (?:met )?beslis|"
                         r"\bgeen besluit\b|\bnog steeds geen (?:besluit|beslissing|beschikking|antwoord)\b|"
                         r"\b(?:beslistermijn|termijn) (?:is )?(?:verlopen|overschreden|voorbij)\b|\bingebrekestelling\b|"
                         r"\bdwangsom\b|\bwachten al (?:\w+ )?(?:weken|maanden) op (?:een |het )?(?:besluit|beslissing|"
-                        r"beschikking|indicatie)\b"),
-    ("achttien_worden", r"\bwordt (?:bijna |binnenkort )?(?:18|achttien)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|"
+                        r"beschikking|indicatie)\b|\bnog (?:steeds )?niet beslist\b|\baanvraag\b[^.?!]{0,80}\b(?:te laat|"
+                        r"niet beslist|geen antwoord|geen reactie)\b"),
+    ("achttien_worden", r"\bwordt (?:bijna |binnenkort |straks |over \w+ \w+ )?(?:18|achttien)\b|"
+                        r"\b(?:net |pas |bijna )?(?:18|achttien) (?:geworden|jaar geworden)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|"
                         r"\bverlengde jeugdhulp\b|\bbijna (?:18|achttien)\b"),
     ("mantelzorg_overbelast", r"\bmantelzorg\w*\b[^.?!]{0,40}\b(?:overbelast|op|uitgeput|zwaar|niet meer)\b|"
                               r"\boverbelast\b|\brespijtzorg\b|\bmantelzorgondersteuning\b|\bik trek het niet meer\b|"
-                              r"\bik kan de zorg (?:voor \w+ )?niet meer aan\b|\bsta er alleen voor\b"),
+                              r"\bik kan de zorg (?:voor \w+ )?niet meer aan\b|\bsta er alleen voor\b|"
+                              r"\bik zorg (?:al \w+ |dag en nacht |elke dag )?voor (?:mijn|ons)\b[^.?!]{0,80}\b(?:niet meer|"
+                              r"te zwaar|zwaar)\b|\b(?:kan|trek) het (?:eigenlijk |echt )?niet meer aan\b|\bte zwaar\b"),
     ("besluit_oneens", r"\bbezwaar\b|\bniet eens met\b|\boneens\b|\bafgewezen\b|\bafwijzing\b|\bbeschikking\b|"
-                       r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b"),
+                       r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b|"
+                       r"\bniet mee eens\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
+                       r"\b(?:wil|wilt|willen)\b[^.?!]{0,30}\bniet (?:meer )?vergoeden\b|\bweigert\b[^.?!]{0,30}\bte vergoeden\b|"
+                       r"\b(?:stopt|stopgezet|stopzetten)\b[^.?!]{0,20}\b(?:begeleiding|hulp|huishoudelijke)\b|"
+                       r"\b(?:gemeente|ciz|zorgkantoor)\b[^.?!]{0,60}\b(?:stopgezet|ingetrokken|verlaagd|afgenomen)\b"),
     ("klacht_zorgaanbieder", r"\bklacht\w*\b[^.?!]{0,50}\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|"
                              r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder)\b|"
                              r"\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|verzorging)\b[^.?!]{0,50}\b"
-                             r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout)\b|\bklachtenfunctionaris\b"),
+                             r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout|te laat|niet gewassen)\b|"
+                             r"\bklachtenfunctionaris\b|\bontevreden over de (?:behandeling|zorg|begeleiding)\b|"
+                             r"\b(?:iets melden|klagen) over de (?:thuiszorg|wijkverpleging|zorg|instelling|begeleiding)\b|"
+                             r"\b(?:wijkverpleging|thuiszorg)\b[^.?!]{0,80}\b(?:te laat|niet gewassen|niet gekomen)\b"),
     ("klacht_instantie", r"\bklacht\w*\b[^.?!]{0,40}\b(?:gemeente|ciz|zorgkantoor|cak|verzekeraar|consulent|ambtenaar)\b|"
                          r"\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,40}\b(?:belt niet terug|onbeschoft|kwijt|"
-                         r"bejegening|neemt niet op)\b|\bombudsman\b"),
+                         r"bejegening|neemt niet op)\b|\bombudsman\b|\bklacht over (?:een )?instantie\b|"
+                         r"\bklagen over (?:mijn |de |het )?(?:zorgverzekeraar|verzekeraar|gemeente|ciz|zorgkantoor|cak)\b|"
+                         r"\bklacht bij (?:de |het |mijn )?(?:zorgverzekeraar|verzekeraar|gemeente|zorgkantoor|ciz|cak)\b|"
+                         r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b"),
     ("zorg_past_niet", r"\bopgezegd\b|\bopzegging\b|\bzorg stopt\b|\bwil(?:len)? (?:de zorg )?stoppen\b|\bmoet (?:hij |zij |ze )?weg\b|"
-                       r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b"),
+                       r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b|"
+                       r"\bpast (?:niet|neit) meer\b|\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
+                       r"\b(?:kunnen|kan) (?:wij |we )?de zorg\b[^.?!]{0,20}\bniet meer (?:bieden|geven|leveren)\b"),
     ("probleemgedrag", r"\bprobleemgedrag\b|\bonbegrepen gedrag\b|\bagressie\w*\b|\bagressief\b|\bzelfbeschadig\w*\b|"
-                       r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b"),
-    ("multiproblematiek", r"\bschulden\b|\bverslav\w*\b|\boverlast\b|\bmultiprobleem\w*\b|\bveel problemen tegelijk\b|"
+                       r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b|\bonrustig\b|\bschreeuwt\b|"
+                       r"\bslaat (?:medebewoners|personeel|begeleiders)\b"),
+    ("multiproblematiek", r"\bmultiproblemati\w*\b|\bschulden\b|\bverslav\w*\b|\boverlast\b|\bmultiprobleem\w*\b|\bveel problemen tegelijk\b|"
                           r"\bpolitie\b[^.?!]{0,40}\b(?:zorg|ggz|wijkteam)\b|\bzorgwekkend\b|\bverward gedrag\b"),
     ("jeugdzorg", r"\bjeugdhulp\b|\bjeugdzorg\b|\bjeugdteam\b|\bjeugd-?ggz\b|\bmijn (?:zoon|dochter|kind)\b[^.?!]{0,40}"
-                  r"\b(?:hulp|zorg|wachtlijst)\b"),
+                  r"\b(?:hulp|zorg|wachtlijst)\b|\b(?:ons|mijn) kind\b[^.?!]{0,40}\bloopt vast\b"),
     ("geen_plek", r"\bgeen (?:passende )?(?:plek|plaats|woonplek|woonzorgplek|verpleeghuis|opvang|aanbieder)\b|"
                   r"\bwachtlijst\b|\bniemand wil (?:hem|haar)\b|\bvinden (?:geen|niks|niets)\b|\bnergens terecht\b|"
-                  r"\bverpleeghuisplek\b|\bplek (?:vinden|zoeken)\b"),
+                  r"\bverpleeghuisplek\b|\bplek (?:vinden|zoeken)\b|\bnergens (?:een )?(?:plek|plaats)\b|"
+                  r"\boveral (?:een )?wachtlijst\w*\b|\bzoek(?:en|t)?\b[^.?!]{0,30}\b(?:woonplek|woonzorgplek|verpleeghuis|plek|plaats)\b|"
+                  r"\bzoek(?:en)? een plek\b|\ber is nergens plek\b"),
     ("kastje_muur", r"\bkastje\b[^.?!]{0,20}\bmuur\b|\bniemand (?:is )?verantwoordelijk\b|\bstuurt (?:me|mij|ons) door\b|"
                     r"\bdoorgestuurd\b|\bvan het kastje\b|\bweet niet waar (?:ik|we) (?:heen|terecht)\b"),
-    ("wie_verantwoordelijk", r"\bzorgplicht\b|\bwie is verantwoordelijk\b|\bwie moet (?:dit|dat|het) (?:regelen|betalen)\b|"
+    ("wie_verantwoordelijk", r"\bzorgplicht\b|\bwie (?:is )?verantwoordelijk\b|\bwie moet (?:dit|dat|het) (?:regelen|betalen)\b|"
                              r"\bwelke wet\b|\bwie betaalt\b"),
-    ("vraag_clientondersteuning", r"\bclientondersteun\w*\b|\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b"),
-    ("informatie_delen", r"\binformatie delen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b"),
+    ("vraag_clientondersteuning", r"\bwat (?:is|doet) een clientondersteuner\b|\bclientondersteun\w* (?:aanvragen|krijgen|vinden|"
+                                  r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
+                                  r"clientondersteun\w*\b|"
+                                  r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b"),
+    ("informatie_delen", r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b"),
 )
 
 

@@ -4,8 +4,8 @@
 #   2. rasa data validate (errors fail; warnings are printed)
 #   3. train the model if its inputs changed (cached; log in reports/train.log)
 #   4. pytest tests/  (exit code 5 = "no tests collected" is a failure)
-#   5. rasa test core --stories tests/stories --fail-on-prediction-errors (action server running)
-#   6. NLU evaluation on tests/nlu/heldout.yml (report only, not gating)
+# Conversations are tested through the REST channel with the action server running (tests/integration,
+# tests/scenarios), not with `rasa test core`, which replays stories without calling the action server.
 # Extra pytest arguments: OPSW_PYTEST_ARGS="-k lock -x" make test
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -59,34 +59,9 @@ case $rc in
   *) step pytest "FAIL (exit $rc)" ;;
 esac
 
-echo "==> rasa test core (stories in tests/stories)"
-if [[ -d tests/stories ]] && compgen -G "tests/stories/*.yml" >/dev/null; then
-  opsw_start_actions
-  if opsw_wait_actions 120; then
-    if "$OPSW_RASA" test core --model "$MODEL" --stories tests/stories --endpoints endpoints.yml \
-        --fail-on-prediction-errors --out reports/core --no-plot; then
-      step core ok
-    else
-      step core "FAIL (see reports/core/failed_test_stories.yml)"
-    fi
-  else
-    step core "FAIL (action server did not start)"
-  fi
-  opsw_stop_all
-else
-  step core "FAIL (no test stories in tests/stories/)"
-fi
-
-echo "==> NLU evaluation (report only)"
-if [[ -f tests/nlu/heldout.yml ]]; then
-  if "$OPSW_PY" scripts/eval_nlu.py --model "$MODEL"; then status[nlu-eval]="ok (see reports/nlu_summary.md)"; else status[nlu-eval]="failed to run (not gating)"; fi
-else
-  status[nlu-eval]="skipped (no tests/nlu/heldout.yml)"
-fi
-
 echo
 echo "==> summary ($((SECONDS - start))s)"
-for k in validate pytest core nlu-eval; do printf '   %-9s %s\n' "$k" "${status[$k]:-not run}"; done
+for k in validate pytest; do printf '   %-9s %s\n' "$k" "${status[$k]:-not run}"; done
 # plain closing line with the pytest counts
 "$OPSW_PY" - <<'PY' || true
 import xml.etree.ElementTree as ET

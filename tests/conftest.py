@@ -275,12 +275,12 @@ def rasa_server(opsw_env: Dict[str, str], venv_python: Path, trained_model: Path
     # the repo's channels, minus the ones that need secrets (Telegram/Twilio come from env)
     creds = tmp / "credentials.yml"
     creds.write_text(
-        "rest:\n"
-        "socketio:\n"
+        "channels.rest.RestInput:\n"
+        "channels.socketio.SocketIOInput:\n"
         "  user_message_evt: user_uttered\n"
         "  bot_message_evt: bot_uttered\n"
         "  session_persistence: true\n"
-        "callback:\n"
+        "channels.callback.CallbackInput:\n"
         f"  url: {callback_url}\n",
         encoding="utf-8",
     )

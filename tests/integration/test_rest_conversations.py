@@ -1,115 +1,140 @@
-"""Whole conversations against the real trained assistant over the REST channel (servers from tests/conftest.py)."""
+"""Whole conversations against the real trained assistant over the REST channel, answered in free text.
+
+These go through everything a user meets: the channel, the NLU, the rules, the action server and the dialogue.
+The large conversation set is in scenarios/ (tests/scenarios runs it through REST as well).
+"""
+from __future__ import annotations
+
 import re
 
 import pytest
 
+from opschaling.render import words
+
 pytestmark = [pytest.mark.integration]
+CRISIS = re.compile(r"\b(?:112|113|0800-0113|0800-2000)\b")
 
 
-def texts(messages):
-    return "\n".join(m.get("text", "") for m in messages)
+class Conversation:
+    def __init__(self, server) -> None:
+        self.server = server
+        self.sender = server.new_sender("conv")
+        self.messages: list[dict] = []
+
+    def say(self, text: str) -> list[dict]:
+        reply = self.server.send(text, self.sender, metadata={"trace": True})
+        assert reply, f"no answer to {text!r}"
+        self.messages.extend(reply)
+        return reply
+
+    def advice(self) -> list[dict]:
+        return [m for m in self.messages if kind(m) == "advice"]
 
 
-def buttons(messages):
-    return [b for m in messages for b in m.get("buttons") or []]
+def kind(message: dict) -> str | None:
+    return (message.get("opsw") or {}).get("kind")
 
 
-def click(server, sender, messages, title_pattern):
-    """Send the payload of the button whose title matches, as the web widget would."""
-    for button in buttons(messages):
-        if re.search(title_pattern, button["title"], re.IGNORECASE):
-            return server.send(button["payload"], sender)
-    raise AssertionError(f"no button matching {title_pattern!r} in {[b['title'] for b in buttons(messages)]}")
+def trace(reply: list[dict]) -> dict:
+    return (reply[-1].get("opsw") or {}).get("trace") or {}
 
 
-def answer_until_advice(server, sender, messages, choices, limit=8):
-    """Answer the assistant's questions with the given {question regex: button regex} until advice arrives."""
+def answer_in_free_text(conv: Conversation, reply: list[dict], answers: dict[str, str], limit: int = 8) -> list[dict]:
+    """Answer what the assistant asks, by the fact it asks about, until it gives advice."""
     for _ in range(limit):
-        if "Uw volgende stap" in texts(messages) or "U wacht nu op" in texts(messages):
-            return messages
-        question = texts(messages)
-        for pattern, choice in choices.items():
-            if re.search(pattern, question, re.IGNORECASE):
-                messages = click(server, sender, messages, choice)
-                break
-        else:
-            raise AssertionError(f"unexpected question: {question!r}")
-    raise AssertionError("no advice after answering")
+        if any(kind(m) == "advice" for m in reply):
+            return reply
+        question = trace(reply).get("question")
+        reply = conv.say(answers.get(question or "", "weet ik niet"))
+    raise AssertionError(f"no advice; last reply: {[m.get('text') for m in reply]}")
 
 
-CIZ_CHOICES = {"bezwaar gemaakt": "Nee, nog niet", "welke organisatie": "^CIZ$", "datum": "Weet ik niet"}
+@pytest.mark.parametrize("danger", ["ik wil dood", "ik kan niet meer, ik wil dood", "ik denk aan zelfdoding",
+                                    "geen gevaar, hij slaat me wel soms"])
+def test_danger_as_a_first_message_gets_the_crisis_step_first(rasa_server, danger):
+    reply = Conversation(rasa_server).say(danger)
+    assert kind(reply[0]) == "crisis"
+    assert CRISIS.search(reply[0]["text"])
+    assert (reply[0].get("opsw") or {}).get("feedback") is False
 
 
-def test_disagreeing_with_the_ciz_leads_to_bezwaar_with_its_source(rasa_server):
-    sender = rasa_server.new_sender()
-    messages = rasa_server.send("ik ben het niet eens met het besluit van het CIZ", sender)
-    messages = answer_until_advice(rasa_server, sender, messages, CIZ_CHOICES)
-    advice = texts(messages)
-    assert "Bezwaar maken bij het CIZ" in advice
-    assert "6 weken" in advice
+@pytest.mark.parametrize("danger", ["ik wil dood", "ik zie het niet meer zitten", "mijn man slaat me"])
+def test_danger_during_a_follow_up_question_is_not_swallowed(rasa_server, danger):
+    conv = Conversation(rasa_server)
+    first = conv.say("Ik ben het niet eens met het besluit van het CIZ")
+    assert trace(first).get("question") == "step_outcome"
+    reply = conv.say(danger)
+    assert kind(reply[0]) == "crisis" and CRISIS.search(reply[0]["text"])
+    assert kind(reply[-1]) == "question"  # then the conversation goes on where it was
+
+
+def test_a_running_objection_leads_to_waiting_not_to_beroep(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("Ik ben het niet eens met het besluit van het CIZ")
+    reply = conv.say("ja, maar nog niks gehoord")
+    reply = answer_in_free_text(conv, reply, {"urgent": "nee", "decision_date": "weet ik niet"})
+    assert trace(reply)["step"] == "bezwaar_ciz"
+    assert "beroep_rechtbank" not in (trace(reply).get("step") or "")
+
+
+def test_a_gemeente_decision_about_wmo_goes_to_bezwaar_at_the_gemeente(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("De gemeente heeft mijn Wmo-indicatie afgewezen")
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee, nog niet", "decision_date": "de brief is van 14-10"})
+    assert trace(reply)["step"] == "bezwaar_gemeente"
+    advice = conv.advice()[-1]["text"]
+    assert words(advice) <= 80
     assert "Bron:" in advice
 
 
-def click_first(server, sender, messages, choices):
-    question = texts(messages)
-    for pattern, choice in choices.items():
-        if re.search(pattern, question, re.IGNORECASE):
-            return click(server, sender, messages, choice)
-    raise AssertionError(f"unexpected question: {question!r}")
+def test_what_the_user_said_is_not_asked_again(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("Het CIZ heeft de Wlz-indicatie van mijn moeder afgewezen, de brief is van 3 november")
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee"})
+    asked = [t for t in (trace([m]).get("question") for m in conv.messages) if t]
+    assert "organisation" not in asked and "decision_date" not in asked and "role" not in asked
+    assert trace(reply)["step"] == "bezwaar_ciz"
+    assert any(d.get("due") for d in trace(reply)["deadlines"])
 
 
-def test_a_typed_date_gives_the_last_day_for_bezwaar(rasa_server):
-    sender = rasa_server.new_sender()
-    messages = rasa_server.send("ik wil bezwaar maken tegen de beschikking van de gemeente", sender)
-    choices = {"bezwaar gemaakt": "Nee, nog niet", "welke organisatie": "^Gemeente$"}
-    for _ in range(4):
-        if re.search(r"datum", texts(messages), re.IGNORECASE):
-            break
-        messages = click_first(rasa_server, sender, messages, choices)
-    messages = rasa_server.send("het besluit is van 2 november 2026", sender)
-    assert "14 december 2026" in texts(messages), texts(messages)
+def test_a_correction_in_natural_words_changes_the_step(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("Ik ben het niet eens met het besluit van het CIZ")
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee", "decision_date": "weet ik niet"})
+    assert trace(reply)["step"] == "bezwaar_ciz"
+    reply = conv.say("nee, het was de gemeente")
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee", "decision_date": "weet ik niet"})
+    assert trace(reply)["step"] == "bezwaar_gemeente"
 
 
-def test_why_and_one_rung_up(rasa_server):
-    sender = rasa_server.new_sender()
-    messages = rasa_server.send("klacht over het verpleeghuis van mijn moeder", sender)
-    messages = answer_until_advice(rasa_server, sender, messages,
-                                   {"welke wet": "Wlz", "klachtenfunctionaris": "Nee, nog niet"})
-    assert "Klachtenfunctionaris" in texts(messages)
-    why = click(rasa_server, sender, messages, "Waarom")
-    assert "Bron:" in texts(why)
-    messages = click(rasa_server, sender, messages, "al geprobeerd")
-    messages = answer_until_advice(rasa_server, sender, messages, {"Landelijk Meldpunt": "Nee, nog niet"})
-    assert "Landelijk Meldpunt Zorg" in texts(messages)
-    assert "U heeft al geprobeerd" in texts(messages)
+def test_no_question_is_asked_three_times(rasa_server):
+    conv = Conversation(rasa_server)
+    conv.say("Ik ben het niet eens met het besluit van het CIZ")
+    for _ in range(5):
+        conv.say("hmm")
+    asked = [m["text"] for m in conv.messages if kind(m) == "question"]
+    tails = [re.sub(r"^.*?(?=[A-Z][^.?!]*\?$)", "", q) for q in asked]
+    assert max(tails.count(t) for t in tails) <= 2
 
 
-def test_the_case_is_kept_in_the_tracker_store(rasa_server):
-    sender = rasa_server.new_sender()
-    rasa_server.send("we vinden nergens een plek voor onze zoon, hij heeft een wlz indicatie", sender)
-    slots = rasa_server.tracker(sender)["slots"]
-    assert slots["situation"] == "geen_plek"
+def test_and_if_that_does_not_help_is_answered_as_a_question(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("Ik ben het niet eens met het besluit van het CIZ")
+    answer_in_free_text(conv, reply, {"step_outcome": "nee", "decision_date": "weet ik niet"})
+    reply = conv.say("en als dat niet helpt?")
+    assert kind(reply[0]) == "detail"
+    assert re.search(r"beroep", reply[0]["text"], re.IGNORECASE)
+    assert trace(reply).get("tried") in (None, [])
 
 
-def test_acute_danger_is_answered_first(rasa_server):
-    sender = rasa_server.new_sender()
-    reply = texts(rasa_server.send("mijn zoon zegt dat hij niet meer wil leven", sender))
-    assert "113" in reply and "112" in reply
+def test_a_professional_is_not_told_to_find_a_clientondersteuner(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say("Ik ben cliëntondersteuner. Voor mijn cliënt met een Wlz-indicatie vinden we geen passende plek.")
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee", "age_group": "54 jaar"})
+    assert trace(reply)["step"] not in ("clientondersteuner", "clientondersteuner_wlz", "clientondersteuner_wmo")
 
 
-def test_asking_for_a_person_gives_real_routes(rasa_server):
-    sender = rasa_server.new_sender()
-    reply = texts(rasa_server.send("ik wil iemand spreken", sender))
-    assert "Juiste Loket" in reply
-
-
-@pytest.mark.parametrize("text", ["", " ", "x" * 5000, "What is the weather like in London today?",
-                                  "<script>alert(1)</script><img src=x onerror=alert(2)>", "🙂🙂🙂", "asdkjh qwpoe zmxn"])
-def test_bad_input_gets_a_clear_answer_not_a_crash(rasa_server, text):
-    sender = rasa_server.new_sender()
-    messages = rasa_server.send(text, sender)
-    assert messages, "every message gets an answer"
-    reply = texts(messages)
-    assert "<script>" not in reply and "onerror" not in reply, "user text is never echoed back"
-    follow_up = rasa_server.send("klacht over de thuiszorg", sender)
-    assert follow_up, "the assistant still works afterwards"
+def test_bad_input_gets_an_answer(rasa_server):
+    for text in ["<script>alert(1)</script>", "Hello, I need help", "?!", "ééé"]:
+        reply = Conversation(rasa_server).say(text)
+        assert any(m.get("text") for m in reply)

@@ -1,0 +1,95 @@
+"""One lookup from the names people use to the bodies of the catalogue ("de klachtenfunctionaris", "het CCE",
+"een onafhankelijke cliëntondersteuner" → body ids), and the steps a message says were already taken.
+
+Names come from each body's YAML (label, short label, ``metadata.synonyms``) and the rung aliases of the routes,
+so a new body needs no NLU data and no retrain.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from opschaling.catalogue import Catalogue
+from opschaling.understand import fold, step_outcome
+
+_ARTICLE = re.compile(r"^(?:de|het|een|uw|mijn)\s+")
+_BRACKETED = re.compile(r"\(([^)]*)\)")
+_MIN_LENGTH = 3
+
+
+def _variants(name: str) -> set[str]:
+    folded = fold(name)
+    out = {folded, _ARTICLE.sub("", folded)}
+    for inner in _BRACKETED.findall(folded):  # "Centrum voor Consultatie en Expertise (CCE)" → "cce"
+        out.add(inner.strip())
+    out.add(_BRACKETED.sub("", folded).strip())
+    return {v for v in out if len(v) >= _MIN_LENGTH}
+
+
+_TABLES: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
+def _table(catalogue: Catalogue) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    key = id(catalogue)
+    if key not in _TABLES:
+        _TABLES[key] = _build(catalogue)
+    return _TABLES[key]
+
+
+def _build(catalogue: Catalogue) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    names: dict[str, set[str]] = {}
+    for body in catalogue.bodies.values():
+        meta = body.raw.get("metadata") or {}
+        for name in (body.label, body.short_label, *(meta.get("synonyms") or ()), *(body.raw.get("synonyms") or ())):
+            for variant in _variants(str(name)):
+                names.setdefault(variant, set()).add(body.id)
+    for route in catalogue.routes.values():
+        for rung in route.rungs:
+            for alias in rung.aliases:
+                names.setdefault(alias.replace("_", " "), set()).add(alias)
+    # a generic name also counts for its kinds: "cliëntondersteuner" is also the Wlz and the Wmo one
+    for name, ids in names.items():
+        for body_id in list(ids):
+            ids.update(b for b in catalogue.bodies if b.startswith(body_id + "_") and len(name) > 6)
+    # longest names first, so "klacht bij de zorgverzekeraar" wins over "zorgverzekeraar"
+    return tuple(sorted(((n, tuple(sorted(ids))) for n, ids in names.items()), key=lambda x: -len(x[0])))
+
+
+def bodies_named(text: str, catalogue: Catalogue) -> list[str]:
+    """Body ids (or rung aliases) named in ``text``, in the order they appear."""
+    folded = fold(text)
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name, ids in _table(catalogue):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+            span = match.span()
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            taken.append(span)
+            found.extend((span[0], body_id) for body_id in ids)
+    return list(dict.fromkeys(body_id for _, body_id in sorted(found)))
+
+
+def body_named(text: str, catalogue: Catalogue) -> str | None:
+    """The one body a short phrase names ("het CCE", "klachtenfunctionaris"), or None."""
+    named = [b for b in bodies_named(text, catalogue) if b in catalogue.bodies]
+    return named[0] if named else None
+
+
+def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
+    """{body id: outcome} for steps the text says were tried ("het CCE heeft al advies gegeven maar het helpt
+    niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story."""
+    result: dict[str, str] = {}
+    sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
+    for index, sentence in enumerate(sentences):
+        named = [b for b in bodies_named(sentence, catalogue) if b not in ignore]
+        if not named:
+            continue
+        outcome = step_outcome(sentence)
+        following = sentences[index + 1] if index + 1 < len(sentences) else ""
+        if outcome not in ("niet_geholpen", "loopt") and following and not bodies_named(following, catalogue):
+            outcome = step_outcome(following)  # "… ingeschakeld. Nog steeds niks."
+        if outcome in ("niet_geholpen", "loopt"):
+            for body_id in named:
+                result.setdefault(body_id, outcome)
+    return result

@@ -1,0 +1,128 @@
+"""Every answer the assistant can give, for every route, stays readable on a phone (B1).
+
+The cases are generated from the catalogue: for every situation, law, organisation and role, the engine is walked
+rung by rung (each step in turn marked as "tried, did not help"), and every advice and every detail behind its
+buttons is rendered. Checked: the word budget of the advice, the average sentence length of B1 texts, no jargon
+from catalogue/jargon.yaml left unexplained, a source on every answer, and no remark about source texts.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+
+import pytest
+import yaml
+
+from opschaling import advise, load_catalogue, render
+from opschaling.catalogue import unexplained_jargon
+from opschaling.facts import ALLOWED, CaseFacts
+
+TODAY = date(2026, 12, 1)
+ADVICE_WORDS = 80
+AVERAGE_SENTENCE_WORDS = 15  # B1 texts average 10-15 words a sentence
+LONGEST_SENTENCE_WORDS = 30
+SOURCE_REMARK = re.compile(r"bronteksten?|brontekst|seed|gegevens van 20\d\d|de bron(?:nen)? (?:geeft|geven|noem)",
+                           re.IGNORECASE)
+
+
+def _cases():
+    catalogue = load_catalogue()
+    roles = ("naaste", "clientondersteuner", "jongere", "zorgkantoor_medewerker")
+    laws = ("wlz", "wmo", "jeugdwet", "zvw")
+    organisations = ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "cak", "zorgaanbieder")
+    for situation in catalogue.routes:
+        for law, organisation, role in itertools.product(laws, organisations, roles):
+            facts = CaseFacts(situation=situation, law=law, organisation=organisation, role=role,
+                              age_group="kind" if role == "jongere" else "volwassene",
+                              decision_date=date(2026, 11, 3), objection_decision_date=date(2026, 11, 20),
+                              acute_danger=False, consent=False, urgent=False, termination=True, today=TODAY)
+            for _ in range(12):
+                advice = advise(facts, catalogue)
+                if advice.question is not None:
+                    fact = advice.question.fact
+                    if fact == "step_outcome":
+                        facts = facts.with_outcome(advice.question.about_step, "nee")
+                        continue
+                    allowed = [v for v in ALLOWED.get(fact, ()) if v != "onbekend"]
+                    if not allowed:
+                        break
+                    facts = CaseFacts(**{**facts.__dict__, fact: allowed[0]})
+                    continue
+                yield facts, advice
+                if advice.step is None:
+                    break
+                facts = facts.with_outcome(advice.step.id, "niet_geholpen")
+
+
+CASES = list(_cases())
+JARGON = (yaml.safe_load((load_catalogue().directory / "jargon.yaml").read_text(encoding="utf-8")) or {}).get(
+    "terms", {})
+
+
+def sentence_lengths(text: str) -> list[int]:
+    plain = re.sub(r"\]\([^)]*\)", "]", text)
+    plain = re.sub(r"^\s*-\s*", "", plain, flags=re.MULTILINE)
+    parts = [p for p in re.split(r"(?<=[.?!:])\s+|\n+", plain) if p.strip()]
+    return [len(p.split()) for p in parts if not p.startswith("Bron")]
+
+
+def test_the_walk_covers_every_route_and_many_steps():
+    catalogue = load_catalogue()
+    situations = {advice.situation for _, advice in CASES}
+    assert set(catalogue.routes) <= situations
+    steps = {advice.step.id for _, advice in CASES if advice.step}
+    assert len(steps) >= 25
+
+
+def test_every_advice_fits_the_word_budget_and_names_its_source():
+    catalogue = load_catalogue()
+    too_long = []
+    for facts, advice in CASES:
+        if advice.step is None:
+            continue
+        text = render.advice_text(advice, catalogue, facts)
+        if render.words(text) > ADVICE_WORDS:
+            too_long.append((advice.step.id, facts.role, render.words(text), text))
+        assert "Bron:" in text, text
+    assert not too_long, "\n\n".join(f"{s} ({r}): {n} words\n{t}" for s, r, n, t in too_long[:5])
+
+
+@pytest.mark.parametrize("detail", sorted(render.DETAILS))
+def test_every_answer_reads_at_b1_sentence_length(detail):
+    catalogue = load_catalogue()
+    problems = []
+    for facts, advice in CASES:
+        texts = [render.advice_text(advice, catalogue, facts), render.DETAILS[detail](advice, catalogue, facts)]
+        for text in texts:
+            lengths = sentence_lengths(text)
+            if not lengths:
+                continue
+            if sum(lengths) / len(lengths) > AVERAGE_SENTENCE_WORDS or max(lengths) > LONGEST_SENTENCE_WORDS:
+                problems.append(text)
+    unique = list(dict.fromkeys(problems))
+    assert not unique, f"{len(unique)} texts too hard to read, e.g.:\n" + "\n---\n".join(unique[:3])
+
+
+def test_no_jargon_is_left_unexplained_and_no_remark_about_sources():
+    catalogue = load_catalogue()
+    problems = set()
+    for facts, advice in CASES:
+        for renderer in (render.advice_text, *render.DETAILS.values()):
+            text = renderer(advice, catalogue, facts)
+            body = re.sub(r"Bron:.*$", "", text, flags=re.MULTILINE)
+            for term in unexplained_jargon(body, JARGON):
+                problems.add(f"{term}: {text[:200]}")
+            if SOURCE_REMARK.search(body):
+                problems.add(f"source remark: {text[:200]}")
+    assert not problems, "\n".join(sorted(problems)[:8])
+
+
+def test_young_people_are_addressed_with_je():
+    catalogue = load_catalogue()
+    for facts, advice in CASES:
+        if facts.role != "jongere" or advice.step is None:
+            continue
+        text = re.sub(r"\[[^\]]*\]\([^)]*\)", "", render.advice_text(advice, catalogue, facts))
+        text = re.sub(r"Bron:.*$", "", text)
+        assert not re.search(r"\b[Uu]w?\b", text), text
