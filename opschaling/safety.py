@@ -27,6 +27,7 @@ Choices (documented, tested in tests/safety/):
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -219,7 +220,8 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "voorgoed|voor_altijd ~2 verdwijnen|weg|slapen|stoppen|rust|rusten",
         _PILLS + " ~4 in een|1|eens keer|tegelijk", "in een|1 keer ~2 " + _PILLS,
         "hoop|hoopt ~3 doodga|doodgaan|dood|sterf|sterven|overlijd",
-        "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is",
+        "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is", "liever ~2 sterft|sterf|sterven|doodgaan|doodga",
+        "aan doodgaan|sterven|dood_gaan",
         "mezelf|mijzelf|zichzelf|hemzelf|haarzelf ~2 doden|te_doden|vermoorden|te_vermoorden|om_het_leven_te_brengen",
         "spring|springen|springt|sprong ~3 van|vanaf|af|voor|uit het|de|een dak|flat|brug|balkon|raam|trein|metro",
         "er|der|dr niet meer " + _WANT + " ~1 zijn",
@@ -245,7 +247,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "te veel ~1 " + _PILLS, "teveel ~1 " + _PILLS, "overdosis", "overdosering",
         _PILLS + " ~2 opgespaard|gespaard|verzameld",
         "snij*|sneed|kerf*|kras*|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
-        "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen",
+        "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen|gesneden|gekrast|beschadigd",
         "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden", "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
         "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
         "zelfbeschadig*", "zelfverwond*", "automutil*",
@@ -313,10 +315,12 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "hartaanval", "hartstilstand", "beroerte", "herseninfarct", "reanim*", "epileptische aanval", "stikt", "stikken",
         "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
         "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind", "reageert niet meer $", "reageert nergens meer op",
-        "ligt ~3 op de grond", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
+        "ligt|lag ~3 op de|het grond|vloer|stoep", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
         "mes|messen|wapen|pistool|bijl|vuurwapen ~3 dreigt|zwaait|bedreigt|staat|rondloopt",
         "met een|het|zijn|haar ~1 mes|messen !en|eten|snijden|vasthouden|smeren|vork|nodig|aangepast",
-        "met een|het|zijn|haar ~1 wapen|pistool|bijl|vuurwapen|geweer !nodig",
+        "met een|het|zijn|haar ~1 wapen|pistool|bijl|vuurwapen|geweer|knuppel*|honkbalknuppel|machete|hamer|schaar !nodig|knippen",
+        "zwaait|zwaaide|dreigt|dreigde ~4 mes|messen|wapen|pistool|bijl|vuurwapen|geweer|knuppel*|honkbalknuppel|machete|hamer|schaar",
+        "richting|naar|over|langs het|de spoor|snelweg|rails|spoorlijn|spoorbaan",
         "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes !en|vast|nodig",
         "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 wapen|pistool|bijl|vuurwapen|geweer !nodig",
         "dreig*|gedreigd ~3 mes|messen|wapen|pistool|bijl|vuurwapen|geweer|schaar|hamer",
@@ -328,6 +332,31 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "help ~1 nu $", "help help", "hulp nodig nu", "nu hulp nodig",
     ),
 }
+
+# Co-occurrence rules: every slot must match some word of the same sentence part (a window of at most
+# _WINDOW tokens between boundaries), in any order. They catch word orders the sequences above do not
+# ("thuis klappen krijgt", "de keuken staat vol rook"). No negation switches them off.
+_REFLEXIVE = "mezelf|zichzelf|mijzelf|hemzelf|haarzelf"
+_COOCCUR: Mapping[str, Sequence[Sequence[str]]] = {
+    SUICIDE: (
+        (_REFLEXIVE, "snij*|sneed|gesneden|kras*|gekrast|kerf*|gekerfd|ophang*|opgehangen|verhang*|verdrink*|"
+                     "vergiftig*|beschadig*|verwond*|vermoord*|kill*|doden|opknop*|verzuip*|verzopen"),
+        ("liever|beter", "sterft|sterf|sterven|doodga|doodgaan|overlijden"),
+        ("denk|denkt|dacht|denken|gedachten|praat|praten|overweeg*", "doodgaan|sterven|zelfdod*|zelfmoor*"),
+    ),
+    VIOLENCE: (
+        ("klappen|klap|slaag|mep|meppen|schoppen|trappen|stompen|vuistslagen", "krijg|krijgt|kreeg|kregen|gehad|geeft|gaf|uitdelen"),
+        ("dreig*|gedreigd|gedreig*", "iets|pijn", "aan|aandoen|aandoet|doen"),
+        ("dreig*|gedreigd|gedreig*", "vermoord*|doodmaken|doodslaan|afmaken|doden|slaan"),
+        ("ik|we|wij|ons|kinderen", "angst|bang", "geslagen|mishandeld|geschopt|bedreigd|klappen|mishandelt"),
+    ),
+    ACUTE: (
+        ("rook|vlammen|vuur", "keuken|huis|kamer|woning|flat|gang|overal|vol|trappenhuis"),
+        ("ligt|lag|gevallen|gevonden|liggen", "vloer|grond|badkamer|trap|stoep", "antwoord|reageer*|beweegt|bewegen|aanspreekbaar|wakker|opstaan"),
+        ("psychose|psychotisch|verward|dementie|alzheimer", "spoor|snelweg|rails|spoorlijn|water|mes|gracht|kanaal"),
+    ),
+}
+_WINDOW = 25
 
 # Words that make a following/preceding danger word a mere denial ("er is geen gevaar", "niet acuut").
 # Only ACUTE-type signs can be denied; a suicide or violence sign is never switched off by a negation.
@@ -497,6 +526,45 @@ def _in_the_past(tokens: Sequence[str], start: int) -> bool:
     return past
 
 
+_CO_RULES = tuple((kind, tuple(_Slot(*_atoms(spec)) for spec in rule)) for kind in KINDS for rule in _COOCCUR[kind])
+
+
+@lru_cache(maxsize=8192)
+def _co_slots(token: str) -> tuple[tuple[int, int], ...]:
+    """(rule, slot) pairs of the co-occurrence rules that ``token`` satisfies (cached per distinct token)."""
+    return tuple((r, k) for r, (_, slots) in enumerate(_CO_RULES) for k, slot in enumerate(slots) if slot.matches(token))
+
+
+def _co_matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) -> Iterable[tuple[str, str]]:
+    """(kind, evidence) for co-occurrence rules, per window of _WINDOW tokens inside a sentence. Windows start
+    every _WINDOW // 2 tokens, so two words at most _WINDOW // 2 apart always share one; the work is linear."""
+    done: set[int] = set()
+    step = _WINDOW // 2
+    start = 0
+    n = len(tokens)
+    while start < n:
+        end = start
+        hits: dict[int, dict[int, int]] = {}
+        while end < n and end - start < _WINDOW and tokens[end] != _BOUNDARY:
+            for r, k in _co_slots(tokens[end]):
+                hits.setdefault(r, {}).setdefault(k, end)
+            end += 1
+        for r, found in hits.items():
+            kind, slots = _CO_RULES[r]
+            if r in done or len(found) < len(slots):
+                continue
+            first = min(found.values())
+            if kind == ACUTE and _in_the_past(tokens, first):
+                continue
+            done.add(r)
+            yield kind, " ".join(words[spans[j]] for j in sorted(found.values()))
+        if end < n and tokens[end] == _BOUNDARY:
+            start = end + 1
+        else:
+            start = start + step if end - start >= _WINDOW else end
+    return
+
+
 def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) -> Iterable[tuple[str, str]]:
     """(kind, evidence) for every pattern that matches somewhere (its first match only)."""
     done: set[int] = set()
@@ -533,7 +601,7 @@ def rule_signal(text: str | None) -> Signal | None:
     tokens = [t for t, _ in pairs]
     spans = [i for _, i in pairs]
     found: dict[str, str] = {}
-    for kind, evidence in _matches(tokens, words, spans):
+    for kind, evidence in itertools.chain(_matches(tokens, words, spans), _co_matches(tokens, words, spans)):
         found.setdefault(kind, evidence)
         if kind == SUICIDE:
             break  # highest priority; no need to look further

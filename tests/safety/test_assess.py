@@ -142,3 +142,38 @@ def test_every_pattern_compiles_to_bounded_slots():
         assert slots[0].exact or slots[0].prefixes
         assert all(slot.gap <= 4 for slot in slots)
         assert all(prefix for slot in slots for prefix in slot.prefixes)  # no empty stem (would match anything)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("ze krijgt thuis elke dag klappen", VIOLENCE),
+    ("hij heeft gedreigd mij en de kinderen iets aan te doen", VIOLENCE),
+    ("de keuken staat helemaal vol rook", ACUTE),
+    ("ik heb mezelf vannacht weer gesneden", SUICIDE),
+])
+def test_cooccurrence_rules_catch_other_word_orders(text, kind):
+    assert safety.assess(text).kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "ik werk mezelf dood voor mijn moeder",
+    "ik ben bang dat hij met deuren slaat",
+    "we krijgen een klap als de eigen bijdrage stijgt",
+    "de zorgaanbieder dreigt het contract op te zeggen",
+    # words of one rule in different sentences do not combine
+    "Ik krijg veel post. Er is een klap op de deur geweest, dat was de wind.",
+])
+def test_cooccurrence_rules_stay_quiet_on_hard_negatives(text):
+    assert safety.assess(text) is None
+
+
+def test_cooccurrence_needs_the_words_close_together():
+    far = "ze krijgt " + "veel " * 0 + " ".join(["post"] * 40) + " klappen"
+    assert safety.assess(far) is None
+    assert safety.assess("ze krijgt klappen").kind == VIOLENCE
+
+
+def test_nlu_training_data_lives_in_safety_yml():
+    from tests.safety.safetylib import training_examples
+    acute = [(f, ex) for f, intent, ex in training_examples() if intent == "acute_nood"]
+    assert len(acute) >= 120
+    assert {f for f, _ in acute} == {"safety.yml"}

@@ -19,6 +19,9 @@ ADVERSARIAL = [
     lambda n: ("mijn vader " * n)[: 3 * n],
     lambda n: "!" * (3 * n),
     lambda n: "zelfmoordzelfmoord" * (n // 6),
+    lambda n: "ik bang " * (n // 2),
+    lambda n: "rook " * n,
+    lambda n: "dreigt iets " * (n // 2),
 ]
 
 
