@@ -47,8 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from opschaling.scenarios.run_rest import AssistantUnavailable, run_all as run_rest
 
+        def progress(result) -> None:  # noqa: ANN001 - a Result
+            done.append(result)
+            mark = "geslaagd" if result.passed else "MISLUKT"
+            print(f"[{len(done)}/{len(scenarios)}] {mark}: {result.scenario.name}", file=sys.stderr, flush=True)
+
+        done: list = []
         try:
-            results = run_rest(scenarios, url=args.url)
+            results = run_rest(scenarios, url=args.url, progress=None if args.quiet else progress)
         except AssistantUnavailable as exc:
             print(str(exc), file=sys.stderr)
             return 2

@@ -9,7 +9,7 @@ import os
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from opschaling.scenarios.model import BotMessage, MAX_TURNS, Result, Scenario, play
 
@@ -84,10 +84,16 @@ def run_scenario(scenario: Scenario, client: RestClient | None = None, max_turns
     return play(scenario, lambda text: client.post(sender, text), max_turns=max_turns)
 
 
-def run_all(scenarios: Iterable[Scenario], url: str | None = None, timeout: float = 60) -> list[Result]:
+def run_all(scenarios: Iterable[Scenario], url: str | None = None, timeout: float = 60,
+            progress: Callable[[Result], None] | None = None) -> list[Result]:
     client = RestClient(url, timeout)
     check_available(client.url)
-    return [run_scenario(s, client) for s in scenarios]
+    results = []
+    for scenario in scenarios:
+        results.append(run_scenario(scenario, client))
+        if progress:
+            progress(results[-1])
+    return results
 
 
 __all__ = ["AssistantUnavailable", "RestClient", "check_available", "default_url", "how_to_start", "merge_parts",

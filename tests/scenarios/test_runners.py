@@ -215,3 +215,17 @@ def test_rest_parts_of_one_message_are_joined_again():
         ("crisis", "Bel 112.\n\nOf 113."), ("advice", "Uw stap:\n\nHet Juiste Loket."),
         ("info", "Nog iets?"), ("info", "Tot ziens")]
     assert merged[1].trace == {"step": "x"} and merged[1].feedback
+
+
+def test_cli_over_rest_shows_progress_and_the_count(fake_rest, tmp_path, capsys):
+    from opschaling.scenarios import cli
+
+    url, _ = fake_rest
+    path = tmp_path / "s.yaml"
+    path.write_text("- naam: Over REST\n  bericht: ik ben het niet eens met het besluit\n"
+                    "  antwoorden: {organisatie: gemeente, al geprobeerd: nee}\n  verwacht: bezwaar_gemeente\n"
+                    "  termijn: 2026-12-15\n", encoding="utf-8")
+    assert cli.main([str(path), "--url", url]) == 0
+    captured = capsys.readouterr()
+    assert "[1/1] geslaagd: Over REST" in captured.err
+    assert captured.out.rstrip().splitlines()[-1] == "1 passed, 0 failed"
