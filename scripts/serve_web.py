@@ -116,7 +116,14 @@ def main() -> int:
     Handler.workbench = workbench.from_env(a.rasa_url, log=_log)
     if Handler.workbench is None:
         _log(workbench.OFF_NOTE)
-    elif a.bind not in ("127.0.0.1", "::1", "localhost"):
+    else:
+        import threading
+
+        from workbench import review
+
+        # load the name masker in the background; the review masks everything else meanwhile
+        threading.Thread(target=review.warm_up_masking, name="warm-up-masking", daemon=True).start()
+    if Handler.workbench is not None and a.bind not in ("127.0.0.1", "::1", "localhost"):
         _log("Let op: de werkbank is bereikbaar buiten deze computer. Zet er HTTPS voor "
              "(en OPSW_WORKBENCH_SECURE_COOKIE=1).")
     handler = functools.partial(Handler, directory=str(Path(a.dir).resolve()))

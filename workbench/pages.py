@@ -103,7 +103,7 @@ class Response:
     def all_headers(self) -> list[tuple[str, str]]:
         base = [("Content-Type", self.content_type), ("Content-Length", str(len(self.body))),
                 ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
-                ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+                ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
                 ("Content-Security-Policy", CSP)]
         return base + self.headers
 

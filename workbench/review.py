@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -21,13 +22,44 @@ FEEDBACK_PAYLOAD = re.compile(r"^/feedback\s*(\{.*\})?\s*$", re.S)
 FEEDBACK_VALUES = {"up": "up", "down": "down", "👍": "up", "👎": "down", "positief": "up", "negatief": "down"}
 
 
-def _load_mask() -> Callable[[str], str] | None:
+_NAMES_READY = threading.Event()  # set when channels.privacy can mask names too (deduce loaded)
+
+
+def _privacy() -> Any:
     try:
         from channels import privacy  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - the module is optional
         return None
-    mask = getattr(privacy, "mask", None)
-    return mask if callable(mask) else None
+    return privacy
+
+
+def warm_up_masking() -> bool:
+    """Load the name masker (deduce; takes a minute or two the first time). Call once, in a thread, at
+    start-up. Until it is ready the review masks everything except names (the channel guard masked the
+    names already when the message came in)."""
+    privacy = _privacy()
+    warm = getattr(privacy, "warm_up", None)
+    if not callable(warm):
+        return False
+    try:
+        ready = bool(warm())
+    except Exception:  # noqa: BLE001 - names stay as the channel guard left them
+        return False
+    if ready:
+        _NAMES_READY.set()
+    return ready
+
+
+def _load_mask() -> Callable[[str], str] | None:
+    """channels.privacy.mask when its name masker is loaded, else its quick mask (no names), else None."""
+    privacy = _privacy()
+    if privacy is None:
+        return None
+    full = getattr(privacy, "mask", None)
+    quick = getattr(privacy, "mask_quick", None)
+    if callable(full) and (_NAMES_READY.is_set() or not callable(quick)):
+        return full
+    return quick if callable(quick) else None
 
 
 def mask_text(text: str | None, mask: Callable[[str], str] | None = None) -> str:

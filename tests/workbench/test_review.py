@@ -191,3 +191,15 @@ def test_examples_load(logged_in: Client, tmp_path: Path) -> None:
         path = tmp_path / f"voorbeeld.{kind}"
         path.write_bytes(logged_in.get(f"/workbench/voorbeeld.{kind}").body)
         assert len(_load(path)) == 2
+
+
+def test_the_real_privacy_mask_is_used_without_waiting_for_names(tracker_db: TrackerDB) -> None:
+    privacy = pytest.importorskip("channels.privacy")
+    assert review._load_mask() in (getattr(privacy, "mask_quick", None), privacy.mask)
+    tracker_db.add("tel-1", [user("bel mij op 06-12345678, bsn 123456782", "besluit_oneens")], start=9e9)
+    s = review.TrackerStore(tracker_db.url)
+    try:
+        text = s.conversation("tel-1").opening
+    finally:
+        s.close()
+    assert "12345678" not in text and "123456782" not in text and text.startswith("bel mij op ")
