@@ -283,17 +283,37 @@ def test_woonzorgplek_tasks_have_the_three_role_columns(cat):
                 assert col in task and (task[col] is None or task[col] is True or isinstance(task[col], str))
 
 
-def test_woonzorgplek_single_cell_rows_are_column_uncertain(cat):
-    """A row with one filled cell cannot be placed reliably in the flattened seed table (catalogue_facts §4)."""
+def _seed_cells_after(s2: str, task: str) -> str:
+    flat = " ".join(s2.split()).replace("\u2019", "'")
+    words = " ".join(task.split())
+    return flat[flat.index(words) + len(words):][:400]
+
+
+def test_woonzorgplek_columns_follow_the_seed_table(cat):
+    """Each task sits under the party the stappenplan gives it to: a row "X | ||" has its X in the first column
+    (zorgaanbieder) and is placed; only a single-cell last row ("X |" before the next part) is column_uncertain."""
+    s2 = cat.source_text("S2")
     wrong = []
     for sit in cat.data["woonzorgplek"]["situations"]:
         for task in sit["tasks"]:
+            after = _seed_cells_after(s2, task["task"])
+            cell_end = after.find(" |", 3)  # end of the first cell after the task
+            explicit_first = after.startswith(" | X") and after[cell_end:].startswith(" | ||")
             filled = [c for c in ROLE_COLUMNS if task[c] is not None]
-            if len(filled) == 1 and not task.get("column_uncertain"):
-                wrong.append(task["task"][:50])
+            if after.startswith(" | X | || ") and (filled != ["zorgaanbieder"] or task.get("column_uncertain")):
+                wrong.append(("placed", task["task"][:50]))
+            if len(filled) == 1 and not explicit_first and not task.get("column_uncertain"):
+                wrong.append(("uncertain", task["task"][:50]))
             if task.get("column_uncertain") and not task.get("column_note"):
-                wrong.append(task["task"][:50])
+                wrong.append(("note", task["task"][:50]))
     assert wrong == []
+
+
+def test_woonzorgplek_situation_one_tasks_belong_to_the_intended_provider(cat):
+    first = cat.data["woonzorgplek"]["situations"][0]
+    placed = [t for t in first["tasks"] if not t.get("column_uncertain")]
+    assert len(placed) == 2 and all(t["zorgaanbieder"] is True for t in placed)
+    assert "woonprofiel, wensprofiel" in first["actions"] and "vijf of tien dagen" in first["actions"]
 
 
 def test_woonzorgplek_tasks_come_from_the_seed(cat):
