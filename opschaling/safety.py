@@ -58,7 +58,8 @@ class Signal:
 
 # --------------------------------------------------------------------------------------------- normalise
 
-_BOUNDARY = "|"
+_BOUNDARY = "|"  # a sentence end (. ! ? line break); in the tokens also a comma, semicolon or colon
+_SOFT = ","      # a comma, semicolon or colon in the words: the co-occurrence windows go on across it
 _MAX_TOKEN = 40  # longer "words" (URLs, base64, keyboard mashing) are cut; no pattern needs more
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?\n]")  # single character classes, one quantifier: linear
 _REPEAT_RE = re.compile(r"([a-z])\1+")
@@ -75,15 +76,21 @@ def _collapse(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """Folded word tokens (not collapsed); punctuation and line breaks become one boundary token."""
+    """Folded word tokens (not collapsed); punctuation and line breaks become one boundary word: _BOUNDARY for
+    a sentence end, _SOFT for a comma, semicolon or colon."""
     folded = _fold(text).replace("'", "").replace("\u2019", "")  # 's nachts -> s nachts, m'n -> mn
     words: list[str] = []
     for match in _TOKEN_RE.finditer(folded):
         tok = match.group(0)
         if tok.isalnum():
             words.append(tok[:_MAX_TOKEN])
-        elif not words or words[-1] != _BOUNDARY:
-            words.append(_BOUNDARY)
+        else:
+            mark = _SOFT if tok in ",;:" else _BOUNDARY
+            if words and words[-1] in (_BOUNDARY, _SOFT):
+                if mark == _BOUNDARY:
+                    words[-1] = _BOUNDARY
+            else:
+                words.append(mark)
     return words
 
 
@@ -98,8 +105,8 @@ _SPELLING = {_collapse(k): _collapse(v) for k, v in _SPELLING.items()}
 
 
 def _token(word: str) -> str:
-    if word == _BOUNDARY:
-        return word
+    if word in (_BOUNDARY, _SOFT):
+        return _BOUNDARY
     collapsed = _collapse(word)
     return _SPELLING.get(collapsed, collapsed)
 
@@ -201,7 +208,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         # wanting to be dead / not to live
         _WANT + " ~2!thuis|waardig|rustig|vredig|hier|daar|graag dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn !graag",
         "beter|liever ~4 ik|hij|ze dood ben|was|is|zou", "mijn|zijn|haar|het|eigen leven ~1 beeindigen|beindigen|beeindigt|te_beeindigen|nemen",
-        "verdwijnen|weg|slapen voor altijd", "voor altijd verdwijnen|slapen",
+        "verdwijnen|slapen voor altijd", "voor altijd verdwijnen|slapen",
         "dood willen|wil|wilt", "doodgaan wil", "liever|beter|maar dood", "doodswens*", "doodsgedacht*",
         "gedachten aan ?de dood", "denk|denkt|dacht|denken aan de dood",
         "niet meer leven|bestaan", "niet langer leven|bestaan", "niet verder ~1 leven|willen_leven",
@@ -216,8 +223,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "mezelf|zichzelf|mijzelf|me|zich ~2 pijn ~1 doen|doet|te_doen|gedaan|deed",
         "doe|doet|deed|gedaan ~1 mezelf|zichzelf|mijzelf|haarzelf|hemzelf ~1 pijn",
         "stoppen|stop|ophouden|kappen met ~1 leven|het_leven|mijn_leven|leven", "ermee|er_mee stoppen ~2 voorgoed|voor_altijd",
-        "verdwijnen|weg|slapen|stoppen|rust|rusten ~2 voorgoed|definitief|voor_altijd",
-        "voorgoed|voor_altijd ~2 verdwijnen|weg|slapen|stoppen|rust|rusten",
+        "verdwijnen|slapen|rusten ~2 voorgoed|voor_altijd", "voorgoed|voor_altijd ~2 verdwijnen|slapen|rusten",
         _PILLS + " ~4 in een|1|eens keer|tegelijk", "in een|1 keer ~2 " + _PILLS,
         "hoop|hoopt ~3 doodga|doodgaan|dood|sterf|sterven|overlijd",
         "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is", "liever ~2 sterft|sterf|sterven|doodgaan|doodga",
@@ -248,13 +254,14 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         _PILLS + " ~2 opgespaard|gespaard|verzameld",
         "snij*|sneed|kerf*|kras*|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
         "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen|gesneden|gekrast|beschadigd",
-        "polsen|pols ~2 doorsnijden|doorgesneden|snijden|gesneden", "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
+        "polsen|pols|aders ~2 doorsnijden|doorgesneden|snijden|gesneden|opengesneden|opensnijden|opengesneden", "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
         "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
         "zelfbeschadig*", "zelfverwond*", "automutil*",
         # "ik zie het niet meer zitten" (see module doc), no way out
         "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten !met|dat|of|om|qua|wat|hoe|zo|in",
         "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|qua|in het|mijn|m|mn|t leven|mezelf",
-        "zie|ziet|zag ~1 het leven ~1 niet meer zitten", "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|in alles",
+        "zie|ziet|zag ~1 het leven ~1 niet meer zitten", "leven ~1 niet meer ~1 zitten",
+        "het|t niet meer zie|ziet|zag|zien zitten !met|dat|of|om|qua|wat|hoe|zo|in", "leven zat|moe|beu|spuugzat|kotsbeu", "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|in alles",
         "zie|ziet|zag ~1 geen uitweg|toekomst|uitkomst ~1 meer", "geen uitweg meer", "uitzichtloos",
         "113 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 113",
     ),
@@ -263,7 +270,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
         "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
         "haar|hem|me|mij|ons ~1 " + _HIT_VERBS,
-        "gewurgd|wurgt|wurgde|gewurgt", "keel ~3 dichtgeknepen|dichtknijpen|dichtgeknepen|gegrepen|dicht|dichtdrukken",
+        "gewurgd|wurgt|wurgde|gewurgt", "geschopt", "gestompt", "afgetuigd", "toegetakeld", "keel ~3 dichtgeknepen|dichtknijpen|dichtgeknepen|gegrepen|dicht|dichtdrukken",
         "me|mij|ons|haar|hem|jou|u ~1 dood_te_maken|doodmaken|doodslaan|vermoorden|te_vermoorden",
         "sluit|sloot ~2 me|mij|haar|hem|ons ~3 op",
         _HIT_VERBS + " ~1 " + _ME + " !" + _NOT_HIT_OBJECTS, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
@@ -311,7 +318,10 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "snachts|nachts ~3 op|over|langs|de|in ~1 straat|weg|buiten", "op straat gevonden",
         "op de snelweg|spoorbaan|spoorlijn|rails", "midden op de weg|snelweg",
         "niet aanspreekbaar", "niet meer aanspreekbaar", "bewusteloos",
-        "buiten bewustzijn", "ademt|ademde ~2 niet|nauwelijks|bijna", "krijgt|kreeg|krijg ~1 geen lucht",
+        "buiten bewustzijn", "ademt|ademde ~2 niet|nauwelijks|bijna|raar|vreemd|moeilijk|zwaar|heel_snel|piepend",
+        "in elkaar gezakt|gezakt", "flauwgevallen", "smeul*", "brandende sigaret|kaars|pan|peuk",
+        "weg naar|terug ~1 huis ~2 niet meer|kwijt", "niemand weet|weten ~1 waar hij|ze|zij ~1 is|zit|uithangt|gebleven",
+        "staat|stond|klimt|klom|zit ~2 op het|de dak|reling|rand|vensterbank|brugleuning", "krijgt|kreeg|krijg ~1 geen lucht",
         "hartaanval", "hartstilstand", "beroerte", "herseninfarct", "reanim*", "epileptische aanval", "stikt", "stikken",
         "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
         "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind", "reageert niet meer $", "reageert nergens meer op",
@@ -342,6 +352,8 @@ _COOCCUR: Mapping[str, Sequence[Sequence[str]]] = {
         (_REFLEXIVE, "snij*|sneed|gesneden|kras*|gekrast|kerf*|gekerfd|ophang*|opgehangen|verhang*|verdrink*|"
                      "vergiftig*|beschadig*|verwond*|vermoord*|kill*|doden|opknop*|verzuip*|verzopen"),
         ("liever|beter", "sterft|sterf|sterven|doodga|doodgaan|overlijden"),
+        ("ik|wil|wou", "ophouden|verdwijnen|kappen", "altijd|voorgoed"),
+        ("pols|polsen|aders", "snij*|sneed|gesneden|opengesneden|doorgesneden|open"),
         ("denk|denkt|dacht|denken|gedachten|praat|praten|overweeg*", "doodgaan|sterven|zelfdod*|zelfmoor*"),
     ),
     VIOLENCE: (
@@ -349,6 +361,7 @@ _COOCCUR: Mapping[str, Sequence[Sequence[str]]] = {
         ("dreig*|gedreigd|gedreig*", "iets|pijn", "aan|aandoen|aandoet|doen"),
         ("dreig*|gedreigd|gedreig*", "vermoord*|doodmaken|doodslaan|afmaken|doden|slaan"),
         ("ik|we|wij|ons|kinderen", "angst|bang", "geslagen|mishandeld|geschopt|bedreigd|klappen|mishandelt"),
+        ("wordt|worden|werd|werden|word", "geslagen|mishandeld|misbruikt|geschopt|gestompt|verkracht"),
     ),
     ACUTE: (
         ("rook|vlammen|vuur", "keuken|huis|kamer|woning|flat|gang|overal|vol|trappenhuis"),
@@ -545,8 +558,8 @@ def _co_matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int
     while start < n:
         end = start
         hits: dict[int, dict[int, int]] = {}
-        while end < n and end - start < _WINDOW and tokens[end] != _BOUNDARY:
-            for r, k in _co_slots(tokens[end]):
+        while end < n and end - start < _WINDOW and words[spans[end]] != _BOUNDARY:
+            for r, k in () if tokens[end] == _BOUNDARY else _co_slots(tokens[end]):
                 hits.setdefault(r, {}).setdefault(k, end)
             end += 1
         for r, found in hits.items():
@@ -558,7 +571,7 @@ def _co_matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int
                 continue
             done.add(r)
             yield kind, " ".join(words[spans[j]] for j in sorted(found.values()))
-        if end < n and tokens[end] == _BOUNDARY:
+        if end < n and words[spans[end]] == _BOUNDARY:
             start = end + 1
         else:
             start = start + step if end - start >= _WINDOW else end
@@ -589,7 +602,7 @@ def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) 
                 continue
             done.add(index)
             last = spans[end - 1] if end > i else spans[i]
-            yield kind, " ".join(w for w in words[spans[i]:last + 1] if w != _BOUNDARY)
+            yield kind, " ".join(w for w in words[spans[i]:last + 1] if w not in (_BOUNDARY, _SOFT))
 
 
 def rule_signal(text: str | None) -> Signal | None:
