@@ -3,7 +3,9 @@
 Only reads. User texts were masked by the channel guard already; they are masked again here with
 ``channels.privacy.mask`` when that module exists (defence in depth). Every conversation becomes a
 ``Conversation`` with its messages, 👍/👎 feedback (and comments), the route (situation), the named
-step (slot ``dialogue`` → ``last_advice.step``) and whether the NLU fell back (``nlu_fallback``).
+step (slot ``dialogue`` → ``last.step``, or ``last_advice.step``) and whether the NLU fell back
+(``nlu_fallback``). The user's answer to a question gets the topic asked (``asked``/``asked_step`` of the
+state before it).
 """
 from __future__ import annotations
 
@@ -218,7 +220,8 @@ def build(sender_id: str, rows: Iterable[Mapping[str, Any]],
             state = _state(data.get("value"))
             facts = state.get("facts") if isinstance(state.get("facts"), dict) else {}
             conversation.facts = dict(facts)
-            last = state.get("last_advice") if isinstance(state.get("last_advice"), dict) else {}
+            # the advice named last: "last" in opschaling.dialogue's state ("last_advice" in the contract)
+            last = next((state[k] for k in ("last", "last_advice") if isinstance(state.get(k), dict)), {})
             situation = facts.get("situation") or (last or {}).get("situation")
             if situation:
                 conversation.situation = str(situation)

@@ -122,11 +122,12 @@ def bot(text: str, kind: str = "question", feedback: bool = False) -> dict:
 
 
 def dialogue(facts: dict[str, Any], asked: str | None = None, asked_step: str | None = None,
-             last_advice: dict | None = None) -> dict:
+             last_advice: dict | None = None, key: str = "last") -> dict:
+    """The slot ``dialogue`` as opschaling.dialogue writes it (``last``; the contract says ``last_advice``)."""
     return {"event": "slot", "name": "dialogue",
             "value": {"facts": facts, "asked": asked, "asked_step": asked_step, "asked_count": {},
-                      "last_advice": last_advice, "offered": [], "safety_shown": None, "notes": [],
-                      "privacy_shown": True}}
+                      key: last_advice, "clarify": None, "safety": None, "greeted": True, "feedback": [],
+                      "unread": []}}
 
 
 def action(name: str) -> dict:
@@ -184,7 +185,7 @@ def place_conversation(n: int) -> list[dict]:
         action("action_turn"),
         bot("Uw volgende stap: het zorgkantoor.", kind="advice", feedback=True),
         dialogue({"situation": "geen_plek", "law": "wlz", "role": "naaste"},
-                 last_advice={"step": "zorgkantoor", "situation": "geen_plek"}),
+                 last_advice={"step": "zorgkantoor", "situation": "geen_plek"}, key="last_advice"),
         action("action_listen"),
         user('/feedback{"feedback":"up"}', "feedback", [{"entity": "feedback", "value": "up"}]),
         action("action_turn"),

@@ -203,3 +203,35 @@ def test_the_real_privacy_mask_is_used_without_waiting_for_names(tracker_db: Tra
     finally:
         s.close()
     assert "12345678" not in text and "123456782" not in text and text.startswith("bel mij op ")
+
+
+def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, store, tmp_path: Path) -> None:
+    """Events written the way action_turn stores them (user, bot with opsw, slot dialogue), from a
+    conversation played through opschaling.dialogue.respond; the exported scenario runs green."""
+    dialogue_mod = pytest.importorskip("opschaling.dialogue")
+    run_local = pytest.importorskip("opschaling.scenarios.run_local")
+    from datetime import date
+
+    from opschaling.catalogue import load_catalogue
+
+    from .conftest import bot as bot_event
+
+    catalogue, today = load_catalogue(), date(2026, 3, 20)
+    state, events = None, []
+    texts = ["Het CIZ heeft mijn indicatie afgewezen", "nee, nog niet", "weet ik niet"]
+    for text in texts:
+        events.append(user(text, "besluit_oneens" if text == texts[0] else "inform"))
+        reply = dialogue_mod.respond(state, dialogue_mod.Turn(text=text), catalogue=catalogue, today=today)
+        state = reply.state
+        events.append({"event": "slot", "name": "dialogue", "value": state})
+        events.extend(bot_event(m.text, m.kind, m.feedback) for m in reply.messages)
+    named = (state.get("last") or state.get("last_advice") or {}).get("step")
+    assert named, "the played conversation should end with an advice"
+    tracker_db.add("echt-1", events, start=9e9)
+    conversation = store.conversation("echt-1")
+    assert conversation.situation == "besluit_oneens" and conversation.step == named
+    record = review.scenario_record(conversation)
+    path = tmp_path / "echt.yaml"
+    path.write_text(review.scenario_yaml([record]), encoding="utf-8")
+    [result] = run_local.run_all(_load(path), today=today)
+    assert result.passed, (record, result.failures, result.questions)
