@@ -107,12 +107,29 @@ UNCERTAIN_ABOUT_SOURCES = re.compile(
     re.IGNORECASE)
 
 
+def _uncertain_in(node, where):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "uncertain" and isinstance(value, str):
+                yield where, value
+            elif key == "uncertain" and isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield f"{where}.uncertain[{i}]", item["text"]
+            else:
+                yield from _uncertain_in(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _uncertain_in(item, f"{where}[{i}]")
+
+
 def uncertain_texts():
     for path in sorted(BODIES.glob("*.yaml")):
         body = load_yaml(path)
         for field, text in body_user_texts(body):
             if "uncertain" in field:
                 yield f"{path.stem}.{field}", text
+    for name in ("woonzorgplek", "zorgplicht", "clientondersteuning_wlz", "complexe_casuistiek"):
+        yield from _uncertain_in(load_yaml(CATALOGUE / f"{name}.yaml"), name)
 
 
 @pytest.mark.parametrize("where,text", list(uncertain_texts()), ids=lambda v: v if len(v) < 80 else "")
