@@ -58,7 +58,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(413, "Te groot")
             return True
         body = self.rfile.read(length) if length else b""
-        response = self.workbench.handle(Request(method, self.path, dict(self.headers.items()), body))
+        response = self.workbench.handle(
+            Request("GET" if method == "HEAD" else method, self.path, dict(self.headers.items()), body))
         self.send_response(response.status)
         for name, value in response.all_headers():
             self.send_header(name, value)
@@ -72,7 +73,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
-        if not self._staff("GET"):
+        if not self._staff("HEAD"):
             super().do_HEAD()
 
     def do_POST(self) -> None:  # noqa: N802

@@ -1,6 +1,7 @@
 """Login for the staff pages: one shared token (``OPSW_WORKBENCH_TOKEN``), sessions in memory.
 
-* The token is compared in constant time (``hmac.compare_digest``).
+* The token is compared in constant time (``hmac.compare_digest``); after MAX_FAILURES wrong tokens
+  within FAILURE_WINDOW seconds logins pause until the window has passed.
 * A session is a random id in an HttpOnly, SameSite=Strict cookie; the server keeps the id (and
   the session's CSRF token) in memory only, so a restart logs everybody out.
 * Every POST form carries the session's CSRF token; the login form carries a one-off token that
@@ -21,6 +22,8 @@ SESSION_COOKIE = "osw_wb"
 LOGIN_COOKIE = "osw_wb_login"
 SESSION_SECONDS = 8 * 3600
 MAX_SESSIONS = 200
+MAX_FAILURES = 10  # wrong tokens per FAILURE_WINDOW before logins pause for the rest of the window
+FAILURE_WINDOW = 60.0
 
 
 @dataclass
@@ -56,14 +59,26 @@ class Auth:
         self._clock = clock
         self._seconds = session_seconds
         self._sessions: dict[str, Session] = {}
+        self._failures: list[float] = []
         self._lock = threading.Lock()
 
     # -- login / logout ----------------------------------------------------------------------
     def check_token(self, candidate: str | None) -> bool:
         return same(candidate, self._token)
 
+    def locked(self) -> bool:
+        """Too many wrong tokens lately: logins pause (guessing the token takes too long to be worth it)."""
+        with self._lock:
+            now = self._clock()
+            self._failures = [t for t in self._failures if now - t < FAILURE_WINDOW]
+            return len(self._failures) >= MAX_FAILURES
+
     def login(self, candidate: str | None) -> Session | None:
+        if self.locked():
+            return None
         if not self.check_token(candidate):
+            with self._lock:
+                self._failures.append(self._clock())
             return None
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), self._clock() + self._seconds)
         with self._lock:

@@ -339,10 +339,11 @@ class Workbench:
         return urlsplit(origin).netloc == host
 
     # -- login ----------------------------------------------------------------------------------
-    def _login_page(self, next_path: str, failed: bool = False) -> Response:
+    def _login_page(self, next_path: str, failed: bool = False, locked: bool = False) -> Response:
         nonce = self.auth.new_login_nonce()
-        error = ('<div class="fout" role="alert"><p>De toegangscode klopt niet. Probeer het opnieuw.</p></div>'
-                 if failed else "")
+        text = ("Er is te vaak een verkeerde toegangscode gebruikt. Wacht een minuut en probeer het dan opnieuw."
+                if locked else "De toegangscode klopt niet. Probeer het opnieuw.")
+        error = f'<div class="fout" role="alert"><p>{text}</p></div>' if failed else ""
         body = f"""{error}
 <p>Deze pagina's zijn voor cliëntondersteuners en medewerkers van het Juiste Loket. Log in met de
 toegangscode die u van de beheerder kreeg.</p>
@@ -353,7 +354,7 @@ toegangscode die u van de beheerder kreeg.</p>
 <input type="password" id="token" name="token" autocomplete="current-password" required>
 <button type="submit">Inloggen</button>
 </form>"""
-        response = layout("Inloggen", body, status=401 if failed else 200)
+        response = layout("Inloggen", body, status=429 if locked else 401 if failed else 200)
         response.headers.append(("Set-Cookie", self.auth.login_cookie(nonce)))
         return response
 
@@ -362,6 +363,9 @@ toegangscode die u van de beheerder kreeg.</p>
         next_path = form.get("next") if form.get("next") in SAFE_NEXT else "/workbench"
         if not self.auth.login_nonce_ok(request.headers, form.get("nonce")):
             return self._plain(403, "Verzoek geweigerd: het inlogformulier is verlopen. Laad de pagina opnieuw.")
+        if self.auth.locked():
+            self.log("werkbank: inloggen gepauzeerd (te vaak een verkeerde toegangscode)")
+            return self._login_page(next_path, failed=True, locked=True)
         session = self.auth.login(form.get("token"))
         if session is None:
             self.log("werkbank: inloggen mislukt (verkeerde toegangscode)")

@@ -159,3 +159,24 @@ def test_pages_send_protective_headers(client: Client) -> None:
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'none': no scripts at all
     assert headers["X-Frame-Options"] == "DENY" and headers["Cache-Control"] == "no-store"
+
+
+def test_many_wrong_tokens_pause_logins_for_a_while() -> None:
+    from workbench.auth import FAILURE_WINDOW, MAX_FAILURES
+
+    now = [0.0]
+    auth = Auth("geheim", clock=lambda: now[0])
+    for _ in range(MAX_FAILURES):
+        assert auth.login("fout") is None
+    assert auth.locked() and auth.login("geheim") is None  # even the right token waits
+    now[0] += FAILURE_WINDOW + 1
+    assert not auth.locked() and auth.login("geheim") is not None
+
+
+def test_the_login_page_says_when_logins_pause(client: Client) -> None:
+    from workbench.auth import MAX_FAILURES
+
+    for _ in range(MAX_FAILURES):
+        assert client.login(token="fout").status == 401
+    response = client.login()
+    assert response.status == 429 and "Wacht een minuut" in response.body.decode()
