@@ -32,7 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 SUICIDE = "suicide"
 VIOLENCE = "violence"
@@ -99,7 +99,7 @@ _SPELLING = {
     "nie": "niet", "nit": "niet", "nt": "niet", "nix": "niets", "niks": "niets",
     "t": "het", "ut": "het", "dr": "er", "r": "er", "mn": "mijn", "zn": "zijn", "m": "hem", "gwn": "gewoon",
     "ff": "even", "doot": "dood", "levn": "leven", "lven": "leven", "wl": "wil",
-    "k": "ik", "ikke": "ik", "brant": "brand", "brandt": "brandt",
+    "k": "ik", "ikke": "ik", "brant": "brand", "brandt": "brandt", "dwaald": "dwaalt", "dwaalde": "dwaalde",
 }
 _SPELLING = {_collapse(k): _collapse(v) for k, v in _SPELLING.items()}
 
@@ -119,7 +119,8 @@ _FILLERS = frozenset(_collapse(w) for w in (
     "gwn", "ff", "fr", "hoor", "gewoontjes", "ook", "alweer", "weer", "bijna", "best"))
 
 # Key words that are often misspelt: a token at edit distance 1 (a letter missing, extra, changed or two
-# letters swapped) from one of these, with the same first letter and at least 5 letters, is read as it.
+# letters swapped) from one of these, with the same first letter and at least 6 letters, is read as it
+# (shorter words have too many real neighbours: "dealt" is not "dwaalt").
 _KEY_WORDS = tuple(_collapse(w) for w in (
     "zelfmoord", "zelfdoding", "suicide", "suicidaal", "mishandeld", "mishandelt", "mishandeling", "vermist",
     "verdwaald", "dwaalt", "bewusteloos", "aanspreekbaar", "levensgevaar", "gewelddadig", "bedreigd",
@@ -150,7 +151,7 @@ def _near(a: str, b: str) -> bool:
 def _spell(token: str) -> str:
     if token in _NOT_A_SIGN:
         return "_" + token
-    if len(token) >= 5:
+    if len(token) >= 6:
         for key in _KEY_WORDS:
             if key[0] == token[0] and key != token and _near(token, key):
                 return key
@@ -227,7 +228,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         _PILLS + " ~4 in een|1|eens keer|tegelijk", "in een|1 keer ~2 " + _PILLS,
         "hoop|hoopt ~3 doodga|doodgaan|dood|sterf|sterven|overlijd",
         "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is", "liever ~2 sterft|sterf|sterven|doodgaan|doodga",
-        "aan doodgaan|sterven|dood_gaan",
+        "aan doodgaan|sterven|dood_gaan", "om ~1 dood te gaan", "om ~1 doodgaan|te_sterven",
         "mezelf|mijzelf|zichzelf|hemzelf|haarzelf ~2 doden|te_doden|vermoorden|te_vermoorden|om_het_leven_te_brengen",
         "spring|springen|springt|sprong ~3 van|vanaf|af|voor|uit het|de|een dak|flat|brug|balkon|raam|trein|metro",
         "er|der|dr niet meer " + _WANT + " ~1 zijn",
@@ -266,7 +267,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "113 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 113",
     ),
     VIOLENCE: (
-        "huiselijk|huislijk geweld", "-geweld", "-gewelddadig*", "-thuis|huis ~3 onveilig", "thuis|huis ~3 niet veilig",
+        "huiselijk|huislijk geweld", "-geweld", "-gewelddadig*", "-thuis ~3 onveilig", "thuis|huis ~3 niet veilig",
         "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
         "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
         "haar|hem|me|mij|ons ~1 " + _HIT_VERBS,
@@ -281,7 +282,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "maak|maakt ~2 je|jou|jullie|u|haar|hem|me ~1 dood",
         "hand ~2 opgeheven|opheft|opheffen|opgeheven",
         "bang voor ~1 mijn|mn|m|haar|zijn|zn|onze ~1 man|partner|vriend|vader|zoon|ex|broer|vrouw|vriendin|moeder",
-        "bang voor hem|haar", "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
+        "ik|we|wij|ben|zijn ~2 bang voor hem|haar", "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
         "hij|ze|zij ~3 me|mij|ons|haar|kinderen ~1 iets|pijn ~1 aandoet|aandoen|aandeed|aan_doet|gaat_doen|doet",
         "durf|durft|durven ~2 niet ~2 naar|meer huis|thuis|binnen", "-niet veilig ~2 thuis|huis",
         "voel|voelt|voelen ~2 niet veilig", "voel|voelt|voelen ~2 onveilig", "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
@@ -322,7 +323,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "in elkaar gezakt|gezakt", "flauwgevallen", "smeul*", "brandende sigaret|kaars|pan|peuk",
         "weg naar|terug ~1 huis ~2 niet meer|kwijt", "niemand weet|weten ~1 waar hij|ze|zij ~1 is|zit|uithangt|gebleven",
         "staat|stond|klimt|klom|zit ~2 op het|de dak|reling|rand|vensterbank|brugleuning", "krijgt|kreeg|krijg ~1 geen lucht",
-        "hartaanval", "hartstilstand", "beroerte", "herseninfarct", "reanim*", "epileptische aanval", "stikt", "stikken",
+        "hartaanval|hartstilstand|beroerte|herseninfarct !gehad", "reanim*", "epileptische aanval", "stikt", "stikken",
         "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
         "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind", "reageert niet meer $", "reageert nergens meer op",
         "ligt|lag ~3 op de|het grond|vloer|stoep", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
@@ -338,8 +339,8 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "bel|bellen|gebeld ~2 ambulance", "politie ~2 gebeld|bellen|nodig|erbij|komen", "bel|bellen|gebeld ~2 de politie",
         "doorgedraaid", "buiten zinnen", "slaat|sloeg ~2 alles kapot", "sloopt ~2 huis|kamer|alles",
         "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg", "-in de war ~4 straat|buiten|weg|snachts|nachts|kou|donker|snelweg",
-        "direct|meteen|nu|onmiddellijk hulp nodig", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
-        "help ~1 nu $", "help help", "hulp nodig nu", "nu hulp nodig",
+        "direct|meteen|onmiddellijk hulp nodig", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
+        "help ~1 nu $", "help help", "hulp nodig nu $",
     ),
 }
 
@@ -643,12 +644,16 @@ def detect(text: str | None) -> str | None:
     return signal.kind if signal else None
 
 
-def evaluate(pairs: Iterable[tuple[str, str | None]]) -> dict:
-    """Rule part on (text, expected kind or None) pairs: recall on the positives (any kind counts as found),
-    false-alarm rate on the negatives, the counts, and how often the kind was right."""
+def evaluate(pairs: Iterable[tuple[str, str | None]],
+             nlu: Callable[[str], tuple[str | None, float | None]] | None = None) -> dict:
+    """Score the detector on (text, expected kind or None) pairs: recall on the positives (any kind counts as
+    found), false-alarm rate on the negatives, the counts, and how often the kind was right.
+
+    Without ``nlu`` this is the rule part alone. With ``nlu`` (text -> (intent, confidence), e.g. a parsed
+    Rasa model) it scores ``assess`` as the dialogue calls it, rules plus the NLU signal."""
     n_pos = n_neg = found = false_alarms = kind_right = 0
     for text, expected in pairs:
-        got = rule_signal(text)
+        got = assess(text, *nlu(text)) if nlu else rule_signal(text)
         if expected:
             n_pos += 1
             if got:

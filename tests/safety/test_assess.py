@@ -177,3 +177,11 @@ def test_nlu_training_data_lives_in_safety_yml():
     acute = [(f, ex) for f, intent, ex in training_examples() if intent == "acute_nood"]
     assert len(acute) >= 120
     assert {f for f, _ in acute} == {"safety.yml"}
+
+
+def test_evaluate_with_an_nlu_signal():
+    pairs = [("hallo", "acute"), ("goedemiddag", None)]
+    assert safety.evaluate(pairs)["recall"] == 0.0
+    fake_nlu = {"hallo": ("acute_nood", 0.9), "goedemiddag": ("greet", 0.95)}.get
+    result = safety.evaluate(pairs, nlu=fake_nlu)
+    assert result["recall"] == 1.0 and result["false_alarm_rate"] == 0.0
