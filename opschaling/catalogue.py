@@ -164,6 +164,7 @@ class Route:
     safety_check: bool = False
     info: str | None = None
     final: str | None = None
+    inventory: bool = False
 
     @classmethod
     def from_dict(cls, route_id: str, raw: Mapping[str, Any],
@@ -182,6 +183,7 @@ class Route:
             safety_check=bool(raw.get("safety_check")),
             info=raw.get("info"),
             final=raw.get("final"),
+            inventory=bool(raw.get("inventory")),
         )
 
 
@@ -216,6 +218,10 @@ class Catalogue:
                 if phrase.lower() in lowered and (best is None or len(phrase) > best[0]):
                     best = (len(phrase), topic_id)
         return best[1] if best else None
+
+    def inventory_questions(self) -> tuple[str, ...]:
+        """The questions of step 1 of the stappenplan complexe casuïstiek (S3), in order."""
+        return tuple(" ".join(item["question"].split()) for item in self.complexe_casuistiek.get("inventory", ()))
 
     def woonzorg_situation(self, situation_id: str) -> Mapping[str, Any] | None:
         for situation in self.woonzorgplek.get("situations", ()):

@@ -71,6 +71,7 @@ class Advice:
     info: str | None = None
     exhausted: bool = False
     audience: str = "client"  # "professional" | "young" | "client": the renderer chooses "je" or "u"
+    checklist: tuple[str, ...] = ()  # questions that help map the case (stappenplan complexe casuïstiek, step 1)
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -101,7 +102,10 @@ class _Walk:
 def advise(facts: CaseFacts, catalogue: Catalogue | None = None) -> Advice:
     """The next step for this case, or the next question when a fact that matters is missing."""
     catalogue = catalogue or load_catalogue()
-    return replace(_advise(facts, catalogue), audience=facts.audience)
+    advice = _advise(facts, catalogue)
+    route = catalogue.routes.get(advice.situation or "")
+    checklist = catalogue.inventory_questions() if route and route.inventory and advice.question is None else ()
+    return replace(advice, audience=facts.audience, checklist=checklist)
 
 
 def _advise(facts: CaseFacts, catalogue: Catalogue) -> Advice:

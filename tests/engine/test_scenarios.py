@@ -9,6 +9,7 @@ optional `today` (default 2026-11-22) and `expect`, with any of:
   support_includes, support_excludes, skipped (body ids, subset), tried (already tried, subset), pending
   deadlines                         [{id, due: YYYY-MM-DD | null}] (each must be present with that due date)
   reason_includes                   a phrase of the step's reason; conditions_include: a phrase of Step.conditions
+  checklist_includes, checklist_count  the inventory questions given with the advice (Advice.checklist)
 """
 from __future__ import annotations
 
@@ -99,5 +100,9 @@ def test_scenario(case, catalogue):
         assert found[want["id"]] == want["due"]
     if "reason_includes" in expect:
         assert expect["reason_includes"] in step.reason
+    if "checklist_includes" in expect:
+        assert any(expect["checklist_includes"] in q for q in advice.checklist), advice.checklist
+    if "checklist_count" in expect:
+        assert len(advice.checklist) == expect["checklist_count"]
     if "conditions_include" in expect:
         assert any(expect["conditions_include"] in c for c in step.conditions), step.conditions
