@@ -29,7 +29,7 @@ def test_ci_runs_exactly_make_test() -> None:
 
 
 def test_make_targets_exist() -> None:
-    for target in ("run", "test", "eval", "bench", "train", "bootstrap"):
+    for target in ("run", "test", "eval", "bench", "train", "bootstrap", "retention"):
         subprocess.run(["make", "-n", "-C", str(ROOT), target], check=True,
                        capture_output=True)
 
