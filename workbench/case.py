@@ -41,6 +41,7 @@ FACT_LABELS: Mapping[str, str] = {
 TRIED_ROWS = 3  # rows of "step already taken + outcome" in the form
 OUTCOME_LABELS = {"nee": "nog niet gedaan", "loopt": "loopt nog", "niet_geholpen": "gedaan, hielp niet"}
 BOOL_LABELS = {True: "ja", False: "nee", UNKNOWN: "weet ik niet"}
+VALUE_LABELS = {"forensisch": "Forensische zorg"}  # values without a button title in questions.yaml
 
 
 @dataclass
@@ -73,7 +74,7 @@ def options(catalogue: Catalogue, fact: str) -> list[tuple[str, str]]:
     known = {v for v, _ in result}
     for value in ALLOWED.get(fact, ()):
         if _form_value(value) not in known:
-            result.append((_form_value(value), BOOL_LABELS.get(value, str(value))))
+            result.append((_form_value(value), VALUE_LABELS.get(str(value)) or BOOL_LABELS.get(value, str(value))))
     return result
 
 

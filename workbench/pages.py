@@ -479,7 +479,7 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         report = embed_report(self.runner.report(results))
         result = (f'<section aria-labelledby="kop-uitslag" class="rapport"><h2 id="kop-uitslag">Uitslag van {esc(filename)}</h2>'
                   f'<p class="melding" role="status" id="samenvatting">{passed} goed, {failed} fout, van {len(results)} '
-                  f"scenario's ({esc(how)}).</p>{report}</section>")
+                  f"scenario's ({esc(how)}).</p><div class=\"tabel\">{report}</div></section>")
         return self._workbench(request, session, result, form)
 
     def _case(self, request: Request, session: Session) -> Response:

@@ -169,6 +169,13 @@ def test_one_case_on_a_tablet(site: StaffSite, browser_factory) -> None:
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert_axe_clean(driver)
 
+    # the report fits the tablet too
+    driver.find_element(By.ID, "tekst").send_keys(THREE_CASES)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/workbench/run'] button[type=submit]").click()
+    wait(driver, lambda d: d.find_elements(By.ID, "samenvatting"), message="no report")
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert_axe_clean(driver)
+
 
 def test_review_to_scenario_file_in_two_clicks(site: StaffSite, browser, downloads: Path) -> None:
     driver = browser
