@@ -388,6 +388,15 @@ def _topic_names() -> Mapping[str, str]:
     return FACT_TOPIC
 
 
+def _topic_known(topic: str) -> bool:
+    """Whether the scenario loader knows this topic (an unknown column would make the file unloadable)."""
+    try:
+        from opschaling.scenarios.model import topic_fact
+    except ImportError:
+        return True
+    return topic_fact(topic) is not None
+
+
 def scenario_record(c: Conversation) -> dict[str, Any]:
     """One scenario for this conversation: the opening message(s), the answers per topic, and as
     ``verwacht`` the step the assistant named (staff correct it when the assistant was wrong)."""
@@ -395,6 +404,7 @@ def scenario_record(c: Conversation) -> dict[str, Any]:
     opening: list[str] = []
     answers: dict[str, Any] = {}
     tried: dict[str, list[str]] = {}
+    dropped: list[str] = []
     for message in c.user_messages:
         if not message.topic:
             if not answers and not tried:
@@ -405,6 +415,9 @@ def scenario_record(c: Conversation) -> dict[str, Any]:
             tried.setdefault(body or "anders", []).append(message.text)
             continue
         topic = names.get(message.topic, message.topic)
+        if not _topic_known(topic):
+            dropped.append(f"antwoord op '{topic}' niet overgenomen: {message.text}")
+            continue
         answers.setdefault(topic, []).append(message.text)
     record: dict[str, Any] = {"naam": f"Gesprek {c.sender_id[:24]} ({when(c.started)[:10]})"}
     record["bericht"] = opening[0] if len(opening) == 1 else opening
@@ -422,6 +435,7 @@ def scenario_record(c: Conversation) -> dict[str, Any]:
     if c.feedback_summary:
         notes.append(f"feedback {c.feedback_summary}")
     notes.extend(f"opmerking: {text}" for text in c.comments)
+    notes.extend(dropped)
     notes.append("controleer 'verwacht'")
     record["opmerking"] = "; ".join(notes)
     return record

@@ -235,3 +235,21 @@ def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, s
     path.write_text(review.scenario_yaml([record]), encoding="utf-8")
     [result] = run_local.run_all(_load(path), today=today)
     assert result.passed, (record, result.failures, result.questions)
+
+
+def test_answers_on_topics_the_loader_does_not_know_go_to_the_note(tracker_db: TrackerDB, store, tmp_path: Path) -> None:
+    from .conftest import dialogue
+
+    tracker_db.add("nieuw-1", [
+        user("klacht over de gemeente", "klacht_instantie"),
+        dialogue({"situation": "klacht_instantie"}, asked="een_nieuw_feit"),
+        user("ja, over het besluit", "inform"),
+        dialogue({"situation": "klacht_instantie"}, last_advice={"step": "klacht_bij_instantie"}),
+    ], start=9e9)
+    record = review.scenario_record(store.conversation("nieuw-1"))
+    assert "antwoorden" not in record
+    assert "antwoord op 'een_nieuw_feit' niet overgenomen: ja, over het besluit" in record["opmerking"]
+    path = tmp_path / "nieuw.csv"
+    path.write_text(review.scenario_csv([record]), encoding="utf-8")
+    [scenario] = _load(path)
+    assert scenario.expected == ("klacht_bij_instantie",)
