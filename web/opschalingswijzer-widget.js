@@ -420,8 +420,14 @@
   // ---------------------------------------------------------------------------------------------
   // Rendering the transcript
   // ---------------------------------------------------------------------------------------------
+  /** Instant, not smooth: a jump the reader can follow, and nothing else moves the log afterwards. */
+  function scrollLogTo(top) {
+    if (typeof log.scrollTo === "function") log.scrollTo({ top: top, behavior: "instant" });
+    else log.scrollTop = top;
+  }
+
   function scrollToEnd() {
-    log.scrollTop = log.scrollHeight;
+    scrollLogTo(log.scrollHeight);
   }
 
   /**
@@ -436,7 +442,7 @@
     if (prev && prev.classList.contains("osw-msg-user")) {
       target = Math.max(prev.offsetTop - margin, groupNode.offsetTop - Math.round(log.clientHeight * 0.4));
     }
-    log.scrollTop = Math.max(0, target);
+    scrollLogTo(Math.max(0, target));
   }
 
   function countChars(text) {

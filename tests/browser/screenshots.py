@@ -15,7 +15,7 @@ from .widget_page import WidgetPage
 
 PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 1, "mobile": True}
 SHOTS = {
-    "widget-advies.png": "lang advies",
+    "widget-advies.png": "Het CIZ gaf mijn moeder geen Wlz-indicatie. Ik wil bezwaar maken.",
     "widget-vraag.png": "ik ben het niet eens met het besluit van het CIZ",
     "widget-crisis.png": "ik wil niet meer leven",
 }

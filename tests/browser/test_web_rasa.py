@@ -4,11 +4,12 @@ trained model, action server, REST + socket.io channels with session_persistence
 import json
 import re
 import subprocess
-import time
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from .widget_page import WidgetPage
 
@@ -52,14 +53,19 @@ def answer_until_advice(page: WidgetPage, answer, limit: int = 8):
 
 
 def wait_for_tracker_event(rasa_server, session_id: str, predicate, timeout: float = 20):
-    deadline = time.time() + timeout
-    events = []
-    while time.time() < deadline:
-        events = rasa_server.tracker(session_id).get("events", [])
-        if any(predicate(e) for e in events):
-            return events
-        time.sleep(0.5)
-    raise AssertionError(f"event not found in the tracker of {session_id}: {json.dumps(events)[-2000:]}")
+    """Polls the tracker (WebDriverWait without a browser) until an event matches predicate."""
+    seen = {"events": []}
+
+    def found(_):
+        seen["events"] = rasa_server.tracker(session_id).get("events", [])
+        return any(predicate(e) for e in seen["events"])
+
+    try:
+        WebDriverWait(None, timeout, poll_frequency=0.5).until(found)
+    except TimeoutException:
+        raise AssertionError(
+            f"event not found in the tracker of {session_id}: {json.dumps(seen['events'])[-2000:]}") from None
+    return seen["events"]
 
 
 def test_conversation_with_the_real_assistant(real_page, rasa_server):
@@ -85,8 +91,13 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
     assert re.search(r"bezwaar", advice.text, re.IGNORECASE) and "CIZ" in advice.text, advice.text
     session_id = page.session_id()
 
-    # feedback on the advice: aria-pressed, a visible confirmation, and the intent in the tracker
-    page.wait_for(lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5)
+    # opsw from our socket.io channel: feedback only on the advice, never on the questions before it;
+    # the buttons of the answered questions are disabled
+    page.wait_for(lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5,
+                  "no feedback buttons on the advice: does the socket.io channel pass opsw on?")
+    assert len(page.find_all(".osw-feedback")) == 1
+    older = page.find_all(".osw-answer")[:-1]
+    assert older and all(not b.is_enabled() for a in older for b in a.find_elements(By.CSS_SELECTOR, "button.osw-choice"))
     up = advice.find_element(By.CSS_SELECTOR, ".osw-fb-up")
     page.click(up)
     assert up.get_attribute("aria-pressed") == "true"
@@ -98,6 +109,21 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
         and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
         and bool((e.get("metadata") or {}).get("feedback_for", {}).get("text")),  # which answer
     )
+
+    # 👎 with a comment: sent as /feedback{"feedback":"down","comment":"…"}, stored in the tracker
+    page.click(advice.find_element(By.CSS_SELECTOR, ".osw-fb-down"))
+    comment = advice.find_element(By.CSS_SELECTOR, ".osw-comment-input")
+    page.wait_for(lambda d: comment.is_displayed(), 5)
+    comment.send_keys('De "termijn" klopt niet')
+    comment.send_keys(Keys.ENTER)
+    page.wait_for(lambda d: "opmerking is ontvangen" in status.text, 30, "no confirmation for the comment")
+    wait_for_tracker_event(
+        rasa_server, session_id,
+        lambda e: e.get("event") == "user"
+        and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
+        and 'De \\"termijn\\" klopt niet' in (e.get("text") or ""),
+    )
+    page.click(up)  # back to 👍 for the checks after the reload
 
     # reload: same session, same transcript
     users, bots = page.user_texts(), page.bot_texts()

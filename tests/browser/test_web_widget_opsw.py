@@ -356,3 +356,25 @@ def test_phone_screenshots_are_small_and_nothing_scrolls_sideways(fake_site, bro
     for call in calls:
         rect = browser.execute_script("return arguments[0].getBoundingClientRect().toJSON();", call)
         assert rect["left"] >= 0 and rect["right"] <= 375
+
+
+def test_keyboard_only_call_button_and_comment_with_visible_focus(page, fake_rasa):
+    page.open_with_keyboard()
+    ask(page, CRISIS)
+    focus_ring = "return getComputedStyle(document.activeElement).outlineStyle;"
+    call = page.tab_to(".osw-call", backwards=True)
+    assert call.text.startswith("Bel ")
+    assert page.driver.execute_script(focus_ring) == "solid"
+    page.tab_to("#osw-input")
+    assert page.driver.execute_script(focus_ring) == "solid"
+    advice = ask(page, "lang advies")
+    page.wait_for(lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-down"), 5)
+    page.tab_to(".osw-fb-down", backwards=True, limit=80)
+    assert page.driver.execute_script(focus_ring) == "solid"
+    page.keys(Keys.ENTER)
+    page.wait_for(lambda d: page.active_matches(".osw-comment-input"), 5, "focus did not go to the comment field")
+    assert page.driver.execute_script(focus_ring) == "solid"
+    page.keys("Er ontbreekt een stap", Keys.ENTER)
+    page.wait_for(lambda d: sent(fake_rasa, page)[-1:] == [
+        '/feedback{"feedback":"down","comment":"Er ontbreekt een stap"}'], 5)
+    assert page.active_matches(".osw-fb-down")  # focus back on 👎 once the field is gone

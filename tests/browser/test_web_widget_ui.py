@@ -237,7 +237,12 @@ def test_small_screen_and_zoom_have_no_horizontal_scroll(fake_site, browser, wid
     page.open_with_keyboard()
     ask(page, CIZ_QUESTION)
     ask(page, "https://www.example.org/" + "heel-lange-link-" * 20 + " en " + "x" * 200)
+    page.input.click()
+    ask(page, "ik wil niet meer leven")  # crisis message with its call buttons
     assert page.horizontal_overflow() == 0
+    for call in page.find_all(".osw-call"):
+        rect = browser.execute_script("return arguments[0].getBoundingClientRect().toJSON();", call)
+        assert rect["left"] >= 0 and rect["right"] <= width, rect
     log = page.find("#osw-log")
     assert browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", log) <= 0
     # only the log scrolls: the dialog itself has no overflow (header and input stay in place)

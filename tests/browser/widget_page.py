@@ -60,7 +60,7 @@ class WidgetPage:
     def click(self, element: WebElement) -> None:
         """Mouse click; scrolls the element to the middle of the chat log first (Selenium's own
         scrolling does not account for the log's clipping inside the fixed dialog). The scroll is
-        instant: the log scrolls smoothly, and a click during that animation lands elsewhere."""
+        instant, so the click lands where the element is."""
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         element.click()
 
@@ -123,7 +123,7 @@ class WidgetPage:
         return self.find_all(".osw-answer")[-1]
 
     def scroll_settled(self) -> bool:
-        """True when the chat log is not scrolling (smooth scrolling done): same position twice."""
+        """True when the chat log is not moving: the same position on two calls in a row."""
         top = self.driver.execute_script("return document.querySelector('#osw-log').scrollTop;")
         settled = getattr(self, "_last_scroll_top", None) == top
         self._last_scroll_top = top
