@@ -251,6 +251,13 @@ def embed_report(document: str) -> str:
     return styles + inner
 
 
+def looks_like_csv(text: str) -> bool:
+    """A pasted sheet (header row with ; , or tabs and the column naam) although 'YAML' was chosen."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    cells = re.split(r"[;,\t]", first.lower())
+    return len(cells) > 1 and "naam" in (c.strip().strip('"') for c in cells) and ": " not in first
+
+
 def summary_counts(results: list[Any]) -> tuple[int, int]:
     passed = sum(1 for r in results if getattr(r, "passed", False))
     return passed, len(results) - passed
@@ -447,9 +454,11 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         upload = request.files.get("bestand")
         if upload:
             filename, data = upload
+            filename = Path(filename.replace("\\", "/")).name or "bestand"
         elif form.get("tekst", "").strip():
-            filename = "geplakt." + ("csv" if form.get("soort") == "csv" else "yaml")
-            data = form["tekst"].encode("utf-8")
+            text = form["tekst"]
+            filename = "geplakt." + ("csv" if form.get("soort") == "csv" or looks_like_csv(text) else "yaml")
+            data = text.encode("utf-8")
         else:
             box = errors_box("Geen scenario's", ["Kies een bestand of plak de scenario's in het tekstvak."])
             return self._workbench(request, session, box, form, 400)

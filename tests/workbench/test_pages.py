@@ -141,3 +141,16 @@ def test_embed_report_keeps_styles_but_not_page_rules_or_scripts() -> None:
                          "<body><h1>R</h1><script>x()</script><p>1 geslaagd</p></body></html>")
     assert ".ok{color:green}" in inner and "margin:9rem" not in inner
     assert "<h3>R</h3>" in inner and "<script" not in inner and "1 geslaagd" in inner
+
+
+def test_a_pasted_sheet_is_read_as_csv_even_when_yaml_was_chosen(logged_in: Client) -> None:
+    sheet = "naam;bericht;al geprobeerd;datum;verwacht\nPlak;Het CIZ heeft mijn aanvraag afgewezen;nee;weet ik niet;bezwaar_ciz\n"
+    response = logged_in.post("/workbench/run", {"csrf": logged_in.csrf(), "tekst": sheet, "soort": "yaml", "lokaal": "1"})
+    assert summary(response.body.decode()) == "1 goed, 0 fout, van 1 scenario's (zonder Rasa)."
+
+
+def test_an_uploaded_windows_path_shows_only_the_file_name(logged_in: Client) -> None:
+    response = logged_in.post_multipart("/workbench/run", {"csrf": logged_in.csrf(), "lokaal": "1", "soort": "yaml"},
+                                        {"bestand": ("C:\\\\Users\\\\an\\\\casussen.csv", BROKEN_CSV.encode())})
+    page = response.body.decode()
+    assert "casussen.csv, rij 3" in page and "Users" not in page
