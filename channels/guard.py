@@ -17,7 +17,8 @@ the tracker store and Rasa's logs). In this order:
 6. **payloads**: a text starting with "/" is a payload only when it equals a payload of the
    buttons the bot offered in its last turn to this sender (kept in memory from the output side;
    after a restart read from the tracker), or one of the widget's fixed buttons
-   (:data:`FIXED_PAYLOADS`). Anything else is passed on as text, wrapped in double quotes:
+   (:data:`FIXED_PAYLOADS`), or a choice ``channels.choice`` resolved against the tracker's buttons
+   (Telegram/Twilio ``numbered_choice``). Anything else is passed on as text, wrapped in double quotes:
    ``/inform{"instantie":"cak"}`` → ``"/inform{"instantie":"cak"}"``; Rasa only treats a text that
    starts with "/" as an intent payload, and strips spaces (not quotes) first.
 7. **mask**: :func:`channels.privacy.mask` (BSN, phone, e-mail, IBAN, postcode, date of birth,
@@ -363,7 +364,11 @@ class Guard:
 
         kinds: List[str] = []
         if text.startswith("/"):
-            if await self.is_trusted_payload(sender_id, text):
+            # Telegram/Twilio: channels.choice mapped a typed number or keyboard label to a payload
+            # of buttons the bot showed (read from the tracker; the key only comes from our code,
+            # REST and socket.io drop every metadata key but "trace").
+            chosen = isinstance(message.metadata, dict) and isinstance(message.metadata.get("numbered_choice"), dict)
+            if chosen or await self.is_trusted_payload(sender_id, text):
                 masked = text
             else:
                 masked, kinds = await self._mask(quote_payload(text))

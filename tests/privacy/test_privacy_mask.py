@@ -1,0 +1,111 @@
+"""channels.privacy.mask on a set of realistic Dutch messages (tests/privacy/pii_messages.yml):
+no identifier may be left, and the near-misses (terms, dates, public numbers) stay as they are."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from channels import privacy
+
+DATA = yaml.safe_load((Path(__file__).parent / "pii_messages.yml").read_text(encoding="utf-8"))
+MESSAGES = DATA["messages"]
+NEAR_MISSES = DATA["near_misses"]
+
+
+def _digits(text):
+    return re.sub(r"\D", "", text)
+
+
+def leftovers(original, masked, identifiers):
+    left = []
+    for ident in identifiers:
+        if ident in masked:
+            left.append(ident)
+            continue
+        digits = _digits(ident)
+        if len(digits) >= 6 and digits in _digits(masked):
+            left.append(ident)  # the same digits with other separators
+    return left
+
+
+def test_the_set_is_large_enough():
+    assert len(MESSAGES) >= 200
+    assert len(NEAR_MISSES) >= 60
+    kinds = {m["kind"] for m in MESSAGES}
+    assert {"bsn", "telefoonnummer", "e-mail", "iban", "postcode", "geboortedatum", "naam", "adres"} <= kinds
+
+
+def test_no_identifier_is_left_in_any_message():
+    failures = []
+    for item in MESSAGES:
+        masked, kinds = privacy.mask(item["text"])
+        left = leftovers(item["text"], masked, item["identifiers"])
+        if left or not kinds:
+            failures.append((item["text"], masked, left))
+    assert not failures, "\n".join(f"{t!r} -> {m!r} left {l}" for t, m, l in failures[:20])
+
+
+@pytest.mark.parametrize("kind", ["bsn", "telefoonnummer", "e-mail", "iban", "postcode", "geboortedatum"])
+def test_each_kind_gets_its_readable_placeholder(kind):
+    items = [m for m in MESSAGES if m["kind"] == kind]
+    for item in items:
+        masked, kinds = privacy.mask(item["text"])
+        assert privacy.PLACEHOLDERS[kind] in masked, (item["text"], masked)
+        assert kind in kinds
+
+
+def test_near_misses_stay_unchanged():
+    changed = [(t, privacy.mask(t)[0]) for t in NEAR_MISSES if privacy.mask(t)[0] != t]
+    assert not changed, changed
+
+
+@pytest.mark.parametrize("text", [
+    "6 weken", "Wlz", "artikel 4:8 Awb", "1 januari", "3 maart 2026", "088-789 10 00",
+    "112", "113", "0800-0113", "0800-2000",
+])
+def test_named_near_misses_from_the_brief(text):
+    assert privacy.mask(text) == (text, [])
+
+
+def test_every_catalogue_phone_number_is_kept():
+    import phonenumbers
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((privacy.CATALOGUE / "bodies").glob("*.yaml"))]
+    numbers = {m.raw_string for t in texts for m in phonenumbers.PhoneNumberMatcher(t, "NL")}
+    assert numbers, "the catalogue gives phone numbers"
+    for number in numbers:
+        sentence = f"Moet ik {number} bellen?"
+        assert privacy.mask(sentence)[0] == sentence, number
+
+
+def test_bsn_that_fails_the_11_test_is_not_masked_without_the_word_bsn():
+    assert privacy.mask("ordernummer 123456789")[0] == "ordernummer 123456789"  # fails the 11-test
+    assert privacy.mask("mijn bsn is 123456789")[0] == "mijn bsn is [BSN]"  # typo'd BSN: still masked
+
+
+def test_a_bsn_is_never_read_as_an_age():
+    masked, kinds = privacy.mask("Mijn moeder is 123456782 en woont thuis")
+    assert "123456782" not in masked and kinds == ["bsn"]
+
+
+def test_decision_date_stays_but_birth_date_goes():
+    masked, _ = privacy.mask("Besluit van 3 maart 2026, mijn moeder is geboren op 3 maart 1936.")
+    assert masked == "Besluit van 3 maart 2026, mijn moeder is geboren op [geboortedatum]."
+
+
+def test_insurers_and_bodies_are_not_names():
+    for text in ("Het zorgkantoor Zilveren Kruis zegt nee.", "Ik heb een klacht over de Geschillencommissie Zorg.",
+                 "Kan de Nationale ombudsman helpen?", "Mijn vader heeft de ziekte van Parkinson."):
+        assert privacy.mask(text)[0] == text
+
+
+def test_mask_quick_does_not_use_deduce_and_masks_numbers():
+    masked, kinds = privacy.mask_quick("bsn 123456782, bel 0612345678, Jan de Vries")
+    assert masked == "bsn [BSN], bel [telefoonnummer], Jan de Vries"
+    assert kinds == ["bsn", "telefoonnummer"]
+
+
+def test_non_text_and_empty_pass_through():
+    assert privacy.mask("") == ("", [])
+    assert privacy.mask(None) == (None, [])
