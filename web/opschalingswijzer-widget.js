@@ -558,11 +558,35 @@
     });
   }
 
-  function firstFeedbackText(entry) {
-    var part = entry.parts.filter(function (p) {
-      return p.feedback && p.text;
-    })[0];
-    return (part && part.text) || "";
+  /**
+   * The start of the message the feedback is about. Our channels set feedback only on the LAST
+   * part of a split message, so walk back over the parts of the same kind before it.
+   */
+  function feedbackText(entry) {
+    var parts = entry.parts;
+    var end = -1;
+    for (var i = parts.length - 1; i >= 0; i--) {
+      if (parts[i].feedback) {
+        end = i;
+        break;
+      }
+    }
+    if (end < 0) return "";
+    var start = end;
+    while (
+      start > 0 &&
+      parts[start - 1].kind === parts[end].kind &&
+      !(parts[start - 1].buttons && parts[start - 1].buttons.length)
+    ) {
+      start--;
+    }
+    return parts
+      .slice(start, end + 1)
+      .map(function (p) {
+        return p.text || "";
+      })
+      .filter(Boolean)
+      .join("\n\n");
   }
 
   function feedbackPayload(value, comment) {
@@ -611,7 +635,7 @@
     function send(value, text) {
       var sentNow = sendSilent(feedbackPayload(value, text), {
         // which answer the feedback is about (stored with the user event in the tracker)
-        metadata: { feedback_for: { answer: entry.n, text: firstFeedbackText(entry).slice(0, 200) } },
+        metadata: { feedback_for: { answer: entry.n, text: feedbackText(entry).slice(0, 200) } },
         onDone: function (received) {
           if (entry.fb !== value) return;
           if (!received) thanks.textContent = TEXT.feedbackFailed;

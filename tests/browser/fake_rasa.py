@@ -4,7 +4,8 @@ It speaks the same protocol as ``rasa/core/channels/socketio.py`` of Rasa 3.6 wi
 ``session_persistence: true``: ``session_request`` -> ``enter_room`` + ``session_confirm``,
 ``user_uttered {message, session_id}`` -> ``bot_uttered`` to the room of the session id, with
 text split on blank lines and buttons sent as ``quick_replies`` on the last part, each part with
-the ``opsw`` dict of docs/ARCHITECTURE.md (``{"kind", "feedback"}``) as our channels add it.
+the ``opsw`` dict of docs/ARCHITECTURE.md (``{"kind", "feedback"}``) as channels/socketio.py adds
+it (``feedback`` only on the last part of a message).
 
 The answers are canned (see ``replies_for``). Every received message is recorded in
 ``FakeRasa.received`` so tests can check what the widget sent (feedback, /restart).
@@ -195,8 +196,9 @@ class FakeRasa:
 
     @staticmethod
     async def _emit_message(sio, room, text, buttons, meta) -> None:
-        """Like Rasa's SocketIOOutput: the text split on blank lines, buttons as quick_replies on the
-        last part; our channel adds opsw to every part (or, with first_only, to the first one)."""
+        """Like channels/socketio.py: the text split on blank lines, buttons as quick_replies on the
+        last part, opsw on every part with ``feedback`` only on the last one (``first_only``: opsw
+        on the first part only, as another channel might do)."""
         meta = dict(meta) if meta else None
         first_only = bool(meta and meta.pop("first_only", False))
         parts = text.strip().split("\n\n")
@@ -206,8 +208,11 @@ class FakeRasa:
                 payload["quick_replies"] = (
                     [{"content_type": "text", **b} for b in buttons] if i == len(parts) - 1 else []
                 )
-            if meta is not None and (i == 0 or not first_only):
-                payload["opsw"] = meta
+            if meta is not None and first_only:
+                if i == 0:
+                    payload["opsw"] = meta
+            elif meta is not None:
+                payload["opsw"] = {**meta, "feedback": bool(meta.get("feedback")) and i == len(parts) - 1}
             await sio.emit("bot_uttered", payload, room=room)
 
     async def _start(self) -> None:

@@ -138,6 +138,10 @@ def test_thumbs_down_asks_what_was_wrong_and_sends_the_comment_as_json(page, fak
     assert message.startswith("/feedback{")
     assert json.loads(message[len("/feedback"):]) == {"feedback": "down", "comment": comment + "\ntweede regel"}
     assert "\n" not in message  # escaped, so Rasa's "/intent{json}" parsing sees one line
+    # which answer: its number and its start (feedback is on the last part; the text is the first)
+    meta = fake_rasa.received[-1]["metadata"]["feedback_for"]
+    assert meta["answer"] == 1 and meta["text"].startswith("**Uw volgende stap: Bezwaar maken bij het CIZ**")
+    assert len(meta["text"]) == 200
     status = answer.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
     page.wait_for(lambda d: "opmerking is ontvangen" in status.text, 5)
     assert not form.is_displayed()
