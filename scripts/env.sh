@@ -26,7 +26,12 @@ export OPSW_BIND="${OPSW_BIND:-127.0.0.1}"
 # OPSW_API_TOKEN (sent as ?token=...). CORS: only these origins (space separated) may call the
 # server from a browser; default: the web page's own origin.
 export OPSW_ENABLE_API="${OPSW_ENABLE_API:-0}"
-export OPSW_CORS_ORIGINS="${OPSW_CORS_ORIGINS:-http://${OPSW_HOST}:${OPSW_WEB_PORT}}"
+if [[ -z "${OPSW_CORS_ORIGINS:-}" ]]; then
+  OPSW_CORS_ORIGINS="http://${OPSW_HOST}:${OPSW_WEB_PORT}"
+  # the page opened as localhost or as 127.0.0.1 is the same page
+  [[ "$OPSW_HOST" == localhost ]] && OPSW_CORS_ORIGINS+=" http://127.0.0.1:${OPSW_WEB_PORT}"
+fi
+export OPSW_CORS_ORIGINS
 export OPSW_CALLBACK_URL="${OPSW_CALLBACK_URL:-http://localhost:5034/bot}"
 
 # --- tracker store (SQL): SQLite file by default, PostgreSQL via OPSW_PG_* or a full URL ---------

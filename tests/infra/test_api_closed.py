@@ -23,7 +23,7 @@ def test_api_is_off_by_default_and_binds_loopback() -> None:
     args = serve.rasa_args(env_from_scripts())
     assert "--enable-api" not in args and "--auth-token" not in args
     assert args[:2] == ["-i", "127.0.0.1"]
-    assert args[args.index("--cors") + 1:] == ["http://localhost:8080"]
+    assert args[args.index("--cors") + 1:] == ["http://localhost:8080", "http://127.0.0.1:8080"]
 
 
 def test_cors_follows_the_web_origin_and_the_setting() -> None:
@@ -64,6 +64,24 @@ def test_run_script_refuses_open_api_without_token() -> None:
                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "STARTED" not in res.stdout
     assert "OPSW_API_TOKEN" in res.stderr
+
+
+def test_existing_logs_and_database_are_made_private(tmp_path: Path) -> None:
+    logs = tmp_path / "log"
+    logs.mkdir()
+    (logs / "rasa.log").write_text("user messages")
+    (logs / "rasa.log").chmod(0o644)
+    logs.chmod(0o755)
+    env = env_from_scripts(OPSW_LOG_DIR=str(logs), OPSW_RUN_DIR=str(tmp_path / "run"))
+    res = subprocess.run(["bash", "-c", "source scripts/env.sh && source scripts/servers.sh && "
+                          "opsw_spawn probe touch \"$OPSW_LOG_DIR/new.db\" && wait"],
+                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert oct((logs / "rasa.log").stat().st_mode & 0o777) == "0o600"
+    assert oct(logs.stat().st_mode & 0o777) == "0o700"
+    # files the servers create (SQLite database, logs) get umask 077
+    assert oct((logs / "new.db").stat().st_mode & 0o777) == "0o600"
+    assert oct((logs / "probe.log").stat().st_mode & 0o777) == "0o600"
 
 
 def test_action_server_gets_the_bind_address() -> None:
