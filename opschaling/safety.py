@@ -3,12 +3,16 @@
 ``assess(text, intent, confidence)`` is called on EVERY user message, before anything else, so that a
 misread intent can never hide a danger sign. It combines two signals:
 
-(a) hand-written patterns over normalised word tokens (see ``_normalise``): lower case, accents folded,
+(a) hand-written rules over normalised word tokens (see ``_normalise``): lower case, accents folded,
     repeated letters collapsed ("zelfmoord" and the typo "zelfmord" become the same token, "doooood"
-    becomes "dod" like "dood"), punctuation kept as a sentence boundary. A pattern is a short sequence of
-    token slots (exact words or word stems), optionally with a small bounded gap. Matching walks the tokens
-    once per candidate start; there is no regular expression with nested or unbounded quantifiers, so the
-    run time is linear in the length of the text (``tests/safety/test_backtracking.py``).
+    becomes "dod" like "dood"), chat spellings made standard ("nie", "t", "mn"), filler words dropped
+    ("ik wil er GEWOON niet meer zijn"), misspelt key words read as the key word (edit distance 1, words of
+    6+ letters: "vermisst", "mishandld"), punctuation kept as a boundary. Two kinds of rules:
+    - sequences (``_RAW_PATTERNS``): a few token slots (exact words or word stems) with small bounded gaps;
+    - co-occurrences (``_COOCCUR``): words that must all occur within one sentence part of <= 25 tokens,
+      in any order ("ze krijgt thuis klappen", "de keuken staat vol rook").
+    There is no regular expression with nested or unbounded quantifiers; the matching work is linear in the
+    length of the text and repeated stretches are matched once (``tests/safety/test_backtracking.py``).
 (b) the NLU intent ``acute_nood`` with confidence >= ``NLU_THRESHOLD`` (0.5, see there).
 
 Negation never switches danger off when a danger sign is also present: each match is judged on its own,
@@ -24,6 +28,13 @@ Choices (documented, tested in tests/safety/):
   "hij slaat zichzelf" are problem behaviour (situation ``probleemgedrag``), not a crisis; hitting the
   speaker, a relative, a partner or children, threats, abuse and "huiselijk geweld" are violence.
 - Mentioning 113, Veilig Thuis or 112 as something to call counts: the crisis text is then the answer.
+- Self-harm ("zelfbeschadiging", "ze krast zichzelf") is kind ``suicide`` (the 113 text), also when it is
+  described as problem behaviour in care; suicide beats violence beats acute when several match.
+- A weapon (threatening with a knife, a gun, a bat) is ``acute`` (112 first); threats to hurt or kill
+  someone at home are ``violence`` (112 first, then Veilig Thuis).
+- An acute sign placed in the past in the same sentence ("er was vorig jaar brand", "hij dwaalde vroeger")
+  is not acute now; past violence or suicidality still counts.
+- Measured recall and false alarms, and how honest those numbers are: tests/safety/README.md.
 """
 from __future__ import annotations
 
@@ -53,7 +64,7 @@ NLU_THRESHOLD = 0.5
 @dataclass(frozen=True)
 class Signal:
     kind: str      # "suicide", "violence" or "acute"
-    evidence: str  # the words that matched (normalised), or "intent:acute_nood (0.83)"
+    evidence: str  # the words that matched (lower case, accents folded), or "intent:acute_nood (0.83)"
 
 
 # --------------------------------------------------------------------------------------------- normalise
@@ -191,7 +202,7 @@ _NEGATORS = frozenset(_collapse(w) for w in ("geen", "niet", "niemand", "nooit",
 _ME = "me|mij|mijzelf|mezelf|ons|haar|hem|jou|je|u"
 _FAMILY = ("moeder|vader|mama|papa|mam|pap|moeders|ma|pa|zoon|dochter|kind|kinderen|kids|zoontje|dochtertje|"
            "vrouw|man|partner|vriendin|vriend|broer|zus|zusje|broertje|oma|opa|moeder*|schoonmoeder|schoonvader|"
-           "baby|ouders|kleinkind|kleinkinderen|cli*nt|bewoner|buurvrouw|buurman")
+           "baby|ouders|kleinkind|kleinkinderen|client|clienten|bewoner|buurvrouw|buurman")
 _HIT_VERBS = ("slaat|sloeg|sloegen|slaan|slaagt|schopt|schopte|schoppen|stompt|stompte|mishandelt|mishandelde|"
               "wurgt|wurgde|knijpt|kneep|duwt|duwde|trapt|trapte|bedreigt|bedreigde|bijt|beet|misbruikt|"
               "misbruikte|verkracht|verkrachtte|aanrandt|randde|terroriseert|intimideert|tuigt|takelt")
