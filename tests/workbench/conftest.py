@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from datetime import date
 from http.cookies import SimpleCookie
@@ -90,11 +91,12 @@ SCHEMA = """CREATE TABLE events (
 
 
 class TrackerDB:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
-        with sqlite3.connect(path) as conn:
-            conn.execute(SCHEMA)
+        if create:
+            with sqlite3.connect(path) as conn:
+                conn.execute(SCHEMA)
 
     def add(self, sender: str, events: list[dict[str, Any]], start: float = T0) -> None:
         rows = []
@@ -193,14 +195,22 @@ def place_conversation(n: int) -> list[dict]:
     ]
 
 
-@pytest.fixture
-def tracker_db(tmp_path: Path) -> TrackerDB:
-    db = TrackerDB(tmp_path / "trackers.db")
+@pytest.fixture(scope="session")
+def _tracker_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = TrackerDB(tmp_path_factory.mktemp("trackers") / "trackers.db")
     db.add("ciz-1", ciz_conversation(), start=T0 + 1000)
     db.add("fallback-1", fallback_conversation(), start=T0 + 2000)
     for n in range(25):
         db.add(f"plek-{n:02d}", place_conversation(n), start=T0 + n * 10)
-    return db
+    return db.path
+
+
+@pytest.fixture
+def tracker_db(_tracker_template: Path, tmp_path: Path) -> TrackerDB:
+    """A fresh copy per test: ciz-1 (👎 + comment), fallback-1 (nlu_fallback), plek-00..24 (👍)."""
+    path = tmp_path / "trackers.db"
+    shutil.copyfile(_tracker_template, path)
+    return TrackerDB(path, create=False)
 
 
 @pytest.fixture
