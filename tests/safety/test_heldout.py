@@ -68,3 +68,18 @@ def test_rules_per_kind_on_heldout(kind):
 def test_development_examples_are_met():
     result = safety.evaluate(pairs(DEV))
     assert result["recall"] == 1.0 and result["false_alarm_rate"] == 0.0, result
+
+
+def test_blind_batch_e_is_reported():
+    """Batch E was measured once, after all tuning (recall 0.67, no false alarms). It is not tuned on; the
+    floor only catches a regression. The number is the honest estimate for unseen phrasings."""
+    from tests.safety.safetylib import ROOT as _root
+    batch = _root / "tests" / "safety" / "blind_batch_e.yml"
+    result = safety.evaluate(pairs(batch))
+    print(f"\nblind batch E, rules alone: recall {result['recall']:.3f}, false alarms {result['false_alarm_rate']:.3f}")
+    assert result["n_pos"] == 30 and result["n_neg"] == 30
+    assert result["recall"] >= 0.6 and result["false_alarm_rate"] <= 0.1
+    overlap = {normalise(t) for t, _ in pairs(batch)} & ({normalise(t) for t, _ in pairs(HELDOUT)}
+                                                        | {normalise(t) for t, _ in pairs(DEV)}
+                                                        | {normalise(ex) for _, _, ex in training_examples()})
+    assert overlap == set()
