@@ -44,3 +44,13 @@ def tiny_model(tmp_path_factory) -> Path:
     model = out / "tiny.tar.gz"
     assert result.returncode == 0 and model.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     return model
+
+
+@pytest.fixture(scope="session")
+def guard_server(tiny_model, tmp_path_factory):
+    """``rasa run --debug`` with the tiny bot behind the guarded channels (see guard_server.py)."""
+    from guard_server import start_guard_server, stop_guard_server
+
+    server = start_guard_server(tiny_model, tmp_path_factory.mktemp("guard_server"))
+    yield server
+    stop_guard_server(server)
