@@ -63,6 +63,7 @@ class CaseView:
     route_label: str | None = None
     rungs: list[RungView] = field(default_factory=list)
     user_text: list[str] = field(default_factory=list)  # what the assistant would say (render.render_advice)
+    danger: Any = None  # opschaling.safety.Signal found in the text, or None
 
 
 def options(catalogue: Catalogue, fact: str) -> list[tuple[str, str]]:
@@ -135,6 +136,20 @@ def select_facts(catalogue: Catalogue) -> list[tuple[str, str]]:
     return result
 
 
+DANGER_LABELS = {"suicide": "gedachten aan zelfdoding", "violence": "geweld of dreiging", "acute": "acuut gevaar"}
+
+
+def danger_in(text: str) -> Any:
+    """The danger sign opschaling.safety finds in the text (rules only: there is no NLU here), or None."""
+    if not text.strip():
+        return None
+    try:
+        from opschaling import safety
+    except ImportError:
+        return None
+    return safety.assess(text)
+
+
 def clean_choices(form: Mapping[str, str], catalogue: Catalogue) -> dict[str, Any]:
     """The facts picked in the form; values that are not allowed are dropped."""
     chosen: dict[str, Any] = {}
@@ -166,12 +181,15 @@ def explain(text: str, form: Mapping[str, str], today: date | None = None,
     today = today or date.today()
     read, read_by = read_text(text, today)
     chosen = clean_choices(form, catalogue)
+    danger = danger_in(text)
+    if danger is not None:
+        read.setdefault("acute_danger", True)  # as the dialogue does: a danger sign counts as acute danger
     merged = {**read, **chosen}
     if isinstance(read.get("steps_tried"), Mapping) and "steps_tried" in chosen:
         merged["steps_tried"] = {**read["steps_tried"], **chosen["steps_tried"]}
     facts = CaseFacts.from_slots(merged, today=today)
     advice = advise(facts, catalogue)
-    view = CaseView(text=text, chosen=chosen, read=read, read_by=read_by, facts=facts, advice=advice)
+    view = CaseView(text=text, chosen=chosen, read=read, read_by=read_by, facts=facts, advice=advice, danger=danger)
     route = catalogue.routes.get(advice.situation or "")
     if route is not None:
         view.route_label = route.label

@@ -686,6 +686,12 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
     if not view.read_by and view.text.strip():
         parts.append('<p class="melding">De tekst kan hier nog niet automatisch gelezen worden; de assistent gebruikt '
                      "alleen wat u in de keuzelijsten koos.</p>")
+    if view.danger is not None:
+        kind = case_view.DANGER_LABELS.get(getattr(view.danger, "kind", ""), "gevaar")
+        evidence = getattr(view.danger, "evidence", "")
+        parts.append(f'<div class="fout"><h3>Gevaarsignaal in de tekst</h3><p>De assistent ziet {esc(kind)}'
+                     f"{(' (woorden: ' + esc(evidence) + ')') if evidence else ''}. Hij stuurt dan eerst het "
+                     "crisisbericht, in een apart bericht, en gaat daarna verder met het gesprek.</p></div>")
     facts = case_view.used_facts(view.facts)
     rows = []
     for name, value in facts:

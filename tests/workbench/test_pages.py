@@ -154,3 +154,14 @@ def test_an_uploaded_windows_path_shows_only_the_file_name(logged_in: Client) ->
                                         {"bestand": ("C:\\\\Users\\\\an\\\\casussen.csv", BROKEN_CSV.encode())})
     page = response.body.decode()
     assert "casussen.csv, rij 3" in page and "Users" not in page
+
+
+def test_one_case_shows_a_danger_sign_first(logged_in: Client) -> None:
+    pytest.importorskip("opschaling.safety")
+    form = {"csrf": logged_in.csrf(), "casus": "Mijn vader wil niet meer leven en het CIZ heeft zijn aanvraag afgewezen"}
+    page = logged_in.post("/workbench/case", form).body.decode()
+    reasoning = page.split("De redenering", 1)[1]
+    assert reasoning.index("Gevaarsignaal in de tekst") < reasoning.index("Feiten die de assistent gebruikt")
+    assert "zelfdoding" in reasoning and "Eerst veiligheid" in reasoning
+    calm = logged_in.post("/workbench/case", {"csrf": logged_in.csrf(), "casus": "Het CIZ heeft mijn aanvraag afgewezen"})
+    assert "Gevaarsignaal" not in calm.body.decode().split("De redenering", 1)[1]
