@@ -165,6 +165,7 @@
     everConnected: false,
     newGroup: false, // the next bot message starts a new answer group
     typingTimer: null,
+    feedbackReplies: [], // feedback messages whose reply has not come yet: {thanks, replied}
     loadingClient: false,
     clientFailed: false,
   };
@@ -633,13 +634,20 @@
     if (entry.fb) thanks.textContent = entry.commented ? TEXT.commentThanks : TEXT.feedbackThanks;
 
     function send(value, text) {
+      // The server's short reply to feedback ("Dank u voor uw reactie.") is shown here, in the
+      // status line of this answer, not as a new chat message (see onBotUttered).
+      var waiter = { thanks: thanks, replied: false };
+      state.feedbackReplies.push(waiter);
       var sentNow = sendSilent(feedbackPayload(value, text), {
         // which answer the feedback is about (stored with the user event in the tracker)
         metadata: { feedback_for: { answer: entry.n, text: feedbackText(entry).slice(0, 200) } },
         onDone: function (received) {
+          // the acknowledgement comes after Rasa handled the message: a reply, if any, is in
+          var index = state.feedbackReplies.indexOf(waiter);
+          if (index >= 0) state.feedbackReplies.splice(index, 1);
           if (entry.fb !== value) return;
           if (!received) thanks.textContent = TEXT.feedbackFailed;
-          else thanks.textContent = text ? TEXT.commentThanks : TEXT.feedbackThanks;
+          else if (!waiter.replied) thanks.textContent = text ? TEXT.commentThanks : TEXT.feedbackThanks;
         },
       });
       thanks.textContent = sentNow ? TEXT.feedbackSending : TEXT.feedbackOffline;
@@ -858,11 +866,23 @@
     }).length;
   }
 
+  /** A short text reply to a feedback message goes into that answer's status line. */
+  function takeFeedbackReply(part) {
+    var waiter = state.feedbackReplies.shift();
+    if (!waiter) return false;
+    var plain = part.text && !part.link && !(part.buttons && part.buttons.length);
+    if (!plain || (part.kind && part.kind !== "notice" && part.kind !== "info")) return false;
+    waiter.replied = true;
+    waiter.thanks.textContent = part.text.replace(/\*\*|(^|\s)_|_($|\s)/g, "$1$2").trim();
+    return true;
+  }
+
   function onBotUttered(msg) {
     var last = state.transcript[state.transcript.length - 1];
     var current = last && last.t === "bot" && !state.newGroup ? last : null;
     var part = normaliseBotMessage(msg, current ? current.parts[current.parts.length - 1] : null);
     if (!part) return;
+    if (!current && state.feedbackReplies.length && takeFeedbackReply(part)) return;
     hideTyping();
     if (!current) {
       current = { t: "bot", parts: [], fb: null, n: countAnswers() + 1 };

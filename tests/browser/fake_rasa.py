@@ -105,7 +105,10 @@ Message = Tuple[str, List[Dict[str, str]], Optional[Dict[str, Any]]]
 def replies_for(message: str) -> Tuple[List[Message], float]:
     """(messages, delay in seconds) for a user message; no messages means no answer."""
     lower = message.lower()
-    if lower.startswith("/feedback") or lower.startswith("/restart"):
+    if lower.startswith("/feedback"):
+        # as opschaling.dialogue answers it (the guard never leaves a message unanswered)
+        return [("Dank u voor uw reactie.", [], opsw("notice"))], 0
+    if lower.startswith("/restart"):
         return [], 0
     if lower == "/deny":
         return [(
@@ -149,6 +152,7 @@ class FakeRasa:
         self.port = port
         self.socketio_path = socketio_path
         self.received: List[Dict[str, Any]] = []
+        self.reply_to_feedback = True  # False: feedback only gets the socket.io acknowledgement
         self.sessions_requested: List[Optional[str]] = []
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
@@ -187,6 +191,8 @@ class FakeRasa:
                 {"sid": sid, "session_id": session_id, "message": message, "metadata": data.get("metadata")}
             )
             messages, delay = replies_for(message)
+            if message.startswith("/feedback") and not self.reply_to_feedback:
+                messages = []
             if delay:
                 await asyncio.sleep(delay)
             for text, buttons, meta in messages:

@@ -142,10 +142,16 @@ def test_thumbs_down_asks_what_was_wrong_and_sends_the_comment_as_json(page, fak
     meta = fake_rasa.received[-1]["metadata"]["feedback_for"]
     assert meta["answer"] == 1 and meta["text"].startswith("**Uw volgende stap: Bezwaar maken bij het CIZ**")
     assert len(meta["text"]) == 200
+    # the server's reply ("Dank u voor uw reactie.", kind notice) is the status of this answer,
+    # not a new chat message; feedback itself is never shown as a chat message either
     status = answer.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
-    page.wait_for(lambda d: "opmerking is ontvangen" in status.text, 5)
+    page.wait_for(lambda d: status.text == "Dank u voor uw reactie." and len(sent(fake_rasa, page)) == 4, 5)
     assert not form.is_displayed()
-    assert page.user_texts() == ["lang advies"]  # feedback is never shown as a chat message
+    assert page.user_texts() == ["lang advies"]
+    assert page.answer_count() == 1 and not any("Dank u" in t for t in page.bot_texts())
+    # the next real answer is shown as usual
+    page.input.click()
+    assert "U schreef: hallo" in ask(page, "hallo").text
 
 
 # --- 2. crisis messages ---------------------------------------------------------------------------
