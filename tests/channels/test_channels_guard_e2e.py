@@ -71,7 +71,7 @@ def test_empty_and_control_only_messages_get_an_answer(guard_server):
 
 
 def test_over_long_message_is_refused_with_the_dutch_answer(guard_server):
-    answer = guard_server.send("zorg " * 20000)
+    answer = guard_server.send("zorg" * 25000)
     assert answer[0]["text"] == (
         "Uw bericht is te lang (100000 tekens). Schrijf het in kortere stukken van hoogstens 4000 tekens."
     )
@@ -98,7 +98,8 @@ def test_trace_metadata_only(guard_server):
     guard_server.send("hallo", sender, metadata={"trace": True, "intent": "x", "role": "bsn 123456782"})
     users = [json.loads(d) for s, d in guard_server.tracker_rows() if s == sender]
     users = [e for e in users if e.get("event") == "user"]
-    assert users[-1]["metadata"] == {"trace": True}
+    meta = {k: v for k, v in users[-1]["metadata"].items() if k not in ("assistant_id", "model_id")}
+    assert meta == {"trace": True}  # Rasa adds assistant_id and model_id itself
 
 
 def test_action_server_down_gives_service_down_and_the_conversation_goes_on(guard_server):
