@@ -141,6 +141,9 @@ class Cluster:
                                           "deploy.serve", "actions", "--actions", "actions",
                                           "-p", str(self.action_port)],
                               self.base, tmp / "actions.log", self.action_port)
+        # Rasa's plain REST channel: this test is about the stores, not the channels' guard
+        self.creds = tmp / "credentials.yml"
+        self.creds.write_text("rest:\n", encoding="utf-8")
         self.rasa: Dict[str, Proc] = {}
         self.ports = {"a": free_port(), "b": free_port()}
         from sqlalchemy import create_engine
@@ -156,7 +159,7 @@ class Cluster:
                 f"rasa-{n}",
                 [str(ROOT / ".venv" / "bin" / "python"), "-m", "deploy.serve", "rasa",
                  "-p", str(port), "--model", str(self.model),
-                 "--credentials", str(ROOT / "credentials.yml"),
+                 "--credentials", str(self.creds),
                  "--endpoints", str(ROOT / "endpoints.multi.yml")],
                 env, self.tmp / f"rasa-{n}.log", port)
         _wait(self.actions, "/health", 180)
