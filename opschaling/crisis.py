@@ -81,8 +81,9 @@ def _refs(catalogue: Catalogue, *body_ids: str) -> tuple[Reference, ...]:
 
 
 def _with_sources(text: str, refs: tuple[Reference, ...], catalogue: Catalogue) -> CrisisText:
-    sources = "; ".join(dict.fromkeys(catalogue.cite(ref) for ref in refs))
-    return CrisisText(text=f"{text}\n\n_Bron: {sources}_", references=refs)
+    """The text and one short source line (links a phone can open), in the same message."""
+    from opschaling.render import sources_line  # noqa: PLC0415 - render imports the engine; keep this lazy
+    return CrisisText(text=f"{text}\n{sources_line(catalogue, refs)}", references=refs)
 
 
 _BODIES = {SUICIDE: (BODY_113, BODY_ACUTE), VIOLENCE: (BODY_VEILIG_THUIS,), ACUTE: (BODY_ACUTE,)}

@@ -29,6 +29,7 @@ MAX_ASKS = 2  # no question is asked a third time
 MAX_SITUATION_BUTTONS = 6  # more do not fit a phone screen; typing always works
 SITUATION_CONFIDENCE = 0.5
 SWITCH_CONFIDENCE = 0.8
+KEYWORDS_WIN_BELOW = 0.8  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
 YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
 # The entity that carries a fact in a button payload (see data/nlu and domain.yml).
 FACT_ENTITY = {"law": "wet", "organisation": "instantie", "age_group": "leeftijdsgroep", "role": "rol",
@@ -228,7 +229,7 @@ def _payload_facts(convo: _Conversation) -> dict[str, Any]:
         elif entity == "stap_uitkomst" and value in ("nee", "loopt", "niet_geholpen", UNKNOWN):
             facts["step_outcome"] = value
     asked = convo.state.get("asked")
-    if asked in YES_NO_FACTS and convo.turn.intent in ("affirm", "deny"):
+    if asked and (asked in YES_NO_FACTS or understand.is_yes_no(asked)) and convo.turn.intent in ("affirm", "deny"):
         facts[asked] = convo.turn.intent == "affirm"
     return facts
 
@@ -307,13 +308,18 @@ def _step_read(convo: _Conversation) -> None:
 
 
 def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
+    """The situation from a confident NLU intent; the words decide when the NLU is unsure or names none."""
     intent = convo.turn.intent
+    guess = understand.guess_situation(convo.words_text) if convo.words_text else None
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
+        if guess and guess != situation and convo.turn.confidence < KEYWORDS_WIN_BELOW and not convo.is_payload:
+            situation, steps = guess, {}
+        if convo.words_text:
+            steps = {}  # what a typed story says about earlier steps is read from its words (names.steps_said)
         if situation in convo.catalogue.routes:
             return situation, dict(steps)
     if convo.words_text and convo.facts_raw.get("situation") is None:
-        guess = understand.guess_situation(convo.words_text)
         if guess and guess in convo.catalogue.routes:
             return guess, {}
     if understand.turns_18(convo.words_text) and "achttien_worden" in convo.catalogue.routes \
@@ -646,7 +652,7 @@ def _ask(convo: _Conversation, question: Question) -> bool:
 def _move_on(convo: _Conversation, question: Question) -> None:
     if question.fact == "step_outcome" and question.about_step:
         convo.facts_raw.setdefault("steps_tried", {})[question.about_step] = "nee"
-    elif question.fact in YES_NO_FACTS:
+    elif question.fact in YES_NO_FACTS or understand.is_yes_no(question.fact):
         convo.facts_raw[question.fact] = UNKNOWN if UNKNOWN in ALLOWED.get(question.fact, ()) else False
     else:
         convo.facts_raw[question.fact] = UNKNOWN
@@ -679,7 +685,7 @@ def payload(fact: str, value: Any) -> str:
     """The button payload that answers ``fact`` with ``value`` (free text works as well)."""
     if fact == "situation":
         return f"/{value}"
-    if fact in YES_NO_FACTS and value in (True, False):
+    if (fact in YES_NO_FACTS or understand.is_yes_no(fact)) and value in (True, False):
         return "/affirm" if value is True else "/deny"
     entity = FACT_ENTITY.get(fact, "stap_uitkomst")
     return "/inform" + json.dumps({entity: value}, ensure_ascii=False)

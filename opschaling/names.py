@@ -78,7 +78,8 @@ def body_named(text: str, catalogue: Catalogue) -> str | None:
 
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
     """{body id: outcome} for steps the text says were tried ("het CCE heeft al advies gegeven maar het helpt
-    niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story."""
+    niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story; "already
+    involved" (gedaan) counts as not solved, since the user is asking what comes next."""
     result: dict[str, str] = {}
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
     for index, sentence in enumerate(sentences):
@@ -89,6 +90,8 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
         following = sentences[index + 1] if index + 1 < len(sentences) else ""
         if outcome not in ("niet_geholpen", "loopt") and following and not bodies_named(following, catalogue):
             outcome = step_outcome(following)  # "… ingeschakeld. Nog steeds niks."
+        if outcome == "gedaan":
+            outcome = "niet_geholpen"  # "X is al betrokken" in a story that asks what next: X did not solve it
         if outcome in ("niet_geholpen", "loopt"):
             for body_id in named:
                 result.setdefault(body_id, outcome)

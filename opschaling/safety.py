@@ -258,6 +258,7 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "voor de|een trein|metro|tram|vrachtwagen ~1 springen|springt|gooien|gooit|lopen|werpen|sprong",
         "van|vanaf|op|af het|de|een dak|flat|brug|balkon ~3 springen|springt|spring|af",
         _WANT + "|dreigt|ga|gaat|gaan ~3 springen|te_springen|springt",
+        "stemmen ~4 springen|dood|doden|sterven|vermoorden|pijn", "stemmen ~4 zeggen|zegt ~3 springen|dood|doden|sterven", "moet|moeten ~2 springen $",
         "afscheidsbrie*", "afscheidsber*", "afscheid ~2 genomen|nemen ~2 voor altijd",
         # pills, self-harm
         "hele|alle|volle|handvol|doosje|doos|strip|potje|pot|teveel ~2 " + _PILLS
@@ -304,6 +305,9 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         _ME + " ~3 opgesloten|opsluit|opsluiten", "intimid*", "klappen ~2 van ~1 " + _FAMILY + "|hem|haar|mijn|mn",
         "stalk*", "eerwraak", "loverboy*", "uitgebuit", "uitbuiting", "gedwongen ~3 seks",
         "opgesloten ~3 thuis|kamer|huis|door",
+        _FAMILY + " ~1 pijn ~1 gedaan|doet|deed|doen|gedaan_heeft", "hardhandig* ~3 " + _HIT_VERBS + "|vastpakte|vastgepakt|vastpakt|beetpakte",
+        "vastpakte|vastgepakt|beetpakte ~2 en ~1 " + _HIT_VERBS,
+        "met een|de ~2 stoel|stok|mes|riem|schaar|hamer|fles|honkbalknuppel ~3 geslagen|bedreigd|gestoken|gegooid|aangevallen",
     ),
     ACUTE: (
         "in gevaar", "in levensgevaar", "acuut|acute|direct|directe|groot|ernstig ~1 gevaar", "levensgevaar*",
@@ -313,6 +317,9 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "brand", "in de fik", "fik gestoken", "brandje", "rookmelder ~2 af|ging",
         "gaspit|gaskraan|gas|fornuis|kookplaat|pan ~3 open|vergeten|laten_branden|aan_laten|laten_staan|lekt|aan_gelaten",
         "ruikt naar gas", "gaslucht", "gaslek",
+        "gas|gaspit|gaskraan ~3 openstaan|open_staan|aanstaan|open_laten_staan|laten_openstaan",
+        "slaapt|slapen|sliep|sliepen ~2 buiten|op_straat|in_het_park", "het vriest", "vriest ~3 buiten",
+        "verward*|dement*|in_de_war ~4 zonder jas|schoenen", "in de war ~4 buiten|straat|vriest|zonder_jas",
         "vermist* !geweest", "spoorloos", "onvindbaar",
         "weet|wist|weten ~1 niet ~2 waar hij|ze|zij ~1 is|woont|was|zit",
         "nacht|nachts|snachts|donker ~4 buiten|straat|snelweg", "buiten|straat ~4 nacht|nachts|snachts|donker",

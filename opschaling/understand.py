@@ -84,7 +84,7 @@ _ROLE = (
                           r"\bals (?:mentor|curator|bewindvoerder|wettelijk vertegenwoordiger)|\bik ben voogd"),
     ("naaste", r"\bmijn (?:moeder|vader|ma|pa|mam|pap|zoon|dochter|man|vrouw|partner|vriend|vriendin|broer|zus|"
                r"oma|opa|schoonmoeder|schoonvader|kind|kinderen|tante|oom|neef|nicht|buurvrouw|buurman|"
-               r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben mantelzorger|\bals mantelzorger|\bik ben (?:de )?"
+               r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de )?"
                r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)"),
     ("jongere", r"\bik ben (?:1[2-7]|twaalf|dertien|veertien|vijftien|zestien|zeventien)(?: jaar)?\b|\bik zit op "
                 r"(?:school|de middelbare)|\bmijn (?:ouders|mentor op school|jeugdhulpverlener|voogd)\b"),
@@ -101,7 +101,8 @@ _ROLE_ANSWER = (
                          r"behandelaar|casemanager|maatschappelijk werk|psycholoog|wijkverpleging|poh\b"),
     ("vertegenwoordiger", r"mentor|curator|bewindvoerder|vertegenwoordiger|voogd"),
     ("naaste", r"moeder|vader|zoon|dochter|partner|\bman\b|\bvrouw\b|ouders?\b|broer|zus|familie|mantelzorg|"
-               r"naaste|\bkind\b|oma|opa|echtgeno|vriend|buur"),
+               r"naaste|\bkind\b|oma|opa|echtgeno|vriend|buur|tante|\boom\b|neef|nicht|kleinzoon|kleindochter|"
+               r"schoon\w+"),
     ("jongere", r"jongere|scholier|\bik ben (?:1[2-7])\b|tiener|puber"),
     ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|\bik\b|patient|bewoner"),
 )
@@ -150,7 +151,7 @@ _YES = re.compile(r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad|jep|j
 _NO = re.compile(r"^(?:nee|neen|nope|no|niet|geen|nee hoor|helaas niet|nooit|klopt niet)\b")
 
 # --- conversation moves -----------------------------------------------------------------------------------
-ASKS_AFTER = re.compile(r"\b(?:en )?(?:als|wat als) (?:dat|dit|die|het|ze|hij) (?:niet|geen) (?:helpt|werkt|lukt|"
+ASKS_AFTER = re.compile(r"\b(?:en )?(?:als|wat als) (?:dat|dit|die|het|ze|hij) (?:ook )?(?:niet|geen) (?:helpt|werkt|lukt|"
                         r"oplevert|reageert|reageren)|\ben (?:dan|daarna)\b|\bwat (?:daarna|dan|is de stap daarna|"
                         r"is de volgende stap)\b|\bwat kan ik daarna\b|\bvolgende stap\b|\bstap daarna\b|"
                         r"\bhelpt dat niet\b|\bwat als dat niet\b")
@@ -349,11 +350,21 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
         return age_group(text, answer=True)
     if fact in ("decision_date", "objection_decision_date"):
         return date_answer(text, today)
-    if fact in ("acute_danger", "consent", "urgent", "termination"):
+    if fact in ("acute_danger", "consent", "urgent", "termination") or is_yes_no(fact):
         return yes_no(text)
     if fact == "situation":
         return guess_situation(text)
     return None
+
+
+_DOUBT = re.compile(r"\b(?:ik )?weet (?:ik |ook |dus )*niet (?:of|welke|wie|wat)\b[^.?!]*")
+
+
+def is_yes_no(fact: str) -> bool:
+    """A fact whose values are yes, no (and 'weet ik niet'), e.g. about_decision in catalogue/questions."""
+    from opschaling.facts import ALLOWED  # noqa: PLC0415
+    allowed = set(ALLOWED.get(fact, ()))
+    return bool(allowed) and allowed <= {True, False, UNKNOWN}
 
 
 def read_facts(text: str, today: date, asked: str | None = None, step: str | None = None) -> dict[str, Any]:
@@ -365,7 +376,7 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         value = read_answer(asked, text, today, step)
         if value is not None:
             facts[asked] = value
-    folded = fold(text)
+    folded = _DOUBT.sub(" ", fold(text))  # "ik weet niet of hij een Wlz-indicatie heeft" states no law
     found_org = organisation(folded)
     if found_org and "organisation" not in facts:
         facts["organisation"] = found_org
@@ -423,7 +434,7 @@ _SITUATION = (
                               r"te zwaar|zwaar)\b|\b(?:kan|trek) het (?:eigenlijk |echt )?niet meer aan\b|\bte zwaar\b"),
     ("besluit_oneens", r"\bbezwaar\b|\bniet eens met\b|\boneens\b|\bafgewezen\b|\bafwijzing\b|\bbeschikking\b|"
                        r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b|"
-                       r"\bniet mee eens\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
+                       r"\bniet mee eens\b|\bwees\b[^.?!]{0,60}\baf\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
                        r"\b(?:wil|wilt|willen)\b[^.?!]{0,30}\bniet (?:meer )?vergoeden\b|\bweigert\b[^.?!]{0,30}\bte vergoeden\b|"
                        r"\b(?:stopt|stopgezet|stopzetten)\b[^.?!]{0,20}\b(?:begeleiding|hulp|huishoudelijke)\b|"
                        r"\b(?:gemeente|ciz|zorgkantoor)\b[^.?!]{0,60}\b(?:stopgezet|ingetrokken|verlaagd|afgenomen)\b"),
