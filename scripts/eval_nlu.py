@@ -304,7 +304,7 @@ def evaluate(a) -> dict:
     for name in a.sets:
         path = Path(a.set_path.get(name, SETS.get(name, name)))
         if path.exists():
-            sets[name] = mdata.load_nlu_file(path)
+            sets[name] = mdata.load_danger(path) if name == "danger" else mdata.load_nlu_file(path)
     syn = synonym_map(nlu_root)
     judge, judge_note = danger_judge()
     all_texts = [ex["text"] for s in sets.values() for ex in s]

@@ -131,3 +131,21 @@ def non_intent_files(root: Path) -> List[Path]:
         if any(isinstance(i, dict) and "intent" not in i for i in doc.get("nlu") or []):
             out.append(f)
     return out
+
+
+def load_danger(path: Path) -> List[dict]:
+    """tests/nlu/danger_heldout.yml: ``positives`` ({text, kind}) and ``negatives`` (texts), as examples with
+    intent ``acute_nood`` (danger) or ``geen_gevaar`` (safe). An NLU-format file is read as usual."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if "nlu" in doc:
+        return load_nlu_file(path)
+    out = []
+    for item in doc.get("positives") or []:
+        text = item["text"] if isinstance(item, dict) else str(item)
+        out.append({"text": text, "intent": "acute_nood", "entities": [], "raw": text,
+                    "kind": item.get("kind") if isinstance(item, dict) else None, "source": None})
+    for item in doc.get("negatives") or []:
+        text = item["text"] if isinstance(item, dict) else str(item)
+        out.append({"text": text, "intent": "geen_gevaar", "entities": [], "raw": text, "kind": None,
+                    "source": None})
+    return out
