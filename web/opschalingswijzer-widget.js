@@ -344,10 +344,21 @@
           appendInline(strong, heading[1], { emphasis: false, crisis: crisis });
           parent.appendChild(strong);
         } else {
-          appendInline(parent, line, { emphasis: true, crisis: crisis });
+          // "… Bron: …" / "_Bron: …_": the sources of an answer, shown smaller on a line of their own
+          var source = SOURCE.exec(line);
+          var at = source ? source.index + source[1].length : -1;
+          if (at > 0) appendInline(parent, line.slice(0, at).replace(/\s+$/, ""), { emphasis: true, crisis: crisis });
+          if (at >= 0) {
+            var block = el("span", { className: "osw-source" });
+            appendInline(block, line.slice(at), { emphasis: true, crisis: crisis });
+            parent.appendChild(block);
+          } else {
+            appendInline(parent, line, { emphasis: true, crisis: crisis });
+          }
         }
       });
   }
+  var SOURCE = /(^|[.!?)'’]\s+)(?=_?Bron(?:nen)?: )/;
 
   // ---------------------------------------------------------------------------------------------
   // Build the widget
@@ -475,7 +486,7 @@
     if (old) bubble.removeChild(old);
     var seen = {};
     var calls = el("div", { className: "osw-calls" });
-    var after = null; // right after the paragraph with the last number (before the source line)
+    var after = null; // right after the text with the last number, before the sources
     Array.prototype.forEach.call(bubble.querySelectorAll('.osw-p a[href^="tel:"]'), function (a) {
       after = a.closest(".osw-p");
       var href = a.getAttribute("href");
@@ -483,7 +494,10 @@
       seen[href] = true;
       calls.appendChild(el("a", { href: href, className: "osw-call" }, [TEXT.call + a.textContent]));
     });
-    if (after) bubble.insertBefore(calls, after.nextSibling);
+    if (!after) return;
+    var source = after.querySelector(".osw-source");
+    if (source && !source.querySelector('a[href^="tel:"]')) after.insertBefore(calls, source);
+    else bubble.insertBefore(calls, after.nextSibling);
   }
 
   /**

@@ -16,8 +16,11 @@ Run by hand for development:  python tests/browser/fake_rasa.py --port 5005
 import argparse
 import asyncio
 import inspect
+import json
+import re
 import socket
 import threading
+from datetime import date
 from typing import Any, Dict, List, Optional, Tuple
 
 import socketio
@@ -89,7 +92,8 @@ LONG_ADVICE = (
 NUMBERS_SAMPLE = (
     "Bel 112 of belt u liever **113**? Artikel 112 en 113 keer blijven tekst.\n"
     "Datums blijven tekst: 01-12-2026, 2026-01-12 en 6 weken.\n"
-    "Bel 0800-33 55 555 of 020 123 4567, kijk op www.nationaleombudsman.nl. Of mail naar info@ciz.nl."
+    "Bel 0800-33 55 555 of 020 123 4567, kijk op www.nationaleombudsman.nl. Of mail naar info@ciz.nl. "
+    "Bron: Openbare bron, 'Klachten'."
 )
 
 
@@ -145,11 +149,39 @@ def replies_for(message: str) -> Tuple[List[Message], float]:
     return [("U schreef: " + message, [], opsw("info"))], 0
 
 
-class FakeRasa:
-    """socket.io server on 127.0.0.1:<port>, run in a background thread with its own event loop."""
+PAYLOAD = re.compile(r"^/(?P<intent>[^{@\s]+)(?P<entities>\{.*\})?$", re.S)
 
-    def __init__(self, port: int, socketio_path: str = "socket.io") -> None:
+
+def dialogue_turn(message: str):
+    """The opschaling.dialogue Turn for a widget message, as actions/turn.py builds it from
+    Rasa's parse of a "/intent{json}" payload (no NLU here: typed text has no intent)."""
+    from opschaling.dialogue import Turn
+
+    match = PAYLOAD.match(message.strip())
+    if not match:
+        return Turn(text=message)
+    entities: Tuple[Tuple[str, Any], ...] = ()
+    if match.group("entities"):
+        try:
+            entities = tuple(json.loads(match.group("entities")).items())
+        except ValueError:
+            entities = ()
+    return Turn(text=message, intent=match.group("intent"), entities=entities, payload=message)
+
+
+class FakeRasa:
+    """socket.io server on 127.0.0.1:<port>, run in a background thread with its own event loop.
+
+    ``dialogue=True``: the answers come from the real ``opschaling.dialogue.respond`` (one state
+    per session id, kept in ``states``) instead of the canned ``replies_for``.
+    """
+
+    def __init__(self, port: int, socketio_path: str = "socket.io", dialogue: bool = False,
+                 today: Optional[date] = None) -> None:
         self.port = port
+        self.dialogue = dialogue
+        self.today = today or date(2026, 12, 1)
+        self.states: Dict[str, Any] = {}
         self.socketio_path = socketio_path
         self.received: List[Dict[str, Any]] = []
         self.reply_to_feedback = True  # False: feedback only gets the socket.io acknowledgement
@@ -190,7 +222,10 @@ class FakeRasa:
             self.received.append(
                 {"sid": sid, "session_id": session_id, "message": message, "metadata": data.get("metadata")}
             )
-            messages, delay = replies_for(message)
+            if self.dialogue:
+                messages, delay = self._dialogue(session_id, message), 0
+            else:
+                messages, delay = replies_for(message)
             if message.startswith("/feedback") and not self.reply_to_feedback:
                 messages = []
             if delay:
@@ -199,6 +234,13 @@ class FakeRasa:
                 await self._emit_message(sio, session_id, text, buttons, meta)
 
         return app
+
+    def _dialogue(self, session_id: str, message: str) -> List[Message]:
+        from opschaling.dialogue import respond
+
+        reply = respond(self.states.get(session_id), dialogue_turn(message), today=self.today)
+        self.states[session_id] = reply.state
+        return [(m.text, list(m.buttons), {"kind": m.kind, "feedback": bool(m.feedback)}) for m in reply.messages]
 
     @staticmethod
     async def _emit_message(sio, room, text, buttons, meta) -> None:
@@ -277,8 +319,9 @@ class FakeRasa:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=5005)
+    parser.add_argument("--dialogue", action="store_true", help="answers from opschaling.dialogue.respond")
     args = parser.parse_args()
-    server = FakeRasa(args.port).start()
+    server = FakeRasa(args.port, dialogue=args.dialogue).start()
     print(f"fake Rasa socket.io server on {server.url} (Ctrl+C stops)")
     try:
         threading.Event().wait()

@@ -58,14 +58,15 @@ def links_in(page: WidgetPage, element) -> list:
 
 
 def contrast(page: WidgetPage, element) -> float:
-    """WCAG contrast ratio of element's text colour on its background colour."""
+    """WCAG contrast ratio of element's text colour on the background it is drawn on."""
     return page.driver.execute_script(
         "function rgb(c) { return c.match(/[\\d.]+/g).slice(0, 3).map(Number); }"
         "function lum(c) { return rgb(c).map(function (v) { v /= 255;"
         "  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })"
         "  .reduce(function (s, v, i) { return s + v * [0.2126, 0.7152, 0.0722][i]; }, 0); }"
-        "var s = getComputedStyle(arguments[0]);"
-        "var a = lum(s.color), b = lum(s.backgroundColor);"
+        "var s = getComputedStyle(arguments[0]), bg = arguments[0];"
+        "while (bg && /rgba\\(.*, 0\\)|transparent/.test(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;"
+        "var a = lum(s.color), b = lum(getComputedStyle(bg || document.body).backgroundColor);"
         "return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);", element)
 
 
@@ -170,6 +171,15 @@ def test_crisis_message_is_distinct_announced_and_has_call_links(page):
         size = call.size
         assert size["height"] >= 44 and size["width"] >= 44
         assert contrast(page, call) >= 4.5
+    # the source line is there, smaller, and after the call buttons
+    source = crisis.find_element(By.CSS_SELECTOR, ".osw-source")
+    assert source.text.startswith("Bron:")
+    px = lambda e: float(e.value_of_css_property("font-size")[:-2])  # noqa: E731
+    assert px(source) < px(crisis)
+    assert contrast(page, source) >= 4.5
+    assert page.driver.execute_script(
+        "return !!(arguments[0].compareDocumentPosition(arguments[1]) & Node.DOCUMENT_POSITION_FOLLOWING);",
+        calls[-1], source)
     # looks different from an ordinary answer, with readable text (WCAG AA)
     question = answer.find_elements(By.CSS_SELECTOR, ".osw-msg-bot:not(.osw-msg-crisis)")
     assert len(question) == 1 and "Waar loopt u tegenaan?" in question[0].text
@@ -306,6 +316,10 @@ def test_plain_addresses_phone_numbers_and_email_become_links(page):
     text = numbers.text
     assert "Artikel 112 en 113 keer blijven tekst" in text and "01-12-2026, 2026-01-12" in text
     assert page.find_all(".osw-calls") == []  # call buttons only under crisis messages
+    # "… Bron: …" inside a line goes to a smaller line of its own
+    sources = numbers.find_elements(By.CSS_SELECTOR, ".osw-source")
+    assert [e.text for e in sources] == ["Bron: Openbare bron, 'Klachten'."]
+    assert "info@ciz.nl.\nBron: Openbare bron" in numbers.find_element(By.CSS_SELECTOR, ".osw-msg-bot").text
 
 
 def test_every_button_is_at_least_44_by_44(page):
