@@ -29,7 +29,12 @@ MAX_ASKS = 2  # no question is asked a third time
 MAX_SITUATION_BUTTONS = 6  # more do not fit a phone screen; typing always works
 SITUATION_CONFIDENCE = 0.5
 SWITCH_CONFIDENCE = 0.8
-KEYWORDS_WIN_BELOW = 0.8  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
+KEYWORDS_WIN_BELOW = 0.8
+# "besluit jeugdhulp oneens" is an objection about youth care: what the user wants to do (object, complain, a place)
+# says more about the route than the field it is in.
+ACTION_SITUATIONS = ("besluit_oneens", "besluit_te_laat", "klacht_zorgaanbieder", "klacht_instantie", "geen_plek",
+                     "zorg_past_niet", "achttien_worden", "mantelzorg_overbelast")
+TOPIC_SITUATIONS = ("jeugdzorg", "kastje_muur", "wie_verantwoordelijk", "vraag_clientondersteuning")  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
 YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
 # The entity that carries a fact in a button payload (see data/nlu and domain.yml).
 FACT_ENTITY = {"law": "wet", "organisation": "instantie", "age_group": "leeftijdsgroep", "role": "rol",
@@ -49,6 +54,8 @@ SITUATION_INTENTS = {
 }
 # Facts that still apply when the user moves to another topic ("iets anders").
 FALLBACK_SITUATION = "kastje_muur"  # after two unanswered "what is going on?": the route for not knowing where to go
+MOVE_INTENTS = ("human_handoff", "bot_challenge", "greet", "thanks", "goodbye", "out_of_scope", "waarom", "volgende_stap",
+                "feedback", "restart")
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
@@ -313,7 +320,9 @@ def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
     guess = understand.guess_situation(convo.words_text) if convo.words_text else None
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
-        if guess and guess != situation and convo.turn.confidence < KEYWORDS_WIN_BELOW and not convo.is_payload:
+        if guess and guess != situation and not convo.is_payload and (
+                convo.turn.confidence < KEYWORDS_WIN_BELOW
+                or (guess in ACTION_SITUATIONS and situation in TOPIC_SITUATIONS)):
             situation, steps = guess, {}
         if convo.words_text:
             steps = {}  # what a typed story says about earlier steps is read from its words (names.steps_said)
@@ -343,8 +352,12 @@ def _entity(convo: _Conversation, name: str) -> Any:
 
 def _step_moves(convo: _Conversation) -> bool:
     """Things that are not an answer to the question. True when the turn is fully answered here."""
-    intent = convo.turn.intent
     folded = convo.folded
+    asked = convo.state.get("asked")
+    answers = bool(asked and convo.words_text and understand.read_answer(
+        asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None)
+    # an answer to the pending question is never taken for another move the NLU thought it saw
+    intent = None if answers and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
     if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
         convo.state.clear()
         convo.state.update(new_state())

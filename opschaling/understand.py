@@ -139,7 +139,8 @@ _NOT_TRIED = re.compile(
     r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b")
 _DONE = re.compile(r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad)\b|\bal gedaan\b|\bal geprobeerd\b|"
                    r"\bheb ik (?:al )?gedaan\b|\bal ingediend\b|\bal gemaakt\b|\bal contact\b|\bal gebeld\b|"
-                   r"\bal gemeld\b|\bal geweest\b|\bal betrokken\b|\bal ingeschakeld\b|\bis al\b|\bzijn al\b")
+                   r"\bal gemeld\b|\bal geweest\b|\bal betrokken\b|\bal ingeschakeld\b|\bis al\b|\bzijn al\b|"
+                   r"\b(?:is|zijn|was|waren) al (?:een |het |de )?(?:\w+ ){0,3}(?:betrokken|ingeschakeld|ingezet|geweest)\b")
 # "I told the staff" is not a complaint at the klachtenfunctionaris.
 _TOLD_STAFF = re.compile(r"\b(?:gezegd|verteld|gemeld|aangekaart|besproken|geklaagd)\b[^.?!]{0,40}\b(?:verzorging|"
                          r"personeel|verpleging|begeleid\w*|teamleider|afdeling|zuster|verzorgende|de zorg)\b|"
@@ -474,7 +475,8 @@ _SITUATION = (
     ("vraag_clientondersteuning", r"\bwat (?:is|doet) een clientondersteuner\b|\bclientondersteun\w* (?:aanvragen|krijgen|vinden|"
                                   r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
                                   r"clientondersteun\w*\b|"
-                                  r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b"),
+                                  r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b|"
+                                  r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b"),
     ("informatie_delen", r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b"),
 )
 

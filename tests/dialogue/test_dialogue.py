@@ -275,3 +275,23 @@ def test_the_catalogue_has_a_route_for_every_situation_intent():
     routes = load_catalogue().routes
     missing = [intent for intent, (situation, _) in SITUATION_INTENTS.items() if situation not in routes]
     assert not missing, f"situations without a route: {missing}"
+
+
+def test_an_answer_is_not_taken_for_another_move_the_nlu_saw():
+    chat = Chat()
+    chat.say("Multiproblematiek bij een cliënt, veiligheidshuis en maatwerkloket pmm hebben niet geholpen.",
+             intent="multiproblematiek")
+    for _ in range(3):
+        if chat.state["asked"] == "role":
+            break
+        chat.say("nee", intent="deny")
+    assert chat.state["asked"] == "role"
+    chat.say("medewerker gemeente", intent="human_handoff", confidence=0.7)
+    assert chat.facts["role"] == "gemeente_medewerker"
+    assert chat.questions().count(chat.questions()[-1]) <= 2
+
+
+def test_words_about_what_the_user_wants_win_over_the_field_the_nlu_named():
+    chat = Chat()
+    chat.say("besluit jeugdhulp oneens", intent="jeugdzorg", confidence=0.9)
+    assert chat.facts["situation"] == "besluit_oneens"
