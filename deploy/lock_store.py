@@ -52,6 +52,7 @@ DEFAULT_SOCKET_TIMEOUT = 10.0
 
 # Shared Lua prelude: `now` from the Redis clock, drop expired tickets of KEYS[1].
 _PRELUDE = """
+if redis.replicate_commands then redis.replicate_commands() end  -- Redis < 5: TIME before writes
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local h = redis.call('HGETALL', KEYS[1])
@@ -107,6 +108,7 @@ return out
 
 # KEYS[1]; ARGV = number, expiry (Redis clock), number, expiry, ... Replaces the hash.
 _REPLACE = """
+if redis.replicate_commands then redis.replicate_commands() end
 redis.call('DEL', KEYS[1])
 local latest = 0
 for i = 1, #ARGV, 2 do

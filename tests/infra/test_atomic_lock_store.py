@@ -33,7 +33,8 @@ def _atomic(redis_server, prefix: str = "opswtest", **kw):
                                 **kw)
 
 
-def _race(stores, conversation: str, per_store: int) -> tuple[int, int, List[str]]:
+def _race(stores, conversation: str, per_store: int, lifetime: float = 30,
+          must_finish: bool = True) -> tuple[int, int, List[str]]:
     """Each store, in its own thread and event loop, takes the lock `per_store` times and does a
     read-modify-write of a counter key (get, yield, set) while holding it.
     Returns (final counter, expected, errors)."""
@@ -53,7 +54,7 @@ def _race(stores, conversation: str, per_store: int) -> tuple[int, int, List[str
         async def body() -> None:
             for _ in range(per_store):
                 try:
-                    async with store.lock(conversation, lock_lifetime=30,
+                    async with store.lock(conversation, lock_lifetime=lifetime,
                                           wait_time_in_seconds=0.01):
                         value = int(mine.get(key) or 0)
                         await asyncio.sleep(0.001)
@@ -64,12 +65,17 @@ def _race(stores, conversation: str, per_store: int) -> tuple[int, int, List[str
         start.wait()
         asyncio.run(body())
 
-    threads = [threading.Thread(target=worker, args=(s,)) for s in stores]
+    threads = [threading.Thread(target=worker, args=(s,), daemon=True) for s in stores]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + 120
     for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a lock holder hung"
+        t.join(timeout=max(0.1, deadline - time.monotonic()))
+    hung = sum(t.is_alive() for t in threads)
+    if must_finish:
+        assert not hung, "a lock holder hung"
+    elif hung:
+        errors.append(f"{hung} holder(s) still waiting after 120 s")
     return int(red.get(key) or 0), len(stores) * per_store, errors
 
 
@@ -165,7 +171,9 @@ def test_several_servers_never_hold_one_lock_together(redis_server, record_prope
 
     rasa_stores = [RedisLockStore(host="127.0.0.1", port=redis_server.port, db=2,
                                   key_prefix="rasarace") for _ in range(4)]
-    r_total, r_expected, r_errors = _race(rasa_stores, "gesprek-race-rasa", 40)
+    # (a ticket Rasa's store loses is waited for until it expires: short lifetime, bounded run)
+    r_total, r_expected, r_errors = _race(rasa_stores, "gesprek-race-rasa", 40, lifetime=3,
+                                          must_finish=False)
     lost = r_expected - r_total
     record_property("rasa_redis_lock_store_lost", f"{lost} of {r_expected} ({len(r_errors)} LockErrors)")
     print(f"Rasa RedisLockStore: {lost} of {r_expected} updates lost, "
