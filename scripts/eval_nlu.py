@@ -244,6 +244,9 @@ def scenario_summary(path: Path) -> Optional[dict]:
         out.setdefault("passed", len(passed))
         words = []
         for r in results:
+            if isinstance(r, dict) and isinstance(r.get("advice_words"), list):  # opschaling.scenarios Result
+                words += [int(w) for w in r["advice_words"]]
+                continue
             for m in (r.get("messages") or r.get("transcript") or []) if isinstance(r, dict) else []:
                 if isinstance(m, dict) and (m.get("kind") == "advice" or (m.get("opsw") or {}).get("kind") == "advice"):
                     words.append(len(re.findall(r"\w+", m.get("text") or "")))

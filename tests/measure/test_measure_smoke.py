@@ -209,3 +209,13 @@ def test_percentile_and_rss():
 
     assert load.peak_rss_mb(os.getpid()) >= load.rss_mb(os.getpid()) > 0
     assert load.peak_rss_mb(None) is None
+
+
+def test_scenario_summary_reads_results_with_advice_words(tmp_path):
+    path = tmp_path / "latest.json"
+    path.write_text(json.dumps({"results": [{"passed": True, "advice_words": [40, 60]},
+                                            {"passed": False, "advice_words": [80]}]}), encoding="utf-8")
+    s = eval_nlu.scenario_summary(path)
+    assert s["total"] == 2 and s["passed"] == 1 and s["pass_rate"] == 0.5
+    assert s["advice_messages"] == 3 and s["advice_words_mean"] == 60.0
+    assert eval_nlu.scenario_summary(tmp_path / "missing.json") is None
