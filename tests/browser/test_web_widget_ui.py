@@ -37,6 +37,9 @@ def test_page_explains_what_the_chat_does_and_does_not(page):
     assert "geen medisch advies" in main
     assert "neemt geen besluiten" in main
     assert "geen BSN" in main and "volledige naam" in main
+    # the emergency numbers on the page can be tapped on a phone
+    hrefs = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "main a[href^='tel:']")]
+    assert hrefs == ["tel:112", "tel:113", "tel:08000113"]
     assert page.launcher.get_attribute("aria-expanded") == "false"
     assert not page.is_open()
 
