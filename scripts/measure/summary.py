@@ -72,6 +72,22 @@ def bench_section(b: dict) -> list:
     return L
 
 
+FINDINGS = """## Finding: action-server responses are re-validated with a fresh jsonschema check (RasaHQ/rasa#11717)
+
+`rasa/core/actions/action.py` `RemoteAction._validate_action_result` calls `jsonschema.validate(result, schema)` for
+every custom-action call. `validate()` first runs `check_schema()` (the schema against its meta-schema), every time.
+Measured on this machine with our response size (state slot + 3 messages): jsonschema 4.17.3 (the lock) 65–90 ms
+per call, jsonschema 3.2.0 ~8 ms, a validator built once 0.8 ms. With one `action_turn` per message this is most of
+the server-side time per message at low load. Two fixes, either is enough:
+
+1. cached validator (preferred, version independent): build `validators.validator_for(spec)(spec)` once and replace
+   `RemoteAction._validate_action_result` with a function that raises `best_match(validator.iter_errors(result))`;
+   `make bench` runs this variant as `ours_cached_validator` (code: `CACHED_VALIDATOR` in scripts/bench.py);
+2. pin `jsonschema==3.2.0` (Rasa 3.6.21 requires `jsonschema>=3.2,<4.18`; `pip install --dry-run` resolves without
+   conflicts; the catalogue schemas are draft-07 and `opschaling/catalogue.py` uses `Draft7Validator`/`RefResolver`,
+   both in 3.2.0).
+"""
+
 THINK_SECONDS = 30  # a user types one message about every 30 s (reading the answer, typing the next)
 
 
@@ -102,9 +118,16 @@ def scaling_section(b: Optional[dict]) -> list:
     return L
 
 
-def main() -> int:
-    ev = _load(ROOT / "reports" / "eval" / "latest.json")
-    be = _load(ROOT / "reports" / "bench" / "latest.json")
+def main(argv: Optional[list] = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--eval", default=str(ROOT / "reports" / "eval" / "latest.json"))
+    ap.add_argument("--bench", default=str(ROOT / "reports" / "bench" / "latest.json"))
+    ap.add_argument("--out", default=str(ROOT / "docs" / "reports" / "latest.md"))
+    a = ap.parse_args(argv)
+    ev = _load(Path(a.eval))
+    be = _load(Path(a.bench))
     L = ["# Measurements: headline figures", "",
          "Written by `scripts/measure/summary.py` from the last `make eval` and `make bench` "
          "(full reports: `reports/eval/latest.md`, `reports/bench/latest.md`; `reports/` is not in git).", "",
@@ -116,10 +139,11 @@ def main() -> int:
     L += bench_section(be) if be else ["## Speed", "", "No bench report yet."]
     L.append("")
     L += scaling_section(be)
-    out = ROOT / "docs" / "reports" / "latest.md"
+    L += ["", FINDINGS]
+    out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(L) + "\n", encoding="utf-8")
-    print(f"[opsw] written {out.relative_to(ROOT)}", file=sys.stderr)
+    print(f"[opsw] written {out}", file=sys.stderr)
     return 0
 
 

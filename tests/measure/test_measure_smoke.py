@@ -219,3 +219,21 @@ def test_scenario_summary_reads_results_with_advice_words(tmp_path):
     assert s["total"] == 2 and s["passed"] == 1 and s["pass_rate"] == 0.5
     assert s["advice_messages"] == 3 and s["advice_words_mean"] == 60.0
     assert eval_nlu.scenario_summary(tmp_path / "missing.json") is None
+
+
+def test_summary_from_a_tiny_eval(tmp_path):
+    from measure import summary
+
+    train = tmp_path / "nlu"
+    train.mkdir()
+    (train / "nlu.yml").write_text(TINY_TRAIN, encoding="utf-8")
+    test = tmp_path / "test.yml"
+    test.write_text(TINY_TEST, encoding="utf-8")
+    assert eval_nlu.main(["--pipelines", "tfidf", "--cv", "0", "--train", str(train), "--sets", "heldout",
+                          "--set", f"heldout={test}", "--out", str(tmp_path / "ev")]) == 0
+    out = tmp_path / "latest.md"
+    assert summary.main(["--eval", str(tmp_path / "ev" / "latest.json"), "--bench", str(tmp_path / "none.json"),
+                         "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "| (c) TF-IDF + LogReg | heldout |" in text and "No bench report yet." in text
+    assert "sticky sessions" in text and "11717" in text
