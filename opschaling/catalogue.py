@@ -200,6 +200,11 @@ class Catalogue:
     directory: Path
     explanations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     jargon: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    templates: Mapping[str, Rung] = field(default_factory=dict)  # named rung templates of routes.yaml
+
+    def template_for(self, body_id: str) -> Rung | None:
+        """The named rung template for a body (its short sourced reason), e.g. for a route's `final` step."""
+        return next((t for t in self.templates.values() if t.body == body_id), None)
 
     def body(self, body_id: str) -> Body:
         return self.bodies[body_id]
@@ -264,6 +269,7 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         directory=root,
         explanations=_read_optional(root / "explanations.yaml").get("topics", {}),
         jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
+        templates={name: Rung.from_dict(raw) for name, raw in templates.items()},
     )
 
 

@@ -163,9 +163,7 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         after = tuple(s for s in _after(walk, _rungs_after(route, step.id)) if s.id not in _needs_failure(walk, step.id))
         return _advice(walk, safety, step, after=after)
     if route.final and _outcome_for(route.final, (), facts) != "niet_geholpen":
-        body = catalogue.body(route.final)
-        step = Step(body=body, reason=body.text("when"), references=body.field_references("when"))
-        return _advice(walk, safety, step, after=())
+        return _advice(walk, safety, _final_step(catalogue, route.final), after=())
     return Advice(situation=route.id, safety=safety, exhausted=True,
                   already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped),
                   support=_support(walk), info=route.info)
@@ -309,10 +307,18 @@ def _after(walk: _Walk, rungs: tuple[Rung, ...], limit: int = 2, current: str | 
         result.append(_step(walk, rung, walk.catalogue.body(rung.body)))
         if len(result) == limit:
             break
-    if not result and walk.route.final:
-        body = walk.catalogue.body(walk.route.final)
-        result.append(Step(body=body, reason=body.text("when"), references=body.field_references("when")))
+    if not result and walk.route.final and walk.route.final != current:
+        result.append(_final_step(walk.catalogue, walk.route.final))
     return tuple(result)
+
+
+def _final_step(catalogue: Catalogue, body_id: str) -> Step:
+    """The route's last resort: with the short reason of its rung template, else the body's own 'when' text."""
+    body = catalogue.body(body_id)
+    template = catalogue.template_for(body_id)
+    if template:
+        return Step(body=body, reason=template.reason, references=template.references)
+    return Step(body=body, reason=body.text("when"), references=body.field_references("when"))
 
 
 def _needs_failure(walk: _Walk, body_id: str) -> set[str]:

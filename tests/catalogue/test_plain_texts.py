@@ -140,6 +140,15 @@ def test_uncertain_is_one_plain_sentence_for_the_user(where, text):
     assert len(text.split()) <= 35, text
 
 
+SOURCE_REMARK = re.compile(r"\b(brontekst|bronteksten|brontabel|de bron(?:nen)? (?:geeft|geven|noem\w*|zegt|zeggen)|"
+                           r"volgens de bron\w*|openbare bronnen|seed)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("where,text", list(every_user_text()), ids=lambda v: v if len(v) < 80 else "")
+def test_no_user_text_remarks_on_the_source_texts(where, text):
+    assert not SOURCE_REMARK.search(text), f"{where}: {text}"
+
+
 def test_explanations_are_short_and_their_phrases_unique():
     seen = {}
     for topic, entry in EXPLANATIONS.items():
