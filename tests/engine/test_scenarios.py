@@ -106,3 +106,16 @@ def test_scenario(case, catalogue):
         assert len(advice.checklist) == expect["checklist_count"]
     if "conditions_include" in expect:
         assert any(expect["conditions_include"] in c for c in step.conditions), step.conditions
+
+
+def test_every_route_and_every_rung_body_is_covered_by_a_scenario(catalogue):
+    situations, bodies = set(), set()
+    for param in CASES:
+        case = param.values[0]
+        advice = advise(_facts(case), catalogue)
+        situations |= {case["facts"].get("situation"), advice.situation}
+        bodies |= {advice.step.id} if advice.step else set()
+        bodies |= {advice.question.about_step} if advice.question and advice.question.about_step else set()
+    assert set(catalogue.routes) - situations == set()
+    rung_bodies = {r.body for route in catalogue.routes.values() for r in route.rungs if not r.switch_to}
+    assert rung_bodies - bodies == set()
