@@ -114,8 +114,12 @@ class GuardServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str]] = None) -> GuardServer:
+def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str]] = None,
+                       action_url: Optional[str] = None, env_base: Optional[Dict[str, str]] = None) -> GuardServer:
+    """``action_url``: a real action server (``rasa run actions``); else the fake one."""
     actions = FakeActionServer().start()
+    if action_url:
+        actions.stop()
     db = tmp / "trackers.db"
     creds = tmp / "credentials.yml"
     creds.write_text(
@@ -128,12 +132,12 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
     )
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
-        f"action_endpoint:\n  url: {actions.url}\n"
+        f"action_endpoint:\n  url: {action_url or actions.url}\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
         encoding="utf-8",
     )
     port = free_port()
-    env = dict(os.environ)
+    env = dict(os.environ if env_base is None else env_base)
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
