@@ -55,7 +55,19 @@ def _cases():
                 facts = facts.with_outcome(advice.step.id, "niet_geholpen")
 
 
-CASES = list(_cases())
+def _distinct(cases):
+    """One case per distinct answer: same step, status, tried steps, audience and law read the same."""
+    seen = set()
+    for facts, advice in cases:
+        step = advice.step
+        key = (advice.situation, step.id if step else None, step.status if step else None, advice.already_tried,
+               facts.role, facts.law, tuple(a.id for a in advice.after))
+        if key not in seen:
+            seen.add(key)
+            yield facts, advice
+
+
+CASES = list(_distinct(_cases()))
 JARGON = (yaml.safe_load((load_catalogue().directory / "jargon.yaml").read_text(encoding="utf-8")) or {}).get(
     "terms", {})
 
