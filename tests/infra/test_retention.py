@@ -80,7 +80,8 @@ def test_retention_sqlite_via_make(tmp_path: Path) -> None:
     env = env_from_scripts(OPSW_TRACKER_DB_URL=url)
 
     def purge(dry_run: bool) -> str:
-        cmd = ["make", "-s", "-C", str(ROOT), "retention", "DAYS=30"]
+        # -o bootstrap: never (re)build the venv from a test
+        cmd = ["make", "-s", "-o", "bootstrap", "-C", str(ROOT), "retention", "DAYS=30"]
         if dry_run:
             cmd.append("DRY_RUN=1")
         res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
