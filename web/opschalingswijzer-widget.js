@@ -451,6 +451,8 @@
     var margin = 8;
     var target = groupNode.offsetTop - margin;
     var prev = groupNode.previousElementSibling;
+    // skip the chat's own notes ("Nog geen verbinding …") between the user's message and the answer
+    while (prev && prev.classList.contains("osw-system")) prev = prev.previousElementSibling;
     if (prev && prev.classList.contains("osw-msg-user")) {
       target = Math.max(prev.offsetTop - margin, groupNode.offsetTop - Math.round(log.clientHeight * 0.4));
     }
@@ -997,7 +999,9 @@
   function autosize() {
     if (!input.offsetParent) return; // hidden: measured again when the chat opens
     input.style.height = "auto";
-    var max = Math.max(44, Math.round(window.innerHeight * 0.4));
+    // the CSS max-height (40vh; less on short screens), else 40 % of the window
+    var cssMax = parseFloat(window.getComputedStyle(input).maxHeight);
+    var max = Math.max(44, Math.round(cssMax > 0 ? cssMax : window.innerHeight * 0.4));
     var border = input.offsetHeight - input.clientHeight;
     var wanted = input.scrollHeight + border;
     input.style.height = Math.min(wanted, max) + "px";

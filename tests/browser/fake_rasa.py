@@ -128,6 +128,8 @@ def replies_for(message: str) -> Tuple[List[Message], float]:
     if "niet meer leven" in lower or lower == "crisis":
         # the crisis message first, in a message of its own; then the conversation goes on
         return [(CRISIS_TEXT, [], opsw("crisis")), (SITUATION_QUESTION, SITUATION_BUTTONS, opsw("question"))], 0
+    if lower == "lang advies, langzaam":
+        return [(LONG_ADVICE, [], opsw("advice"))], 1.5
     if lower == "lang advies" or "bezwaar maken" in lower:
         return [(LONG_ADVICE, [], opsw("advice"))], 0
     if "ciz" in lower:

@@ -229,8 +229,26 @@ def test_after_a_long_story_the_answer_still_starts_near_the_top(phone_page):
     page.wait_for(lambda d: page.scroll_settled(), 5)
     where = page.offset_in_log(answer)
     assert 0 <= where["top"] <= 0.45 * where["height"]
-    # the end of the user's story is visible just above the answer
+    # the end of the user's story is visible just above the answer (also when a note such as
+    # "Nog geen verbinding …" came between them: the story was sent before the socket connected)
     assert page.offset_in_log(page.find(".osw-msg-user"))["bottom"] > 0
+
+
+def test_a_note_between_question_and_answer_does_not_hide_the_question(phone_page):
+    page = phone_page
+    page.open_with_keyboard()
+    page.wait_connected()
+    ask(page, "hallo")
+    before = page.answer_count()
+    page.type_and_send("lang advies, langzaam")  # the fake server answers after 1.5 s
+    # while it waits, a note of the chat itself (as "Nog geen verbinding …") comes after the question
+    page.driver.execute_script(
+        "var n = document.createElement('div'); n.className = 'osw-system'; n.textContent = 'Een notitie.';"
+        "document.querySelector('#osw-log').appendChild(n);")
+    answer = page.wait_for_new_answer(before)
+    page.wait_for(lambda d: page.scroll_settled(), 5)
+    assert page.offset_in_log(page.find_all(".osw-msg-user")[-1])["top"] >= 0
+    assert 0 <= page.offset_in_log(answer)["top"] <= 0.45 * page.offset_in_log(answer)["height"]
 
 
 # --- 4. the message box -----------------------------------------------------------------------
