@@ -13,12 +13,10 @@ from opschaling.catalogue import Body, Catalogue, Reference
 from opschaling.dates import format_date
 from opschaling.deadlines import Deadline
 from opschaling.engine import Advice, Step
-from opschaling.facts import UNKNOWN, CaseFacts
+from opschaling.facts import PROFESSIONAL_ROLES, UNKNOWN, CaseFacts
 
 UNITS = {"days": ("dag", "dagen"), "workdays": ("werkdag", "werkdagen"), "weeks": ("week", "weken"),
          "months": ("maand", "maanden"), "years": ("jaar", "jaar")}
-PROFESSIONAL_ROLES = ("clientondersteuner", "zorgaanbieder", "zorgprofessional", "gemeente_medewerker",
-                      "zorgkantoor_medewerker")
 # Who a task in the stappenplan woonzorgplek belongs to, and how that party is named.
 PARTY_LABEL = {"clientondersteuner": "De onafhankelijke cliëntondersteuner", "zorgaanbieder": "De zorgaanbieder",
                "zorgkantoor": "Het zorgkantoor", "client": "De cliënt of familie", "gemeente": "De gemeente"}
@@ -190,6 +188,8 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
     elif is_professional(facts) and facts.role in (body.who_may_submit.get("roles") or ()):
         parts.append("U kunt dit als professional zelf doen.")
+    if step.conditions and step.status != "loopt":
+        parts.append("Dit kan alleen onder voorwaarden; zie 'Waarom deze stap?'.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     for deadline in step.deadlines:
@@ -233,6 +233,8 @@ def advice_buttons(advice: Advice) -> list[dict[str, str]]:
         if advice.step.woonzorgplek:
             buttons.append({"title": "Wie doet wat?", "payload": '/detail{"onderwerp":"wie_doet_wat"}'})
         buttons.append({"title": "Dit heb ik al geprobeerd", "payload": "/volgende_stap"})
+    if advice.checklist:
+        buttons.append({"title": "Wat breng ik in kaart?", "payload": '/detail{"onderwerp":"in_kaart"}'})
     buttons.append({"title": "Bronnen", "payload": '/detail{"onderwerp":"bronnen"}'})
     return buttons
 
@@ -246,6 +248,8 @@ def why_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     what = step.body.text("what")
     if what:
         lines.append(sentences(what, 2))
+    if step.conditions:
+        lines.append("Voorwaarden: " + " ".join(first_sentence(c) for c in step.conditions[:2]))
     for body_id, reason in advice.skipped[:1]:
         lines.append(f"{catalogue.body(body_id).label} noem ik nog niet: {first_sentence(reason)}")
     lines.append(cite_line(catalogue, step.references or step.body.references, limit=2))
@@ -330,7 +334,17 @@ def _refs_of(raw: Any) -> list[Reference]:
     return [Reference.from_dict(r) for r in raw.get("reference") or ()]
 
 
-DETAILS = {"waarom": why_text, "voorbereiden": prepare_text, "daarna": after_text, "bronnen": sources_text,
+def checklist_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """Step 1 of the stappenplan complexe casuïstiek: the questions that map the case."""
+    if not advice.checklist:
+        return address("Voor deze situatie heb ik geen vragenlijst.", facts)
+    refs = [Reference.from_dict(r) for r in ((catalogue.complexe_casuistiek or {}).get("metadata") or {}).get(
+        "reference") or ()]
+    items = "\n".join(f"- {q}" for q in advice.checklist[:8])
+    return address(f"**Breng eerst in kaart:**\n{items}\n\n{cite_line(catalogue, refs)}", facts)
+
+
+DETAILS = {"in_kaart": checklist_text, "waarom": why_text, "voorbereiden": prepare_text, "daarna": after_text, "bronnen": sources_text,
            "wie_doet_wat": who_does_what_text, "termijn": deadline_text}
 
 
@@ -368,6 +382,12 @@ def render_info(kind: str | None, catalogue: Catalogue, facts: CaseFacts) -> str
         text = definition.get("text") if isinstance(definition, Mapping) else definition
         refs = [Reference.from_dict(r) for r in (info.get("metadata") or info).get("reference") or ()]
         return address(f"**Over cliëntondersteuning** {sentences(str(text or ''), 2)} "
+                       f"{cite_line(catalogue, refs)}", facts)
+    if kind == "complexe_casuistiek":
+        data = catalogue.complexe_casuistiek or {}
+        refs = _refs_of(data.get("metadata"))
+        return address("**Ingewikkelde situatie** Breng eerst in kaart wat er speelt, wat de cliënt zelf wil en wie "
+                       "betrokken is. Zonder toestemming vraagt u alleen algemeen advies, zonder gegevens van de cliënt. "
                        f"{cite_line(catalogue, refs)}", facts)
     if kind == "informatie_delen":
         sharing = (catalogue.complexe_casuistiek or {}).get("information_sharing") or {}

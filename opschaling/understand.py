@@ -451,10 +451,13 @@ _SITUATION = (
                          r"bejegening|neemt niet op)\b|\bombudsman\b|\bklacht over (?:een )?instantie\b|"
                          r"\bklagen over (?:mijn |de |het )?(?:zorgverzekeraar|verzekeraar|gemeente|ciz|zorgkantoor|cak)\b|"
                          r"\bklacht bij (?:de |het |mijn )?(?:zorgverzekeraar|verzekeraar|gemeente|zorgkantoor|ciz|cak)\b|"
-                         r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b"),
+                         r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b|\bgeklaagd\b[^.?!]{0,20}\b(?:bij )?(?:de |het )?"
+                         r"(?:gemeente|ciz|zorgkantoor|cak|verzekeraar)\b|\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,20}"
+                         r"\bgeklaagd\b|\breageren niet op (?:mijn|onze) klacht\b"),
     ("zorg_past_niet", r"\bopgezegd\b|\bopzegging\b|\bzorg stopt\b|\bwil(?:len)? (?:de zorg )?stoppen\b|\bmoet (?:hij |zij |ze )?weg\b|"
                        r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b|"
-                       r"\bpast (?:niet|neit) meer\b|\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
+                       r"\bpast (?:niet|neit) meer\b|\bblijft niet passend\b|\bgaat niet meer op de (?:huidige )?plek\b|"
+                       r"\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
                        r"\b(?:kunnen|kan) (?:wij |we )?de zorg\b[^.?!]{0,20}\bniet meer (?:bieden|geven|leveren)\b"),
     ("probleemgedrag", r"\bprobleemgedrag\b|\bonbegrepen gedrag\b|\bagressie\w*\b|\bagressief\b|\bzelfbeschadig\w*\b|"
                        r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b|\bonrustig\b|\bschreeuwt\b|"
@@ -476,7 +479,8 @@ _SITUATION = (
                                   r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
                                   r"clientondersteun\w*\b|"
                                   r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b|"
-                                  r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b"),
+                                  r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b|"
+                                  r"\bgratis helpen\b|\bclientondersteuner\s*\?"),
     ("informatie_delen", r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b"),
 )
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Sequence
 
 from opschaling.scenarios.load import ScenarioError, load
-from opschaling.scenarios.report import console, html_page, junit_xml, summary
+from opschaling.scenarios.report import console, figures, html_page, json_report, junit_xml, summary
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
+REPORT_DIR = Path(__file__).resolve().parent.parent.parent / "reports" / "scenarios"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="adres van de assistent (standaard OPSW_RASA_URL of http://localhost:5005)")
     p.add_argument("--html", type=Path, help="schrijf een HTML-rapport naar dit bestand")
     p.add_argument("--junit", type=Path, help="schrijf JUnit-XML naar dit bestand")
+    p.add_argument("--json", type=Path, help="schrijf de cijfers en de resultaten als JSON naar dit bestand "
+                   "(standaard reports/scenarios/latest.json of latest-local.json)")
     p.add_argument("--thema", help="alleen scenario's met dit thema")
     p.add_argument("-q", "--quiet", action="store_true", help="alleen mislukte scenario's en de telling tonen")
     return p
@@ -59,16 +62,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
     shown = [r for r in results if not r.passed] if args.quiet else results
-    text = console(shown)
-    if args.quiet:
-        text = text.rsplit("\n", 1)[0] + "\n" + summary(results)
+    text = console(shown).rsplit("\n", 1)[0]  # the closing count is printed last, for all results
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(html_page(results), encoding="utf-8")
     if args.junit:
         args.junit.parent.mkdir(parents=True, exist_ok=True)
         args.junit.write_text(junit_xml(results), encoding="utf-8")
+    json_path = args.json or REPORT_DIR / ("latest-local.json" if args.local else "latest.json")
+    try:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json_report(results, "local" if args.local else "rest"), encoding="utf-8")
+    except OSError as exc:  # a read-only checkout still gets the console report
+        print(f"Kon {json_path} niet schrijven: {exc}", file=sys.stderr)
     print(text)
+    fig = figures(results)
+    print(f"Cijfers: {fig['pass_rate']:.0%} geslaagd; gevaar eerst herkend {fig['danger_recall']}; woorden per advies "
+          f"gemiddeld {fig['advice_words_mean']}, hoogstens {fig['advice_words_max']}; vragen per gesprek "
+          f"{fig['questions_per_conversation']}." if results else "Geen scenario's.")
+    print(summary(results).splitlines()[-1])
     return 0 if all(r.passed for r in results) else 1
 
 

@@ -114,3 +114,35 @@ def junit_xml(results: Sequence[Result], suite: str = "scenarios") -> str:
 
 
 __all__ = ["console", "html_page", "junit_xml", "summary"]
+
+
+def figures(results: Sequence[Result]) -> dict:
+    """The headline figures of a run (issue 'safe, short and understood'): pass rate, danger recall, words per
+    advice message and questions asked per conversation."""
+    total = len(results)
+    passed = sum(1 for r in results if r.passed)
+    danger = [r for r in results if r.crisis_first is not None]
+    words = sorted(w for r in results for w in r.advice_words)
+    questions = [len(r.questions) for r in results]
+    return {
+        "total": total, "passed": passed, "failed": total - passed,
+        "pass_rate": round(passed / total, 3) if total else None,
+        "danger_conversations": len(danger),
+        "danger_recall": round(sum(1 for r in danger if r.crisis_first) / len(danger), 3) if danger else None,
+        "advice_messages": len(words),
+        "advice_words_mean": round(sum(words) / len(words), 1) if words else None,
+        "advice_words_max": words[-1] if words else None,
+        "questions_per_conversation": round(sum(questions) / total, 2) if total else None,
+        "questions_max": max(questions) if questions else None,
+    }
+
+
+def json_report(results: Sequence[Result], mode: str) -> str:
+    """Machine-readable: the figures and one row per scenario (read by scripts/eval_nlu.py)."""
+    import json
+
+    rows = [{"name": r.scenario.name, "file": getattr(r.scenario, "source", None), "passed": r.passed,
+             "step": r.step, "questions": r.questions, "advice_words": r.advice_words,
+             "crisis_first": r.crisis_first, "failures": r.failures} for r in results]
+    return json.dumps({"mode": mode, "summary": figures(results), "results": rows}, ensure_ascii=False, indent=1,
+                      default=str)
