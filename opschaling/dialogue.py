@@ -395,6 +395,8 @@ def _step_moves(convo: _Conversation) -> bool:
     if detail is None and not convo.is_payload and convo.state.get("last") and understand.ASKS_AFTER.search(folded) \
             and not understand.TRIED_ALREADY.search(folded):
         detail = "daarna"
+    if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
+        detail = "waarom"
     if detail:
         return _detail(convo, str(detail))
     if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):

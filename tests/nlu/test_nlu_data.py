@@ -71,11 +71,13 @@ def contract():
     intents_part = text.split("## Intents", 1)[1].split("## Entities", 1)[0]
     table_part, conv_part = intents_part.split("Conversation intents:", 1)
     situation = re.findall(r"^\|\s*`([a-z_]+)`\s*\|", table_part, re.MULTILINE)
+    # "(payload only: `detail`, …)": intents that only buttons send have no NLU examples
+    payload_intents = set(re.findall(r"\(payload only: `([a-z_]+)`", conv_part))
     conversation = [
         name for name in re.findall(r"`([^`]+)`", conv_part)
-        if re.fullmatch(r"[a-z_]+", name) and name != "nlu_fallback"
+        if re.fullmatch(r"[a-z_]+", name) and name != "nlu_fallback" and name not in payload_intents
     ]
-    entities_part = text.split("## Entities", 1)[1].split("## Slots", 1)[0]
+    entities_part = text.split("## Entities", 1)[1].split("\n## ", 1)[0]
     table, bodies_part = entities_part.split("Body ids", 1)
     values: dict[str, set[str]] = {}
     payload_only = set()
