@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from tests.conftest import ROOT, _start, free_port, stop_process, wait_http
+from tests.conftest import ROOT, _Collector, _start, free_port, stop_process, wait_http
 
 ACTION_TEXT = "Actie gelukt."
 ACTION_OPSW = {"kind": "advice", "feedback": True}
@@ -76,6 +76,7 @@ class GuardServer:
     log: Path
     db: Path
     actions: FakeActionServer
+    collector: Any = None  # receives the callback channel's answers
 
     @property
     def rest_url(self) -> str:
@@ -118,6 +119,9 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
                        action_url: Optional[str] = None, env_base: Optional[Dict[str, str]] = None) -> GuardServer:
     """``action_url``: a real action server (``rasa run actions``); else the fake one."""
     actions = FakeActionServer().start()
+    collector = _Collector()
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    callback_url = f"http://127.0.0.1:{collector.server_address[1]}/bot"
     if action_url:
         actions.stop()
     db = tmp / "trackers.db"
@@ -127,7 +131,9 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
         "channels.socketio.SocketIOInput:\n"
         "  user_message_evt: user_uttered\n"
         "  bot_message_evt: bot_uttered\n"
-        "  session_persistence: true\n",
+        "  session_persistence: true\n"
+        "channels.callback.CallbackInput:\n"
+        f"  url: {callback_url}\n",
         encoding="utf-8",
     )
     endpoints = tmp / "endpoints.yml"
@@ -150,12 +156,14 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
     rasa = Path(sys.executable).with_name("rasa")
     proc = _start([str(rasa), "run", "--debug", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
                    "--model", str(model), "--credentials", str(creds), "--endpoints", str(endpoints)], env, log)
-    server = GuardServer(url=f"http://127.0.0.1:{port}", proc=proc, log=log, db=db, actions=actions)
+    server = GuardServer(url=f"http://127.0.0.1:{port}", proc=proc, log=log, db=db, actions=actions,
+                         collector=collector)
     try:
         wait_http(f"{server.url}/status", 600, proc)
     except Exception as e:  # noqa: BLE001
         stop_process(proc)
         actions.stop()
+        collector.shutdown()
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
         raise RuntimeError(f"Rasa (tiny bot, guarded channels) did not start: {e}\n{tail}") from e
     return server
@@ -164,3 +172,5 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
 def stop_guard_server(server: GuardServer) -> None:
     stop_process(server.proc)
     server.actions.stop()
+    if server.collector is not None:
+        server.collector.shutdown()

@@ -161,6 +161,24 @@ def test_socketio_answers_with_opsw_and_answers_bad_input(guard_server):
         sio.disconnect()
 
 
+def test_callback_channel_is_guarded_and_carries_opsw(guard_server):
+    status, body = guard_server.post(b"[]", path="/webhooks/callback/webhook")
+    assert status == 400 and body["code"] == "not_object"
+    sender = guard_server.new_sender("callback")
+    payload = json.dumps({"sender": sender, "message": "hallo, bel mij op 0612345678"}).encode()
+    status, body = guard_server.post(payload, path="/webhooks/callback/webhook")
+    assert status == 200 and body == "success"
+
+    def answers():
+        with guard_server.collector.lock:
+            return [m for m in guard_server.collector.messages if m.get("recipient_id") == sender]
+
+    _wait(answers)
+    assert answers()[0]["text"] == WELKOM and answers()[0]["opsw"] == {"kind": "info", "feedback": False}
+    users = [json.loads(d) for s, d in guard_server.tracker_rows() if s == sender]
+    assert [e["text"] for e in users if e.get("event") == "user"] == ["hallo, bel mij op [telefoonnummer]"]
+
+
 def _wait(predicate, timeout=60.0):
     import time
 

@@ -46,7 +46,7 @@ MESSAGE = st.one_of(
     HUGE,
     st.text(st.sampled_from("06123456789 -+bsnBSN@.nl"), max_size=40),
 )
-REST_EXAMPLES = 650
+REST_EXAMPLES = 600
 SOCKET_EXAMPLES = 400
 
 
