@@ -1,8 +1,8 @@
 """The set-up scripts themselves: syntax, the CI entry point, the model hash of
-scripts/train_if_needed.py (no training here), the web server and the NLU summary."""
+scripts/train_if_needed.py (no training here) and the web server. (scripts/eval_nlu.py is tested
+by its owner in tests/measure.)"""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import urllib.request
@@ -118,30 +118,3 @@ def test_serve_web_rewrites_data_server(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-def test_nlu_summary(tmp_path: Path) -> None:
-    import eval_nlu
-
-    report = {
-        "greet": {"precision": 1.0, "recall": 0.5, "f1-score": 0.6667, "support": 2},
-        "besluit_oneens": {"precision": 0.8, "recall": 1.0, "f1-score": 0.8889, "support": 4},
-        "nooit": {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0},
-        "accuracy": 0.83,
-        "macro avg": {"precision": 0.6, "recall": 0.5, "f1-score": 0.5, "support": 6},
-    }
-    rows, macro, acc = eval_nlu.summarise(report)
-    assert [r[0] for r in rows] == ["besluit_oneens", "greet", "nooit"]
-    assert macro == pytest.approx((0.6667 + 0.8889) / 2)
-    assert acc == 0.83
-    out = tmp_path / "reports" / "nlu"
-    out.mkdir(parents=True)
-    (out / "intent_report.json").write_text(json.dumps(report))
-    (tmp_path / "heldout.yml").write_text("version: '3.1'\nnlu: []\n")
-    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_nlu.py"), "--report-only",
-                          "--nlu", str(tmp_path / "heldout.yml"), "--out", str(out),
-                          "--min-f1", "0.9",
-                          "--summary", str(tmp_path / "summary.md")], capture_output=True, text=True)
-    assert res.returncode == 1, res.stderr
-    assert "macro F1: 0.778" in res.stdout
-    assert "| greet | 1.000 | 0.500 | 0.667 | 2 |" in (tmp_path / "summary.md").read_text()
