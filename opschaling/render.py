@@ -56,7 +56,11 @@ def cite_line(catalogue: Catalogue, refs: Iterable[Reference], limit: int = 1) -
 
 
 def _cite_short(catalogue: Catalogue, ref: Reference) -> str:
+    """A seed text by its title and section; a public fact by the site it comes from, as a link."""
     source = catalogue.sources.get(ref.source, {})
+    if ref.href and ref.source.startswith("R-"):
+        site = re.sub(r"^https?://(?:www\.)?", "", ref.href).split("/", 1)[0]
+        return f"[{site}]({ref.href})"
     label = source.get("cite") or source.get("title") or ref.title
     text = f"{label}, '{ref.section}'"
     return f"[{text}]({ref.href})" if ref.href else text
