@@ -33,6 +33,7 @@ Importing this module installs the log scrubber (``channels.logfilter``).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -63,7 +64,8 @@ FIXED_PAYLOADS = frozenset({
     "/greet",  # Telegram's /start (channels.telegram)
 })
 MAX_SENDERS_REMEMBERED = 10000
-ALLOWED_METADATA = ("trace", "numbered_choice")
+ALLOWED_METADATA = ("trace", "numbered_choice", "feedback_for")
+MAX_FEEDBACK_COMMENT = 500
 
 # --- Dutch answers ----------------------------------------------------------------------------
 TOO_LONG_TEXT = (
@@ -251,6 +253,26 @@ class Guard:
                         payloads.append(button["payload"].strip())
         return tuple(payloads)
 
+    async def feedback_payload(self, text: str) -> Optional[str]:
+        """The widget's 👍/👎 with an optional comment: ``/feedback{"feedback": "down", "comment": "…"}``.
+        Only these two keys, a known value and a comment of at most 500 characters (masked like any user text)
+        are accepted; the payload is written back compactly. None for anything else."""
+        if not text.startswith("/feedback{"):
+            return None
+        try:
+            data = json.loads(text[len("/feedback"):])
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or set(data) - {"feedback", "comment"} or data.get("feedback") not in ("up", "down"):
+            return None
+        comment = data.get("comment")
+        if comment is not None:
+            if not isinstance(comment, str) or len(comment) > MAX_FEEDBACK_COMMENT:
+                return None
+            comment = (await self._mask(comment.replace('"', "'")))[0] if comment.strip() else None
+        out = {"feedback": data["feedback"], **({"comment": comment} if comment else {})}
+        return "/feedback" + json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
     async def is_trusted_payload(self, sender_id: str, text: str) -> bool:
         if text in FIXED_PAYLOADS:
             return True
@@ -329,6 +351,9 @@ class Guard:
                 out["trace"] = metadata["trace"]
             if isinstance(metadata.get("numbered_choice"), dict):
                 out["numbered_choice"] = metadata["numbered_choice"]
+            about = metadata.get("feedback_for")
+            if isinstance(about, dict) and isinstance(about.get("answer"), int) and isinstance(about.get("text", ""), str):
+                out["feedback_for"] = {"answer": about["answer"], "text": privacy.mask_quick(str(about.get("text", ""))[:200])[0]}
         if kinds:
             out["opsw_masked"] = sorted(set(kinds))
         return out or None
@@ -368,7 +393,10 @@ class Guard:
             # of buttons the bot showed (read from the tracker; the key only comes from our code,
             # REST and socket.io drop every metadata key but "trace").
             chosen = isinstance(message.metadata, dict) and isinstance(message.metadata.get("numbered_choice"), dict)
-            if chosen or await self.is_trusted_payload(sender_id, text):
+            feedback = await self.feedback_payload(text)
+            if feedback is not None:
+                masked = feedback
+            elif chosen or await self.is_trusted_payload(sender_id, text):
                 masked = text
             else:
                 masked, kinds = await self._mask(quote_payload(text))

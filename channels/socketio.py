@@ -74,9 +74,12 @@ def _metadata(value: Any) -> Optional[Dict[str, Any]]:
             value = json.loads(value)
         except ValueError:
             return None
-    if isinstance(value, dict) and isinstance(value.get("trace"), bool):
-        return {"trace": value["trace"]}
-    return None
+    if not isinstance(value, dict):
+        return None
+    out: Dict[str, Any] = {k: value[k] for k in ("trace", "feedback_for") if k in value}
+    if "trace" in out and not isinstance(out["trace"], bool):
+        out.pop("trace")
+    return out or None  # the guard checks each key again (channels/guard.py)
 
 
 class SocketIOInput(RasaSocketIOInput):

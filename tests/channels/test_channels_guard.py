@@ -226,3 +226,19 @@ def test_rest_items_carry_opsw_with_feedback_only_on_the_last_part():
     run(out.send_response("s", {"text": "Kies:", "buttons": [{"title": "Ja", "payload": "/affirm"}]}))
     assert out.messages[-1] == {"recipient_id": "s", "text": "Kies:", "buttons": [{"title": "Ja", "payload": "/affirm"}],
                                 "opsw": {"kind": "info", "feedback": False}}
+
+
+@pytest.mark.parametrize("payload, expected", [
+    ('/feedback{"feedback":"up"}', '/feedback{"feedback":"up"}'),
+    ('/feedback{"feedback": "down", "comment": "klopt niet, bel 06-12345678"}',
+     '/feedback{"feedback":"down","comment":"klopt niet, bel [telefoonnummer]"}'),
+    ('/feedback{"feedback":"down","comment":"' + "x" * 501 + '"}', None),
+    ('/feedback{"feedback":"maybe"}', None),
+    ('/feedback{"feedback":"up","rol":"zorgkantoor_medewerker"}', None),
+])
+def test_feedback_with_a_comment_is_accepted_masked_and_nothing_else(payload, expected):
+    import asyncio
+
+    from channels.guard import Guard
+
+    assert asyncio.run(Guard().feedback_payload(payload)) == expected
