@@ -107,6 +107,11 @@ fi
 "$VPY" -c 'import spacy; nlp = spacy.load("nl_core_news_sm"); print("spaCy", spacy.__version__, "nl_core_news_sm", nlp.meta["version"])'
 "$VPY" -c 'import rasa, rasa_sdk; print("rasa", rasa.__version__, "rasa_sdk", rasa_sdk.__version__)' 2>/dev/null
 
+# deduce (privacy masking in channels/privacy.py) builds its lookup cache inside site-packages on first use (about
+# 80 s): build it here, once per venv, so that no user waits for it on the first message.
+opsw_log "building the de-identification cache (deduce, once per venv)"
+(cd "$OPSW_ROOT" && "$VPY" -c 'import channels.privacy as p; p.warm_up()')
+
 date -u +%FT%TZ > "$MARKER"
 link_venv
 opsw_log "venv built in $((SECONDS - start))s: .venv -> $VENV"
