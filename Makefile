@@ -13,6 +13,9 @@ help:
 	@echo "make validate   rasa data validate"
 	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
 	@echo "make bench      speed: 1/10/50 concurrent REST conversations, ours vs the rasa init bot -> reports/bench"
+	@echo "make lint       ruff, shellcheck, yamllint (make format fixes what ruff can)"
+	@echo "make types      mypy on opschaling/ and actions/"
+	@echo "make test-unit  pytest without servers or browser (seconds)"
 
 run:
 	@bash scripts/run.sh
@@ -48,6 +51,36 @@ scenarios: bootstrap
 .PHONY: retention
 retention: bootstrap
 	@source scripts/env.sh && $(PY) -m deploy.retention --days $(or $(DAYS),$${OPSW_RETENTION_DAYS:-30}) $(if $(DRY_RUN),--dry-run)
+
+# code checks (configuration: pyproject.toml [tool.ruff] / [tool.mypy], .yamllint.yaml).
+#   make lint          ruff check + ruff format --check, shellcheck scripts/*.sh .ci/run, yamllint; all run, then fail
+#   make format        ruff check --fix + ruff format (FILES="a.py dir/" to limit it)
+#   make types         mypy opschaling/ actions/ (strict for engine, catalogue, facts, deadlines)
+#   make test-unit     pytest on the folders that need no servers and no browser (seconds; ARGS="-x -k name")
+LINT_YAML := catalogue data scenarios domain.yml config.yml $(wildcard endpoints*.yml) credentials.yml
+UNIT_TESTS := tests/catalogue tests/engine tests/dialogue tests/actions tests/safety tests/scenarios \
+              tests/workbench tests/nlu tests/measure tests/channels/test_channels_numbered_options.py
+UNIT_MARKERS := not integration and not browser and not rest and not multi and not slow and not postgres and not redis
+.PHONY: lint format types test-unit
+lint: bootstrap
+	@rc=0; \
+	echo "==> ruff check"; .venv/bin/ruff check --output-format concise . || rc=1; \
+	echo "==> ruff format --check"; .venv/bin/ruff format --check --output-format concise . || rc=1; \
+	echo "==> shellcheck"; \
+	if command -v shellcheck >/dev/null; then shellcheck -x -P SCRIPTDIR scripts/*.sh .ci/run || rc=1; \
+	else echo "shellcheck is missing: make deps (Debian package shellcheck)"; rc=1; fi; \
+	echo "==> yamllint"; .venv/bin/yamllint -s $(LINT_YAML) || rc=1; \
+	if [[ $$rc == 0 ]]; then echo "lint: clean"; else echo "lint: findings above"; fi; exit $$rc
+
+format: bootstrap
+	.venv/bin/ruff check --fix $(or $(FILES),.)
+	.venv/bin/ruff format $(or $(FILES),.)
+
+types: bootstrap
+	@source scripts/env.sh && $(PY) -m mypy opschaling actions
+
+test-unit: bootstrap
+	@source scripts/env.sh && $(PY) -m pytest $(UNIT_TESTS) -m "$(UNIT_MARKERS)" -p no:cacheprovider -q $(ARGS)
 
 # regenerate requirements.lock from requirements.txt in a throw-away venv (needs Python 3.10)
 lock:
