@@ -5,6 +5,7 @@ Every number and claim comes from the catalogue bodies ``zelfmoordpreventie_113`
 gevaar"); the "Bron:" line cites exactly those references (``Catalogue.cite``). Phone numbers are ``tel:``
 Markdown links, so a tap on a phone calls them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ def _refs(catalogue: Catalogue, *body_ids: str) -> tuple[Reference, ...]:
 def _with_sources(text: str, refs: tuple[Reference, ...], catalogue: Catalogue) -> CrisisText:
     """The text and one short source line (links a phone can open), in the same message."""
     from opschaling.render import sources_line  # noqa: PLC0415 - render imports the engine; keep this lazy
+
     return CrisisText(text=f"{text}\n{sources_line(catalogue, refs)}", references=refs)
 
 
@@ -106,5 +108,6 @@ def crisis_message(signal: Signal, catalogue: Catalogue | None = None, informal:
 def still_unsafe_message(informal: bool = False, catalogue: Catalogue | None = None) -> CrisisText:
     """What to say when the user says it is not safe now: 112 first, then 113 and Veilig Thuis."""
     catalogue = catalogue or load_catalogue()
-    return _with_sources(_STILL_UNSAFE[1 if informal else 0],
-                         _refs(catalogue, BODY_ACUTE, BODY_113, BODY_VEILIG_THUIS), catalogue)
+    return _with_sources(
+        _STILL_UNSAFE[1 if informal else 0], _refs(catalogue, BODY_ACUTE, BODY_113, BODY_VEILIG_THUIS), catalogue
+    )

@@ -36,14 +36,15 @@ Choices (documented, tested in tests/safety/):
   is not acute now; past violence or suicidality still counts.
 - Measured recall and false alarms, and how honest those numbers are: tests/safety/README.md.
 """
+
 from __future__ import annotations
 
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping, Sequence
 
 SUICIDE = "suicide"
 VIOLENCE = "violence"
@@ -63,14 +64,14 @@ NLU_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class Signal:
-    kind: str      # "suicide", "violence" or "acute"
+    kind: str  # "suicide", "violence" or "acute"
     evidence: str  # the words that matched (lower case, accents folded), or "intent:acute_nood (0.83)"
 
 
 # --------------------------------------------------------------------------------------------- normalise
 
 _BOUNDARY = "|"  # a sentence end (. ! ? line break); in the tokens also a comma, semicolon or colon
-_SOFT = ","      # a comma, semicolon or colon in the words: the co-occurrence windows go on across it
+_SOFT = ","  # a comma, semicolon or colon in the words: the co-occurrence windows go on across it
 _MAX_TOKEN = 40  # longer "words" (URLs, base64, keyboard mashing) are cut; no pattern needs more
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?\n]")  # single character classes, one quantifier: linear
 _REPEAT_RE = re.compile(r"([a-z])\1+")
@@ -107,10 +108,30 @@ def _words(text: str) -> list[str]:
 
 # Chat spellings the patterns need not know: they become the standard word (after collapsing).
 _SPELLING = {
-    "nie": "niet", "nit": "niet", "nt": "niet", "nix": "niets", "niks": "niets",
-    "t": "het", "ut": "het", "dr": "er", "r": "er", "mn": "mijn", "zn": "zijn", "m": "hem", "gwn": "gewoon",
-    "ff": "even", "doot": "dood", "levn": "leven", "lven": "leven", "wl": "wil",
-    "k": "ik", "ikke": "ik", "brant": "brand", "brandt": "brandt", "dwaald": "dwaalt", "dwaalde": "dwaalde",
+    "nie": "niet",
+    "nit": "niet",
+    "nt": "niet",
+    "nix": "niets",
+    "niks": "niets",
+    "t": "het",
+    "ut": "het",
+    "dr": "er",
+    "r": "er",
+    "mn": "mijn",
+    "zn": "zijn",
+    "m": "hem",
+    "gwn": "gewoon",
+    "ff": "even",
+    "doot": "dood",
+    "levn": "leven",
+    "lven": "leven",
+    "wl": "wil",
+    "k": "ik",
+    "ikke": "ik",
+    "brant": "brand",
+    "brandt": "brandt",
+    "dwaald": "dwaalt",
+    "dwaalde": "dwaalde",
 }
 _SPELLING = {_collapse(k): _collapse(v) for k, v in _SPELLING.items()}
 
@@ -124,23 +145,96 @@ def _token(word: str) -> str:
 
 # Words that carry no danger meaning and only sit between the words of a sign ("ik wil er GEWOON niet meer
 # zijn", "hij slaat me WEL SOMS"): they are left out before matching.
-_FILLERS = frozenset(_collapse(w) for w in (
-    "gewoon", "gewoonweg", "echt", "eigenlijk", "even", "toch", "nou", "allemaal", "allebei", "serieus",
-    "werkelijk", "heel", "nog", "al", "misschien", "wel", "eens", "weleens", "soms", "vaak", "zo", "steeds",
-    "gwn", "ff", "fr", "hoor", "gewoontjes", "ook", "alweer", "weer", "bijna", "best"))
+_FILLERS = frozenset(
+    _collapse(w)
+    for w in (
+        "gewoon",
+        "gewoonweg",
+        "echt",
+        "eigenlijk",
+        "even",
+        "toch",
+        "nou",
+        "allemaal",
+        "allebei",
+        "serieus",
+        "werkelijk",
+        "heel",
+        "nog",
+        "al",
+        "misschien",
+        "wel",
+        "eens",
+        "weleens",
+        "soms",
+        "vaak",
+        "zo",
+        "steeds",
+        "gwn",
+        "ff",
+        "fr",
+        "hoor",
+        "gewoontjes",
+        "ook",
+        "alweer",
+        "weer",
+        "bijna",
+        "best",
+    )
+)
 
 # Key words that are often misspelt: a token at edit distance 1 (a letter missing, extra, changed or two
 # letters swapped) from one of these, with the same first letter and at least 6 letters, is read as it
 # (shorter words have too many real neighbours: "dealt" is not "dwaalt").
-_KEY_WORDS = tuple(_collapse(w) for w in (
-    "zelfmoord", "zelfdoding", "suicide", "suicidaal", "mishandeld", "mishandelt", "mishandeling", "vermist",
-    "verdwaald", "dwaalt", "bewusteloos", "aanspreekbaar", "levensgevaar", "gewelddadig", "bedreigd",
-    "bedreigt", "geslagen", "verkracht", "overdosis", "afscheidsbrief", "ophangen", "huiselijk", "weggelopen",
-    "zelfbeschadiging", "doodgaan", "vermoorden"))
+_KEY_WORDS = tuple(
+    _collapse(w)
+    for w in (
+        "zelfmoord",
+        "zelfdoding",
+        "suicide",
+        "suicidaal",
+        "mishandeld",
+        "mishandelt",
+        "mishandeling",
+        "vermist",
+        "verdwaald",
+        "dwaalt",
+        "bewusteloos",
+        "aanspreekbaar",
+        "levensgevaar",
+        "gewelddadig",
+        "bedreigd",
+        "bedreigt",
+        "geslagen",
+        "verkracht",
+        "overdosis",
+        "afscheidsbrief",
+        "ophangen",
+        "huiselijk",
+        "weggelopen",
+        "zelfbeschadiging",
+        "doodgaan",
+        "vermoorden",
+    )
+)
 # Compounds that only look like a sign ("een zelfmoordmissie voor mijn geduld").
-_NOT_A_SIGN = frozenset(_collapse(w) for w in (
-    "zelfmoordmissie", "zelfmoordactie", "zelfmoordcommando", "zelfmoordaanslag", "zelfmoordterrorist",
-    "zelfmoordplan", "geweldig", "geweldige", "brandbrief", "brandweer", "brandmelder", "ambulancezorg"))
+_NOT_A_SIGN = frozenset(
+    _collapse(w)
+    for w in (
+        "zelfmoordmissie",
+        "zelfmoordactie",
+        "zelfmoordcommando",
+        "zelfmoordaanslag",
+        "zelfmoordterrorist",
+        "zelfmoordplan",
+        "geweldig",
+        "geweldige",
+        "brandbrief",
+        "brandweer",
+        "brandmelder",
+        "ambulancezorg",
+    )
+)
 
 
 def _near(a: str, b: str) -> bool:
@@ -153,9 +247,9 @@ def _near(a: str, b: str) -> bool:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+        return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
+    return longer[i + 1 :] == shorter[i:]
 
 
 @lru_cache(maxsize=8192)
@@ -200,14 +294,20 @@ def _tokens(words: Sequence[str]) -> list[tuple[str, int]]:
 _NEGATORS = frozenset(_collapse(w) for w in ("geen", "niet", "niemand", "nooit", "niets", "nergens", "zonder"))
 
 _ME = "me|mij|mijzelf|mezelf|ons|haar|hem|jou|je|u"
-_FAMILY = ("moeder|vader|mama|papa|mam|pap|moeders|ma|pa|zoon|dochter|kind|kinderen|kids|zoontje|dochtertje|"
-           "vrouw|man|partner|vriendin|vriend|broer|zus|zusje|broertje|oma|opa|moeder*|schoonmoeder|schoonvader|"
-           "baby|ouders|kleinkind|kleinkinderen|client|clienten|bewoner|buurvrouw|buurman")
-_HIT_VERBS = ("slaat|sloeg|sloegen|slaan|slaagt|schopt|schopte|schoppen|stompt|stompte|mishandelt|mishandelde|"
-              "wurgt|wurgde|knijpt|kneep|duwt|duwde|trapt|trapte|bedreigt|bedreigde|bijt|beet|misbruikt|"
-              "misbruikte|verkracht|verkrachtte|aanrandt|randde|terroriseert|intimideert|tuigt|takelt")
-_HIT_PARTICIPLES = ("geslagen|geschopt|gestompt|mishandeld|gewurgd|geduwd|getrapt|bedreigd|misbruikt|verkracht|"
-                    "aangerand|toegetakeld|afgetuigd|in_elkaar_geslagen|geintimideerd|gebeten|gestoken")
+_FAMILY = (
+    "moeder|vader|mama|papa|mam|pap|moeders|ma|pa|zoon|dochter|kind|kinderen|kids|zoontje|dochtertje|"
+    "vrouw|man|partner|vriendin|vriend|broer|zus|zusje|broertje|oma|opa|moeder*|schoonmoeder|schoonvader|"
+    "baby|ouders|kleinkind|kleinkinderen|client|clienten|bewoner|buurvrouw|buurman"
+)
+_HIT_VERBS = (
+    "slaat|sloeg|sloegen|slaan|slaagt|schopt|schopte|schoppen|stompt|stompte|mishandelt|mishandelde|"
+    "wurgt|wurgde|knijpt|kneep|duwt|duwde|trapt|trapte|bedreigt|bedreigde|bijt|beet|misbruikt|"
+    "misbruikte|verkracht|verkrachtte|aanrandt|randde|terroriseert|intimideert|tuigt|takelt"
+)
+_HIT_PARTICIPLES = (
+    "geslagen|geschopt|gestompt|mishandeld|gewurgd|geduwd|getrapt|bedreigd|misbruikt|verkracht|"
+    "aangerand|toegetakeld|afgetuigd|in_elkaar_geslagen|geintimideerd|gebeten|gestoken"
+)
 _NOT_HIT_OBJECTS = "ogen|blik|armen|kans|slag|plank|alarm|deur|deuren|boek|brief|map|munt|vleugels|handen|weg|gat"
 _PILLS = "pil|pillen|medicijnen|medicatie|tabletten|slaappillen|slaapmiddel*|paracetamol|oxazepam|temazepam|xanax"
 _WANT = "wil|wilt|wou|wouden|willen|wilde|wilden"
@@ -215,40 +315,87 @@ _WANT = "wil|wilt|wou|wouden|willen|wilde|wilden"
 _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
     SUICIDE: (
         # the words themselves, with common typos (after collapsing: zelfmord, suicid, suisid ...)
-        "zelfmoor*", "zelfmor*", "zelmo*", "zelmor*", "zefmo*", "zelf moord*", "zelfdod*", "zelf doding*", "selfmoord*", "zelfmort*",
-        "suic*", "suis*", "suix*", "zuicid*", "sucid*", "suizid*", "kms", "unalive*",
+        "zelfmoor*",
+        "zelfmor*",
+        "zelmo*",
+        "zelmor*",
+        "zefmo*",
+        "zelf moord*",
+        "zelfdod*",
+        "zelf doding*",
+        "selfmoord*",
+        "zelfmort*",
+        "suic*",
+        "suis*",
+        "suix*",
+        "zuicid*",
+        "sucid*",
+        "suizid*",
+        "kms",
+        "unalive*",
         # wanting to be dead / not to live
-        _WANT + " ~2!thuis|waardig|rustig|vredig|hier|daar|graag dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn !graag",
-        "beter|liever ~4 ik|hij|ze dood ben|was|is|zou", "mijn|zijn|haar|het|eigen leven ~1 beeindigen|beindigen|beeindigt|te_beeindigen|nemen",
-        "verdwijnen|slapen voor altijd", "voor altijd verdwijnen|slapen",
-        "dood willen|wil|wilt", "doodgaan wil", "liever|beter|maar dood", "doodswens*", "doodsgedacht*",
-        "gedachten aan ?de dood", "denk|denkt|dacht|denken aan de dood",
-        "niet meer leven|bestaan", "niet langer leven|bestaan", "niet verder ~1 leven|willen_leven",
-        "niet meer|langer verder|willen|wil|wilt|hoeven|hoef ~2 leven|bestaan", _WANT + " ~2 niet meer|langer ~1 leven|bestaan",
-        _WANT + " ~1 niet meer verder $", "ik ~1 wil|wou niet meer $",
-        _WANT + "|hoef|hoeft ~2 er|der|dr ~1 niet meer zijn", _WANT + " ~1 niet meer zijn $",
+        _WANT
+        + " ~2!thuis|waardig|rustig|vredig|hier|daar|graag dood|sterven|doodgaan|overlijden|dood_gaan|dood_zijn !graag",
+        "beter|liever ~4 ik|hij|ze dood ben|was|is|zou",
+        "mijn|zijn|haar|het|eigen leven ~1 beeindigen|beindigen|beeindigt|te_beeindigen|nemen",
+        "verdwijnen|slapen voor altijd",
+        "voor altijd verdwijnen|slapen",
+        "dood willen|wil|wilt",
+        "doodgaan wil",
+        "liever|beter|maar dood",
+        "doodswens*",
+        "doodsgedacht*",
+        "gedachten aan ?de dood",
+        "denk|denkt|dacht|denken aan de dood",
+        "niet meer leven|bestaan",
+        "niet langer leven|bestaan",
+        "niet verder ~1 leven|willen_leven",
+        "niet meer|langer verder|willen|wil|wilt|hoeven|hoef ~2 leven|bestaan",
+        _WANT + " ~2 niet meer|langer ~1 leven|bestaan",
+        _WANT + " ~1 niet meer verder $",
+        "ik ~1 wil|wou niet meer $",
+        _WANT + "|hoef|hoeft ~2 er|der|dr ~1 niet meer zijn",
+        _WANT + " ~1 niet meer zijn $",
         "beter|liever ~4 er|der niet meer zijn|waren|was|ben|is",
-        "er|der een eind|einde aan $", "maak|maakt|maken ~3 er een eind|einde aan",
-        "zin ~3 om te leven", "geen zin ~2 leven",
-        "zichzelf|mezelf|mijzelf|zich|me ~1 van kant", "strop*", "touw ~4 ophangen|hangen|zolder|balk|nek",
+        "er|der een eind|einde aan $",
+        "maak|maakt|maken ~3 er een eind|einde aan",
+        "zin ~3 om te leven",
+        "geen zin ~2 leven",
+        "zichzelf|mezelf|mijzelf|zich|me ~1 van kant",
+        "strop*",
+        "touw ~4 ophangen|hangen|zolder|balk|nek",
         "zichzelf|mezelf|mijzelf|zich|me ~3 verdrinken|verdrinkt|te_verdrinken|vergiftigen|doodrijden|doodvriezen|uithongeren|doodhongeren",
         "mezelf|zichzelf|mijzelf|me|zich ~2 pijn ~1 doen|doet|te_doen|gedaan|deed",
         "doe|doet|deed|gedaan ~1 mezelf|zichzelf|mijzelf|haarzelf|hemzelf ~1 pijn",
-        "stoppen|stop|ophouden|kappen met ~1 leven|het_leven|mijn_leven|leven", "ermee|er_mee stoppen ~2 voorgoed|voor_altijd",
-        "verdwijnen|slapen|rusten ~2 voorgoed|voor_altijd", "voorgoed|voor_altijd ~2 verdwijnen|slapen|rusten",
-        _PILLS + " ~4 in een|1|eens keer|tegelijk", "in een|1 keer ~2 " + _PILLS,
+        "stoppen|stop|ophouden|kappen met ~1 leven|het_leven|mijn_leven|leven",
+        "ermee|er_mee stoppen ~2 voorgoed|voor_altijd",
+        "verdwijnen|slapen|rusten ~2 voorgoed|voor_altijd",
+        "voorgoed|voor_altijd ~2 verdwijnen|slapen|rusten",
+        _PILLS + " ~4 in een|1|eens keer|tegelijk",
+        "in een|1 keer ~2 " + _PILLS,
         "hoop|hoopt ~3 doodga|doodgaan|dood|sterf|sterven|overlijd",
-        "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is", "liever ~2 sterft|sterf|sterven|doodgaan|doodga",
-        "aan doodgaan|sterven|dood_gaan", "om ~1 dood te gaan", "om ~1 doodgaan|te_sterven",
+        "beter|liever ~4 er|der niet ~1 zijn|ben|was|waren|is",
+        "liever ~2 sterft|sterf|sterven|doodgaan|doodga",
+        "aan doodgaan|sterven|dood_gaan",
+        "om ~1 dood te gaan",
+        "om ~1 doodgaan|te_sterven",
         "mezelf|mijzelf|zichzelf|hemzelf|haarzelf ~2 doden|te_doden|vermoorden|te_vermoorden|om_het_leven_te_brengen",
         "spring|springen|springt|sprong ~3 van|vanaf|af|voor|uit het|de|een dak|flat|brug|balkon|raam|trein|metro",
         "er|der|dr niet meer " + _WANT + " ~1 zijn",
-        _WANT + " ~2 niet meer wakker worden", _WANT + "|hoop ~2 nooit meer wakker",
-        "klaar met ?het leven", "levensmoe*", "geen zin ?meer in ?het leven",
-        "leven ~3 geen zin|zinloos", "geen reden ~2 om te leven", "zin in het leven kwijt",
+        _WANT + " ~2 niet meer wakker worden",
+        _WANT + "|hoop ~2 nooit meer wakker",
+        "klaar met ?het leven",
+        "levensmoe*",
+        "geen zin ?meer in ?het leven",
+        "leven ~3 geen zin|zinloos",
+        "geen reden ~2 om te leven",
+        "zin in het leven kwijt",
         # ending it
-        "eind|einde|end aan ~1 mijn|zijn|haar|het|je|zn|mn|m|n|t leven", "eind|einde aan ~2 maken|maak|maakt|maakte|te_maken",
-        "van kant maken|gemaakt|te_maken", "van het leven ~1 beroven", "dood maken|doodmaken ~1 mezelf|mijzelf|zichzelf",
+        "eind|einde|end aan ~1 mijn|zijn|haar|het|je|zn|mn|m|n|t leven",
+        "eind|einde aan ~2 maken|maak|maakt|maakte|te_maken",
+        "van kant maken|gemaakt|te_maken",
+        "van het leven ~1 beroven",
+        "dood maken|doodmaken ~1 mezelf|mijzelf|zichzelf",
         "mezelf|mijzelf|zichzelf ~2 doodmaken|dood_maken|dood_te_maken",
         "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zich|zelf ~1 ?iets aan ~1 doen|doet|te_doen|deed|gedaan",
         "zichzelf|mezelf|mijzelf|hemzelf|haarzelf|zelf ~1 ?iets ~1 aandoen|aandoet|aandeed|aangedaan",
@@ -258,93 +405,201 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "voor de|een trein|metro|tram|vrachtwagen ~1 springen|springt|gooien|gooit|lopen|werpen|sprong",
         "van|vanaf|op|af het|de|een dak|flat|brug|balkon ~3 springen|springt|spring|af",
         _WANT + "|dreigt|ga|gaat|gaan ~3 springen|te_springen|springt",
-        "stemmen ~4 springen|dood|doden|sterven|vermoorden|pijn", "stemmen ~4 zeggen|zegt ~3 springen|dood|doden|sterven", "moet|moeten ~2 springen $",
-        "afscheidsbrie*", "afscheidsber*", "afscheid ~2 genomen|nemen ~2 voor altijd",
+        "stemmen ~4 springen|dood|doden|sterven|vermoorden|pijn",
+        "stemmen ~4 zeggen|zegt ~3 springen|dood|doden|sterven",
+        "moet|moeten ~2 springen $",
+        "afscheidsbrie*",
+        "afscheidsber*",
+        "afscheid ~2 genomen|nemen ~2 voor altijd",
         # pills, self-harm
-        "hele|alle|volle|handvol|doosje|doos|strip|potje|pot|teveel ~2 " + _PILLS
+        "hele|alle|volle|handvol|doosje|doos|strip|potje|pot|teveel ~2 "
+        + _PILLS
         + " ~3 geslikt|ingenomen|genomen|slikken|slikt|innemen|opgespaard|gespaard|verzameld",
-        "te veel ~1 " + _PILLS, "teveel ~1 " + _PILLS, "overdosis", "overdosering",
+        "te veel ~1 " + _PILLS,
+        "teveel ~1 " + _PILLS,
+        "overdosis",
+        "overdosering",
         _PILLS + " ~2 opgespaard|gespaard|verzameld",
         "snij*|sneed|kerf*|kras*|brandt ~1 zichzelf|mezelf|mijzelf|zich|me|zn|mn",
         "zichzelf|mezelf|mijzelf|zich ~1 snijden|snijdt|beschadigen|beschadigt|verwonden|krassen|gesneden|gekrast|beschadigd",
-        "polsen|pols|aders ~2 doorsnijden|doorgesneden|snijden|gesneden|opengesneden|opensnijden|opengesneden", "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
+        "polsen|pols|aders ~2 doorsnijden|doorgesneden|snijden|gesneden|opengesneden|opensnijden|opengesneden",
+        "gesneden|sneed|snij*|kras*|kerf*|gekrast ~3 pols|polsen|arm|armen|benen|been",
         "in mijn|haar|zijn|zn|mn arm|armen|benen ~1 gesneden|snijden|krassen|gekrast",
-        "zelfbeschadig*", "zelfverwond*", "automutil*",
+        "zelfbeschadig*",
+        "zelfverwond*",
+        "automutil*",
         # "ik zie het niet meer zitten" (see module doc), no way out
         "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten !met|dat|of|om|qua|wat|hoe|zo|in",
         "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|qua|in het|mijn|m|mn|t leven|mezelf",
-        "zie|ziet|zag ~1 het leven ~1 niet meer zitten", "leven ~1 niet meer ~1 zitten",
-        "het|t niet meer zie|ziet|zag|zien zitten !met|dat|of|om|qua|wat|hoe|zo|in", "leven zat|moe|beu|spuugzat|kotsbeu", "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|in alles",
-        "zie|ziet|zag ~1 geen uitweg|toekomst|uitkomst ~1 meer", "geen uitweg meer", "uitzichtloos",
-        "113 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 113",
+        "zie|ziet|zag ~1 het leven ~1 niet meer zitten",
+        "leven ~1 niet meer ~1 zitten",
+        "het|t niet meer zie|ziet|zag|zien zitten !met|dat|of|om|qua|wat|hoe|zo|in",
+        "leven zat|moe|beu|spuugzat|kotsbeu",
+        "zie|ziet|zag ~1 het|t|alles ~1 niet meer zitten met|in alles",
+        "zie|ziet|zag ~1 geen uitweg|toekomst|uitkomst ~1 meer",
+        "geen uitweg meer",
+        "uitzichtloos",
+        "113 ~2 bellen|gebeld|bel|belt",
+        "bel|bellen|gebeld ~2 113",
     ),
     VIOLENCE: (
-        "huiselijk|huislijk geweld", "-geweld", "-gewelddadig*", "-thuis ~3 onveilig", "thuis|huis ~3 niet veilig",
-        "mishandel*", "kindermishandel*", "ouderenmishandel*", "seksueel|sexueel misbruik*",
-        "misbruikt|misbruik ~2 " + _ME, "verkracht*", "aangerand*", "incest*",
+        "huiselijk|huislijk geweld",
+        "-geweld",
+        "-gewelddadig*",
+        "-thuis ~3 onveilig",
+        "thuis|huis ~3 niet veilig",
+        "mishandel*",
+        "kindermishandel*",
+        "ouderenmishandel*",
+        "seksueel|sexueel misbruik*",
+        "misbruikt|misbruik ~2 " + _ME,
+        "verkracht*",
+        "aangerand*",
+        "incest*",
         "haar|hem|me|mij|ons ~1 " + _HIT_VERBS,
-        "gewurgd|wurgt|wurgde|gewurgt", "geschopt", "gestompt", "afgetuigd", "toegetakeld", "keel ~3 dichtgeknepen|dichtknijpen|dichtgeknepen|gegrepen|dicht|dichtdrukken",
+        "gewurgd|wurgt|wurgde|gewurgt",
+        "geschopt",
+        "gestompt",
+        "afgetuigd",
+        "toegetakeld",
+        "keel ~3 dichtgeknepen|dichtknijpen|dichtgeknepen|gegrepen|dicht|dichtdrukken",
         "me|mij|ons|haar|hem|jou|u ~1 dood_te_maken|doodmaken|doodslaan|vermoorden|te_vermoorden",
         "sluit|sloot ~2 me|mij|haar|hem|ons ~3 op",
-        _HIT_VERBS + " ~1 " + _ME + " !" + _NOT_HIT_OBJECTS, _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
+        _HIT_VERBS + " ~1 " + _ME + " !" + _NOT_HIT_OBJECTS,
+        _HIT_VERBS + " ~1 mijn|mn|m|onze|ons|zijn|zn|haar|de|het|z " + _FAMILY,
         "word|wordt|werd|worden|werden|ben|is|zijn|heeft|hebben|heb|had ~3 " + _HIT_PARTICIPLES,
         _ME + " ~3 geslagen|geschopt|gestompt|mishandeld|gewurgd|getrapt|bedreigd|aangerand|afgetuigd|toegetakeld",
-        "bedreig*", "dreig*|gedreigd ~3 slaan|vermoorden|doden|doodmaken|dood_te_maken|iets_aan_te_doen|kapot_te_maken",
-        "vermoord*", "dood maken|slaan|steken|schieten", "doodmaken", "doodslaan", "doodsteken", "ombrengen",
+        "bedreig*",
+        "dreig*|gedreigd ~3 slaan|vermoorden|doden|doodmaken|dood_te_maken|iets_aan_te_doen|kapot_te_maken",
+        "vermoord*",
+        "dood maken|slaan|steken|schieten",
+        "doodmaken",
+        "doodslaan",
+        "doodsteken",
+        "ombrengen",
         "maak|maakt ~2 je|jou|jullie|u|haar|hem|me ~1 dood",
         "hand ~2 opgeheven|opheft|opheffen|opgeheven",
         "bang voor ~1 mijn|mn|m|haar|zijn|zn|onze ~1 man|partner|vriend|vader|zoon|ex|broer|vrouw|vriendin|moeder",
-        "ik|we|wij|ben|zijn ~2 bang voor hem|haar", "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
+        "ik|we|wij|ben|zijn ~2 bang voor hem|haar",
+        "bang dat hij|ze|zij ~4 iets|pijn ~1 aandoet|aandoen|doet|aan_doet",
         "hij|ze|zij ~3 me|mij|ons|haar|kinderen ~1 iets|pijn ~1 aandoet|aandoen|aandeed|aan_doet|gaat_doen|doet",
-        "durf|durft|durven ~2 niet ~2 naar|meer huis|thuis|binnen", "-niet veilig ~2 thuis|huis",
-        "voel|voelt|voelen ~2 niet veilig", "voel|voelt|voelen ~2 onveilig", "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
+        "durf|durft|durven ~2 niet ~2 naar|meer huis|thuis|binnen",
+        "-niet veilig ~2 thuis|huis",
+        "voel|voelt|voelen ~2 niet veilig",
+        "voel|voelt|voelen ~2 onveilig",
+        "-onveilig ~2 thuis|huis|thuissituatie|woonsituatie",
         "-onveilige thuis*|woonsituatie|thuissituatie|situatie|relatie",
         "bel|bellen|gebeld|melding|melden|gemeld|contact ~3 veilig thuis",
         "veilig thuis ~2 bellen|gebeld|melden|melding|ingeschakeld|inschakelen|betrokken|gemeld|bel",
         "krijg|krijgt|kreeg|kregen|geeft|gaf|geven|gehad ~2 klappen|klap|slaag|pak_slaag|mep|meppen|trappen|schoppen|stompen|vuistslag",
-        _ME + " ~3 opgesloten|opsluit|opsluiten", "intimid*", "klappen ~2 van ~1 " + _FAMILY + "|hem|haar|mijn|mn",
-        "stalk*", "eerwraak", "loverboy*", "uitgebuit", "uitbuiting", "gedwongen ~3 seks",
+        _ME + " ~3 opgesloten|opsluit|opsluiten",
+        "intimid*",
+        "klappen ~2 van ~1 " + _FAMILY + "|hem|haar|mijn|mn",
+        "stalk*",
+        "eerwraak",
+        "loverboy*",
+        "uitgebuit",
+        "uitbuiting",
+        "gedwongen ~3 seks",
         "opgesloten ~3 thuis|kamer|huis|door",
-        _FAMILY + " ~1 pijn ~1 gedaan|doet|deed|doen|gedaan_heeft", "hardhandig* ~3 " + _HIT_VERBS + "|vastpakte|vastgepakt|vastpakt|beetpakte",
+        _FAMILY + " ~1 pijn ~1 gedaan|doet|deed|doen|gedaan_heeft",
+        "hardhandig* ~3 " + _HIT_VERBS + "|vastpakte|vastgepakt|vastpakt|beetpakte",
         "vastpakte|vastgepakt|beetpakte ~2 en ~1 " + _HIT_VERBS,
         "met een|de ~2 stoel|stok|mes|riem|schaar|hamer|fles|honkbalknuppel ~3 geslagen|bedreigd|gestoken|gegooid|aangevallen",
     ),
     ACUTE: (
-        "in gevaar", "in levensgevaar", "acuut|acute|direct|directe|groot|ernstig ~1 gevaar", "levensgevaar*",
-        "gevaar voor zichzelf|anderen|mezelf|leven", "gevaar voor zijn|haar|mijn|eigen leven", "gevaarlijke situatie",
-        "acuut|acute ~1 nood|noodsituatie|situatie|crisis|hulp", "is acuut", "noodgeval*", "noodsituatie",
-        "levensbedreig*", "psychische crisis", "in crisis $",
-        "brand", "in de fik", "fik gestoken", "brandje", "rookmelder ~2 af|ging",
+        "in gevaar",
+        "in levensgevaar",
+        "acuut|acute|direct|directe|groot|ernstig ~1 gevaar",
+        "levensgevaar*",
+        "gevaar voor zichzelf|anderen|mezelf|leven",
+        "gevaar voor zijn|haar|mijn|eigen leven",
+        "gevaarlijke situatie",
+        "acuut|acute ~1 nood|noodsituatie|situatie|crisis|hulp",
+        "is acuut",
+        "noodgeval*",
+        "noodsituatie",
+        "levensbedreig*",
+        "psychische crisis",
+        "in crisis $",
+        "brand",
+        "in de fik",
+        "fik gestoken",
+        "brandje",
+        "rookmelder ~2 af|ging",
         "gaspit|gaskraan|gas|fornuis|kookplaat|pan ~3 open|vergeten|laten_branden|aan_laten|laten_staan|lekt|aan_gelaten",
-        "ruikt naar gas", "gaslucht", "gaslek",
+        "ruikt naar gas",
+        "gaslucht",
+        "gaslek",
         "gas|gaspit|gaskraan ~3 openstaan|open_staan|aanstaan|open_laten_staan|laten_openstaan",
-        "slaapt|slapen|sliep|sliepen ~2 buiten|op_straat|in_het_park", "het vriest", "vriest ~3 buiten",
-        "verward*|dement*|in_de_war ~4 zonder jas|schoenen", "in de war ~4 buiten|straat|vriest|zonder_jas",
-        "vermist* !geweest", "spoorloos", "onvindbaar",
+        "slaapt|slapen|sliep|sliepen ~2 buiten|op_straat|in_het_park",
+        "het vriest",
+        "vriest ~3 buiten",
+        "verward*|dement*|in_de_war ~4 zonder jas|schoenen",
+        "in de war ~4 buiten|straat|vriest|zonder_jas",
+        "vermist* !geweest",
+        "spoorloos",
+        "onvindbaar",
         "weet|wist|weten ~1 niet ~2 waar hij|ze|zij ~1 is|woont|was|zit",
-        "nacht|nachts|snachts|donker ~4 buiten|straat|snelweg", "buiten|straat ~4 nacht|nachts|snachts|donker",
+        "nacht|nachts|snachts|donker ~4 buiten|straat|snelweg",
+        "buiten|straat ~4 nacht|nachts|snachts|donker",
         "stond|staat|stonden|loopt|liep ~4 water|dijk|kanaal|sloot|gracht|rivier|ijs|spoor|snelweg|rails",
-        "rook ~3 huis|keuken|kamer|woning|flat|gang|uit|overal|trappenhuis", "brandlucht", "ruikt|rook naar rook|brand|gas|schroei",
+        "rook ~3 huis|keuken|kamer|woning|flat|gang|uit|overal|trappenhuis",
+        "brandlucht",
+        "ruikt|rook naar rook|brand|gas|schroei",
         "waterkoker|elektrische|plastic ~3 gasfornuis|fornuis|kookplaat|vuur",
         "kaars|kaarsen|oven|strijkijzer|frituurpan|friteuse ~3 vergeten|laten_branden|aan_laten|laten_staan|aan_gelaten",
-        "hij|ze|zij|" + _FAMILY + " ~1 reageert|reageerde|ademt|ademde niet|nauwelijks !op|daarom", "vermist geweest ~2 nog|nu niet|nog_niet", "weggelopen", "weg gelopen", "weggeraakt", "verdwaald", "niet thuisgekomen|teruggekomen",
-        "niet thuis gekomen", "zoek geraakt", "hij|ze|zij is ~1 zoek $", _FAMILY + " is ~1 zoek $", "uren|dagen|nachten zoek|weg|kwijt|vermist",
-        "vinden hem|haar niet|nergens", "hij|ze|zij|" + _FAMILY + " ~4 verdwenen", "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
+        "hij|ze|zij|" + _FAMILY + " ~1 reageert|reageerde|ademt|ademde niet|nauwelijks !op|daarom",
+        "vermist geweest ~2 nog|nu niet|nog_niet",
+        "weggelopen",
+        "weg gelopen",
+        "weggeraakt",
+        "verdwaald",
+        "niet thuisgekomen|teruggekomen",
+        "niet thuis gekomen",
+        "zoek geraakt",
+        "hij|ze|zij is ~1 zoek $",
+        _FAMILY + " is ~1 zoek $",
+        "uren|dagen|nachten zoek|weg|kwijt|vermist",
+        "vinden hem|haar niet|nergens",
+        "hij|ze|zij|" + _FAMILY + " ~4 verdwenen",
+        "kan|kunnen ~1 hem|haar|mijn|mn|onze ~1 vader|moeder|man|vrouw|zoon|dochter|opa|oma ~2 niet vinden",
         "kan|kunnen hem|haar nergens|niet vinden",
         "dwaalt|dwalen|zwerft|zwerven|ronddwalen|rondzwerven|ronddoolt|doolt",
         "dwaalde|zwierf|dwaalden ~4 snachts|nachts|straat|buiten|weg|kwijt",
         "loopt|liep|lopen ~4 snachts|snelweg|spoor|spoorbaan|spoorlijn|rails|ijs",
-        "snachts|nachts ~3 op|over|langs|de|in ~1 straat|weg|buiten", "op straat gevonden",
-        "op de snelweg|spoorbaan|spoorlijn|rails", "midden op de weg|snelweg",
-        "niet aanspreekbaar", "niet meer aanspreekbaar", "bewusteloos",
-        "buiten bewustzijn", "ademt|ademde ~2 niet|nauwelijks|bijna|raar|vreemd|moeilijk|zwaar|heel_snel|piepend",
-        "in elkaar gezakt|gezakt", "flauwgevallen", "smeul*", "brandende sigaret|kaars|pan|peuk",
-        "weg naar|terug ~1 huis ~2 niet meer|kwijt", "niemand weet|weten ~1 waar hij|ze|zij ~1 is|zit|uithangt|gebleven",
-        "staat|stond|klimt|klom|zit ~2 op het|de dak|reling|rand|vensterbank|brugleuning", "krijgt|kreeg|krijg ~1 geen lucht",
-        "hartaanval|hartstilstand|beroerte|herseninfarct !gehad", "reanim*", "epileptische aanval", "stikt", "stikken",
-        "bloedt ~2 heel|erg|hevig|veel|enorm|flink", "veel bloed", "bloedt",
-        "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan", "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind", "reageert niet meer $", "reageert nergens meer op",
-        "ligt|lag ~3 op de|het grond|vloer|stoep", "wordt|werd ~1 niet meer wakker", "wordt|werd niet wakker",
+        "snachts|nachts ~3 op|over|langs|de|in ~1 straat|weg|buiten",
+        "op straat gevonden",
+        "op de snelweg|spoorbaan|spoorlijn|rails",
+        "midden op de weg|snelweg",
+        "niet aanspreekbaar",
+        "niet meer aanspreekbaar",
+        "bewusteloos",
+        "buiten bewustzijn",
+        "ademt|ademde ~2 niet|nauwelijks|bijna|raar|vreemd|moeilijk|zwaar|heel_snel|piepend",
+        "in elkaar gezakt|gezakt",
+        "flauwgevallen",
+        "smeul*",
+        "brandende sigaret|kaars|pan|peuk",
+        "weg naar|terug ~1 huis ~2 niet meer|kwijt",
+        "niemand weet|weten ~1 waar hij|ze|zij ~1 is|zit|uithangt|gebleven",
+        "staat|stond|klimt|klom|zit ~2 op het|de dak|reling|rand|vensterbank|brugleuning",
+        "krijgt|kreeg|krijg ~1 geen lucht",
+        "hartaanval|hartstilstand|beroerte|herseninfarct !gehad",
+        "reanim*",
+        "epileptische aanval",
+        "stikt",
+        "stikken",
+        "bloedt ~2 heel|erg|hevig|veel|enorm|flink",
+        "veel bloed",
+        "bloedt",
+        "gevallen ~4 reageert|bewusteloos|ligt|bloedt|opstaan",
+        "gevallen ~3 niet|nergens ~2 opstaan|reageert|reageren|overeind",
+        "reageert niet meer $",
+        "reageert nergens meer op",
+        "ligt|lag ~3 op de|het grond|vloer|stoep",
+        "wordt|werd ~1 niet meer wakker",
+        "wordt|werd niet wakker",
         "mes|messen|wapen|pistool|bijl|vuurwapen ~3 dreigt|zwaait|bedreigt|staat|rondloopt",
         "met een|het|zijn|haar ~1 mes|messen !en|eten|snijden|vasthouden|smeren|vork|nodig|aangepast",
         "met een|het|zijn|haar ~1 wapen|pistool|bijl|vuurwapen|geweer|knuppel*|honkbalknuppel|machete|hamer|schaar !nodig|knippen",
@@ -353,12 +608,24 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
         "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 mes !en|vast|nodig",
         "heeft|had|pakt|pakte|pakken|gepakt ~2 een|het|zijn|haar|de ~1 wapen|pistool|bijl|vuurwapen|geweer !nodig",
         "dreig*|gedreigd ~3 mes|messen|wapen|pistool|bijl|vuurwapen|geweer|schaar|hamer",
-        "112 ~2 bellen|gebeld|bel|belt", "bel|bellen|gebeld ~2 112", "ambulance ~3 gebeld|bellen|nodig|komt|onderweg",
-        "bel|bellen|gebeld ~2 ambulance", "politie ~2 gebeld|bellen|nodig|erbij|komen", "bel|bellen|gebeld ~2 de politie",
-        "doorgedraaid", "buiten zinnen", "slaat|sloeg ~2 alles kapot", "sloopt ~2 huis|kamer|alles",
-        "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg", "-in de war ~4 straat|buiten|weg|snachts|nachts|kou|donker|snelweg",
-        "direct|meteen|onmiddellijk hulp nodig", "onderkoeld", "zonder jas ~3 buiten|weg|vriest|kou",
-        "help ~1 nu $", "help help", "hulp nodig nu $",
+        "112 ~2 bellen|gebeld|bel|belt",
+        "bel|bellen|gebeld ~2 112",
+        "ambulance ~3 gebeld|bellen|nodig|komt|onderweg",
+        "bel|bellen|gebeld ~2 ambulance",
+        "politie ~2 gebeld|bellen|nodig|erbij|komen",
+        "bel|bellen|gebeld ~2 de politie",
+        "doorgedraaid",
+        "buiten zinnen",
+        "slaat|sloeg ~2 alles kapot",
+        "sloopt ~2 huis|kamer|alles",
+        "-verward ~4 straat|buiten|weg|snachts|nachts|kou|gevaar|snelweg",
+        "-in de war ~4 straat|buiten|weg|snachts|nachts|kou|donker|snelweg",
+        "direct|meteen|onmiddellijk hulp nodig",
+        "onderkoeld",
+        "zonder jas ~3 buiten|weg|vriest|kou",
+        "help ~1 nu $",
+        "help help",
+        "hulp nodig nu $",
     ),
 }
 
@@ -368,15 +635,21 @@ _RAW_PATTERNS: Mapping[str, Sequence[str]] = {
 _REFLEXIVE = "mezelf|zichzelf|mijzelf|hemzelf|haarzelf"
 _COOCCUR: Mapping[str, Sequence[Sequence[str]]] = {
     SUICIDE: (
-        (_REFLEXIVE, "snij*|sneed|gesneden|kras*|gekrast|kerf*|gekerfd|ophang*|opgehangen|verhang*|verdrink*|"
-                     "vergiftig*|beschadig*|verwond*|vermoord*|kill*|doden|opknop*|verzuip*|verzopen"),
+        (
+            _REFLEXIVE,
+            "snij*|sneed|gesneden|kras*|gekrast|kerf*|gekerfd|ophang*|opgehangen|verhang*|verdrink*|"
+            "vergiftig*|beschadig*|verwond*|vermoord*|kill*|doden|opknop*|verzuip*|verzopen",
+        ),
         ("liever|beter", "sterft|sterf|sterven|doodga|doodgaan|overlijden"),
         ("ik|wil|wou", "ophouden|verdwijnen|kappen", "altijd|voorgoed"),
         ("pols|polsen|aders", "snij*|sneed|gesneden|opengesneden|doorgesneden|open"),
         ("denk|denkt|dacht|denken|gedachten|praat|praten|overweeg*", "doodgaan|sterven|zelfdod*|zelfmoor*"),
     ),
     VIOLENCE: (
-        ("klappen|klap|slaag|mep|meppen|schoppen|trappen|stompen|vuistslagen", "krijg|krijgt|kreeg|kregen|gehad|geeft|gaf|uitdelen"),
+        (
+            "klappen|klap|slaag|mep|meppen|schoppen|trappen|stompen|vuistslagen",
+            "krijg|krijgt|kreeg|kregen|gehad|geeft|gaf|uitdelen",
+        ),
         ("dreig*|gedreigd|gedreig*", "iets|pijn", "aan|aandoen|aandoet|doen"),
         ("dreig*|gedreigd|gedreig*", "vermoord*|doodmaken|doodslaan|afmaken|doden|slaan"),
         ("ik|we|wij|ons|kinderen", "angst|bang", "geslagen|mishandeld|geschopt|bedreigd|klappen|mishandelt"),
@@ -384,7 +657,11 @@ _COOCCUR: Mapping[str, Sequence[Sequence[str]]] = {
     ),
     ACUTE: (
         ("rook|vlammen|vuur", "keuken|huis|kamer|woning|flat|gang|overal|vol|trappenhuis"),
-        ("ligt|lag|gevallen|gevonden|liggen", "vloer|grond|badkamer|trap|stoep", "antwoord|reageer*|beweegt|bewegen|aanspreekbaar|wakker|opstaan"),
+        (
+            "ligt|lag|gevallen|gevonden|liggen",
+            "vloer|grond|badkamer|trap|stoep",
+            "antwoord|reageer*|beweegt|bewegen|aanspreekbaar|wakker|opstaan",
+        ),
         ("psychose|psychotisch|verward|dementie|alzheimer", "spoor|snelweg|rails|spoorlijn|water|mes|gracht|kanaal"),
     ),
 }
@@ -400,7 +677,7 @@ class _Slot:
     exact: frozenset[str]
     prefixes: tuple[str, ...]
     optional: bool = False
-    gap: int = 0          # a gap slot: 0..gap arbitrary tokens (none of ``exact`` for a gap)
+    gap: int = 0  # a gap slot: 0..gap arbitrary tokens (none of ``exact`` for a gap)
     boundary: bool = False
     negative: bool = False  # look-ahead: next token must not match
 
@@ -443,13 +720,15 @@ def _expand(pattern: str) -> list[str]:
     parts = pattern.split(" ")
     for index, part in enumerate(parts):
         marker = part[0] if part[:1] in "?!" else ""
-        alts = part[len(marker):].split("|")
+        alts = part[len(marker) :].split("|")
         phrases = [a for a in alts if "_" in a]
         if not phrases or part.startswith("~") or part == "$":
             continue
         words = [a for a in alts if "_" not in a]
-        variants = [" ".join(parts[:index] + [marker + "|".join(words)] + parts[index + 1:])] if words else []
-        variants += [" ".join(parts[:index] + [marker + w for w in ph.split("_")] + parts[index + 1:]) for ph in phrases]
+        variants = [" ".join([*parts[:index], marker + "|".join(words), *parts[index + 1 :]])] if words else []
+        variants += [
+            " ".join(parts[:index] + [marker + w for w in ph.split("_")] + parts[index + 1 :]) for ph in phrases
+        ]
         return [v for variant in variants for v in _expand(variant)]
     return [pattern]
 
@@ -498,8 +777,12 @@ def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int)
     n = len(tokens)
     if slot.gap:
         for skip in range(slot.gap + 1):
-            if skip and (i + skip - 1 >= n or tokens[i + skip - 1] == _BOUNDARY
-                         or tokens[i + skip - 1] in _NEGATORS or tokens[i + skip - 1] in slot.exact):
+            if skip and (
+                i + skip - 1 >= n
+                or tokens[i + skip - 1] == _BOUNDARY
+                or tokens[i + skip - 1] in _NEGATORS
+                or tokens[i + skip - 1] in slot.exact
+            ):
                 break
             end = _match_at(rest, tokens, i + skip, start)
             if end is not None:
@@ -522,8 +805,27 @@ def _match_at(slots: Sequence[_Slot], tokens: Sequence[str], i: int, start: int)
     return None
 
 
-_DENIAL_FILLERS = frozenset(_collapse(w) for w in ("is", "er", "sprake", "van", "echt", "meer", "direct", "acuut",
-                                                    "zeker", "helemaal", "nu", "op", "dit", "moment", "het", "in"))
+_DENIAL_FILLERS = frozenset(
+    _collapse(w)
+    for w in (
+        "is",
+        "er",
+        "sprake",
+        "van",
+        "echt",
+        "meer",
+        "direct",
+        "acuut",
+        "zeker",
+        "helemaal",
+        "nu",
+        "op",
+        "dit",
+        "moment",
+        "het",
+        "in",
+    )
+)
 
 
 def _denied(tokens: Sequence[str], start: int) -> bool:
@@ -539,8 +841,10 @@ def _denied(tokens: Sequence[str], start: int) -> bool:
 
 
 _PAST = frozenset(_collapse(w) for w in ("vroeger", "destijds", "vorig", "vorige", "verleden", "ooit", "geleden"))
-_NOW = frozenset(_collapse(w) for w in ("sinds", "vannacht", "vandaag", "vanavond", "vanochtend", "net",
-                                        "zojuist", "moment", "alweer", "weer"))
+_NOW = frozenset(
+    _collapse(w)
+    for w in ("sinds", "vannacht", "vandaag", "vanavond", "vanochtend", "net", "zojuist", "moment", "alweer", "weer")
+)
 _PAST_WINDOW = 12
 
 
@@ -564,7 +868,9 @@ _CO_RULES = tuple((kind, tuple(_Slot(*_atoms(spec)) for spec in rule)) for kind 
 @lru_cache(maxsize=8192)
 def _co_slots(token: str) -> tuple[tuple[int, int], ...]:
     """(rule, slot) pairs of the co-occurrence rules that ``token`` satisfies (cached per distinct token)."""
-    return tuple((r, k) for r, (_, slots) in enumerate(_CO_RULES) for k, slot in enumerate(slots) if slot.matches(token))
+    return tuple(
+        (r, k) for r, (_, slots) in enumerate(_CO_RULES) for k, slot in enumerate(slots) if slot.matches(token)
+    )
 
 
 def _co_matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) -> Iterable[tuple[str, str]]:
@@ -610,7 +916,7 @@ def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) 
             if index in done:
                 continue
             kind, deniable, slots = _PATTERNS[index]
-            key = (index, tuple(tokens[i:i + _SPANS[index]]))
+            key = (index, tuple(tokens[i : i + _SPANS[index]]))
             if key in memo:
                 rel = memo[key]
             else:
@@ -621,7 +927,7 @@ def _matches(tokens: Sequence[str], words: Sequence[str], spans: Sequence[int]) 
                 continue
             done.add(index)
             last = spans[end - 1] if end > i else spans[i]
-            yield kind, " ".join(w for w in words[spans[i]:last + 1] if w not in (_BOUNDARY, _SOFT))
+            yield kind, " ".join(w for w in words[spans[i] : last + 1] if w not in (_BOUNDARY, _SOFT))
 
 
 def rule_signal(text: str | None) -> Signal | None:
@@ -662,8 +968,9 @@ def detect(text: str | None) -> str | None:
     return signal.kind if signal else None
 
 
-def evaluate(pairs: Iterable[tuple[str, str | None]],
-             nlu: Callable[[str], tuple[str | None, float | None]] | None = None) -> dict:
+def evaluate(
+    pairs: Iterable[tuple[str, str | None]], nlu: Callable[[str], tuple[str | None, float | None]] | None = None
+) -> dict:
     """Score the detector on (text, expected kind or None) pairs: recall on the positives (any kind counts as
     found), false-alarm rate on the negatives, the counts, and how often the kind was right.
 

@@ -11,9 +11,11 @@ it those paths answer 404 and the log says why. See docs/workbench.md.
 
     python scripts/serve_web.py --dir web --port 8080 --rasa-url http://localhost:5005
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import io
@@ -21,9 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent  # workbench is importable: the project is installed (pip install -e .)
 
 DATA_SERVER = re.compile(rb'data-server="[^"]*"')
 STAFF_PATHS = ("/workbench", "/review")
@@ -59,7 +59,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return True
         body = self.rfile.read(length) if length else b""
         response = self.workbench.handle(
-            Request("GET" if method == "HEAD" else method, self.path, dict(self.headers.items()), body))
+            Request("GET" if method == "HEAD" else method, self.path, dict(self.headers.items()), body)
+        )
         self.send_response(response.status)
         for name, value in response.all_headers():
             self.send_header(name, value)
@@ -125,16 +126,16 @@ def main() -> int:
         # load the name masker in the background; the review masks everything else meanwhile
         threading.Thread(target=review.warm_up_masking, name="warm-up-masking", daemon=True).start()
     if Handler.workbench is not None and a.bind not in ("127.0.0.1", "::1", "localhost"):
-        _log("Let op: de werkbank is bereikbaar buiten deze computer. Zet er HTTPS voor "
-             "(en OPSW_WORKBENCH_SECURE_COOKIE=1).")
+        _log(
+            "Let op: de werkbank is bereikbaar buiten deze computer. Zet er HTTPS voor "
+            "(en OPSW_WORKBENCH_SECURE_COOKIE=1)."
+        )
     handler = functools.partial(Handler, directory=str(Path(a.dir).resolve()))
     with http.server.ThreadingHTTPServer((a.bind, a.port), handler) as srv:
         staff = f", staff pages on http://{a.bind}:{a.port}/workbench" if Handler.workbench else ""
         print(f"serving {a.dir} on http://{a.bind}:{a.port}/ (chat -> {a.rasa_url}){staff}", file=sys.stderr)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             srv.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -4,18 +4,17 @@ They exist only when ``OPSW_WORKBENCH_TOKEN`` is set; ``from_env`` returns None 
 scripts/serve_web.py passes every request under those paths to ``Workbench.handle``.
 See docs/workbench.md (for staff, in Dutch).
 """
+
 from __future__ import annotations
 
 import os
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 TOKEN_VAR = "OPSW_WORKBENCH_TOKEN"
-OFF_NOTE = ("Werkbank en gespreksreview staan uit: zet OPSW_WORKBENCH_TOKEN om /workbench en /review "
-            "te openen.")
+OFF_NOTE = "Werkbank en gespreksreview staan uit: zet OPSW_WORKBENCH_TOKEN om /workbench en /review te openen."
 
 
-def from_env(rasa_url: str, env: Mapping[str, str] | None = None,
-             log: Callable[[str], None] | None = None):
+def from_env(rasa_url: str, env: Mapping[str, str] | None = None, log: Callable[[str], None] | None = None):
     """The Workbench app configured from the environment, or None when no token is set."""
     env = os.environ if env is None else env
     token = (env.get(TOKEN_VAR) or "").strip()

@@ -8,15 +8,16 @@
   must match a short-lived pre-login cookie (double submit), so another site cannot log a
   browser in with a token of its choice.
 """
+
 from __future__ import annotations
 
 import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Callable, Mapping
 
 SESSION_COOKIE = "osw_wb"
 LOGIN_COOKIE = "osw_wb_login"
@@ -50,8 +51,13 @@ def same(a: str | None, b: str | None) -> bool:
 
 
 class Auth:
-    def __init__(self, token: str, secure: bool = False, clock: Callable[[], float] = time.monotonic,
-                 session_seconds: float = SESSION_SECONDS) -> None:
+    def __init__(
+        self,
+        token: str,
+        secure: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        session_seconds: float = SESSION_SECONDS,
+    ) -> None:
         if not token:
             raise ValueError("token is empty")
         self._token = token

@@ -5,11 +5,13 @@ Built only from ``opschaling.engine.advise(facts)`` and the catalogue; the free 
 ``opschaling.understand.read_facts`` / ``guess_situation`` when that module exists. Facts chosen in
 the form's selects win over facts read from the text (staff know their case).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.engine import Advice, Step, advise
@@ -175,8 +177,9 @@ def clean_choices(form: Mapping[str, str], catalogue: Catalogue) -> dict[str, An
     return chosen
 
 
-def explain(text: str, form: Mapping[str, str], today: date | None = None,
-            catalogue: Catalogue | None = None) -> CaseView:
+def explain(
+    text: str, form: Mapping[str, str], today: date | None = None, catalogue: Catalogue | None = None
+) -> CaseView:
     catalogue = catalogue or load_catalogue()
     today = today or date.today()
     read, read_by = read_text(text, today)
@@ -244,8 +247,14 @@ def walk_view(advice: Advice, facts: CaseFacts, catalogue: Catalogue) -> list[Ru
             elif holds == "no":
                 status, text = "not_applicable", why
             else:
-                status, text = "not_reached", ("Niet bekeken: de stap is al gevonden." if step_id else
-                                               "Niet bekeken: eerst is een antwoord nodig.")
+                status, text = (
+                    "not_reached",
+                    (
+                        "Niet bekeken: de stap is al gevonden."
+                        if step_id
+                        else "Niet bekeken: eerst is een antwoord nodig."
+                    ),
+                )
         elif rung.body == step_id and holds == "holds":
             status, text, stopped = "step", rung.reason, True
         elif rung.body in advice.already_tried:

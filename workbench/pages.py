@@ -3,6 +3,7 @@ conversations → scenarios). No JavaScript: plain HTML forms, so they work with
 and with a screen reader. The pages are independent of the HTTP server: ``Workbench.handle(Request)``
 returns a ``Response`` (scripts/serve_web.py passes requests on; the tests call it directly).
 """
+
 from __future__ import annotations
 
 import html
@@ -11,12 +12,13 @@ import os
 import re
 import tempfile
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from workbench import case as case_view
@@ -27,8 +29,10 @@ MAX_BODY = 5 * 1024 * 1024
 MAX_CASES = 200
 STATIC = Path(__file__).resolve().parent / "templates"
 SAFE_NEXT = ("/workbench", "/review")
-CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def esc(value: Any) -> str:
@@ -70,7 +74,8 @@ class Request:
             kind = self.headers.get("Content-Type") or ""
             if kind.startswith("multipart/form-data"):
                 message = BytesParser(policy=HTTP).parsebytes(
-                    b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + self.body)
+                    b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + self.body
+                )
                 for part in message.iter_parts():
                     name = part.get_param("name", header="content-disposition")
                     if not name:
@@ -101,10 +106,15 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
     def all_headers(self) -> list[tuple[str, str]]:
-        base = [("Content-Type", self.content_type), ("Content-Length", str(len(self.body))),
-                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
-                ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
-                ("Content-Security-Policy", CSP)]
+        base = [
+            ("Content-Type", self.content_type),
+            ("Content-Length", str(len(self.body))),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "same-origin"),
+            ("Content-Security-Policy", CSP),
+        ]
         return base + self.headers
 
 
@@ -113,8 +123,7 @@ def redirect(location: str, headers: list[tuple[str, str]] | None = None) -> Res
 
 
 def download(text: str, filename: str, kind: str) -> Response:
-    return Response(200, text.encode("utf-8"), kind,
-                    [("Content-Disposition", f'attachment; filename="{filename}"')])
+    return Response(200, text.encode("utf-8"), kind, [("Content-Disposition", f'attachment; filename="{filename}"')])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -127,9 +136,11 @@ def layout(title: str, body: str, session: Session | None = None, current: str =
         for href, label in (("/workbench", "Werkbank"), ("/review", "Gesprekken")):
             mark = ' aria-current="page"' if href == current else ""
             items.append(f'<li><a href="{href}"{mark}>{label}</a></li>')
-        nav = (f'<nav aria-label="Hoofdmenu"><ul>{"".join(items)}</ul></nav>'
-               f'<form method="post" action="/workbench/logout">{csrf_field(session)}'
-               '<button type="submit" class="licht">Uitloggen</button></form>')
+        nav = (
+            f'<nav aria-label="Hoofdmenu"><ul>{"".join(items)}</ul></nav>'
+            f'<form method="post" action="/workbench/logout">{csrf_field(session)}'
+            '<button type="submit" class="licht">Uitloggen</button></form>'
+        )
     page = f"""<!doctype html>
 <html lang="nl">
 <head>
@@ -160,13 +171,17 @@ def errors_box(title: str, problems: list[str]) -> str:
     return f'<div class="fout" role="alert"><h2>{esc(title)}</h2><ul>{items}</ul></div>'
 
 
-def select(name: str, label: str, options: list[tuple[str, str]], chosen: str = "", empty: str = "— niet gekozen —") -> str:
+def select(
+    name: str, label: str, options: list[tuple[str, str]], chosen: str = "", empty: str = "— niet gekozen —"
+) -> str:
     opts = [f'<option value="">{esc(empty)}</option>']
     for value, title in options:
         mark = " selected" if value == chosen else ""
         opts.append(f'<option value="{esc(value)}"{mark}>{esc(title)}</option>')
-    return (f'<label for="{esc(name)}">{esc(label)}</label>'
-            f'<select id="{esc(name)}" name="{esc(name)}">{"".join(opts)}</select>')
+    return (
+        f'<label for="{esc(name)}">{esc(label)}</label>'
+        f'<select id="{esc(name)}" name="{esc(name)}">{"".join(opts)}</select>'
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -198,8 +213,10 @@ class ScenarioRunner:
             try:
                 return list(load([path]))
             except self.error_type() as exc:
-                problems = [p.replace(str(path), filename).replace(folder + os.sep, "")
-                            for p in getattr(exc, "problems", None) or str(exc).splitlines()]
+                problems = [
+                    p.replace(str(path), filename).replace(folder + os.sep, "")
+                    for p in getattr(exc, "problems", None) or str(exc).splitlines()
+                ]
                 raise self.error_type()(problems) from None
 
     def error_type(self) -> type[Exception]:
@@ -267,9 +284,15 @@ def summary_counts(results: list[Any]) -> tuple[int, int]:
 # the app
 # ------------------------------------------------------------------------------------------------
 class Workbench:
-    def __init__(self, token: str, rasa_url: str = "http://localhost:5005", tracker_db_url: str | None = None,
-                 secure_cookies: bool = False, today: Callable[[], date] = date.today,
-                 log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        rasa_url: str = "http://localhost:5005",
+        tracker_db_url: str | None = None,
+        secure_cookies: bool = False,
+        today: Callable[[], date] = date.today,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         self.auth = Auth(token, secure=secure_cookies)
         self.rasa_url = rasa_url
         self.tracker_db_url = tracker_db_url
@@ -290,9 +313,13 @@ class Workbench:
         except Exception:  # noqa: BLE001 - never a stack trace to the browser
             self.log("werkbank: fout bij " + request.path + "\n" + traceback.format_exc())
             session = self.auth.session(request.headers)
-            return layout("Er ging iets mis", '<div class="fout" role="alert"><p>Er ging iets mis op de server. '
-                          "Probeer het opnieuw. Blijft het misgaan? Meld het aan de beheerder.</p></div>",
-                          session, status=500)
+            return layout(
+                "Er ging iets mis",
+                '<div class="fout" role="alert"><p>Er ging iets mis op de server. '
+                "Probeer het opnieuw. Blijft het misgaan? Meld het aan de beheerder.</p></div>",
+                session,
+                status=500,
+            )
 
     def _dispatch(self, request: Request) -> Response:
         path, method = request.path, request.method.upper()
@@ -334,8 +361,11 @@ class Workbench:
 
     @staticmethod
     def _plain(status: int, text: str) -> Response:
-        return layout("Niet gelukt", f'<div class="fout" role="alert"><p>{esc(text)}</p></div>'
-                      '<p><a href="/workbench">Naar de werkbank</a></p>', status=status)
+        return layout(
+            "Niet gelukt",
+            f'<div class="fout" role="alert"><p>{esc(text)}</p></div><p><a href="/workbench">Naar de werkbank</a></p>',
+            status=status,
+        )
 
     @staticmethod
     def _same_origin(request: Request) -> bool:
@@ -348,8 +378,11 @@ class Workbench:
     # -- login ----------------------------------------------------------------------------------
     def _login_page(self, next_path: str, failed: bool = False, locked: bool = False) -> Response:
         nonce = self.auth.new_login_nonce()
-        text = ("Er is te vaak een verkeerde toegangscode gebruikt. Wacht een minuut en probeer het dan opnieuw."
-                if locked else "De toegangscode klopt niet. Probeer het opnieuw.")
+        text = (
+            "Er is te vaak een verkeerde toegangscode gebruikt. Wacht een minuut en probeer het dan opnieuw."
+            if locked
+            else "De toegangscode klopt niet. Probeer het opnieuw."
+        )
         error = f'<div class="fout" role="alert"><p>{text}</p></div>' if failed else ""
         body = f"""{error}
 <p>Deze pagina's zijn voor cliëntondersteuners en medewerkers van het Juiste Loket. Log in met de
@@ -377,16 +410,24 @@ toegangscode die u van de beheerder kreeg.</p>
         if session is None:
             self.log("werkbank: inloggen mislukt (verkeerde toegangscode)")
             return self._login_page(next_path, failed=True)
-        return redirect(next_path, [("Set-Cookie", self.auth.session_cookie(session)),
-                                    ("Set-Cookie", self.auth.clear_login_cookie())])
+        return redirect(
+            next_path,
+            [("Set-Cookie", self.auth.session_cookie(session)), ("Set-Cookie", self.auth.clear_login_cookie())],
+        )
 
     def _logout(self, request: Request, session: Session) -> Response:
         self.auth.logout(session)
         return redirect("/workbench", [("Set-Cookie", self.auth.clear_session_cookie())])
 
     # -- workbench ------------------------------------------------------------------------------
-    def _workbench(self, request: Request, session: Session, result: str = "", form: Mapping[str, str] | None = None,
-                   status: int = 200) -> Response:
+    def _workbench(
+        self,
+        request: Request,
+        session: Session,
+        result: str = "",
+        form: Mapping[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
         form = form or {}
         ran = "soort" in form  # the scenario form was sent: keep its choice; else "zonder Rasa" is on
         local = " checked" if form.get("lokaal") or not ran else ""
@@ -398,13 +439,16 @@ toegangscode die u van de beheerder kreeg.</p>
         dates = "".join(
             f'<div><label for="{name}">{esc(case_view.FACT_LABELS.get(name, name))}</label>'
             f'<input type="text" id="{name}" name="{name}" placeholder="bijv. 03-03-2026 of weet ik niet" '
-            f'value="{esc(form.get(name, ""))}"></div>' for name in case_view.DATE_FACTS)
+            f'value="{esc(form.get(name, ""))}"></div>'
+            for name in case_view.DATE_FACTS
+        )
         bodies = case_view.body_options(catalogue)
         outcomes = list(case_view.OUTCOME_LABELS.items())
         tried = "".join(
             f"<div>{select(f'stap_{i}', f'Stap {i}', bodies, form.get(f'stap_{i}', ''))}"
             f"{select(f'uitkomst_{i}', f'Uitkomst van stap {i}', outcomes, form.get(f'uitkomst_{i}', ''))}</div>"
-            for i in range(1, case_view.TRIED_ROWS + 1))
+            for i in range(1, case_view.TRIED_ROWS + 1)
+        )
         body = f"""{result}
 <section aria-labelledby="kop-bestand">
 <h2 id="kop-bestand">Scenario's testen</h2>
@@ -468,27 +512,35 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         except ImportError:
             box = errors_box("Niet beschikbaar", ["Het testen van scenario's is op deze server nog niet beschikbaar."])
             return self._workbench(request, session, box, form, 503)
-        except Exception as exc:  # noqa: BLE001 - ScenarioError (or a loader bug): show the Dutch lines
+        except Exception as exc:
             if not isinstance(exc, self.runner.error_type()):
                 raise
             problems = list(getattr(exc, "problems", None) or str(exc).splitlines())
             box = errors_box(f"Het bestand {filename} heeft fouten; er is niets uitgevoerd", problems)
             return self._workbench(request, session, box, form, 400)
         if len(items) > MAX_CASES:
-            box = errors_box("Te veel scenario's", [f"Hooguit {MAX_CASES} scenario's per keer; dit bestand heeft er {len(items)}."])
+            box = errors_box(
+                "Te veel scenario's", [f"Hooguit {MAX_CASES} scenario's per keer; dit bestand heeft er {len(items)}."]
+            )
             return self._workbench(request, session, box, form, 400)
         try:
             results = self.runner.run(items, local)
         except ConnectionError as exc:
-            box = errors_box("Rasa is niet bereikbaar", [
-                f"De assistent op {self.rasa_url} antwoordt niet ({exc}). Kies 'zonder Rasa (snel)' of vraag de beheerder Rasa te starten."])
+            box = errors_box(
+                "Rasa is niet bereikbaar",
+                [
+                    f"De assistent op {self.rasa_url} antwoordt niet ({exc}). Kies 'zonder Rasa (snel)' of vraag de beheerder Rasa te starten."
+                ],
+            )
             return self._workbench(request, session, box, form, 502)
         passed, failed = summary_counts(results)
         how = "zonder Rasa" if local else f"met Rasa ({self.rasa_url})"
         report = embed_report(self.runner.report(results))
-        result = (f'<section aria-labelledby="kop-uitslag" class="rapport"><h2 id="kop-uitslag">Uitslag van {esc(filename)}</h2>'
-                  f'<p class="melding" role="status" id="samenvatting">{passed} goed, {failed} fout, van {len(results)} '
-                  f"scenario's ({esc(how)}).</p><div class=\"tabel\">{report}</div></section>")
+        result = (
+            f'<section aria-labelledby="kop-uitslag" class="rapport"><h2 id="kop-uitslag">Uitslag van {esc(filename)}</h2>'
+            f'<p class="melding" role="status" id="samenvatting">{passed} goed, {failed} fout, van {len(results)} '
+            f'scenario\'s ({esc(how)}).</p><div class="tabel">{report}</div></section>'
+        )
         return self._workbench(request, session, result, form)
 
     def _case(self, request: Request, session: Session) -> Response:
@@ -518,8 +570,14 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         return self._store
 
     def _no_store(self, session: Session) -> Response:
-        return layout("Gesprekken", '<div class="melding" role="status"><p>Er is geen gespreksopslag ingesteld '
-                      "(OPSW_TRACKER_DB_URL). Vraag de beheerder.</p></div>", session, "/review", 503)
+        return layout(
+            "Gesprekken",
+            '<div class="melding" role="status"><p>Er is geen gespreksopslag ingesteld '
+            "(OPSW_TRACKER_DB_URL). Vraag de beheerder.</p></div>",
+            session,
+            "/review",
+            503,
+        )
 
     def _filtered(self, request: Request) -> tuple[list[review.Conversation], review.Filters]:
         filters = review.Filters.from_query(request.query)
@@ -553,23 +611,34 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
                 f'<tr><td><a href="{esc(link)}">{esc(review.when(c.last))}</a></td><td>{esc(opening)}</td>'
                 f"<td>{esc(route)}</td><td>{esc(case_view.body_label(catalogue, c.step) if c.step else '–')}</td>"
                 f"<td>{'ja' if c.fallback else 'nee'}</td><td>{esc(c.feedback_summary or '–')}"
-                f"{''.join('<br>' + esc(t) for t in c.comments)}</td></tr>")
-        table = ('<p role="status">Geen gesprekken gevonden met deze filters.</p>' if not rows else
-                 '<div class="tabel"><table><caption>Gesprekken, nieuwste eerst '
-                 f"({len(items)} gevonden)</caption><thead><tr><th scope=\"col\">Laatste bericht</th>"
-                 '<th scope="col">Eerste bericht</th><th scope="col">Route</th><th scope="col">Genoemde stap</th>'
-                 '<th scope="col">Niet begrepen</th><th scope="col">Feedback</th></tr></thead><tbody>'
-                 + "".join(rows) + "</tbody></table></div>")
+                f"{''.join('<br>' + esc(t) for t in c.comments)}</td></tr>"
+            )
+        table = (
+            '<p role="status">Geen gesprekken gevonden met deze filters.</p>'
+            if not rows
+            else '<div class="tabel"><table><caption>Gesprekken, nieuwste eerst '
+            f'({len(items)} gevonden)</caption><thead><tr><th scope="col">Laatste bericht</th>'
+            '<th scope="col">Eerste bericht</th><th scope="col">Route</th><th scope="col">Genoemde stap</th>'
+            '<th scope="col">Niet begrepen</th><th scope="col">Feedback</th></tr></thead><tbody>'
+            + "".join(rows)
+            + "</tbody></table></div>"
+        )
         paging = ""
         if pages > 1:
+
             def page_link(n: int, text: str) -> str:
                 return f'<a href="/review?{esc(urlencode({**filters.query(), "pagina": n}))}">{text}</a>'
-            parts = [page_link(number - 1, "Vorige pagina") if number > 1 else "",
-                     f"<span>Pagina {number} van {pages}</span>",
-                     page_link(number + 1, "Volgende pagina") if number < pages else ""]
+
+            parts = [
+                page_link(number - 1, "Vorige pagina") if number > 1 else "",
+                f"<span>Pagina {number} van {pages}</span>",
+                page_link(number + 1, "Volgende pagina") if number < pages else "",
+            ]
             paging = f'<nav class="paging" aria-label="Pagina\'s">{"".join(parts)}</nav>'
-        intro = ("<p>De laatste gesprekken met de assistent. Teksten zijn geanonimiseerd. Klik op een gesprek om het "
-                 "te lezen en er een scenario van te maken.</p>")
+        intro = (
+            "<p>De laatste gesprekken met de assistent. Teksten zijn geanonimiseerd. Klik op een gesprek om het "
+            "te lezen en er een scenario van te maken.</p>"
+        )
         return layout("Gesprekken", intro + filter_form + table + paging, session, "/review")
 
     def _get_conversation(self, request: Request) -> review.Conversation | None:
@@ -582,17 +651,28 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
             return self._no_store(session)
         c = self._get_conversation(request)
         if c is None:
-            return layout("Gesprek niet gevonden", "<p>Dit gesprek bestaat niet (meer).</p>"
-                          '<p><a href="/review">Terug naar de gesprekken</a></p>', session, "/review", 404)
+            return layout(
+                "Gesprek niet gevonden",
+                '<p>Dit gesprek bestaat niet (meer).</p><p><a href="/review">Terug naar de gesprekken</a></p>',
+                session,
+                "/review",
+                404,
+            )
         catalogue = self._catalogue()
         ident = urlencode({"id": c.sender_id})
         messages = "".join(
             f'<li class="{m.who}"><span class="visually-hidden">{"Gebruiker" if m.who == "user" else "Assistent"}: </span>'
-            f"{esc(m.text)}</li>" for m in c.messages)
-        feedback = "".join(
-            f"<li>{'👍 hielp' if f.value == 'up' else '👎 hielp niet' if f.value == 'down' else 'opmerking'}"
-            f"{(': ' + esc(f.comment)) if f.comment else ''}{(' (over: ' + esc(f.about[:80]) + ')') if f.about else ''}</li>"
-            for f in c.feedback) or "<li>geen</li>"
+            f"{esc(m.text)}</li>"
+            for m in c.messages
+        )
+        feedback = (
+            "".join(
+                f"<li>{'👍 hielp' if f.value == 'up' else '👎 hielp niet' if f.value == 'down' else 'opmerking'}"
+                f"{(': ' + esc(f.comment)) if f.comment else ''}{(' (over: ' + esc(f.about[:80]) + ')') if f.about else ''}</li>"
+                for f in c.feedback
+            )
+            or "<li>geen</li>"
+        )
         route = catalogue.routes[c.situation].label if c.situation in catalogue.routes else (c.situation or "nog geen")
         back = "/review?" + urlencode(review.Filters.from_query(request.query).query())
         body = f"""<p><a href="{esc(back)}">Terug naar de gesprekken</a></p>
@@ -684,78 +764,112 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
     advice = view.advice
     parts = ['<section aria-labelledby="kop-redenering" class="rapport"><h2 id="kop-redenering">De redenering</h2>']
     if not view.read_by and view.text.strip():
-        parts.append('<p class="melding">De tekst kan hier nog niet automatisch gelezen worden; de assistent gebruikt '
-                     "alleen wat u in de keuzelijsten koos.</p>")
+        parts.append(
+            '<p class="melding">De tekst kan hier nog niet automatisch gelezen worden; de assistent gebruikt '
+            "alleen wat u in de keuzelijsten koos.</p>"
+        )
     if view.danger is not None:
         kind = case_view.DANGER_LABELS.get(getattr(view.danger, "kind", ""), "gevaar")
         evidence = getattr(view.danger, "evidence", "")
-        parts.append(f'<div class="fout"><h3>Gevaarsignaal in de tekst</h3><p>De assistent ziet {esc(kind)}'
-                     f"{(' (woorden: ' + esc(evidence) + ')') if evidence else ''}. Hij stuurt dan eerst het "
-                     "crisisbericht, in een apart bericht, en gaat daarna verder met het gesprek.</p></div>")
+        parts.append(
+            f'<div class="fout"><h3>Gevaarsignaal in de tekst</h3><p>De assistent ziet {esc(kind)}'
+            f"{(' (woorden: ' + esc(evidence) + ')') if evidence else ''}. Hij stuurt dan eerst het "
+            "crisisbericht, in een apart bericht, en gaat daarna verder met het gesprek.</p></div>"
+        )
     facts = case_view.used_facts(view.facts)
     rows = []
     for name, value in facts:
         source = "gekozen" if name in view.chosen else "uit de tekst" if name in view.read else "—"
-        rows.append(f"<tr><th scope=\"row\">{esc(case_view.FACT_LABELS.get(name, name))}</th>"
-                    f"<td>{esc(case_view.value_label(catalogue, name, value))}</td><td>{source}</td></tr>")
+        rows.append(
+            f'<tr><th scope="row">{esc(case_view.FACT_LABELS.get(name, name))}</th>'
+            f"<td>{esc(case_view.value_label(catalogue, name, value))}</td><td>{source}</td></tr>"
+        )
     parts.append("<h3>Feiten die de assistent gebruikt</h3>")
-    parts.append('<p>Nog geen feiten bekend.</p>' if not rows else
-                 '<div class="tabel"><table><caption>Feiten</caption><thead><tr><th scope="col">Feit</th>'
-                 '<th scope="col">Waarde</th><th scope="col">Herkomst</th></tr></thead><tbody>'
-                 + "".join(rows) + "</tbody></table></div>")
+    parts.append(
+        "<p>Nog geen feiten bekend.</p>"
+        if not rows
+        else '<div class="tabel"><table><caption>Feiten</caption><thead><tr><th scope="col">Feit</th>'
+        '<th scope="col">Waarde</th><th scope="col">Herkomst</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></div>"
+    )
     if advice.safety:
-        parts.append(f'<div class="fout"><h3>Eerst veiligheid</h3><p>{esc(advice.safety.body.label)}: '
-                     f"{esc(advice.safety.reason)}</p></div>")
+        parts.append(
+            f'<div class="fout"><h3>Eerst veiligheid</h3><p>{esc(advice.safety.body.label)}: '
+            f"{esc(advice.safety.reason)}</p></div>"
+        )
     if view.route_label:
         parts.append(f"<h3>Route</h3><p>{esc(view.route_label)}</p>")
     if advice.question:
         q = advice.question
         about = f" (over: {esc(case_view.body_label(catalogue, q.about_step))})" if q.about_step else ""
         options = ", ".join(esc(o.title) for o in q.options)
-        parts.append(f'<div class="melding"><h3>De assistent vraagt eerst</h3><p>{esc(q.text)}{about}</p>'
-                     f"{f'<p>Keuzes: {options}</p>' if options else ''}"
-                     f"<p>Waarom: {esc(q.explain)}</p><p>Vul het antwoord aan in de tekst of kies het hierboven.</p></div>")
+        parts.append(
+            f'<div class="melding"><h3>De assistent vraagt eerst</h3><p>{esc(q.text)}{about}</p>'
+            f"{f'<p>Keuzes: {options}</p>' if options else ''}"
+            f"<p>Waarom: {esc(q.explain)}</p><p>Vul het antwoord aan in de tekst of kies het hierboven.</p></div>"
+        )
     if view.rungs:
         rows = "".join(
             f'<tr><td>{i}</td><td>{esc(r.label)}</td><td class="status-{r.status}">'
             f"{esc(case_view.STATUS_LABELS.get(r.status, r.status))}</td><td>{esc(r.why)}</td></tr>"
-            for i, r in enumerate(view.rungs, start=1))
-        parts.append('<h3>Treden van de route</h3><div class="tabel"><table><caption>Welke treden de assistent bekeek'
-                     '</caption><thead><tr><th scope="col">Nr.</th><th scope="col">Trede</th><th scope="col">Uitkomst</th>'
-                     f'<th scope="col">Waarom</th></tr></thead><tbody>{rows}</tbody></table></div>')
+            for i, r in enumerate(view.rungs, start=1)
+        )
+        parts.append(
+            '<h3>Treden van de route</h3><div class="tabel"><table><caption>Welke treden de assistent bekeek'
+            '</caption><thead><tr><th scope="col">Nr.</th><th scope="col">Trede</th><th scope="col">Uitkomst</th>'
+            f'<th scope="col">Waarom</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        )
     if advice.step:
         step = advice.step
         status = " (loopt al: de assistent wacht op de uitkomst)" if step.status == "loopt" else ""
-        via = "<p>Alleen via een professional (bijvoorbeeld de cliëntondersteuner).</p>" if step.via_professional else ""
+        via = (
+            "<p>Alleen via een professional (bijvoorbeeld de cliëntondersteuner).</p>" if step.via_professional else ""
+        )
         pre = "".join(f"<li>{esc(c.get('text', ''))}</li>" for c in step.body.preconditions if c.get("text"))
         deadlines = ""
         if step.deadlines:
-            deadlines = "<h4>Termijnen</h4><ul>" + "".join(
-                f"<li>{_md(deadline_text(d))}</li>" for d in step.deadlines) + "</ul>"
+            deadlines = (
+                "<h4>Termijnen</h4><ul>"
+                + "".join(f"<li>{_md(deadline_text(d))}</li>" for d in step.deadlines)
+                + "</ul>"
+            )
         try:
             from opschaling import render
 
-            contact = "<h4>Contact</h4><ul>" + "".join(f"<li>{esc(line)}</li>" for line in render.contact_lines(step.body)) + "</ul>"
+            contact = (
+                "<h4>Contact</h4><ul>"
+                + "".join(f"<li>{esc(line)}</li>" for line in render.contact_lines(step.body))
+                + "</ul>"
+            )
         except Exception:  # noqa: BLE001 - a body without contact details
             contact = ""
-        parts.append(f'<div class="stap"><h3>De stap: {esc(step.body.label)}{esc(status)}</h3><p>{esc(step.reason)}</p>{via}'
-                     f"{f'<h4>Voorwaarden</h4><ul>{pre}</ul>' if pre else ''}{deadlines}{contact}"
-                     f"<h4>Bronnen</h4>{_refs_html(case_view.step_references(catalogue, step))}</div>")
+        parts.append(
+            f'<div class="stap"><h3>De stap: {esc(step.body.label)}{esc(status)}</h3><p>{esc(step.reason)}</p>{via}'
+            f"{f'<h4>Voorwaarden</h4><ul>{pre}</ul>' if pre else ''}{deadlines}{contact}"
+            f"<h4>Bronnen</h4>{_refs_html(case_view.step_references(catalogue, step))}</div>"
+        )
     elif advice.exhausted:
-        parts.append('<div class="melding"><h3>Geen volgende trede</h3><p>Alle treden van deze route zijn geprobeerd '
-                     "of gelden niet.</p></div>")
+        parts.append(
+            '<div class="melding"><h3>Geen volgende trede</h3><p>Alle treden van deze route zijn geprobeerd '
+            "of gelden niet.</p></div>"
+        )
     if advice.after:
         lis = "".join(f"<li><strong>{esc(s.body.label)}</strong>: {esc(s.reason)}</li>" for s in advice.after)
         parts.append(f"<h3>Daarna, als dit niet helpt</h3><ul>{lis}</ul>")
     if advice.support:
-        lis = "".join(f"<li><strong>{esc(s.body.label)}</strong>{(': ' + esc(s.reason)) if s.reason else ''}</li>"
-                      for s in advice.support)
+        lis = "".join(
+            f"<li><strong>{esc(s.body.label)}</strong>{(': ' + esc(s.reason)) if s.reason else ''}</li>"
+            for s in advice.support
+        )
         parts.append(f"<h3>Hulp daarbij</h3><ul>{lis}</ul>")
     if advice.pending:
         lis = "".join(f"<li>{esc(s.body.label)}</li>" for s in advice.pending)
         parts.append(f"<h3>Loopt nog</h3><ul>{lis}</ul>")
     if advice.references:
-        parts.append(f"<h3>Alle bronnen van dit advies</h3>{_refs_html(case_view.reference_items(catalogue, advice.references))}")
+        parts.append(
+            f"<h3>Alle bronnen van dit advies</h3>{_refs_html(case_view.reference_items(catalogue, advice.references))}"
+        )
     if view.user_text:
         said = "".join(f'<div class="gebruiker">{_md(t)}</div>' for t in view.user_text)
         parts.append(f"<h3>Wat de gebruiker te zien krijgt</h3>{said}")
@@ -764,10 +878,18 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
 
 
 EXAMPLES: list[dict[str, Any]] = [
-    {"naam": "Bezwaar tegen CIZ-besluit", "bericht": "Het CIZ heeft mijn indicatie afgewezen en ik ben het er niet mee eens",
-     "antwoorden": {"rol": "ik ben de cliënt", "datum": "weet ik niet", "al geprobeerd": "nee"},
-     "verwacht": "bezwaar_ciz", "opmerking": "voorbeeld: eerste stap is bezwaar (S1)"},
-    {"naam": "Geen plek gevonden", "bericht": "We vinden al maanden geen verpleeghuis voor mijn vader",
-     "antwoorden": {"wet": "wlz", "rol": "naaste", "al geprobeerd": "nee"}, "verwacht": "clientondersteuner_wlz",
-     "opmerking": "voorbeeld: eerst de onafhankelijke cliëntondersteuner (S2)"},
+    {
+        "naam": "Bezwaar tegen CIZ-besluit",
+        "bericht": "Het CIZ heeft mijn indicatie afgewezen en ik ben het er niet mee eens",
+        "antwoorden": {"rol": "ik ben de cliënt", "datum": "weet ik niet", "al geprobeerd": "nee"},
+        "verwacht": "bezwaar_ciz",
+        "opmerking": "voorbeeld: eerste stap is bezwaar (S1)",
+    },
+    {
+        "naam": "Geen plek gevonden",
+        "bericht": "We vinden al maanden geen verpleeghuis voor mijn vader",
+        "antwoorden": {"wet": "wlz", "rol": "naaste", "al geprobeerd": "nee"},
+        "verwacht": "clientondersteuner_wlz",
+        "opmerking": "voorbeeld: eerst de onafhankelijke cliëntondersteuner (S2)",
+    },
 ]

@@ -7,6 +7,7 @@ step (slot ``dialogue`` → ``last.step``, or ``last_advice.step``) and whether 
 (``nlu_fallback``). The user's answer to a question gets the topic asked (``asked``/``asked_step`` of the
 state before it).
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,9 +15,10 @@ import io
 import json
 import re
 import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 PAGE_SIZE = 20
 MAX_CONVERSATIONS = 500  # the newest conversations the review looks at
@@ -180,8 +182,9 @@ def _feedback_of(data: Mapping[str, Any]) -> Feedback | None:
     return Feedback(value, comment, float(data.get("timestamp") or 0), about if isinstance(about, str) else None)
 
 
-def build(sender_id: str, rows: Iterable[Mapping[str, Any]],
-          mask: Callable[[str], str] | None = None) -> Conversation | None:
+def build(
+    sender_id: str, rows: Iterable[Mapping[str, Any]], mask: Callable[[str], str] | None = None
+) -> Conversation | None:
     """One conversation from its events (rows with type_name, timestamp, data), in stored order."""
     mask = mask if mask is not None else _load_mask()
     conversation: Conversation | None = None
@@ -214,7 +217,12 @@ def build(sender_id: str, rows: Iterable[Mapping[str, Any]],
         elif kind == "bot":
             opsw = (data.get("metadata") or {}).get("opsw") or {}
             conversation.messages.append(
-                Message("bot", mask_text(data.get("text"), mask), stamp, kind=opsw.get("kind") if isinstance(opsw, dict) else None)
+                Message(
+                    "bot",
+                    mask_text(data.get("text"), mask),
+                    stamp,
+                    kind=opsw.get("kind") if isinstance(opsw, dict) else None,
+                )
             )
         elif kind == "slot" and data.get("name") == "dialogue":
             state = _state(data.get("value"))
@@ -275,7 +283,7 @@ class TrackerStore:
         ).bindparams(sa.bindparam("ids", expanding=True))
         with self._engine.connect() as conn:
             for start in range(0, len(senders), 200):
-                chunk = list(senders[start:start + 200])
+                chunk = list(senders[start : start + 200])
                 for row in conn.execute(query, {"ids": chunk}):
                     result[row[0]].append({"type_name": row[1], "timestamp": row[2], "data": row[3]})
         return result
@@ -309,7 +317,7 @@ class Filters:
     feedback: str = ""  # "", "up", "down", "any", "none", "comment"
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> "Filters":
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
         route = (query.get("route") or "").strip()
         fallback = (query.get("fallback") or "").strip()
         feedback = (query.get("feedback") or "").strip()
@@ -335,28 +343,34 @@ class Filters:
             return False
         if self.feedback == "none" and c.feedback:
             return False
-        if self.feedback == "comment" and not c.comments:
-            return False
-        return True
+        return not (self.feedback == "comment" and not c.comments)
 
     def query(self) -> dict[str, str]:
-        return {k: v for k, v in (("route", self.route), ("fallback", self.fallback),
-                                   ("feedback", self.feedback)) if v}
+        return {k: v for k, v in (("route", self.route), ("fallback", self.fallback), ("feedback", self.feedback)) if v}
 
 
 def page(items: Sequence[Any], number: int, size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
     """(items on page ``number`` (1-based), the page number used, the number of pages)."""
     pages = max(1, (len(items) + size - 1) // size)
     number = min(max(1, number), pages)
-    return list(items[(number - 1) * size: number * size]), number, pages
+    return list(items[(number - 1) * size : number * size]), number, pages
 
 
 def when(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, tz=timezone.utc).astimezone().strftime("%d-%m-%Y %H:%M")
 
 
-LIST_COLUMNS = ("gesprek", "begin", "laatste_bericht", "route", "stap", "fallback", "feedback",
-                "opmerkingen", "eerste_bericht")
+LIST_COLUMNS = (
+    "gesprek",
+    "begin",
+    "laatste_bericht",
+    "route",
+    "stap",
+    "fallback",
+    "feedback",
+    "opmerkingen",
+    "eerste_bericht",
+)
 
 
 def list_csv(conversations: Iterable[Conversation]) -> str:
@@ -365,10 +379,19 @@ def list_csv(conversations: Iterable[Conversation]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(LIST_COLUMNS)
     for c in conversations:
-        writer.writerow([
-            c.sender_id, when(c.started), when(c.last), c.situation or "", c.step or "",
-            "ja" if c.fallback else "nee", c.feedback_summary, " | ".join(c.comments), safe_cell(c.opening),
-        ])
+        writer.writerow(
+            [
+                c.sender_id,
+                when(c.started),
+                when(c.last),
+                c.situation or "",
+                c.step or "",
+                "ja" if c.fallback else "nee",
+                c.feedback_summary,
+                " | ".join(c.comments),
+                safe_cell(c.opening),
+            ]
+        )
     return "\ufeff" + out.getvalue()
 
 
@@ -444,8 +467,10 @@ def scenario_record(c: Conversation) -> dict[str, Any]:
 def scenario_yaml(records: Sequence[Mapping[str, Any]]) -> str:
     import yaml
 
-    head = ("# Scenario's uit de gespreksreview. Controleer 'verwacht' (de stap die de assistent noemde)\n"
-            "# en pas die aan als het antwoord fout was. Uitleg: docs/workbench.md\n")
+    head = (
+        "# Scenario's uit de gespreksreview. Controleer 'verwacht' (de stap die de assistent noemde)\n"
+        "# en pas die aan als het antwoord fout was. Uitleg: docs/workbench.md\n"
+    )
     return head + yaml.safe_dump(list(map(dict, records)), allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -464,7 +489,7 @@ def scenario_csv(records: Sequence[Mapping[str, Any]]) -> str:
     """Semicolon CSV with a header row (naam;bericht;<topics>;verwacht;opmerking), UTF-8 with BOM (Excel)."""
     topics: list[str] = []
     for record in records:
-        for topic in (record.get("antwoorden") or {}):
+        for topic in record.get("antwoorden") or {}:
             if topic not in topics:
                 topics.append(topic)
     header = ["naam", "bericht", *topics, "verwacht", "opmerking"]
@@ -473,7 +498,13 @@ def scenario_csv(records: Sequence[Mapping[str, Any]]) -> str:
     writer.writerow(header)
     for record in records:
         answers = record.get("antwoorden") or {}
-        writer.writerow([_cell_text(record.get("naam", "")), _cell_text(record.get("bericht", "")),
-                         *(_cell_text(answers.get(t, "")) for t in topics),
-                         _cell_text(record.get("verwacht", "")), _cell_text(record.get("opmerking", ""))])
+        writer.writerow(
+            [
+                _cell_text(record.get("naam", "")),
+                _cell_text(record.get("bericht", "")),
+                *(_cell_text(answers.get(t, "")) for t in topics),
+                _cell_text(record.get("verwacht", "")),
+                _cell_text(record.get("opmerking", "")),
+            ]
+        )
     return "\ufeff" + out.getvalue()

@@ -7,6 +7,7 @@
 - ``report``     console table, HTML page, JUnit XML
 - ``cli``        ``python scripts/scenarios.py`` / ``make scenarios``
 """
+
 from opschaling.scenarios.load import ScenarioError, load
 from opschaling.scenarios.model import Result, Scenario, StepNames, play
 

@@ -3,12 +3,13 @@
     python scripts/scenarios.py [PAD ...] [--local] [--url URL] [--html FILE] [--junit FILE]
 
 Exit code 0 when every scenario passed, 1 when one failed, 2 when the files are wrong or no assistant runs."""
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from opschaling.scenarios.load import ScenarioError, load
 from opschaling.scenarios.report import console, figures, html_page, json_report, junit_xml, summary
@@ -24,8 +25,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="adres van de assistent (standaard OPSW_RASA_URL of http://localhost:5005)")
     p.add_argument("--html", type=Path, help="schrijf een HTML-rapport naar dit bestand")
     p.add_argument("--junit", type=Path, help="schrijf JUnit-XML naar dit bestand")
-    p.add_argument("--json", type=Path, help="schrijf de cijfers en de resultaten als JSON naar dit bestand "
-                   "(standaard reports/scenarios/latest.json of latest-local.json)")
+    p.add_argument(
+        "--json",
+        type=Path,
+        help="schrijf de cijfers en de resultaten als JSON naar dit bestand "
+        "(standaard reports/scenarios/latest.json of latest-local.json)",
+    )
     p.add_argument("--thema", help="alleen scenario's met dit thema")
     p.add_argument("-q", "--quiet", action="store_true", help="alleen mislukte scenario's en de telling tonen")
     return p
@@ -48,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         results = run_all(scenarios)
     else:
-        from opschaling.scenarios.run_rest import AssistantUnavailable, run_all as run_rest
+        from opschaling.scenarios.run_rest import AssistantUnavailable
+        from opschaling.scenarios.run_rest import run_all as run_rest
 
         def progress(result) -> None:  # noqa: ANN001 - a Result
             done.append(result)
@@ -77,9 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Kon {json_path} niet schrijven: {exc}", file=sys.stderr)
     print(text)
     fig = figures(results)
-    print(f"Cijfers: {fig['pass_rate']:.0%} geslaagd; gevaar eerst herkend {fig['danger_recall']}; woorden per advies "
-          f"gemiddeld {fig['advice_words_mean']}, hoogstens {fig['advice_words_max']}; vragen per gesprek "
-          f"{fig['questions_per_conversation']}." if results else "Geen scenario's.")
+    print(
+        f"Cijfers: {fig['pass_rate']:.0%} geslaagd; gevaar eerst herkend {fig['danger_recall']}; woorden per advies "
+        f"gemiddeld {fig['advice_words_mean']}, hoogstens {fig['advice_words_max']}; vragen per gesprek "
+        f"{fig['questions_per_conversation']}."
+        if results
+        else "Geen scenario's."
+    )
     print(summary(results).splitlines()[-1])
     return 0 if all(r.passed for r in results) else 1
 

@@ -3,14 +3,16 @@
 Every mistake is collected first; then one ``ScenarioError`` names each file, line or row, and field, in
 Dutch, and nothing runs.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -61,7 +63,7 @@ def field_name(name: str) -> str | None:
         return _FIELD_BY_NAME[key]
     for prefix in ("antwoord ", "antwoorden "):
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
     fact = topic_fact(key)
     return f"antwoord:{fact}" if fact else None
 
@@ -124,11 +126,15 @@ def _rows_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is in requirements.txt
-        raise ScenarioError([f"{path}: Excel-bestanden lezen kan niet: het pakket openpyxl ontbreekt "
-                             "(installeer het met: .venv/bin/pip install openpyxl)"]) from exc
+        raise ScenarioError(
+            [
+                f"{path}: Excel-bestanden lezen kan niet: het pakket openpyxl ontbreekt "
+                "(installeer het met: .venv/bin/pip install openpyxl)"
+            ]
+        ) from exc
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any broken workbook
+    except Exception as exc:
         raise ScenarioError([f"{path}: dit is geen leesbaar Excel-bestand (.xlsx): {exc}"]) from exc
     sheet = book.worksheets[0]
     rows = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -162,8 +168,10 @@ def _table_records(path: Path, rows: list[tuple[int, list[Any]]], problems: list
             continue
         name = field_name(title)
         if name is None:
-            problems.append(f"{path}, rij {header_line}, kolom {index + 1}: onbekend veld '{title}'. "
-                            f"Bekende velden: {known_fields()}")
+            problems.append(
+                f"{path}, rij {header_line}, kolom {index + 1}: onbekend veld '{title}'. "
+                f"Bekende velden: {known_fields()}"
+            )
         columns.append(name)
     records = []
     for line, row in rows[1:]:
@@ -278,9 +286,7 @@ def _answer(fact: str, value: Any, names: StepNames, place: _Place, problems: li
     plain: list[str] = []
     by_step: dict[str, tuple[str, ...]] = {}
     for key, answer in items:
-        if key is None:
-            plain.extend(_texts(answer))
-        elif normalise(key) in OTHER_STEPS:
+        if key is None or normalise(key) in OTHER_STEPS:
             plain.extend(_texts(answer))
         else:
             body = names.resolve(key)
@@ -312,8 +318,10 @@ def _scenario(place: _Place, record: Mapping[str, Any], names: StepNames, proble
     for text in expected_raw:
         body = names.resolve(text)
         if body is None:
-            problems.append(f"{place}, veld 'verwacht': onbekende stap '{text}' "
-                            f"(gebruik een instantie uit catalogue/bodies, bijvoorbeeld juiste_loket)")
+            problems.append(
+                f"{place}, veld 'verwacht': onbekende stap '{text}' "
+                f"(gebruik een instantie uit catalogue/bodies, bijvoorbeeld juiste_loket)"
+            )
         else:
             expected.append(body)
     not_expected: list[str] = []
@@ -327,8 +335,10 @@ def _scenario(place: _Place, record: Mapping[str, Any], names: StepNames, proble
     if record.get("termijn") not in (None, ""):
         deadline = _date(record["termijn"])
         if deadline is None:
-            problems.append(f"{place}, veld 'termijn': '{record['termijn']}' is geen datum "
-                            "(schrijf bijvoorbeeld 2026-04-14 of 14-04-2026)")
+            problems.append(
+                f"{place}, veld 'termijn': '{record['termijn']}' is geen datum "
+                "(schrijf bijvoorbeeld 2026-04-14 of 14-04-2026)"
+            )
     safety = False
     if record.get("veiligheid eerst") not in (None, ""):
         parsed = _yes_no(record["veiligheid eerst"])
@@ -338,22 +348,30 @@ def _scenario(place: _Place, record: Mapping[str, Any], names: StepNames, proble
     answers: dict[str, Answer] = {}
     raw_answers = record.get("antwoorden") or {}
     if not isinstance(raw_answers, Mapping):
-        problems.append(f"{place}, veld 'antwoorden': verwacht per onderwerp een antwoord "
-                        f"(bijvoorbeeld 'wet: wlz'); onderwerpen: {', '.join(TOPICS)}")
+        problems.append(
+            f"{place}, veld 'antwoorden': verwacht per onderwerp een antwoord "
+            f"(bijvoorbeeld 'wet: wlz'); onderwerpen: {', '.join(TOPICS)}"
+        )
         raw_answers = {}
     for key, value in raw_answers.items():
         fact = topic_fact(str(key))
         if fact is None:
-            problems.append(f"{place}, veld 'antwoorden/{key}': onbekend onderwerp. "
-                            f"Onderwerpen: {', '.join(TOPICS)}")
+            problems.append(f"{place}, veld 'antwoorden/{key}': onbekend onderwerp. Onderwerpen: {', '.join(TOPICS)}")
             continue
         answers[fact] = _answer(fact, value, names, place, problems)
     if len(problems) > before:
         return None
     return Scenario(
-        name=name, messages=tuple(messages), expected=tuple(expected), answers=answers,
-        followups=tuple(_texts(record.get("vervolg"))), not_expected=tuple(not_expected), deadline=deadline,
-        safety_first=safety, theme=" ".join(_texts(record.get("thema"))) or None, origin=str(place),
+        name=name,
+        messages=tuple(messages),
+        expected=tuple(expected),
+        answers=answers,
+        followups=tuple(_texts(record.get("vervolg"))),
+        not_expected=tuple(not_expected),
+        deadline=deadline,
+        safety_first=safety,
+        theme=" ".join(_texts(record.get("thema"))) or None,
+        origin=str(place),
         expected_text=" of ".join(expected_raw),
     )
 
@@ -374,8 +392,11 @@ def _date(value: Any) -> date | None:
 def scenario_files(path: str | Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-                      and not p.name.startswith(("~$", ".")))
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
+        )
     return [path]
 
 
@@ -390,8 +411,9 @@ def load(paths: Iterable[str | Path], names: StepNames | None = None) -> list[Sc
     scenarios: list[Scenario] = []
     files = [f for p in paths for f in scenario_files(p)]
     if not files:
-        raise ScenarioError([f"geen scenariobestanden gevonden in {', '.join(str(p) for p in paths)} "
-                             f"(verwacht {', '.join(SUFFIXES)})"])
+        raise ScenarioError(
+            [f"geen scenariobestanden gevonden in {', '.join(str(p) for p in paths)} (verwacht {', '.join(SUFFIXES)})"]
+        )
     seen: dict[str, str] = {}
     for path in files:
         if not path.exists():

@@ -6,14 +6,16 @@ topic), what the user types after the advice (``vervolg``), and what must happen
 local) and checks the result against the scenario. The step, the reasons and the sources come from the
 engine's trace (``opsw.trace``), never from the text of the answer.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -38,9 +40,9 @@ TOPICS: Mapping[str, str] = {
     "klacht binnen een jaar": "complaint_within_year",
     "situatie": "situation",
 }
-FACT_TOPIC: Mapping[str, str] = {}
-for _topic, _fact in TOPICS.items():
-    FACT_TOPIC.setdefault(_fact, _topic)  # type: ignore[index]
+FACT_TOPIC: dict[str, str] = {}
+for _topic_name, _fact_name in TOPICS.items():
+    FACT_TOPIC.setdefault(_fact_name, _topic_name)
 OTHER_STEPS = ("anders", "overig", "rest", "*")  # key in an 'al geprobeerd' table: every other step
 
 
@@ -83,7 +85,7 @@ class StepNames:
         self.ids = tuple(sorted(ids))
 
     @classmethod
-    def from_catalogue(cls, catalogue: Any = None, synonyms: Path | None = None) -> "StepNames":
+    def from_catalogue(cls, catalogue: Any = None, synonyms: Path | None = None) -> StepNames:
         from opschaling.catalogue import load_catalogue
 
         catalogue = catalogue or load_catalogue()
@@ -96,7 +98,7 @@ class StepNames:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for item in raw.get("nlu") or ():
                 value = item.get("synonym") if isinstance(item, Mapping) else None
-                if value not in catalogue.bodies:
+                if not isinstance(value, str) or value not in catalogue.bodies:
                     continue
                 for line in str(item.get("examples") or "").splitlines():
                     example = line.strip().lstrip("-").strip()
@@ -111,8 +113,8 @@ class StepNames:
         if key in self._names:
             return self._names[key]
         for prefix in ("het ", "de ", "een ", "naar het ", "naar de ", "naar "):
-            if key.startswith(prefix) and key[len(prefix):] in self._names:
-                return self._names[key[len(prefix):]]
+            if key.startswith(prefix) and key[len(prefix) :] in self._names:
+                return self._names[key[len(prefix) :]]
         return None
 
 
@@ -128,10 +130,7 @@ class Answer:
     by_step: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def pick(self, times_asked: int, step: str | None = None) -> str | None:
-        if step and step in self.by_step:
-            values = self.by_step[step]
-        else:
-            values = self.answers
+        values = self.by_step[step] if step and step in self.by_step else self.answers
         if not values:
             return None
         return values[min(times_asked, len(values) - 1)]
@@ -168,14 +167,24 @@ class BotMessage:
     trace: dict | None = None
 
     @classmethod
-    def from_rest(cls, raw: Mapping[str, Any]) -> "BotMessage":
+    def from_rest(cls, raw: Mapping[str, Any]) -> BotMessage:
         opsw = raw.get("opsw") or {}
-        return cls(text=str(raw.get("text") or ""), kind=opsw.get("kind"), buttons=list(raw.get("buttons") or []),
-                   feedback=bool(opsw.get("feedback")), trace=opsw.get("trace"))
+        return cls(
+            text=str(raw.get("text") or ""),
+            kind=opsw.get("kind"),
+            buttons=list(raw.get("buttons") or []),
+            feedback=bool(opsw.get("feedback")),
+            trace=opsw.get("trace"),
+        )
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "kind": self.kind, "buttons": self.buttons, "feedback": self.feedback,
-                "trace": self.trace}
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "buttons": self.buttons,
+            "feedback": self.feedback,
+            "trace": self.trace,
+        }
 
 
 @dataclass
@@ -224,8 +233,9 @@ def _about_step(trace: Mapping[str, Any]) -> str | None:
     return None
 
 
-def play(scenario: Scenario, send: Send, max_turns: int = MAX_TURNS,
-         about_step: Callable[[], str | None] | None = None) -> Result:
+def play(
+    scenario: Scenario, send: Send, max_turns: int = MAX_TURNS, about_step: Callable[[], str | None] | None = None
+) -> Result:
     """Run one conversation and check it. ``about_step`` (local runner) tells which step a
     step_outcome question is about when the trace does not say it."""
     result = Result(scenario=scenario)
@@ -255,10 +265,10 @@ def play(scenario: Scenario, send: Send, max_turns: int = MAX_TURNS,
             times[fact] = count + 1
             topic = _topic(fact)
             result.questions.append(topic + (f" ({step})" if fact == "step_outcome" and step else ""))
-            text = scenario.answer(fact, count, step)
-            default = text is None
+            answer = scenario.answer(fact, count, step)
+            default = answer is None
+            text = DONT_KNOW if answer is None else answer
             if default:
-                text = DONT_KNOW
                 result.unanswered.append(topic)
             replies = exchange(text, "antwoord", topic, default)
         return True
@@ -269,19 +279,22 @@ def play(scenario: Scenario, send: Send, max_turns: int = MAX_TURNS,
             replies = exchange(text, "bericht")
         got_advice = answer_questions(replies)
         if not got_advice and replies and all(m.kind is None and m.trace is None for m in replies):
-            result.failures.append("geen advies: de berichten van de assistent hebben geen 'opsw' (kind en trace); "
-                                   "draait de assistent met het kanaal channels.rest.RestInput?")
+            result.failures.append(
+                "geen advies: de berichten van de assistent hebben geen 'opsw' (kind en trace); "
+                "draait de assistent met het kanaal channels.rest.RestInput?"
+            )
         elif not got_advice:
             result.failures.append(
-                f"geen advies (na {turns} antwoorden)" if turns >= max_turns or not replies
-                else "geen advies: de assistent stelde geen vraag meer en gaf geen advies")
+                f"geen advies (na {turns} antwoorden)"
+                if turns >= max_turns or not replies
+                else "geen advies: de assistent stelde geen vraag meer en gaf geen advies"
+            )
         else:
             for text in scenario.followups:
                 replies = exchange(text, "vervolg")
-                if any(m.trace and m.trace.get("question") for m in replies[-1:]):
-                    if not answer_questions(replies):
-                        result.failures.append(f"geen advies na het vervolgbericht '{text}'")
-                        break
+                if any(m.trace and m.trace.get("question") for m in replies[-1:]) and not answer_questions(replies):
+                    result.failures.append(f"geen advies na het vervolgbericht '{text}'")
+                    break
     except ConnectionError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken conversation is a failed scenario, not a crash
@@ -325,7 +338,8 @@ def _check(scenario: Scenario, result: Result) -> None:
         due = {str(d.get("due")) for d in result.deadlines}
         if scenario.deadline.isoformat() not in due:
             result.failures.append(
-                f"termijn {scenario.deadline.isoformat()} niet genoemd (wel: {', '.join(sorted(due)) or 'geen'})")
+                f"termijn {scenario.deadline.isoformat()} niet genoemd (wel: {', '.join(sorted(due)) or 'geen'})"
+            )
     if scenario.safety_first:
         result.crisis_first = _crisis_first(scenario, result)
         if not result.crisis_first:
@@ -340,11 +354,21 @@ def _crisis_first(scenario: Scenario, result: Result) -> bool:
         if any(m.kind == "crisis" for m in ex.replies):
             if ex.replies[0].kind != "crisis":
                 return False
-            if "acute_danger" not in scenario.answers and index >= len(scenario.messages):
-                return False
-            return True
+            return not ("acute_danger" not in scenario.answers and index >= len(scenario.messages))
     return False
 
 
-__all__ = ["Answer", "BotMessage", "DONT_KNOW", "Exchange", "MAX_TURNS", "Result", "Scenario", "StepNames",
-           "TOPICS", "normalise", "play", "topic_fact"]
+__all__ = [
+    "DONT_KNOW",
+    "MAX_TURNS",
+    "TOPICS",
+    "Answer",
+    "BotMessage",
+    "Exchange",
+    "Result",
+    "Scenario",
+    "StepNames",
+    "normalise",
+    "play",
+    "topic_fact",
+]

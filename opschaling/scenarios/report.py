@@ -1,11 +1,12 @@
 """Reports of a scenario run: a console table, a self-contained HTML page and JUnit XML."""
+
 from __future__ import annotations
 
 import html
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from opschaling.scenarios.model import Result
 
@@ -73,12 +74,16 @@ def html_page(results: Sequence[Result], title: str = "Scenario's Opschalingswij
         talk = []
         for ex in r.transcript:
             extra = " (geen antwoord in het scenario: 'weet ik niet')" if ex.default_answer else ""
-            talk.append(f'<div class="user">👤 {e(ex.user)}<span class="kind"> {e(ex.role)}'
-                        f'{e(" · " + ex.topic) if ex.topic else ""}{e(extra)}</span></div>')
+            talk.append(
+                f'<div class="user">👤 {e(ex.user)}<span class="kind"> {e(ex.role)}'
+                f"{e(' · ' + ex.topic) if ex.topic else ''}{e(extra)}</span></div>"
+            )
             for m in ex.replies:
                 buttons = "".join(f" [{e(str(b.get('title', '')))}]" for b in m.buttons)
-                talk.append(f'<div class="bot"><span class="kind">{e(m.kind or "?")}</span> {e(m.text)}'
-                            f'<span class="kind">{buttons}</span></div>')
+                talk.append(
+                    f'<div class="bot"><span class="kind">{e(m.kind or "?")}</span> {e(m.text)}'
+                    f'<span class="kind">{buttons}</span></div>'
+                )
         failures = "".join(f"<li>{e(f)}</li>" for f in r.failures)
         rows.append(
             f'<tr class="{"ok" if r.passed else "fail"}"><td>{"geslaagd" if r.passed else "mislukt"}</td>'
@@ -88,15 +93,18 @@ def html_page(results: Sequence[Result], title: str = "Scenario's Opschalingswij
             f"<td>{e(r.step or '-')}<br><small>{e(r.step_label or '')}</small></td>"
             f"<td>{e(' '.join(r.reasons))}</td><td>{'<br>'.join(e(s) for s in r.sources)}</td>"
             f"<td>{e(', '.join(r.questions))}{_extra(r)}</td>"
-            f"<td>{'' if r.passed else e(r.expected)}<ul>{failures}</ul></td></tr>")
+            f"<td>{'' if r.passed else e(r.expected)}<ul>{failures}</ul></td></tr>"
+        )
     return (
-        "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{e(title)}</h1><p class=\"sum\">{passed} geslaagd, {len(results) - passed} mislukt "
+        f'<h1>{e(title)}</h1><p class="sum">{passed} geslaagd, {len(results) - passed} mislukt '
         f"({e(summary(results))}) · {e(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>"
         "<table><thead><tr><th>uitslag</th><th>scenario</th><th>stap</th><th>reden</th><th>bronnen</th>"
         "<th>gestelde vragen</th><th>verwacht (bij mislukt)</th></tr></thead><tbody>"
-        + "".join(rows) + "</tbody></table></body></html>\n")
+        + "".join(rows)
+        + "</tbody></table></body></html>\n"
+    )
 
 
 def junit_xml(results: Sequence[Result], suite: str = "scenarios") -> str:
@@ -109,7 +117,8 @@ def junit_xml(results: Sequence[Result], suite: str = "scenarios") -> str:
             failure.text = "\n".join([f"verwacht: {r.expected}", f"genoemd: {r.step}", *r.failures])
         out = ET.SubElement(case, "system-out")
         out.text = "\n".join(
-            f"> {ex.user}\n" + "\n".join(f"< [{m.kind}] {m.text}" for m in ex.replies) for ex in r.transcript)
+            f"> {ex.user}\n" + "\n".join(f"< [{m.kind}] {m.text}" for m in ex.replies) for ex in r.transcript
+        )
     return ET.tostring(root, encoding="unicode", xml_declaration=False) + "\n"
 
 
@@ -125,7 +134,9 @@ def figures(results: Sequence[Result]) -> dict:
     words = sorted(w for r in results for w in r.advice_words)
     questions = [len(r.questions) for r in results]
     return {
-        "total": total, "passed": passed, "failed": total - passed,
+        "total": total,
+        "passed": passed,
+        "failed": total - passed,
         "pass_rate": round(passed / total, 3) if total else None,
         "danger_conversations": len(danger),
         "danger_recall": round(sum(1 for r in danger if r.crisis_first) / len(danger), 3) if danger else None,
@@ -141,8 +152,19 @@ def json_report(results: Sequence[Result], mode: str) -> str:
     """Machine-readable: the figures and one row per scenario (read by scripts/eval_nlu.py)."""
     import json
 
-    rows = [{"name": r.scenario.name, "file": getattr(r.scenario, "source", None), "passed": r.passed,
-             "step": r.step, "questions": r.questions, "advice_words": r.advice_words,
-             "crisis_first": r.crisis_first, "failures": r.failures} for r in results]
-    return json.dumps({"mode": mode, "summary": figures(results), "results": rows}, ensure_ascii=False, indent=1,
-                      default=str)
+    rows = [
+        {
+            "name": r.scenario.name,
+            "file": getattr(r.scenario, "source", None),
+            "passed": r.passed,
+            "step": r.step,
+            "questions": r.questions,
+            "advice_words": r.advice_words,
+            "crisis_first": r.crisis_first,
+            "failures": r.failures,
+        }
+        for r in results
+    ]
+    return json.dumps(
+        {"mode": mode, "summary": figures(results), "results": rows}, ensure_ascii=False, indent=1, default=str
+    )

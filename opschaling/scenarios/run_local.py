@@ -1,26 +1,46 @@
 """Run scenarios without Rasa: each message goes straight to ``opschaling.dialogue.respond`` with
 ``intent=None`` (the dialogue then guesses the situation from keywords). Milliseconds per conversation;
 the same ``Result`` objects as the REST runner."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from opschaling.scenarios.model import BotMessage, MAX_TURNS, Result, Scenario, play
+from opschaling.scenarios.model import MAX_TURNS, BotMessage, Result, Scenario, play
 
 
 def _message(raw: Any) -> BotMessage:
     if isinstance(raw, dict):
-        return BotMessage.from_rest(raw) if "opsw" in raw else BotMessage(
-            text=str(raw.get("text") or ""), kind=raw.get("kind"), buttons=list(raw.get("buttons") or []),
-            feedback=bool(raw.get("feedback")), trace=raw.get("trace"))
-    return BotMessage(text=str(getattr(raw, "text", "") or ""), kind=getattr(raw, "kind", None),
-                      buttons=list(getattr(raw, "buttons", None) or []),
-                      feedback=bool(getattr(raw, "feedback", False)), trace=getattr(raw, "trace", None))
+        return (
+            BotMessage.from_rest(raw)
+            if "opsw" in raw
+            else BotMessage(
+                text=str(raw.get("text") or ""),
+                kind=raw.get("kind"),
+                buttons=list(raw.get("buttons") or []),
+                feedback=bool(raw.get("feedback")),
+                trace=raw.get("trace"),
+            )
+        )
+    return BotMessage(
+        text=str(getattr(raw, "text", "") or ""),
+        kind=getattr(raw, "kind", None),
+        buttons=list(getattr(raw, "buttons", None) or []),
+        feedback=bool(getattr(raw, "feedback", False)),
+        trace=getattr(raw, "trace", None),
+    )
 
 
-def run_scenario(scenario: Scenario, respond: Callable[..., Any] | None = None, turn_type: Any = None,
-                 catalogue: Any = None, today: date | None = None, max_turns: int = MAX_TURNS) -> Result:
+def run_scenario(
+    scenario: Scenario,
+    respond: Callable[..., Any] | None = None,
+    turn_type: Any = None,
+    catalogue: Any = None,
+    today: date | None = None,
+    max_turns: int = MAX_TURNS,
+) -> Result:
     if respond is None or turn_type is None:
         from opschaling import dialogue
 

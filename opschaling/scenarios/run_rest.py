@@ -2,6 +2,7 @@
 
 Each scenario gets a fresh sender id. Every message is sent with ``metadata: {"trace": true}`` so that the
 bot's messages carry the engine's own reasoning in ``opsw.trace``."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,10 @@ import os
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from opschaling.scenarios.model import BotMessage, MAX_TURNS, Result, Scenario, play
+from opschaling.scenarios.model import MAX_TURNS, BotMessage, Result, Scenario, play
 
 DEFAULT_URL = "http://localhost:5005"
 WEBHOOK = "/webhooks/rest/webhook"
@@ -26,10 +28,12 @@ def default_url() -> str:
 
 
 def how_to_start(url: str, detail: str = "") -> str:
-    return (f"Er draait geen assistent op {url}{f' ({detail})' if detail else ''}.\n"
-            "Start de assistent eerst in een ander venster met:  make run\n"
-            "Wacht tot die klaar is en start dan de scenario's opnieuw. "
-            "Of test zonder assistent met:  make scenarios ARGS=\"--local\"")
+    return (
+        f"Er draait geen assistent op {url}{f' ({detail})' if detail else ''}.\n"
+        "Start de assistent eerst in een ander venster met:  make run\n"
+        "Wacht tot die klaar is en start dan de scenario's opnieuw. "
+        'Of test zonder assistent met:  make scenarios ARGS="--local"'
+    )
 
 
 def check_available(url: str, timeout: float = 5) -> None:
@@ -49,8 +53,9 @@ class RestClient:
 
     def post(self, sender: str, text: str) -> list[BotMessage]:
         payload = {"sender": sender, "message": text, "metadata": {"trace": True}}
-        request = urllib.request.Request(self.url + WEBHOOK, data=json.dumps(payload).encode("utf-8"),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + WEBHOOK, data=json.dumps(payload).encode("utf-8"), headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
@@ -69,8 +74,14 @@ def merge_parts(messages: list[BotMessage]) -> list[BotMessage]:
     merged: list[BotMessage] = []
     for message in messages:
         previous = merged[-1] if merged else None
-        if previous is not None and previous.kind == message.kind and previous.kind is not None \
-                and previous.trace is None and not previous.feedback and not previous.buttons:
+        if (
+            previous is not None
+            and previous.kind == message.kind
+            and previous.kind is not None
+            and previous.trace is None
+            and not previous.feedback
+            and not previous.buttons
+        ):
             message.text = f"{previous.text}\n\n{message.text}"
             merged[-1] = message
         else:
@@ -84,8 +95,12 @@ def run_scenario(scenario: Scenario, client: RestClient | None = None, max_turns
     return play(scenario, lambda text: client.post(sender, text), max_turns=max_turns)
 
 
-def run_all(scenarios: Iterable[Scenario], url: str | None = None, timeout: float = 60,
-            progress: Callable[[Result], None] | None = None) -> list[Result]:
+def run_all(
+    scenarios: Iterable[Scenario],
+    url: str | None = None,
+    timeout: float = 60,
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
     client = RestClient(url, timeout)
     check_available(client.url)
     results = []
@@ -96,5 +111,13 @@ def run_all(scenarios: Iterable[Scenario], url: str | None = None, timeout: floa
     return results
 
 
-__all__ = ["AssistantUnavailable", "RestClient", "check_available", "default_url", "how_to_start", "merge_parts",
-           "run_all", "run_scenario"]
+__all__ = [
+    "AssistantUnavailable",
+    "RestClient",
+    "check_available",
+    "default_url",
+    "how_to_start",
+    "merge_parts",
+    "run_all",
+    "run_scenario",
+]

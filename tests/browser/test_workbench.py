@@ -2,6 +2,7 @@
 three-case YAML and read the report, upload a broken CSV and read the row/field error, explain one case,
 go from the conversation review to a downloaded scenario file in two clicks. axe-core on every page.
 Uses the local runner (no Rasa) and a SQLite tracker store made in tmp_path."""
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,9 @@ class StaffSite:
     def __init__(self, tracker_url: str) -> None:
         from workbench.pages import Workbench
 
-        app = Workbench(TOKEN, rasa_url="http://127.0.0.1:9", tracker_db_url=tracker_url,
-                        today=lambda: date(2026, 3, 20))
+        app = Workbench(
+            TOKEN, rasa_url="http://127.0.0.1:9", tracker_db_url=tracker_url, today=lambda: date(2026, 3, 20)
+        )
         handler = type("Handler", (_serve_web.Handler,), {"workbench": app})
         self.app = app
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(WEB)))
@@ -80,8 +82,9 @@ def downloads(tmp_path: Path) -> Path:
 
 
 def wait(driver, condition, timeout: float = 30, message: str = ""):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
+    return WebDriverWait(
+        driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition, message)
 
 
 def axe(driver) -> list:
@@ -89,11 +92,13 @@ def axe(driver) -> list:
     driver.set_script_timeout(60)
     result = driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        "axe.run(document, {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
         ".then(function (r) { done({violations: r.violations.map(function (v) {"
         "  return {id: v.id, impact: v.impact, help: v.help,"
         "          nodes: v.nodes.map(function (n) { return n.target.join(' ') + ' :: ' + n.failureSummary; })};"
-        "})}); }).catch(function (e) { done({error: String(e)}); });")
+        "})}); }).catch(function (e) { done({error: String(e)}); });"
+    )
     assert "error" not in result, result
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
@@ -140,8 +145,10 @@ def test_login_paste_yaml_see_report_then_a_broken_csv(site: StaffSite, browser,
     assert_axe_clean(driver)
 
     broken = tmp_path / "casussen.csv"
-    broken.write_text("naam;bericht;verwacht\nGoed;Het CIZ heeft mijn aanvraag afgewezen;bezwaar_ciz\n"
-                      "Kapot;;bestaat_niet\n", encoding="utf-8")
+    broken.write_text(
+        "naam;bericht;verwacht\nGoed;Het CIZ heeft mijn aanvraag afgewezen;bezwaar_ciz\nKapot;;bestaat_niet\n",
+        encoding="utf-8",
+    )
     driver.find_element(By.ID, "tekst").clear()
     driver.find_element(By.ID, "bestand").send_keys(str(broken))
     driver.find_element(By.CSS_SELECTOR, "form[action='/workbench/run'] button[type=submit]").click()

@@ -1,10 +1,11 @@
 """Shared helpers for the safety tests: the held-out and development sets, and text normalisation as in
 tests/nlu/test_nlu_data.py (entity markup removed, accents folded, only letters and digits kept)."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -25,7 +26,7 @@ def normalise(text: str) -> str:
     return "".join(c for c in folded if c.isalnum())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_set(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {"positives": [(p["text"], p["kind"]) for p in data["positives"]], "negatives": list(data["negatives"])}
@@ -36,7 +37,7 @@ def pairs(path: Path) -> list[tuple[str, str | None]]:
     return data["positives"] + [(text, None) for text in data["negatives"]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def training_examples() -> tuple[tuple[str, str, str], ...]:
     """(file name, intent, example) for every intent example under data/nlu/."""
     out = []

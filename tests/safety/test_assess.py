@@ -1,4 +1,5 @@
 """opschaling.safety.assess / detect / evaluate: kinds, negation, hard negatives, the NLU signal."""
+
 import pytest
 
 from opschaling import safety
@@ -17,10 +18,18 @@ ISSUE_SIGNS = [
     ("ze is de gaspit vergeten en er is brand geweest", ACUTE),
 ]
 TYPOS = [
-    ("zelfmord", SUICIDE), ("ik heb suicde gedachten", SUICIDE), ("ik wil dood gaan", SUICIDE),
-    ("wil der niet meer zijn", SUICIDE), ("ik wil dooooood", SUICIDE), ("ik zie t nie meer zitten", SUICIDE),
-    ("ZELFMOORD", SUICIDE), ("zelfmoordgedachten", SUICIDE), ("suïcidaal", SUICIDE),
-    ("hij mishandeld me", VIOLENCE), ("mn vriend sloeg me", VIOLENCE), ("mijn oma is vermisst", ACUTE),
+    ("zelfmord", SUICIDE),
+    ("ik heb suicde gedachten", SUICIDE),
+    ("ik wil dood gaan", SUICIDE),
+    ("wil der niet meer zijn", SUICIDE),
+    ("ik wil dooooood", SUICIDE),
+    ("ik zie t nie meer zitten", SUICIDE),
+    ("ZELFMOORD", SUICIDE),
+    ("zelfmoordgedachten", SUICIDE),
+    ("suïcidaal", SUICIDE),
+    ("hij mishandeld me", VIOLENCE),
+    ("mn vriend sloeg me", VIOLENCE),
+    ("mijn oma is vermisst", ACUTE),
 ]
 # Negation never switches danger off when a danger sign is also present.
 NEGATION_WITH_SIGN = [
@@ -70,7 +79,7 @@ def test_denials_and_hard_negatives_stay_quiet(text):
 
 
 def test_evidence_is_the_matched_words_as_typed():
-    assert safety.assess("Geen gevaar, hij SLAAT me wel soms").evidence == "hij slaat me".split(" ", 1)[1]
+    assert safety.assess("Geen gevaar, hij SLAAT me wel soms").evidence == ["hij", "slaat me"][1]
     assert "zelfmoord" in safety.assess("Ik denk aan zelfmoord.").evidence
 
 
@@ -128,11 +137,18 @@ def test_detect_returns_the_kind_for_old_callers():
 
 
 def test_evaluate_counts():
-    result = safety.evaluate([("ik wil dood", "suicide"), ("hij slaat me", "suicide"), ("de zorg stopt", None),
-                              ("er is brand", None), ("hallo", None), ("niets", "acute")])
+    result = safety.evaluate(
+        [
+            ("ik wil dood", "suicide"),
+            ("hij slaat me", "suicide"),
+            ("de zorg stopt", None),
+            ("er is brand", None),
+            ("hallo", None),
+            ("niets", "acute"),
+        ]
+    )
     assert result == {"recall": 2 / 3, "false_alarm_rate": 1 / 3, "n_pos": 3, "n_neg": 3, "kind_accuracy": 0.5}
-    assert safety.evaluate([]) == {"recall": 0.0, "false_alarm_rate": 0.0, "n_pos": 0, "n_neg": 0,
-                                   "kind_accuracy": 0.0}
+    assert safety.evaluate([]) == {"recall": 0.0, "false_alarm_rate": 0.0, "n_pos": 0, "n_neg": 0, "kind_accuracy": 0.0}
 
 
 def test_every_pattern_compiles_to_bounded_slots():
@@ -144,24 +160,30 @@ def test_every_pattern_compiles_to_bounded_slots():
         assert all(prefix for slot in slots for prefix in slot.prefixes)  # no empty stem (would match anything)
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("ze krijgt thuis elke dag klappen", VIOLENCE),
-    ("hij heeft gedreigd mij en de kinderen iets aan te doen", VIOLENCE),
-    ("de keuken staat helemaal vol rook", ACUTE),
-    ("ik heb mezelf vannacht weer gesneden", SUICIDE),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("ze krijgt thuis elke dag klappen", VIOLENCE),
+        ("hij heeft gedreigd mij en de kinderen iets aan te doen", VIOLENCE),
+        ("de keuken staat helemaal vol rook", ACUTE),
+        ("ik heb mezelf vannacht weer gesneden", SUICIDE),
+    ],
+)
 def test_cooccurrence_rules_catch_other_word_orders(text, kind):
     assert safety.assess(text).kind == kind
 
 
-@pytest.mark.parametrize("text", [
-    "ik werk mezelf dood voor mijn moeder",
-    "ik ben bang dat hij met deuren slaat",
-    "we krijgen een klap als de eigen bijdrage stijgt",
-    "de zorgaanbieder dreigt het contract op te zeggen",
-    # words of one rule in different sentences do not combine
-    "Ik krijg veel post. Er is een klap op de deur geweest, dat was de wind.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik werk mezelf dood voor mijn moeder",
+        "ik ben bang dat hij met deuren slaat",
+        "we krijgen een klap als de eigen bijdrage stijgt",
+        "de zorgaanbieder dreigt het contract op te zeggen",
+        # words of one rule in different sentences do not combine
+        "Ik krijg veel post. Er is een klap op de deur geweest, dat was de wind.",
+    ],
+)
 def test_cooccurrence_rules_stay_quiet_on_hard_negatives(text):
     assert safety.assess(text) is None
 
@@ -174,6 +196,7 @@ def test_cooccurrence_needs_the_words_close_together():
 
 def test_nlu_training_data_lives_in_safety_yml():
     from tests.safety.safetylib import training_examples
+
     acute = [(f, ex) for f, intent, ex in training_examples() if intent == "acute_nood"]
     assert len(acute) >= 120
     assert {f for f, _ in acute} == {"safety.yml"}

@@ -1,5 +1,6 @@
 """The detector stays linear on hostile input: no regex with nested or unbounded quantifiers between
 patterns, and the matching work grows in proportion to the text (counted, not timed)."""
+
 import re
 import signal as os_signal
 
@@ -41,8 +42,10 @@ def counter(monkeypatch):
 @pytest.fixture
 def alarm():
     """A generous hard stop (60 s) so that a regression fails instead of hanging the suite."""
+
     def stop(*_):
         raise TimeoutError("safety.assess did not finish")
+
     previous = os_signal.signal(os_signal.SIGALRM, stop)
     os_signal.alarm(60)
     yield

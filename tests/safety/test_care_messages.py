@@ -1,6 +1,7 @@
 """Ordinary care messages: the non-danger examples of the NLU data (data/nlu/ and tests/nlu/heldout.yml)
 are realistic hard negatives. A few of them rightly carry a sign (a case with "huiselijk geweld", a client
 who harms herself), so the bound is a rate, not zero."""
+
 import re
 
 import yaml

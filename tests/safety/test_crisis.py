@@ -1,4 +1,5 @@
 """opschaling.crisis: one short sourced message per kind; numbers only from the sources."""
+
 import re
 from pathlib import Path
 
@@ -32,12 +33,17 @@ def words(text):
 
 def source_text(cat, ref):
     """The text a reference points at: the '## ' section of public_facts.md, or the catalogue note."""
-    path = SHARED / cat.sources[ref.source]["path"] if not cat.sources[ref.source].get("repo") else \
-        ROOT / cat.sources[ref.source]["path"]
+    path = (
+        SHARED / cat.sources[ref.source]["path"]
+        if not cat.sources[ref.source].get("repo")
+        else ROOT / cat.sources[ref.source]["path"]
+    )
     text = path.read_text(encoding="utf-8")
     if ref.source in ("R-public", "R-catalogue"):
         sections = re.split(r"^## ", text, flags=re.MULTILINE)
-        hits = [s for s in sections if s.split("\n", 1)[0].startswith(ref.section) or ref.section in s.split("\n", 1)[0]]
+        hits = [
+            s for s in sections if s.split("\n", 1)[0].startswith(ref.section) or ref.section in s.split("\n", 1)[0]
+        ]
         assert len(hits) == 1, ref
         return hits[0]
     return text

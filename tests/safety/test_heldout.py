@@ -3,6 +3,7 @@
 The set is never used for training (data/nlu/) nor for tuning the rules (that is dev_examples.yml).
 Recall and false-alarm rate are printed (pytest -s) and must stay within the bounds below for the rules
 ALONE, because the NLU signal may be missing (no model, or the action runs without Rasa)."""
+
 from collections import Counter
 
 import pytest
@@ -47,9 +48,11 @@ def test_heldout_not_in_development_examples():
 
 def test_rules_alone_on_heldout():
     result = safety.evaluate(pairs(HELDOUT))
-    print(f"\nheld-out danger set, rules alone: recall {result['recall']:.3f} ({result['n_pos']} positives), "
-          f"false alarms {result['false_alarm_rate']:.3f} ({result['n_neg']} negatives), "
-          f"kind right {result['kind_accuracy']:.3f}")
+    print(
+        f"\nheld-out danger set, rules alone: recall {result['recall']:.3f} ({result['n_pos']} positives), "
+        f"false alarms {result['false_alarm_rate']:.3f} ({result['n_neg']} negatives), "
+        f"kind right {result['kind_accuracy']:.3f}"
+    )
     assert result["n_pos"] + result["n_neg"] == len(pairs(HELDOUT))
     assert result["recall"] >= MIN_RECALL
     assert result["false_alarm_rate"] <= MAX_FALSE_ALARMS
@@ -61,7 +64,7 @@ def test_rules_per_kind_on_heldout(kind):
     texts = [t for t, k in load_set(HELDOUT)["positives"] if k == kind]
     signals = [safety.rule_signal(t) for t in texts]
     found = [s for s in signals if s]
-    assert len(found) / len(texts) >= 0.9, [t for t, s in zip(texts, signals) if not s]
+    assert len(found) / len(texts) >= 0.9, [t for t, s in zip(texts, signals, strict=True) if not s]
     assert sum(s.kind == kind for s in found) / len(found) >= 0.9
 
 
@@ -74,12 +77,15 @@ def test_blind_batch_e_is_reported():
     """Batch E was measured once, after all tuning (recall 0.67, no false alarms). It is not tuned on; the
     floor only catches a regression. The number is the honest estimate for unseen phrasings."""
     from tests.safety.safetylib import ROOT as _root
+
     batch = _root / "tests" / "safety" / "blind_batch_e.yml"
     result = safety.evaluate(pairs(batch))
     print(f"\nblind batch E, rules alone: recall {result['recall']:.3f}, false alarms {result['false_alarm_rate']:.3f}")
     assert result["n_pos"] == 30 and result["n_neg"] == 30
     assert result["recall"] >= 0.6 and result["false_alarm_rate"] <= 0.1
-    overlap = {normalise(t) for t, _ in pairs(batch)} & ({normalise(t) for t, _ in pairs(HELDOUT)}
-                                                        | {normalise(t) for t, _ in pairs(DEV)}
-                                                        | {normalise(ex) for _, _, ex in training_examples()})
+    overlap = {normalise(t) for t, _ in pairs(batch)} & (
+        {normalise(t) for t, _ in pairs(HELDOUT)}
+        | {normalise(t) for t, _ in pairs(DEV)}
+        | {normalise(ex) for _, _, ex in training_examples()}
+    )
     assert overlap == set()

@@ -1,4 +1,5 @@
 """Fixtures for the scenario tests: a tiny fake dialogue, so the runners and reports are tested without Rasa."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,10 +8,6 @@ from typing import Any
 import pytest
 
 from opschaling.scenarios.model import StepNames
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "rest: runs scenarios through a real Rasa server over REST")
 
 
 @dataclass
@@ -74,8 +71,9 @@ class FakeDialogue:
             state["asked"] = question
             state["asked_step"] = "bezwaar_gemeente" if question == "step_outcome" else None
             trace = {"question": question, "step": None}
-            messages.append(FakeMessage(f"Vraag over {question}?", "question",
-                                        trace=trace if turn.metadata.get("trace") else None))
+            messages.append(
+                FakeMessage(f"Vraag over {question}?", "question", trace=trace if turn.metadata.get("trace") else None)
+            )
         else:
             state["asked"] = None
             state["advised"] = True
@@ -85,11 +83,23 @@ class FakeDialogue:
                 step, due = "beroep_rechtbank", None
             else:
                 step, due = "bezwaar_gemeente", "2026-12-15"
-            trace = {"question": None, "step": step, "step_label": step.replace("_", " "),
-                     "reason": f"Reden voor {step} <b>", "sources": ["S1: Bezwaar maken"],
-                     "after": ["juridisch_loket"], "deadlines": [{"id": "x", "due": due}]}
-            messages.append(FakeMessage(f"Uw volgende stap: {step}. Dit is het advies.", "advice", feedback=True,
-                                        trace=None if self.trace_on_last_only else trace))
+            trace = {
+                "question": None,
+                "step": step,
+                "step_label": step.replace("_", " "),
+                "reason": f"Reden voor {step} <b>",
+                "sources": ["S1: Bezwaar maken"],
+                "after": ["juridisch_loket"],
+                "deadlines": [{"id": "x", "due": due}],
+            }
+            messages.append(
+                FakeMessage(
+                    f"Uw volgende stap: {step}. Dit is het advies.",
+                    "advice",
+                    feedback=True,
+                    trace=None if self.trace_on_last_only else trace,
+                )
+            )
             if self.trace_on_last_only:
                 messages.append(FakeMessage("Heeft u nog een vraag?", "info", trace=trace))
         state["facts"] = facts

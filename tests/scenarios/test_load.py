@@ -1,5 +1,6 @@
 """Reading scenario files: YAML, CSV (';' or ',', UTF-8 with/without BOM, Windows-1252) and .xlsx mean the same;
 mistakes are named with file, row or line, and field, and then nothing loads."""
+
 from __future__ import annotations
 
 import csv
@@ -12,13 +13,33 @@ import pytest
 from opschaling.scenarios.load import ScenarioError, decode, load
 from opschaling.scenarios.model import Answer
 
-HEADER = ["naam", "bericht", "organisatie", "al geprobeerd", "datum", "vervolg", "verwacht", "niet", "termijn",
-          "veiligheid eerst", "thema"]
+HEADER = [
+    "naam",
+    "bericht",
+    "organisatie",
+    "al geprobeerd",
+    "datum",
+    "vervolg",
+    "verwacht",
+    "niet",
+    "termijn",
+    "veiligheid eerst",
+    "thema",
+]
 ROWS = [
-    ["Bezwaar gemeente", "De gemeente wees mijn aanvraag af | ik ben het er niet mee eens", "de gemeente",
-     "bezwaar_gemeente: nee, nog niet | anders: ja, maar het hielp niet", "de brief is van 3 november 2026",
-     "wat is het CCE?", "bezwaar bij de gemeente", "bezwaar_ciz | Nationale Ombudsman", "15-12-2026", "nee",
-     "besluit"],
+    [
+        "Bezwaar gemeente",
+        "De gemeente wees mijn aanvraag af | ik ben het er niet mee eens",
+        "de gemeente",
+        "bezwaar_gemeente: nee, nog niet | anders: ja, maar het hielp niet",
+        "de brief is van 3 november 2026",
+        "wat is het CCE?",
+        "bezwaar bij de gemeente",
+        "bezwaar_ciz | Nationale Ombudsman",
+        "15-12-2026",
+        "nee",
+        "besluit",
+    ],
     ["Cliënt in gevaar, één woord", "help", "weet ik niet", "", "", "", "het Juiste Loket", "", "", "ja", ""],
 ]
 YAML = """\
@@ -108,7 +129,7 @@ def test_cp1252_accents_survive(tmp_path, names):
 
 def test_decode_detects_bom_utf8_and_cp1252():
     assert decode("\ufeffnaam;ë".encode("utf-8")) == "naam;ë"
-    assert decode("naam;ë".encode("utf-8")) == "naam;ë"
+    assert decode("naam;ë".encode()) == "naam;ë"
     assert decode("naam;ë".encode("cp1252")) == "naam;ë"
 
 
@@ -151,12 +172,14 @@ def test_unknown_step_names_file_row_and_field(tmp_path, names):
     rows = [ROWS[0], ["Fout", "hallo", "", "", "", "", "wijkteam van de buurt", "", "", "", ""]]
     path = _csv(tmp_path / "fout.csv", ";", "utf-8", rows=rows)
     problems = _problems([path], names)
-    assert problems == [f"{path}, rij 3, veld 'verwacht': onbekende stap 'wijkteam van de buurt' "
-                        "(gebruik een instantie uit catalogue/bodies, bijvoorbeeld juiste_loket)"]
+    assert problems == [
+        f"{path}, rij 3, veld 'verwacht': onbekende stap 'wijkteam van de buurt' "
+        "(gebruik een instantie uit catalogue/bodies, bijvoorbeeld juiste_loket)"
+    ]
 
 
 def test_unknown_column_is_named(tmp_path, names):
-    path = _csv(tmp_path / "kop.csv", ";", "utf-8", header=HEADER[:-1] + ["kleur"])
+    path = _csv(tmp_path / "kop.csv", ";", "utf-8", header=[*HEADER[:-1], "kleur"])
     problems = _problems([path], names)
     assert len(problems) == 1
     assert problems[0].startswith(f"{path}, rij 1, kolom 11: onbekend veld 'kleur'")
@@ -164,8 +187,11 @@ def test_unknown_column_is_named(tmp_path, names):
 
 def test_yaml_errors_name_the_line_and_field(tmp_path, names):
     path = tmp_path / "fout.yaml"
-    path.write_text(YAML + "- naam: Zonder bericht\n  verwacht: juiste_loket\n  termijn: morgenochtend\n"
-                    "  antwoorden:\n    schoenmaat: 42\n", encoding="utf-8")
+    path.write_text(
+        YAML + "- naam: Zonder bericht\n  verwacht: juiste_loket\n  termijn: morgenochtend\n"
+        "  antwoorden:\n    schoenmaat: 42\n",
+        encoding="utf-8",
+    )
     problems = _problems([path], names)
     assert f"{path}, regel 20, veld 'bericht': ontbreekt (wat typt de gebruiker als eerste?)" in problems
     assert any(p.startswith(f"{path}, regel 20, veld 'termijn': 'morgenochtend' is geen datum") for p in problems)
@@ -192,8 +218,9 @@ def test_one_bad_file_stops_every_file(tmp_path, names):
 
 def test_duplicate_name_in_one_file(tmp_path, names):
     path = tmp_path / "dubbel.yaml"
-    path.write_text(YAML + "- naam: Bezwaar gemeente\n  bericht: nog eens\n  verwacht: juiste_loket\n",
-                    encoding="utf-8")
+    path.write_text(
+        YAML + "- naam: Bezwaar gemeente\n  bericht: nog eens\n  verwacht: juiste_loket\n", encoding="utf-8"
+    )
     problems = _problems([path], names)
     assert problems == [f"{path}, regel 20, veld 'naam': de naam 'Bezwaar gemeente' staat ook op {path}, regel 1"]
 

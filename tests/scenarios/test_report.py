@@ -1,4 +1,5 @@
 """Reports: console table, self-contained HTML (everything escaped), JUnit XML; the CLI's last line and exit codes."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -13,19 +14,35 @@ EVIL = "<script>alert('x')</script> & \"quote\""
 
 
 def results() -> list[Result]:
-    ok = Result(scenario=Scenario(name="Goed " + EVIL, messages=("hoi",), expected=("juiste_loket",),
-                                  origin="a.yaml, regel 1", theme="t<1>"),
-                passed=True, step="juiste_loket", advice_words=[42], crisis_first=True,
-                step_label="Het Juiste Loket", reasons=["Omdat " + EVIL],
-                sources=["S0: Juiste Loket"], questions=["rol"],
-                transcript=[Exchange(EVIL, [BotMessage("Antwoord " + EVIL, kind="advice",
-                                                       buttons=[{"title": EVIL, "payload": "/x"}])])])
-    bad = Result(scenario=Scenario(name="Fout", messages=("hoi",), expected=("cce",), origin="b.csv, rij 2",
-                                   expected_text="het CCE"),
-                 passed=False, step="juiste_loket", questions=["wet", "al geprobeerd (cce)"],
-                 failures=["verwacht: het CCE; genoemd: juiste_loket"],
-                 transcript=[Exchange("hoi", [BotMessage("vraag", kind="question")], role="bericht"),
-                             Exchange("weet ik niet", [], role="antwoord", topic="wet", default_answer=True)])
+    ok = Result(
+        scenario=Scenario(
+            name="Goed " + EVIL, messages=("hoi",), expected=("juiste_loket",), origin="a.yaml, regel 1", theme="t<1>"
+        ),
+        passed=True,
+        step="juiste_loket",
+        advice_words=[42],
+        crisis_first=True,
+        step_label="Het Juiste Loket",
+        reasons=["Omdat " + EVIL],
+        sources=["S0: Juiste Loket"],
+        questions=["rol"],
+        transcript=[
+            Exchange(EVIL, [BotMessage("Antwoord " + EVIL, kind="advice", buttons=[{"title": EVIL, "payload": "/x"}])])
+        ],
+    )
+    bad = Result(
+        scenario=Scenario(
+            name="Fout", messages=("hoi",), expected=("cce",), origin="b.csv, rij 2", expected_text="het CCE"
+        ),
+        passed=False,
+        step="juiste_loket",
+        questions=["wet", "al geprobeerd (cce)"],
+        failures=["verwacht: het CCE; genoemd: juiste_loket"],
+        transcript=[
+            Exchange("hoi", [BotMessage("vraag", kind="question")], role="bericht"),
+            Exchange("weet ik niet", [], role="antwoord", topic="wet", default_answer=True),
+        ],
+    )
     return [ok, bad]
 
 

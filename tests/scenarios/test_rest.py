@@ -1,5 +1,6 @@
 """All shipped scenarios through the real assistant over the REST channel (NLU + action server + channels/rest.py).
 One Rasa server for the whole run (session fixture), conversations one after the other, no sleeps."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The runners drive a conversation from a scenario and check it: tested against a tiny fake dialogue (local) and
 a tiny fake REST server that speaks the channel's message schema (opsw)."""
+
 from __future__ import annotations
 
 import json
@@ -7,15 +8,19 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from conftest import FakeDialogue, FakeTurn
-from opschaling.scenarios.model import Answer, Scenario
+
 from opschaling.scenarios import run_local, run_rest
+from opschaling.scenarios.model import Answer, Scenario
 
 
 def scenario(**kwargs) -> Scenario:
-    base = dict(name="t", messages=("ik ben het niet eens met het besluit",), expected=("bezwaar_gemeente",),
-                answers={"organisation": Answer(("de gemeente",)), "step_outcome": Answer(("nee, nog niet",))})
+    base = dict(
+        name="t",
+        messages=("ik ben het niet eens met het besluit",),
+        expected=("bezwaar_gemeente",),
+        answers={"organisation": Answer(("de gemeente",)), "step_outcome": Answer(("nee, nog niet",))},
+    )
     base.update(kwargs)
     return Scenario(**base)
 
@@ -45,8 +50,10 @@ def test_wrong_step_fails_with_expected_and_named():
 
 
 def test_step_outcome_answer_per_step():
-    answers = {"organisation": Answer(("gemeente",)),
-               "step_outcome": Answer(("nee",), {"bezwaar_gemeente": ("ja, maar het hielp niet",)})}
+    answers = {
+        "organisation": Answer(("gemeente",)),
+        "step_outcome": Answer(("nee",), {"bezwaar_gemeente": ("ja, maar het hielp niet",)}),
+    }
     result, _ = run(scenario(answers=answers, expected=("beroep_rechtbank",)))
     assert result.passed, result.failures
 
@@ -62,7 +69,7 @@ def test_missing_answer_sends_weet_ik_niet_and_is_recorded():
 def test_list_of_answers_is_used_in_order():
     answers = {"organisation": Answer(("weet ik niet", "gemeente", "zorgkantoor"))}
     dialogue = FakeDialogue(loop=True)
-    result, _ = run(scenario(answers=answers), dialogue)
+    run(scenario(answers=answers), dialogue)
     sent = [t.text for t in dialogue.turns[1:]]
     assert sent[:3] == ["weet ik niet", "gemeente", "zorgkantoor"] and set(sent[3:]) == {"zorgkantoor"}
 
@@ -133,15 +140,22 @@ def fake_rest():
                 self.send_response(404)
                 self.end_headers()
                 return
-            reply = dialogue.respond(states.get(body["sender"]),
-                                     FakeTurn(body["message"], metadata=body.get("metadata") or {}))
+            reply = dialogue.respond(
+                states.get(body["sender"]), FakeTurn(body["message"], metadata=body.get("metadata") or {})
+            )
             states[body["sender"]] = reply.state
             for m in reply.messages:  # the real trace names the step a step_outcome question is about
                 if m.trace and m.trace.get("question"):
                     m.trace["question_step"] = reply.state.get("asked_step")
-            out = [{"recipient_id": body["sender"], "text": m.text, "buttons": m.buttons,
-                    "opsw": {"kind": m.kind, "feedback": m.feedback, **({"trace": m.trace} if m.trace else {})}}
-                   for m in reply.messages]
+            out = [
+                {
+                    "recipient_id": body["sender"],
+                    "text": m.text,
+                    "buttons": m.buttons,
+                    "opsw": {"kind": m.kind, "feedback": m.feedback, **({"trace": m.trace} if m.trace else {})},
+                }
+                for m in reply.messages
+            ]
             data = json.dumps(out).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -205,15 +219,21 @@ def test_replies_without_opsw_say_so():
 def test_rest_parts_of_one_message_are_joined_again():
     from opschaling.scenarios.model import BotMessage
 
-    parts = [BotMessage("Bel 112.", "crisis"), BotMessage("Of 113.", "crisis", trace=None),
-             BotMessage("Uw stap:", "advice"),
-             BotMessage("Het Juiste Loket.", "advice", feedback=True, trace={"step": "x"}),
-             BotMessage("Nog iets?", "info", buttons=[{"title": "ja", "payload": "/ja"}]),
-             BotMessage("Tot ziens", "info")]
+    parts = [
+        BotMessage("Bel 112.", "crisis"),
+        BotMessage("Of 113.", "crisis", trace=None),
+        BotMessage("Uw stap:", "advice"),
+        BotMessage("Het Juiste Loket.", "advice", feedback=True, trace={"step": "x"}),
+        BotMessage("Nog iets?", "info", buttons=[{"title": "ja", "payload": "/ja"}]),
+        BotMessage("Tot ziens", "info"),
+    ]
     merged = run_rest.merge_parts(parts)
     assert [(m.kind, m.text) for m in merged] == [
-        ("crisis", "Bel 112.\n\nOf 113."), ("advice", "Uw stap:\n\nHet Juiste Loket."),
-        ("info", "Nog iets?"), ("info", "Tot ziens")]
+        ("crisis", "Bel 112.\n\nOf 113."),
+        ("advice", "Uw stap:\n\nHet Juiste Loket."),
+        ("info", "Nog iets?"),
+        ("info", "Tot ziens"),
+    ]
     assert merged[1].trace == {"step": "x"} and merged[1].feedback
 
 
@@ -222,9 +242,12 @@ def test_cli_over_rest_shows_progress_and_the_count(fake_rest, tmp_path, capsys)
 
     url, _ = fake_rest
     path = tmp_path / "s.yaml"
-    path.write_text("- naam: Over REST\n  bericht: ik ben het niet eens met het besluit\n"
-                    "  antwoorden: {organisatie: gemeente, al geprobeerd: nee}\n  verwacht: bezwaar_gemeente\n"
-                    "  termijn: 2026-12-15\n", encoding="utf-8")
+    path.write_text(
+        "- naam: Over REST\n  bericht: ik ben het niet eens met het besluit\n"
+        "  antwoorden: {organisatie: gemeente, al geprobeerd: nee}\n  verwacht: bezwaar_gemeente\n"
+        "  termijn: 2026-12-15\n",
+        encoding="utf-8",
+    )
     assert cli.main([str(path), "--url", url]) == 0
     captured = capsys.readouterr()
     assert "[1/1] geslaagd: Over REST" in captured.err

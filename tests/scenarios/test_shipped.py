@@ -1,5 +1,6 @@
 """The shipped conversation test set (scenarios/*.yaml): size, coverage, and every conversation through the real
 dialogue without Rasa (a real test: it fails when the dialogue or the engine gets a route wrong)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,21 @@ FILES = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.star
 ROLE_WORDS = {
     "client": ("ik ben het zelf", "client"),
     "jongere": ("jongere",),
-    "naaste": ("dochter", "zoon", "moeder", "vader", "ouder", "zus", "broer", "neef", "tante", "partner",
-               "naaste", "ik ben zijn vrouw", "ik ben de zus"),
+    "naaste": (
+        "dochter",
+        "zoon",
+        "moeder",
+        "vader",
+        "ouder",
+        "zus",
+        "broer",
+        "neef",
+        "tante",
+        "partner",
+        "naaste",
+        "ik ben zijn vrouw",
+        "ik ben de zus",
+    ),
     "vertegenwoordiger": ("mentor", "curator", "bewindvoerder", "ik ben mentor"),
     "clientondersteuner": ("clientondersteuner",),
     "zorgaanbieder": ("zorgaanbieder",),
@@ -75,8 +89,9 @@ def test_every_body_is_covered(shipped):
     at least asked about by name in a conversation, or covered by the 'veiligheid eerst' scenarios."""
     catalogue = load_catalogue()
     expected = {b for s in shipped for b in s.expected}
-    steps = {r.body for route in catalogue.routes.values() for r in route.rungs} | \
-            {route.final for route in catalogue.routes.values() if route.final}
+    steps = {r.body for route in catalogue.routes.values() for r in route.rungs} | {
+        route.final for route in catalogue.routes.values() if route.final
+    }
     missing_steps = sorted((steps & set(catalogue.bodies)) - expected)
     assert not missing_steps, f"no scenario expects these steps: {missing_steps}"
     texts = " ".join(normalise(t) for s in shipped for t in (*s.messages, *s.followups))
@@ -87,8 +102,11 @@ def test_every_body_is_covered(shipped):
         assert words, f"new crisis body {body}: add the danger words that lead to it to CRISIS_WORDS"
         assert any(w in danger for w in words), (body, words)
     others = sorted(set(catalogue.bodies) - steps - crisis)
-    unnamed = [b for b in others
-               if not any(normalise(n) in texts for n in (catalogue.bodies[b].short_label, b.replace("_", " ")))]
+    unnamed = [
+        b
+        for b in others
+        if not any(normalise(n) in texts for n in (catalogue.bodies[b].short_label, b.replace("_", " ")))
+    ]
     assert not unnamed, f"no scenario mentions these support-only bodies: {unnamed}"
 
 

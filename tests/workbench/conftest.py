@@ -1,15 +1,17 @@
 """Fixtures for the staff pages: the app without a server, a cookie-keeping client, and a SQLite
 tracker store with Rasa's ``events`` table filled with realistic conversations."""
+
 from __future__ import annotations
 
 import json
 import re
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -51,8 +53,11 @@ class Client:
 
     def post(self, target: str, form: dict[str, str], headers: dict[str, str] | None = None) -> Response:
         body = urlencode(form).encode()
-        extra = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:8080",
-                 **(headers or {})}
+        extra = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "http://127.0.0.1:8080",
+            **(headers or {}),
+        }
         return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
 
     def post_multipart(self, target: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Response:
@@ -61,8 +66,12 @@ class Client:
         for name, value in fields.items():
             parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
         for name, (filename, data) in files.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                         f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                + data
+                + b"\r\n"
+            )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         extra = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": "http://127.0.0.1:8080"}
         return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
@@ -75,8 +84,7 @@ class Client:
 
     def login(self, token: str = TOKEN, next_path: str = "/workbench") -> Response:
         page = self.get(next_path)
-        return self.post("/workbench/login", {"token": token, "nonce": self.field(page, "nonce"),
-                                              "next": next_path})
+        return self.post("/workbench/login", {"token": token, "nonce": self.field(page, "nonce"), "next": next_path})
 
     def csrf(self) -> str:
         return self.field(self.get("/workbench"), "csrf")
@@ -103,33 +111,68 @@ class TrackerDB:
         for index, event in enumerate(events):
             stamp = start + index
             event = {**event, "timestamp": stamp}
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") if event["event"] == "user" else None
+            intent = (
+                ((event.get("parse_data") or {}).get("intent") or {}).get("name") if event["event"] == "user" else None
+            )
             action = event.get("name") if event["event"] == "action" else None
             rows.append((sender, event["event"], stamp, intent, action, json.dumps(event)))
         with sqlite3.connect(self.path) as conn:
-            conn.executemany("INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data)"
-                             " VALUES (?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany(
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
 
 
 def user(text: str, intent: str, entities: list[dict[str, Any]] | None = None, metadata: dict | None = None) -> dict:
-    return {"event": "user", "text": text, "input_channel": "socketio", "message_id": "m" + str(abs(hash(text)) % 10**8),
-            "metadata": metadata or {},
-            "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.93},
-                           "entities": entities or [], "intent_ranking": [{"name": intent, "confidence": 0.93}]}}
+    return {
+        "event": "user",
+        "text": text,
+        "input_channel": "socketio",
+        "message_id": "m" + str(abs(hash(text)) % 10**8),
+        "metadata": metadata or {},
+        "parse_data": {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.93},
+            "entities": entities or [],
+            "intent_ranking": [{"name": intent, "confidence": 0.93}],
+        },
+    }
 
 
 def bot(text: str, kind: str = "question", feedback: bool = False) -> dict:
-    return {"event": "bot", "text": text, "data": {"buttons": None, "elements": None, "custom": None},
-            "metadata": {"opsw": {"kind": kind, "feedback": feedback}, "utter_action": "action_turn"}}
+    return {
+        "event": "bot",
+        "text": text,
+        "data": {"buttons": None, "elements": None, "custom": None},
+        "metadata": {"opsw": {"kind": kind, "feedback": feedback}, "utter_action": "action_turn"},
+    }
 
 
-def dialogue(facts: dict[str, Any], asked: str | None = None, asked_step: str | None = None,
-             last_advice: dict | None = None, key: str = "last") -> dict:
+def dialogue(
+    facts: dict[str, Any],
+    asked: str | None = None,
+    asked_step: str | None = None,
+    last_advice: dict | None = None,
+    key: str = "last",
+) -> dict:
     """The slot ``dialogue`` as opschaling.dialogue writes it (``last``; the contract says ``last_advice``)."""
-    return {"event": "slot", "name": "dialogue",
-            "value": {"facts": facts, "asked": asked, "asked_step": asked_step, "asked_count": {},
-                      key: last_advice, "clarify": None, "safety": None, "greeted": True, "feedback": [],
-                      "unread": []}}
+    return {
+        "event": "slot",
+        "name": "dialogue",
+        "value": {
+            "facts": facts,
+            "asked": asked,
+            "asked_step": asked_step,
+            "asked_count": {},
+            key: last_advice,
+            "clarify": None,
+            "safety": None,
+            "greeted": True,
+            "feedback": [],
+            "unread": [],
+        },
+    }
 
 
 def action(name: str) -> dict:
@@ -139,9 +182,14 @@ def action(name: str) -> dict:
 def ciz_conversation() -> list[dict]:
     """A client disagrees with the CIZ; answers role and the decision date; gets bezwaar_ciz; 👎 + comment."""
     return [
-        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
-        user("Het CIZ heeft mijn indicatie afgewezen, ik ben het er niet mee eens", "besluit_oneens",
-             [{"entity": "organisation", "value": "ciz"}]),
+        action("action_session_start"),
+        {"event": "session_started"},
+        action("action_listen"),
+        user(
+            "Het CIZ heeft mijn indicatie afgewezen, ik ben het er niet mee eens",
+            "besluit_oneens",
+            [{"entity": "organisation", "value": "ciz"}],
+        ),
         action("action_turn"),
         bot("Wie bent u in deze situatie?"),
         dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz"}, asked="role"),
@@ -149,19 +197,31 @@ def ciz_conversation() -> list[dict]:
         user("ik ben de cliënt", "inform", [{"entity": "role", "value": "client"}]),
         action("action_turn"),
         bot("Welke datum staat op het besluit?"),
-        dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz", "role": "client"},
-                 asked="decision_date"),
+        dialogue(
+            {"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz", "role": "client"},
+            asked="decision_date",
+        ),
         action("action_listen"),
         user("weet ik niet", "weet_niet"),
         action("action_turn"),
         bot("**Uw volgende stap:** Bezwaar maken bij het CIZ.", kind="advice", feedback=True),
-        dialogue({"situation": "besluit_oneens", "organisation": "ciz", "law": "wlz", "role": "client",
-                  "decision_date": "onbekend"},
-                 last_advice={"step": "bezwaar_ciz", "situation": "besluit_oneens", "after": ["beroep_rechtbank"]}),
+        dialogue(
+            {
+                "situation": "besluit_oneens",
+                "organisation": "ciz",
+                "law": "wlz",
+                "role": "client",
+                "decision_date": "onbekend",
+            },
+            last_advice={"step": "bezwaar_ciz", "situation": "besluit_oneens", "after": ["beroep_rechtbank"]},
+        ),
         action("action_listen"),
-        user('/feedback{"feedback":"down","comment":"termijn ontbrak"}', "feedback",
-             [{"entity": "feedback", "value": "down"}, {"entity": "comment", "value": "termijn ontbrak"}],
-             metadata={"feedback_for": {"answer": 3, "text": "Uw volgende stap: Bezwaar maken bij het CIZ."}}),
+        user(
+            '/feedback{"feedback":"down","comment":"termijn ontbrak"}',
+            "feedback",
+            [{"entity": "feedback", "value": "down"}, {"entity": "comment", "value": "termijn ontbrak"}],
+            metadata={"feedback_for": {"answer": 3, "text": "Uw volgende stap: Bezwaar maken bij het CIZ."}},
+        ),
         action("action_turn"),
         bot("Dank u voor uw reactie.", kind="info"),
     ]
@@ -170,7 +230,9 @@ def ciz_conversation() -> list[dict]:
 def fallback_conversation() -> list[dict]:
     """Not understood once, no route, no feedback."""
     return [
-        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
+        action("action_session_start"),
+        {"event": "session_started"},
+        action("action_listen"),
         user("blablabla xyz", "nlu_fallback"),
         action("action_turn"),
         bot("Dat begreep ik niet. Waar loopt u tegenaan?"),
@@ -182,12 +244,17 @@ def fallback_conversation() -> list[dict]:
 def place_conversation(n: int) -> list[dict]:
     """Looking for a place (geen_plek), with 👍."""
     return [
-        action("action_session_start"), {"event": "session_started"}, action("action_listen"),
+        action("action_session_start"),
+        {"event": "session_started"},
+        action("action_listen"),
         user(f"we vinden geen verpleeghuis voor mijn vader ({n})", "geen_plek"),
         action("action_turn"),
         bot("Uw volgende stap: het zorgkantoor.", kind="advice", feedback=True),
-        dialogue({"situation": "geen_plek", "law": "wlz", "role": "naaste"},
-                 last_advice={"step": "zorgkantoor", "situation": "geen_plek"}, key="last_advice"),
+        dialogue(
+            {"situation": "geen_plek", "law": "wlz", "role": "naaste"},
+            last_advice={"step": "zorgkantoor", "situation": "geen_plek"},
+            key="last_advice",
+        ),
         action("action_listen"),
         user('/feedback{"feedback":"up"}', "feedback", [{"entity": "feedback", "value": "up"}]),
         action("action_turn"),

@@ -1,4 +1,5 @@
 """Login for the staff pages: off without the token, login required, wrong token refused, CSRF."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -100,7 +101,7 @@ def test_login_sets_a_strict_httponly_session_cookie(client: Client) -> None:
 def test_wrong_token_is_refused(client: Client) -> None:
     response = client.login(token=TOKEN + "x")
     assert response.status == 401
-    assert "klopt niet".encode() in response.body
+    assert b"klopt niet" in response.body
     assert SESSION_COOKIE not in client.cookies
     assert b"Toegangscode" in client.get("/workbench").body
 
@@ -111,15 +112,19 @@ def test_login_needs_the_form_of_this_site(client: Client) -> None:
     assert response.status == 403 and SESSION_COOKIE not in client.cookies
     # a POST from another origin is refused before anything else
     page = client.get("/workbench")
-    response = client.post("/workbench/login", {"token": TOKEN, "nonce": client.field(page, "nonce")},
-                           headers={"Origin": "http://evil.example"})
+    response = client.post(
+        "/workbench/login",
+        {"token": TOKEN, "nonce": client.field(page, "nonce")},
+        headers={"Origin": "http://evil.example"},
+    )
     assert response.status == 403 and SESSION_COOKIE not in client.cookies
 
 
 def test_login_redirects_only_to_staff_pages(client: Client) -> None:
     page = client.get("/workbench")
-    response = client.post("/workbench/login", {"token": TOKEN, "nonce": client.field(page, "nonce"),
-                                                "next": "https://evil.example/"})
+    response = client.post(
+        "/workbench/login", {"token": TOKEN, "nonce": client.field(page, "nonce"), "next": "https://evil.example/"}
+    )
     assert dict(response.headers)["Location"] == "/workbench"
 
 

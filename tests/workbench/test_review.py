@@ -1,4 +1,5 @@
 """The conversation review reads Rasa's tracker store (SQLite here) and turns conversations into scenarios."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ import pytest
 
 from workbench import review
 
-from .conftest import Client, TrackerDB, ciz_conversation, user
+from .conftest import Client, TrackerDB, user
 
 
 @pytest.fixture
@@ -30,7 +31,10 @@ def test_reads_conversations_newest_first_with_route_step_feedback_and_fallback(
     assert ciz.feedback[0].about.startswith("Uw volgende stap")
     # the feedback message itself is not shown as something the user said
     assert [m.text for m in ciz.user_messages] == [
-        "Het CIZ heeft mijn indicatie afgewezen, ik ben het er niet mee eens", "ik ben de cliënt", "weet ik niet"]
+        "Het CIZ heeft mijn indicatie afgewezen, ik ben het er niet mee eens",
+        "ik ben de cliënt",
+        "weet ik niet",
+    ]
     assert [m.topic for m in ciz.user_messages] == [None, "role", "decision_date"]
     fallback = conversations[0]
     assert fallback.fallback is True and fallback.situation is None and fallback.feedback == []
@@ -46,7 +50,7 @@ def test_feedback_as_a_bare_payload_without_nlu(tracker_db: TrackerDB, store) ->
 
 def test_user_texts_are_masked_again(tracker_db: TrackerDB, monkeypatch) -> None:
     tracker_db.add("bsn-1", [user("mijn bsn is 123456782 en ik woon in Utrecht", "besluit_oneens")], start=9e9)
-    monkeypatch.setattr(review, "_load_mask", lambda: (lambda text: re.sub(r"\d{9}", "[nummer]", text)))
+    monkeypatch.setattr(review, "_load_mask", lambda: lambda text: re.sub(r"\d{9}", "[nummer]", text))
     s = review.TrackerStore(tracker_db.url)
     try:
         c = s.conversation("bsn-1")
@@ -113,7 +117,7 @@ def test_export_the_list_as_csv(logged_in: Client) -> None:
 
 
 def test_list_csv_defuses_formulas() -> None:
-    c = review.Conversation("x", 0, 0, [review.Message("user", "=HYPERLINK(\"http://x\")", 0)])
+    c = review.Conversation("x", 0, 0, [review.Message("user", '=HYPERLINK("http://x")', 0)])
     assert "'=HYPERLINK" in review.list_csv([c])
 
 
@@ -128,14 +132,20 @@ def test_scenario_record_of_a_conversation(store) -> None:
 def test_step_outcome_answers_are_kept_per_step(tracker_db: TrackerDB, store) -> None:
     from .conftest import bot, dialogue
 
-    tracker_db.add("tried-1", [
-        user("ik heb een klacht over de thuiszorg", "klacht_zorgaanbieder"),
-        dialogue({"situation": "klacht_zorgaanbieder"}, asked="step_outcome", asked_step="klachtenfunctionaris"),
-        bot("Heeft u al met de klachtenfunctionaris gesproken?"),
-        user("ja, maar het hielp niet", "inform"),
-        dialogue({"situation": "klacht_zorgaanbieder", "steps_tried": {"klachtenfunctionaris": "niet_geholpen"}},
-                 last_advice={"step": "geschilleninstantie_wkkgz", "situation": "klacht_zorgaanbieder"}),
-    ], start=9e9)
+    tracker_db.add(
+        "tried-1",
+        [
+            user("ik heb een klacht over de thuiszorg", "klacht_zorgaanbieder"),
+            dialogue({"situation": "klacht_zorgaanbieder"}, asked="step_outcome", asked_step="klachtenfunctionaris"),
+            bot("Heeft u al met de klachtenfunctionaris gesproken?"),
+            user("ja, maar het hielp niet", "inform"),
+            dialogue(
+                {"situation": "klacht_zorgaanbieder", "steps_tried": {"klachtenfunctionaris": "niet_geholpen"}},
+                last_advice={"step": "geschilleninstantie_wkkgz", "situation": "klacht_zorgaanbieder"},
+            ),
+        ],
+        start=9e9,
+    )
     record = review.scenario_record(store.conversation("tried-1"))
     assert record["antwoorden"] == {"al geprobeerd": {"klachtenfunctionaris": "ja, maar het hielp niet"}}
 
@@ -149,20 +159,27 @@ def _load(path: Path):
 
 
 @pytest.mark.parametrize("kind", ["csv", "yaml"])
-def test_scenario_download_round_trips_through_the_scenario_loader(logged_in: Client, tmp_path: Path, kind: str,
-                                                                   tracker_db: TrackerDB) -> None:
+def test_scenario_download_round_trips_through_the_scenario_loader(
+    logged_in: Client, tmp_path: Path, kind: str, tracker_db: TrackerDB
+) -> None:
     from .conftest import bot, dialogue
 
-    tracker_db.add("tried-2", [
-        user("=klacht | over de thuiszorg", "klacht_zorgaanbieder"),
-        dialogue({"situation": "klacht_zorgaanbieder"}, asked="step_outcome", asked_step="klachtenfunctionaris"),
-        bot("Heeft u al met de klachtenfunctionaris gesproken?"),
-        user("ja, hielp niet", "inform"),
-        dialogue({"situation": "klacht_zorgaanbieder"}, asked="role"),
-        user("naaste", "inform"),
-        dialogue({"situation": "klacht_zorgaanbieder", "steps_tried": {"klachtenfunctionaris": "niet_geholpen"}},
-                 last_advice={"step": "geschilleninstantie_wkkgz", "situation": "klacht_zorgaanbieder"}),
-    ], start=9e9)
+    tracker_db.add(
+        "tried-2",
+        [
+            user("=klacht | over de thuiszorg", "klacht_zorgaanbieder"),
+            dialogue({"situation": "klacht_zorgaanbieder"}, asked="step_outcome", asked_step="klachtenfunctionaris"),
+            bot("Heeft u al met de klachtenfunctionaris gesproken?"),
+            user("ja, hielp niet", "inform"),
+            dialogue({"situation": "klacht_zorgaanbieder"}, asked="role"),
+            user("naaste", "inform"),
+            dialogue(
+                {"situation": "klacht_zorgaanbieder", "steps_tried": {"klachtenfunctionaris": "niet_geholpen"}},
+                last_advice={"step": "geschilleninstantie_wkkgz", "situation": "klacht_zorgaanbieder"},
+            ),
+        ],
+        start=9e9,
+    )
     for sender, expected_step in (("ciz-1", "bezwaar_ciz"), ("tried-2", "geschilleninstantie_wkkgz")):
         response = logged_in.get(f"/review/scenario.{kind}?id={sender}")
         assert response.status == 200, response.body[:300]
@@ -237,15 +254,21 @@ def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, s
     assert result.passed, (record, result.failures, result.questions)
 
 
-def test_answers_on_topics_the_loader_does_not_know_go_to_the_note(tracker_db: TrackerDB, store, tmp_path: Path) -> None:
+def test_answers_on_topics_the_loader_does_not_know_go_to_the_note(
+    tracker_db: TrackerDB, store, tmp_path: Path
+) -> None:
     from .conftest import dialogue
 
-    tracker_db.add("nieuw-1", [
-        user("klacht over de gemeente", "klacht_instantie"),
-        dialogue({"situation": "klacht_instantie"}, asked="een_nieuw_feit"),
-        user("ja, over het besluit", "inform"),
-        dialogue({"situation": "klacht_instantie"}, last_advice={"step": "klacht_bij_instantie"}),
-    ], start=9e9)
+    tracker_db.add(
+        "nieuw-1",
+        [
+            user("klacht over de gemeente", "klacht_instantie"),
+            dialogue({"situation": "klacht_instantie"}, asked="een_nieuw_feit"),
+            user("ja, over het besluit", "inform"),
+            dialogue({"situation": "klacht_instantie"}, last_advice={"step": "klacht_bij_instantie"}),
+        ],
+        start=9e9,
+    )
     record = review.scenario_record(store.conversation("nieuw-1"))
     assert "antwoorden" not in record
     assert "antwoord op 'een_nieuw_feit' niet overgenomen: ja, over het besluit" in record["opmerking"]
