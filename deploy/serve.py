@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 MIN_TOKEN_LEN = 16
 TRUE = ("1", "true", "yes", "on", "ja")
@@ -79,6 +79,31 @@ def _refuse_own_flags(extra: List[str]) -> None:
                               f"{flag} is set from the OPSW_* variables, not as an argument.")
 
 
+def cache_action_response_validator() -> None:
+    """Validate action-server responses with a validator built once (RasaHQ/rasa#11717).
+
+    Rasa 3.6's ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which checks the schema
+    against its meta-schema again on every call: 65-90 ms per message here with jsonschema 4.17 (most of the
+    server's time per turn). The same schema and the same errors, checked with one prepared validator: < 1 ms.
+    """
+    from jsonschema import exceptions, validators
+    from rasa.core.actions import action
+
+    spec = action.RemoteAction.action_response_format_spec()
+    cls = validators.validator_for(spec)
+    cls.check_schema(spec)
+    validator = cls(spec)
+
+    def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
+        error = exceptions.best_match(validator.iter_errors(result))
+        if error is not None:
+            error.message += ". Failed to validate Action server response from API."
+            raise error
+        return True
+
+    action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["check"]:  # scripts/servers.sh: refuse before anything starts
@@ -105,6 +130,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     shown = ["***" if i and full[i - 1] == "--auth-token" else a for i, a in enumerate(full)]
     print("[opsw] " + " ".join(shown), file=sys.stderr, flush=True)
     sys.argv = full
+    if what == "rasa":
+        cache_action_response_validator()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
