@@ -13,7 +13,7 @@ want_apt=1
 [[ "${1:-}" == "--npm-only" ]] && want_apt=0
 
 if (( want_apt )); then
-  read -r -a pkgs <<< "${OPSW_APT_PACKAGES:-chromium chromium-driver redis-server postgresql}"
+  read -r -a pkgs <<< "${OPSW_APT_PACKAGES:-chromium chromium-driver redis-server postgresql shellcheck}"
   missing=()
   for p in "${pkgs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
