@@ -8,10 +8,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import FakeDialogue, FakeTurn
 
 from opschaling.scenarios import run_local, run_rest
 from opschaling.scenarios.model import Answer, Scenario
+
+from .conftest import FakeDialogue, FakeTurn
 
 
 def scenario(**kwargs) -> Scenario:
@@ -207,7 +208,7 @@ def unused_url() -> str:
 
 def test_replies_without_opsw_say_so():
     def plain(state, turn, catalogue=None, today=None):
-        from conftest import FakeMessage, FakeReply
+        from .conftest import FakeMessage, FakeReply
 
         return FakeReply({}, [FakeMessage("Hallo!", None)])
 
