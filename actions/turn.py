@@ -4,11 +4,13 @@ It translates the tracker into a ``Turn`` for ``opschaling.dialogue.respond`` an
 it decides nothing itself. Messages that got no answer earlier (the action server was down) are read first, so
 what the user typed meanwhile is not lost.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Dict, List, Mapping, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -35,16 +37,24 @@ def turn_of(message: Mapping[str, Any]) -> Turn:
     text = str(message.get("text") or parse.get("text") or "")
     intent = (parse.get("intent") or {}).get("name")
     confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
-    ranking = tuple((r.get("name"), float(r.get("confidence") or 0.0)) for r in parse.get("intent_ranking") or ()
-                    if r.get("name"))
+    ranking = tuple(
+        (r.get("name"), float(r.get("confidence") or 0.0)) for r in parse.get("intent_ranking") or () if r.get("name")
+    )
     entities = tuple((e.get("entity"), e.get("value")) for e in parse.get("entities") or () if e.get("entity"))
-    return Turn(text=text, intent=intent, confidence=confidence, ranking=ranking, entities=entities,
-                payload=text if text.startswith("/") else None, metadata=message.get("metadata") or {})
+    return Turn(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        ranking=ranking,
+        entities=entities,
+        payload=text if text.startswith("/") else None,
+        metadata=message.get("metadata") or {},
+    )
 
 
-def unanswered(tracker: Tracker) -> List[Dict[Text, Any]]:
+def unanswered(tracker: Tracker) -> list[dict[str, Any]]:
     """User events after the last run of this action, oldest first, without the latest message."""
-    pending: List[Dict[Text, Any]] = []
+    pending: list[dict[str, Any]] = []
     for event in reversed(tracker.events):
         if event.get("event") == "action" and event.get("name") == ACTION:
             break
@@ -55,10 +65,10 @@ def unanswered(tracker: Tracker) -> List[Dict[Text, Any]]:
 
 
 class ActionTurn(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return ACTION
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         catalogue = load_catalogue()
         state = tracker.get_slot(STATE_SLOT)
         day = today()

@@ -4,18 +4,19 @@
 Same request body and checks as :mod:`channels.rest` (bad body → HTTP 400 with a Dutch JSON
 error); the answers POSTed to ``url`` carry ``opsw`` like the REST items.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Text
-
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.callback import CallbackInput as RasaCallbackInput
 from rasa.core.channels.channel import UserMessage
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels import guard
 from channels.rest import OpswCollectingOutput, bad_request, parse_body
@@ -27,14 +28,14 @@ class CallbackOutput(OpswCollectingOutput):
     """Collects like the REST output and POSTs every item to the callback URL."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "callback"
 
     def __init__(self, endpoint: EndpointConfig) -> None:
         self.callback_endpoint = endpoint
         super().__init__()
 
-    async def _persist_message(self, message: Dict[Text, Any]) -> None:
+    async def _persist_message(self, message: dict[str, Any]) -> None:
         await super()._persist_message(message)
         try:
             await self.callback_endpoint.request("post", content_type="application/json", json=message)
@@ -46,7 +47,7 @@ class CallbackOutput(OpswCollectingOutput):
 
 class CallbackInput(RasaCallbackInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "callback"
 
     def get_output_channel(self) -> CallbackOutput:
@@ -76,7 +77,7 @@ class CallbackInput(RasaCallbackInput):
                         metadata=fields["metadata"],
                     )
                 )
-            except Exception:  # noqa: BLE001 - the guard answers; last net
+            except Exception:
                 logger.exception("callback message failed")
             return response.text("success")
 

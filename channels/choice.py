@@ -6,7 +6,7 @@ after a restart and with several Rasa servers behind one webhook.
 """
 
 import logging
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from channels.numbered_options import (
     SCOPE_TURN,
@@ -23,16 +23,14 @@ _MAX_CHOICE_CHARS = 120
 METADATA_KEY = "numbered_choice"
 
 
-def _might_be_choice(text: Optional[str]) -> bool:
+def _might_be_choice(text: str | None) -> bool:
     if not text or not text.strip() or len(text) > _MAX_CHOICE_CHARS:
         return False
     # Intent payloads ("/greet", '/inform{"wet":"wlz"}') go through unchanged.
     return parse_option_number(text) is not None or not text.lstrip().startswith("/")
 
 
-async def lookup_choice(
-    agent: Any, sender_id: str, text: Optional[str], scope: str = SCOPE_TURN
-) -> Optional[Choice]:
+async def lookup_choice(agent: Any, sender_id: str, text: str | None, scope: str = SCOPE_TURN) -> Choice | None:
     """The button ``text`` picks in ``sender_id``'s conversation, if any."""
     if not _might_be_choice(text):
         return None
@@ -54,10 +52,10 @@ async def lookup_choice(
 async def apply_choice(
     request: Any,
     sender_id: str,
-    text: Optional[str],
-    metadata: Optional[Dict[str, Any]],
+    text: str | None,
+    metadata: dict[str, Any] | None,
     scope: str = SCOPE_TURN,
-) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
+) -> tuple[str | None, dict[str, Any] | None]:
     """``(text, metadata)`` to hand to Rasa: the payload if ``text`` picks a button.
 
     The original text and the chosen option are kept in the message metadata
@@ -67,9 +65,7 @@ async def apply_choice(
     choice = await lookup_choice(agent, sender_id, text, scope)
     if choice is None:
         return text, metadata
-    logger.debug(
-        "Option %s ('%s') chosen by %s '%s'.", choice.number, choice.title, choice.how, text
-    )
+    logger.debug("Option %s ('%s') chosen by %s '%s'.", choice.number, choice.title, choice.how, text)
     new_metadata = dict(metadata or {})
     new_metadata[METADATA_KEY] = {
         "typed": text,

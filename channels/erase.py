@@ -4,10 +4,10 @@
 ``events`` table of Rasa's ``SQLTrackerStore`` (sqlite, postgresql, ...) and returns the number
 of rows deleted (0 when there was nothing, or no table yet). Reused by the retention command.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 import sqlalchemy as sa
 
@@ -26,7 +26,7 @@ def _engine(db_url: str) -> sa.engine.Engine:
     return engine
 
 
-def erase_conversation(db_url: Optional[str], sender_id: str, table: str = EVENTS_TABLE) -> int:
+def erase_conversation(db_url: str | None, sender_id: str, table: str = EVENTS_TABLE) -> int:
     """Delete the conversation ``sender_id``; returns the rows deleted."""
     if not db_url or not sender_id:
         return 0

@@ -30,6 +30,7 @@ the tracker store and Rasa's logs). In this order:
 
 Importing this module installs the log scrubber (``channels.logfilter``).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,9 @@ import re
 import time
 import unicodedata
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
@@ -56,32 +58,29 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_CHARS = 4000
 MAX_SENDER_CHARS = 128
 SENDER_RE = re.compile(r"^[A-Za-z0-9_.:+@=\-]{1,128}$")
-FIXED_PAYLOADS = frozenset({
-    "/restart",
-    "/human_handoff",
-    '/feedback{"feedback":"up"}',
-    '/feedback{"feedback":"down"}',
-    "/greet",  # Telegram's /start (channels.telegram)
-})
+FIXED_PAYLOADS = frozenset(
+    {
+        "/restart",
+        "/human_handoff",
+        '/feedback{"feedback":"up"}',
+        '/feedback{"feedback":"down"}',
+        "/greet",  # Telegram's /start (channels.telegram)
+    }
+)
 MAX_SENDERS_REMEMBERED = 10000
 ALLOWED_METADATA = ("trace", "numbered_choice", "feedback_for")
 MAX_FEEDBACK_COMMENT = 500
 
 # --- Dutch answers ----------------------------------------------------------------------------
-TOO_LONG_TEXT = (
-    "Uw bericht is te lang ({n} tekens). Schrijf het in kortere stukken van hoogstens {max} tekens."
-)
+TOO_LONG_TEXT = "Uw bericht is te lang ({n} tekens). Schrijf het in kortere stukken van hoogstens {max} tekens."
 EMPTY_TEXT = "Ik heb geen tekst ontvangen. Typ uw vraag in een paar woorden."
 NOT_TEXT = "Ik kan alleen tekst lezen. Typ uw vraag in een paar woorden."
 BAD_SENDER_TEXT = "Dit gesprek heeft een ongeldige naam. Herlaad de pagina en probeer het opnieuw."
 RATE_TEXT = "U stuurt veel berichten kort na elkaar. Wacht even en stuur dan uw vraag opnieuw."
 ERASED_TEXT = (
-    "Uw gesprek is verwijderd. Ik heb niets meer bewaard van wat u schreef. "
-    "U kunt opnieuw beginnen als u wilt."
+    "Uw gesprek is verwijderd. Ik heb niets meer bewaard van wat u schreef. U kunt opnieuw beginnen als u wilt."
 )
-ERASE_FAILED_TEXT = (
-    "Het verwijderen van uw gesprek is nu niet gelukt. Probeer het later opnieuw."
-)
+ERASE_FAILED_TEXT = "Het verwijderen van uw gesprek is nu niet gelukt. Probeer het later opnieuw."
 SERVICE_DOWN_TEXT = (
     "Er ging iets mis aan mijn kant. Ik kan u nu geen advies geven. "
     "Is er direct gevaar? Bel 112. Denkt u aan zelfdoding? Bel 113 of 0800-0113 (gratis, dag en nacht). "
@@ -114,7 +113,7 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
-def _env_rate(value: Optional[str]) -> Tuple[int, float]:
+def _env_rate(value: str | None) -> tuple[int, float]:
     try:
         count, seconds = (value or "20/10").split("/", 1)
         return max(1, int(count)), max(0.001, float(seconds))
@@ -148,12 +147,12 @@ def is_erase_request(text: str) -> bool:
 class GuardedOutput(OutputChannel):
     """Wraps the channel's output: counts bot messages, remembers the buttons offered."""
 
-    def __init__(self, inner: OutputChannel, guard: "Guard", sender_id: str) -> None:
+    def __init__(self, inner: OutputChannel, guard: Guard, sender_id: str) -> None:
         self.inner = inner
         self.guard = guard
         self.sender_id = sender_id
         self.count = 0
-        self._turn_payloads: List[str] = []
+        self._turn_payloads: list[str] = []
 
     def name(self) -> str:  # type: ignore[override]
         return self.inner.name()
@@ -165,7 +164,7 @@ class GuardedOutput(OutputChannel):
     def __getattr__(self, item: str) -> Any:
         return getattr(self.inner, item)
 
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.count += 1
         for key in ("buttons", "quick_replies"):
             for button in message.get(key) or []:
@@ -183,22 +182,22 @@ class Guard:
 
     def __init__(
         self,
-        max_chars: Optional[int] = None,
-        rate: Optional[Tuple[int, float]] = None,
+        max_chars: int | None = None,
+        rate: tuple[int, float] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        db_url: Optional[str] = None,
+        db_url: str | None = None,
     ) -> None:
         self.max_chars = max_chars or _env_int("OPSW_MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS)
         self.rate = rate or _env_rate(os.environ.get("OPSW_RATE_LIMIT"))
         self.clock = clock
         self.db_url = db_url if db_url is not None else os.environ.get("OPSW_TRACKER_DB_URL")
         self.app: Any = None  # the Sanic app (set by the channels' blueprints)
-        self._offered: "OrderedDict[str, Tuple[str, ...]]" = OrderedDict()
-        self._windows: "OrderedDict[str, Deque[float]]" = OrderedDict()
-        self._service_down: Optional[Dict[str, Any]] = None
+        self._offered: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._windows: OrderedDict[str, deque[float]] = OrderedDict()
+        self._service_down: dict[str, Any] | None = None
 
     # --- memory ---------------------------------------------------------------------------
-    def remember_offered(self, sender_id: str, payloads: List[str]) -> None:
+    def remember_offered(self, sender_id: str, payloads: list[str]) -> None:
         self._offered[sender_id] = tuple(payloads)
         self._offered.move_to_end(sender_id)
         while len(self._offered) > MAX_SENDERS_REMEMBERED:
@@ -230,19 +229,19 @@ class Guard:
         ctx = getattr(app, "ctx", None)
         return getattr(ctx, "agent", None)
 
-    async def _offered_from_tracker(self, sender_id: str) -> Tuple[str, ...]:
+    async def _offered_from_tracker(self, sender_id: str) -> tuple[str, ...]:
         agent = self._agent()
         store = getattr(agent, "tracker_store", None)
         if store is None:
             return ()
         try:
             tracker = await store.retrieve(sender_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("tracker lookup for offered buttons failed", exc_info=True)
             return ()
         if tracker is None:
             return ()
-        payloads: List[str] = []
+        payloads: list[str] = []
         for event in reversed(list(tracker.events)):
             data = event.as_dict()
             if data.get("event") == "user":
@@ -253,17 +252,21 @@ class Guard:
                         payloads.append(button["payload"].strip())
         return tuple(payloads)
 
-    async def feedback_payload(self, text: str) -> Optional[str]:
+    async def feedback_payload(self, text: str) -> str | None:
         """The widget's 👍/👎 with an optional comment: ``/feedback{"feedback": "down", "comment": "…"}``.
         Only these two keys, a known value and a comment of at most 500 characters (masked like any user text)
         are accepted; the payload is written back compactly. None for anything else."""
         if not text.startswith("/feedback{"):
             return None
         try:
-            data = json.loads(text[len("/feedback"):])
+            data = json.loads(text[len("/feedback") :])
         except ValueError:
             return None
-        if not isinstance(data, dict) or set(data) - {"feedback", "comment"} or data.get("feedback") not in ("up", "down"):
+        if (
+            not isinstance(data, dict)
+            or set(data) - {"feedback", "comment"}
+            or data.get("feedback") not in ("up", "down")
+        ):
             return None
         comment = data.get("comment")
         if comment is not None:
@@ -281,12 +284,12 @@ class Guard:
         return text in await self._offered_from_tracker(sender_id)
 
     # --- answers --------------------------------------------------------------------------
-    def service_down(self) -> Dict[str, Any]:
+    def service_down(self) -> dict[str, Any]:
         if self._service_down is None:
             self._service_down = self._load_service_down()
         return dict(self._service_down)
 
-    def _load_service_down(self) -> Dict[str, Any]:
+    def _load_service_down(self) -> dict[str, Any]:
         variations = None
         agent = self._agent()
         domain = getattr(agent, "domain", None)
@@ -302,21 +305,26 @@ class Guard:
                 variations = None
         if variations and isinstance(variations[0], dict) and variations[0].get("text"):
             first = variations[0]
-            message: Dict[str, Any] = {"text": first["text"]}
+            message: dict[str, Any] = {"text": first["text"]}
             if first.get("buttons"):
                 message["buttons"] = list(first["buttons"])
             return message
         return {"text": SERVICE_DOWN_TEXT}
 
     @staticmethod
-    async def reply(output: OutputChannel, sender_id: Any, text: str, kind: str = "notice",
-                    buttons: Optional[List[Dict[str, Any]]] = None) -> None:
-        message: Dict[str, Any] = {"text": text, "opsw": {"kind": kind, "feedback": False}}
+    async def reply(
+        output: OutputChannel,
+        sender_id: Any,
+        text: str,
+        kind: str = "notice",
+        buttons: list[dict[str, Any]] | None = None,
+    ) -> None:
+        message: dict[str, Any] = {"text": text, "opsw": {"kind": kind, "feedback": False}}
         if buttons:
             message["buttons"] = buttons
         try:
             await output.send_response(str(sender_id)[:MAX_SENDER_CHARS], message)
-        except Exception:  # noqa: BLE001 - a failing channel must not break the server
+        except Exception:
             logger.exception("could not send the guard's answer")
 
     # --- the wrapper ----------------------------------------------------------------------
@@ -337,23 +345,30 @@ class Guard:
                 loop = asyncio.get_running_loop()
                 await loop.run_in_executor(None, erase_conversation, url, sender_id)
                 ok = True
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("erasing a conversation failed")
             return False
         self.forget(sender_id)
         return ok
 
     @staticmethod
-    def _metadata(metadata: Any, kinds: List[str]) -> Optional[Dict[str, Any]]:
-        out: Dict[str, Any] = {}
+    def _metadata(metadata: Any, kinds: list[str]) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
         if isinstance(metadata, dict):
             if isinstance(metadata.get("trace"), bool):
                 out["trace"] = metadata["trace"]
             if isinstance(metadata.get("numbered_choice"), dict):
                 out["numbered_choice"] = metadata["numbered_choice"]
             about = metadata.get("feedback_for")
-            if isinstance(about, dict) and isinstance(about.get("answer"), int) and isinstance(about.get("text", ""), str):
-                out["feedback_for"] = {"answer": about["answer"], "text": privacy.mask_quick(str(about.get("text", ""))[:200])[0]}
+            if (
+                isinstance(about, dict)
+                and isinstance(about.get("answer"), int)
+                and isinstance(about.get("text", ""), str)
+            ):
+                out["feedback_for"] = {
+                    "answer": about["answer"],
+                    "text": privacy.mask_quick(str(about.get("text", ""))[:200])[0],
+                }
         if kinds:
             out["opsw_masked"] = sorted(set(kinds))
         return out or None
@@ -387,7 +402,7 @@ class Guard:
             await self.reply(output, sender_id, ERASE_FAILED_TEXT, "error")
             return "erase_failed"
 
-        kinds: List[str] = []
+        kinds: list[str] = []
         if text.startswith("/"):
             # Telegram/Twilio: channels.choice mapped a typed number or keyboard label to a payload
             # of buttons the bot showed (read from the tracker; the key only comes from our code,
@@ -417,7 +432,7 @@ class Guard:
         )
         try:
             await on_new_message(new_message)
-        except Exception as error:  # noqa: BLE001 - answered below
+        except Exception as error:
             logger.error("handling a message failed: %s", type(error).__name__)
             logger.debug("handling a message failed", exc_info=True)
         if guarded.count == 0:
@@ -426,11 +441,11 @@ class Guard:
             return "service_down"
         return "passed"
 
-    async def _mask(self, text: str) -> Tuple[str, List[str]]:
+    async def _mask(self, text: str) -> tuple[str, list[str]]:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(None, privacy.mask, text)
-        except Exception:  # noqa: BLE001 - mask_quick has no third-party state
+        except Exception:
             logger.exception("masking failed; quick masking only")
             return privacy.mask_quick(text)
 

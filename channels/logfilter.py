@@ -16,6 +16,7 @@ filters on a logger do not see records of its child loggers and handler filters 
 to each handler Rasa creates later; the factory sees every record of the process.
 ``install()`` is idempotent; ``uninstall()`` restores the previous factory (tests).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,15 @@ import logging
 import threading
 import traceback
 from collections import OrderedDict
-from typing import Optional
 
 from channels.privacy import mask_quick
 
 MIN_REGISTERED_CHARS = 8
 MAX_REGISTERED = 512
 
-_texts: "OrderedDict[str, str]" = OrderedDict()  # text -> its JSON-escaped form
+_texts: OrderedDict[str, str] = OrderedDict()  # text -> its JSON-escaped form
 _lock = threading.Lock()
-_previous_factory: Optional[callable] = None
+_previous_factory: callable | None = None
 
 
 def register_user_text(text: str) -> None:

@@ -13,10 +13,11 @@ Buttons have the Rasa shape ``{"title": "...", "payload": "..."}``.
 """
 
 import re
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
-Button = Dict[str, Any]
-EventDict = Dict[str, Any]
+Button = dict[str, Any]
+EventDict = dict[str, Any]
 
 # Dutch, B1: shown under the numbered list on text-only channels (SMS, WhatsApp).
 OPTION_PROMPT = "Typ het nummer van uw keuze."
@@ -71,14 +72,10 @@ def option_label(number: int, button: Button) -> str:
 
 def render_options(buttons: Iterable[Button]) -> str:
     """``"1. Titel\\n2. Titel"``."""
-    return "\n".join(
-        option_label(number, button) for number, button in enumerate(buttons, 1)
-    )
+    return "\n".join(option_label(number, button) for number, button in enumerate(buttons, 1))
 
 
-def render_text_with_options(
-    text: Optional[str], buttons: List[Button], prompt: Optional[str] = OPTION_PROMPT
-) -> str:
+def render_text_with_options(text: str | None, buttons: list[Button], prompt: str | None = OPTION_PROMPT) -> str:
     """Message text, a blank line, the numbered options, a blank line, the prompt."""
     parts = []
     if text and text.strip():
@@ -90,7 +87,7 @@ def render_text_with_options(
     return "\n\n".join(parts)
 
 
-def parse_option_number(text: Optional[str]) -> Optional[int]:
+def parse_option_number(text: str | None) -> int | None:
     """The number in a message that is just a number ("2", " 2 ", "2.", "2)")."""
     if not text:
         return None
@@ -108,7 +105,7 @@ def _choice(number: int, button: Button, how: str) -> Choice:
     return Choice(number, button_title(button), button_payload(button), how)
 
 
-def resolve_number(text: Optional[str], buttons: Optional[List[Button]]) -> Optional[Choice]:
+def resolve_number(text: str | None, buttons: list[Button] | None) -> Choice | None:
     """A bare number within range; anything else (or out of range) is ``None``."""
     number = parse_option_number(text)
     if number is None or not buttons or not 1 <= number <= len(buttons):
@@ -116,7 +113,7 @@ def resolve_number(text: Optional[str], buttons: Optional[List[Button]]) -> Opti
     return _choice(number, buttons[number - 1], "number")
 
 
-def resolve_label(text: Optional[str], buttons: Optional[List[Button]]) -> Optional[Choice]:
+def resolve_label(text: str | None, buttons: list[Button] | None) -> Choice | None:
     """The full label of option N ("2. Nee", what a reply-keyboard tap sends)."""
     if not text or not buttons:
         return None
@@ -132,7 +129,7 @@ def resolve_label(text: Optional[str], buttons: Optional[List[Button]]) -> Optio
     return _choice(number, button, "label")
 
 
-def resolve_title(text: Optional[str], buttons: Optional[List[Button]]) -> Optional[Choice]:
+def resolve_title(text: str | None, buttons: list[Button] | None) -> Choice | None:
     """The exact title of one option (case and spacing ignored)."""
     if not text or not buttons:
         return None
@@ -140,9 +137,7 @@ def resolve_title(text: Optional[str], buttons: Optional[List[Button]]) -> Optio
     if not wanted:
         return None
     matches = [
-        (number, button)
-        for number, button in enumerate(buttons, 1)
-        if _normalise(button_title(button)) == wanted
+        (number, button) for number, button in enumerate(buttons, 1) if _normalise(button_title(button)) == wanted
     ]
     if len(matches) != 1:
         return None
@@ -150,16 +145,12 @@ def resolve_title(text: Optional[str], buttons: Optional[List[Button]]) -> Optio
     return _choice(number, button, "title")
 
 
-def resolve_option(text: Optional[str], buttons: Optional[List[Button]]) -> Optional[Choice]:
+def resolve_option(text: str | None, buttons: list[Button] | None) -> Choice | None:
     """Number, label or title against one list of buttons."""
-    return (
-        resolve_number(text, buttons)
-        or resolve_label(text, buttons)
-        or resolve_title(text, buttons)
-    )
+    return resolve_number(text, buttons) or resolve_label(text, buttons) or resolve_title(text, buttons)
 
 
-def _event_buttons(event: EventDict) -> Optional[List[Button]]:
+def _event_buttons(event: EventDict) -> list[Button] | None:
     data = event.get("data") or {}
     buttons = data.get("buttons") or data.get("quick_replies")
     if isinstance(buttons, list) and buttons:
@@ -167,9 +158,7 @@ def _event_buttons(event: EventDict) -> Optional[List[Button]]:
     return None
 
 
-def find_last_buttons(
-    events: Iterable[EventDict], scope: str = SCOPE_CONVERSATION
-) -> Optional[List[Button]]:
+def find_last_buttons(events: Iterable[EventDict], scope: str = SCOPE_CONVERSATION) -> list[Button] | None:
     """Buttons of the last bot message that had buttons.
 
     ``scope="turn"`` stops at the user's last message: only the buttons of the
@@ -184,16 +173,12 @@ def find_last_buttons(
             buttons = _event_buttons(event)
             if buttons:
                 return buttons
-        elif kind == "user" and scope == SCOPE_TURN:
-            return None
-        elif kind in _RESET_EVENTS:
+        elif (kind == "user" and scope == SCOPE_TURN) or kind in _RESET_EVENTS:
             return None
     return None
 
 
-def resolve_against_events(
-    text: Optional[str], events: Iterable[EventDict], scope: str = SCOPE_TURN
-) -> Optional[Choice]:
+def resolve_against_events(text: str | None, events: Iterable[EventDict], scope: str = SCOPE_TURN) -> Choice | None:
     """What the user's message means given the conversation so far.
 
     * a bare number or an exact title: against the buttons of the bot's latest
@@ -210,8 +195,4 @@ def resolve_against_events(
     events = list(events)
     scoped = find_last_buttons(events, scope)
     last = scoped if scope == SCOPE_CONVERSATION else find_last_buttons(events)
-    return (
-        resolve_number(text, scoped)
-        or resolve_label(text, last)
-        or resolve_title(text, scoped)
-    )
+    return resolve_number(text, scoped) or resolve_label(text, last) or resolve_title(text, scoped)

@@ -30,15 +30,16 @@ Set ``OPSW_PRIVACY_NAMES=0`` to switch name detection off (the other kinds stay)
 :func:`mask_quick` is the same without ``deduce`` (regular expressions and checks only):
 fast enough for every log record (see ``channels.logfilter``).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import re
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List, Optional, Set, Tuple
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
@@ -64,7 +65,9 @@ PLACEHOLDERS = {
 PUBLIC_NUMBERS = ("112", "113", "0800-0113", "0800-2000", "0800-1205", "144")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_IBAN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])")
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?)(?![A-Za-z0-9])"
+)
 _IBAN_NL = re.compile(r"^NL\d{2}[A-Z]{4}\d{10}$")
 _MOBILE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s.-]?\(?0?\)?[\s.-]?6(?:[\s.-]?\d){8}(?!\d)")
 _PHONE_CANDIDATE_START = re.compile(r"^\s*(?:\+|00|\(?0)")
@@ -88,8 +91,37 @@ _POSTCODE = re.compile(
 )
 # "2026 en", "1950 in": a year followed by a word is no postcode
 _NOT_POSTCODE_PAIRS = {
-    "SA", "SD", "SS", "EN", "OF", "IN", "OP", "OM", "IS", "DE", "HET", "TE", "AL", "NA", "ZO", "JA",
-    "NU", "DAN", "ER", "EEN", "AAN", "BIJ", "TOT", "UUR", "KM", "KG", "CM", "MM", "ML", "MG", "WK",
+    "SA",
+    "SD",
+    "SS",
+    "EN",
+    "OF",
+    "IN",
+    "OP",
+    "OM",
+    "IS",
+    "DE",
+    "HET",
+    "TE",
+    "AL",
+    "NA",
+    "ZO",
+    "JA",
+    "NU",
+    "DAN",
+    "ER",
+    "EEN",
+    "AAN",
+    "BIJ",
+    "TOT",
+    "UUR",
+    "KM",
+    "KG",
+    "CM",
+    "MM",
+    "ML",
+    "MG",
+    "WK",
 }
 
 
@@ -97,7 +129,7 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _national(number: str) -> Optional[str]:
+def _national(number: str) -> str | None:
     """The national significant number ("887891000") of a Dutch phone number, or None."""
     try:
         parsed = phonenumbers.parse(number, "NL")
@@ -109,8 +141,8 @@ def _national(number: str) -> Optional[str]:
 @lru_cache(maxsize=1)
 def allowed_numbers() -> frozenset:
     """Phone numbers the assistant gives itself: national numbers and digit strings."""
-    allowed: Set[str] = set()
-    texts: List[str] = list(PUBLIC_NUMBERS)
+    allowed: set[str] = set()
+    texts: list[str] = list(PUBLIC_NUMBERS)
     if CATALOGUE.is_dir():
         for path in sorted(CATALOGUE.rglob("*.yaml")):
             try:
@@ -139,15 +171,54 @@ def _is_allowed_number(raw: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def protected_terms() -> Tuple[str, ...]:
+def protected_terms() -> tuple[str, ...]:
     """Names of bodies, laws and insurers that are never a person's name (lower case)."""
-    terms: Set[str] = {
-        "zilveren kruis", "cz", "vgz", "menzis", "dsw", "zorg en zekerheid", "salland", "onvz", "eno",
-        "zorgkantoor", "ciz", "cak", "cce", "cot", "skgz", "nza", "igj", "wlz", "wmo", "jeugdwet", "zvw",
-        "awb", "wkkgz", "veilig thuis", "mind korrelatie", "korrelatie", "juridisch loket", "nationale ombudsman",
-        "kinderombudsman", "sensoor", "de luisterlijn", "luisterlijn", "mee", "zorgbelang", "per saldo",
-        "ieder(in)", "ieder in", "patiëntenfederatie", "raad van state", "centrale raad van beroep",
-        "geschillencommissie", "huisarts", "wijkverpleging", "klachtenfunctionaris", "vertrouwenspersoon",
+    terms: set[str] = {
+        "zilveren kruis",
+        "cz",
+        "vgz",
+        "menzis",
+        "dsw",
+        "zorg en zekerheid",
+        "salland",
+        "onvz",
+        "eno",
+        "zorgkantoor",
+        "ciz",
+        "cak",
+        "cce",
+        "cot",
+        "skgz",
+        "nza",
+        "igj",
+        "wlz",
+        "wmo",
+        "jeugdwet",
+        "zvw",
+        "awb",
+        "wkkgz",
+        "veilig thuis",
+        "mind korrelatie",
+        "korrelatie",
+        "juridisch loket",
+        "nationale ombudsman",
+        "kinderombudsman",
+        "sensoor",
+        "de luisterlijn",
+        "luisterlijn",
+        "mee",
+        "zorgbelang",
+        "per saldo",
+        "ieder(in)",
+        "ieder in",
+        "patiëntenfederatie",
+        "raad van state",
+        "centrale raad van beroep",
+        "geschillencommissie",
+        "huisarts",
+        "wijkverpleging",
+        "klachtenfunctionaris",
+        "vertrouwenspersoon",
     }
     try:
         import yaml
@@ -163,7 +234,7 @@ def protected_terms() -> Tuple[str, ...]:
             for alias in meta.get("aliases") or []:
                 if isinstance(alias, str):
                     terms.add(alias.lower())
-    except Exception:  # noqa: BLE001 - the list above is enough to work with
+    except Exception:
         logger.debug("catalogue labels not read for the privacy filter", exc_info=True)
     return tuple(sorted(t for t in terms if t))
 
@@ -171,29 +242,178 @@ def protected_terms() -> Tuple[str, ...]:
 # --- deduce (names, street addresses) ---------------------------------------------------------
 
 _DEDUCE_ANNOTATORS = {
-    "prefix_with_initial": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "prefix+initiaal", "skip": ["."], "pattern": [{"lookup": "prefix"}, {"or": [{"lookup": "initial"}, {"is_initials": True}]}]}},
-    "prefix_with_interfix": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "prefix+interfix+naam", "skip": ["."], "pattern": [{"lookup": "prefix"}, {"lookup": "interfix"}, {"like_name": True}]}},
-    "prefix_with_name": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "prefix+naam", "skip": ["."], "pattern": [{"lookup": "prefix"}, {"and": [{"like_name": True}, {"neg_lookup": "whitelist"}]}]}},
-    "interfix_with_name": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "interfix+achternaam", "skip": [], "pattern": [{"lookup": "interfix"}, {"and": [{"lookup": "interfix_surname"}, {"neg_lookup": "whitelist"}]}]}},
-    "initial_with_name": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "initiaal+naam", "skip": ["."], "pattern": [{"lookup": "initial"}, {"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]}]}},
-    "initial_interfix": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "names", "args": {"tag": "initiaal+interfix+naam", "skip": ["."], "pattern": [{"lookup": "initial"}, {"lookup": "interfix"}, {"like_name": True}]}},
-    "first_name_lookup": {"annotator_type": "docdeid.process.MultiTokenLookupAnnotator", "group": "names", "args": {"tag": "voornaam", "overlapping": True, "lookup_values": "first_name"}},
-    "surname_lookup": {"annotator_type": "docdeid.process.MultiTokenLookupAnnotator", "group": "names", "args": {"tag": "achternaam", "overlapping": True, "lookup_values": "surname"}},
-    "name_context": {"annotator_type": "deduce.annotator.ContextAnnotator", "group": "names", "args": {"iterative": True, "pattern": [
-        {"name": "interfix_right", "direction": "right", "pre_tag": ["initiaal", "naam", "voornaam", "achternaam"], "tag": "{tag}+interfix+achternaam", "skip": [".", "-"], "pattern": [{"lookup": "interfix"}, {"like_name": True}]},
-        {"name": "initial_left", "direction": "left", "pre_tag": ["initiaal", "naam", "voornaam", "achternaam", "interfix"], "tag": "initiaal+{tag}", "skip": ["."], "pattern": [{"lookup": "initial"}]},
-        {"name": "naam_left", "direction": "left", "pre_tag": ["naam", "voornaam", "achternaam"], "tag": "naam+{tag}", "skip": ["-"], "pattern": [{"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]}]},
-        {"name": "naam_right", "direction": "right", "pre_tag": ["prefix", "initiaal", "naam", "voornaam", "achternaam", "interfix"], "tag": "{tag}+naam", "skip": ["-"], "pattern": [{"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]}]},
-        {"name": "prefix_left", "direction": "left", "pre_tag": ["prefix", "initiaal", "naam", "voornaam", "achternaam", "interfix"], "tag": "prefix+{tag}", "skip": ["."], "pattern": [{"and": [{"lookup": "prefix"}]}]},
-    ]}},
-    "eponymous_disease": {"annotator_type": "docdeid.process.MultiTokenLookupAnnotator", "group": "names", "args": {"lookup_values": "eponymous_disease", "tag": "pseudo_name", "overlapping": True}},
-    "street_pattern": {"annotator_type": "deduce.annotator.TokenPatternAnnotator", "group": "locations", "args": {"pattern": [{"re_match": "[A-Z][a-z]+(baan|bolwerk|dam|dijk|dreef|drf|dyk|gr|gracht|hf|hof|kade|laan|ln|markt|mrkt|pad|park|pd|plantsoen|plein|pln|plnts|prk|singel|sngl|st|steeg|stg|str|straat|weg|wg)$"}], "tag": "straat", "priority": 1}},
-    "street_lookup": {"annotator_type": "docdeid.process.MultiTokenLookupAnnotator", "group": "locations", "args": {"lookup_values": "street", "overlapping": True, "tag": "straat", "priority": 1}},
-    "housenumber": {"annotator_type": "deduce.annotator.ContextAnnotator", "group": "locations", "args": {"iterative": True, "pattern": [
-        {"name": "housenumber_right", "direction": "right", "pre_tag": ["straat"], "tag": "{tag}+huisnummer", "skip": [], "pattern": [{"re_match": "\\d{1,4}$"}]},
-        {"name": "housenumber_housenumberletter_right", "direction": "right", "pre_tag": ["straat"], "tag": "{tag}+huisnummer+huisnummerletter", "skip": [], "pattern": [{"re_match": "\\d{1,4}[a-zA-Z]$"}]},
-        {"name": "housenumberletter_right", "direction": "right", "pre_tag": ["huisnummer"], "tag": "{tag}+huisnummerletter", "skip": [], "pattern": [{"re_match": "[a-zA-Z]$"}]},
-    ]}},
+    "prefix_with_initial": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "prefix+initiaal",
+            "skip": ["."],
+            "pattern": [{"lookup": "prefix"}, {"or": [{"lookup": "initial"}, {"is_initials": True}]}],
+        },
+    },
+    "prefix_with_interfix": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "prefix+interfix+naam",
+            "skip": ["."],
+            "pattern": [{"lookup": "prefix"}, {"lookup": "interfix"}, {"like_name": True}],
+        },
+    },
+    "prefix_with_name": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "prefix+naam",
+            "skip": ["."],
+            "pattern": [{"lookup": "prefix"}, {"and": [{"like_name": True}, {"neg_lookup": "whitelist"}]}],
+        },
+    },
+    "interfix_with_name": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "interfix+achternaam",
+            "skip": [],
+            "pattern": [{"lookup": "interfix"}, {"and": [{"lookup": "interfix_surname"}, {"neg_lookup": "whitelist"}]}],
+        },
+    },
+    "initial_with_name": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "initiaal+naam",
+            "skip": ["."],
+            "pattern": [
+                {"lookup": "initial"},
+                {"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]},
+            ],
+        },
+    },
+    "initial_interfix": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "names",
+        "args": {
+            "tag": "initiaal+interfix+naam",
+            "skip": ["."],
+            "pattern": [{"lookup": "initial"}, {"lookup": "interfix"}, {"like_name": True}],
+        },
+    },
+    "first_name_lookup": {
+        "annotator_type": "docdeid.process.MultiTokenLookupAnnotator",
+        "group": "names",
+        "args": {"tag": "voornaam", "overlapping": True, "lookup_values": "first_name"},
+    },
+    "surname_lookup": {
+        "annotator_type": "docdeid.process.MultiTokenLookupAnnotator",
+        "group": "names",
+        "args": {"tag": "achternaam", "overlapping": True, "lookup_values": "surname"},
+    },
+    "name_context": {
+        "annotator_type": "deduce.annotator.ContextAnnotator",
+        "group": "names",
+        "args": {
+            "iterative": True,
+            "pattern": [
+                {
+                    "name": "interfix_right",
+                    "direction": "right",
+                    "pre_tag": ["initiaal", "naam", "voornaam", "achternaam"],
+                    "tag": "{tag}+interfix+achternaam",
+                    "skip": [".", "-"],
+                    "pattern": [{"lookup": "interfix"}, {"like_name": True}],
+                },
+                {
+                    "name": "initial_left",
+                    "direction": "left",
+                    "pre_tag": ["initiaal", "naam", "voornaam", "achternaam", "interfix"],
+                    "tag": "initiaal+{tag}",
+                    "skip": ["."],
+                    "pattern": [{"lookup": "initial"}],
+                },
+                {
+                    "name": "naam_left",
+                    "direction": "left",
+                    "pre_tag": ["naam", "voornaam", "achternaam"],
+                    "tag": "naam+{tag}",
+                    "skip": ["-"],
+                    "pattern": [{"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]}],
+                },
+                {
+                    "name": "naam_right",
+                    "direction": "right",
+                    "pre_tag": ["prefix", "initiaal", "naam", "voornaam", "achternaam", "interfix"],
+                    "tag": "{tag}+naam",
+                    "skip": ["-"],
+                    "pattern": [{"and": [{"like_name": True}, {"neg_lookup": "whitelist"}, {"neg_lookup": "prefix"}]}],
+                },
+                {
+                    "name": "prefix_left",
+                    "direction": "left",
+                    "pre_tag": ["prefix", "initiaal", "naam", "voornaam", "achternaam", "interfix"],
+                    "tag": "prefix+{tag}",
+                    "skip": ["."],
+                    "pattern": [{"and": [{"lookup": "prefix"}]}],
+                },
+            ],
+        },
+    },
+    "eponymous_disease": {
+        "annotator_type": "docdeid.process.MultiTokenLookupAnnotator",
+        "group": "names",
+        "args": {"lookup_values": "eponymous_disease", "tag": "pseudo_name", "overlapping": True},
+    },
+    "street_pattern": {
+        "annotator_type": "deduce.annotator.TokenPatternAnnotator",
+        "group": "locations",
+        "args": {
+            "pattern": [
+                {
+                    "re_match": "[A-Z][a-z]+(baan|bolwerk|dam|dijk|dreef|drf|dyk|gr|gracht|hf|hof|kade|laan|ln|markt|mrkt|pad|park|pd|plantsoen|plein|pln|plnts|prk|singel|sngl|st|steeg|stg|str|straat|weg|wg)$"
+                }
+            ],
+            "tag": "straat",
+            "priority": 1,
+        },
+    },
+    "street_lookup": {
+        "annotator_type": "docdeid.process.MultiTokenLookupAnnotator",
+        "group": "locations",
+        "args": {"lookup_values": "street", "overlapping": True, "tag": "straat", "priority": 1},
+    },
+    "housenumber": {
+        "annotator_type": "deduce.annotator.ContextAnnotator",
+        "group": "locations",
+        "args": {
+            "iterative": True,
+            "pattern": [
+                {
+                    "name": "housenumber_right",
+                    "direction": "right",
+                    "pre_tag": ["straat"],
+                    "tag": "{tag}+huisnummer",
+                    "skip": [],
+                    "pattern": [{"re_match": "\\d{1,4}$"}],
+                },
+                {
+                    "name": "housenumber_housenumberletter_right",
+                    "direction": "right",
+                    "pre_tag": ["straat"],
+                    "tag": "{tag}+huisnummer+huisnummerletter",
+                    "skip": [],
+                    "pattern": [{"re_match": "\\d{1,4}[a-zA-Z]$"}],
+                },
+                {
+                    "name": "housenumberletter_right",
+                    "direction": "right",
+                    "pre_tag": ["huisnummer"],
+                    "tag": "{tag}+huisnummerletter",
+                    "skip": [],
+                    "pattern": [{"re_match": "[a-zA-Z]$"}],
+                },
+            ],
+        },
+    },
 }
 # Deduce 3.0.4's wheel misses its base_config.json; this is the part of it we use (names and
 # street addresses; no dates, ages, places or institutions: the dialogue needs those).
@@ -224,7 +444,7 @@ def _get_deduce():
                 from deduce import Deduce
 
                 _deduce = Deduce(load_base_config=False, config=DEDUCE_CONFIG)
-            except Exception:  # noqa: BLE001 - other kinds are still masked
+            except Exception:
                 _deduce_failed = True
                 logger.exception("deduce could not be loaded: names are not masked")
     return _deduce
@@ -240,20 +460,22 @@ def _protected(span: str) -> bool:
     if not low:
         return True
     for term in protected_terms():
-        if low == term or re.search(rf"(?<!\w){re.escape(low)}(?!\w)", term) or re.search(
-            rf"(?<!\w){re.escape(term)}(?!\w)", low
+        if (
+            low == term
+            or re.search(rf"(?<!\w){re.escape(low)}(?!\w)", term)
+            or re.search(rf"(?<!\w){re.escape(term)}(?!\w)", low)
         ):
             return True
     return False
 
 
-def _mask_names(text: str, kinds: List[str]) -> str:
+def _mask_names(text: str, kinds: list[str]) -> str:
     engine = _get_deduce()
     if engine is None or not re.search(r"[A-Za-z]", text):
         return text
     try:
         doc = engine.deidentify(text)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.debug("deduce failed on a message", exc_info=True)
         return text
     spans = []
@@ -267,7 +489,7 @@ def _mask_names(text: str, kinds: List[str]) -> str:
             kind = "naam"
         else:
             continue
-        span = text[ann.start_char:ann.end_char]
+        span = text[ann.start_char : ann.end_char]
         if "[" in span or "]" in span or (kind == "naam" and _protected(span)):
             continue
         spans.append((ann.start_char, ann.end_char, kind))
@@ -294,7 +516,10 @@ def _mask_names(text: str, kinds: List[str]) -> str:
 
 # --- the regular kinds ------------------------------------------------------------------------
 
-def _sub(pattern: re.Pattern, text: str, kinds: List[str], kind: str, check=None, keep_groups: Iterable[int] = ()) -> str:
+
+def _sub(
+    pattern: re.Pattern, text: str, kinds: list[str], kind: str, check=None, keep_groups: Iterable[int] = ()
+) -> str:
     def repl(match: re.Match) -> str:
         if check is not None and not check(match):
             return match.group(0)
@@ -310,7 +535,7 @@ def _iban_ok(match: re.Match) -> bool:
     return bool(_IBAN_NL.match(compact)) or stdnum_iban.is_valid(compact)
 
 
-def _mask_phones(text: str, kinds: List[str]) -> str:
+def _mask_phones(text: str, kinds: list[str]) -> str:
     spans = []
     for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.POSSIBLE):
         raw = match.raw_string
@@ -363,9 +588,9 @@ def _postcode_ok(match: re.Match) -> bool:
     return True
 
 
-def mask_quick(text: str) -> Tuple[str, List[str]]:
+def mask_quick(text: str) -> tuple[str, list[str]]:
     """All kinds except names and street addresses (no deduce): regular expressions and checks."""
-    kinds: List[str] = []
+    kinds: list[str] = []
     if not text or not any(c.isdigit() or c == "@" for c in text):
         return text, kinds
     text = _sub(_EMAIL, text, kinds, "e-mail")
@@ -378,7 +603,7 @@ def mask_quick(text: str) -> Tuple[str, List[str]]:
     return text, kinds
 
 
-def mask(text: str) -> Tuple[str, List[str]]:
+def mask(text: str) -> tuple[str, list[str]]:
     """``(masked_text, kinds)``: every personal identifier replaced by a placeholder.
 
     ``kinds`` lists what was masked, once per occurrence, in order of the steps

@@ -15,19 +15,20 @@ Request: ``{"sender": str, "message": str, "metadata"?: {"trace": bool}}``. Diff
   ``opsw`` (plain domain responses) get ``{"kind": "info", "feedback": false}``.
 * ``?stream=true`` is not supported (answered as a normal request).
 """
+
 from __future__ import annotations
 
 import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
-
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels import guard
 
@@ -36,14 +37,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_OPSW = {"kind": "info", "feedback": False}
 
 ERRORS = {
-    "not_json": "Het verzoek is geen geldige JSON. Stuur {\"sender\": \"...\", \"message\": \"...\"}.",
-    "not_object": "Het verzoek moet een JSON-object zijn: {\"sender\": \"...\", \"message\": \"...\"}.",
-    "no_message": "Het veld \"message\" ontbreekt of is geen tekst.",
-    "no_sender": "Het veld \"sender\" ontbreekt of is ongeldig (hoogstens 128 tekens: letters, cijfers, _ . : + @ = -).",
+    "not_json": 'Het verzoek is geen geldige JSON. Stuur {"sender": "...", "message": "..."}.',
+    "not_object": 'Het verzoek moet een JSON-object zijn: {"sender": "...", "message": "..."}.',
+    "no_message": 'Het veld "message" ontbreekt of is geen tekst.',
+    "no_sender": 'Het veld "sender" ontbreekt of is ongeldig (hoogstens 128 tekens: letters, cijfers, _ . : + @ = -).',
 }
 
 
-def opsw_parts(opsw: Any, last: bool) -> Dict[str, Any]:
+def opsw_parts(opsw: Any, last: bool) -> dict[str, Any]:
     """The ``opsw`` dict for one item; ``feedback``/``trace`` only on the last part."""
     base = dict(opsw) if isinstance(opsw, dict) else dict(DEFAULT_OPSW)
     base.setdefault("kind", "info")
@@ -57,10 +58,10 @@ class OpswCollectingOutput(CollectingOutputChannel):
     """Collects the bot messages with their ``opsw`` dict (for the REST response)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "collector"
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         parts = [p for p in (text or "").strip().split("\n\n") if p.strip()] or [text or ""]
         for index, part in enumerate(parts):
             item = self._message(recipient_id, text=part)
@@ -68,18 +69,18 @@ class OpswCollectingOutput(CollectingOutputChannel):
             await self._persist_message(item)
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         item = self._message(recipient_id, text=text, buttons=buttons)
         item["opsw"] = opsw_parts(kwargs.get("opsw"), True)
         await self._persist_message(item)
 
     async def send_quick_replies(
-        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         item = self._message(recipient_id, custom=json_message)
         item["opsw"] = opsw_parts(kwargs.get("opsw"), True)
         await self._persist_message(item)
@@ -89,7 +90,7 @@ def bad_request(code: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": ERRORS[code], "code": code}, status=status)
 
 
-def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     """``(fields, None)`` or ``(None, error code)`` for a REST/callback request body."""
     try:
         body = json.loads(request.body or b"")
@@ -106,7 +107,7 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str
     if not guard.valid_sender(sender):
         return None, "no_sender"
     metadata = body.get("metadata")
-    meta: Optional[Dict[str, Any]] = None
+    meta: dict[str, Any] | None = None
     if isinstance(metadata, dict) and isinstance(metadata.get("trace"), bool):
         meta = {"trace": metadata["trace"]}
     return {"sender": sender, "message": message, "metadata": meta}, None
@@ -116,7 +117,7 @@ class RestInput(RasaRestInput):
     """Rasa's REST input with the guard in front (see the module doc)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -145,7 +146,7 @@ class RestInput(RasaRestInput):
                         metadata=fields["metadata"],
                     )
                 )
-            except Exception:  # noqa: BLE001 - the guard answers; this is a last net
+            except Exception:
                 logger.exception("REST message failed")
             if not collector.messages:
                 down = guard.GUARD.service_down()

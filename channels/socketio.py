@@ -16,22 +16,24 @@ Differences from Rasa's ``SocketIOInput``:
   is a coroutine (python-socketio >= 5.10; requirements.txt keeps < 5.10 for Rasa's own code).
 * Only ``metadata.trace`` (boolean) is passed on.
 """
+
 from __future__ import annotations
 
 import inspect
 import json
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketBlueprint
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
-
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput as RasaSocketIOInput
-from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 
 from channels import guard
 from channels.rest import opsw_parts
@@ -45,7 +47,7 @@ BAD_BODY_TEXT = "Ik kon uw bericht niet lezen. Typ uw vraag opnieuw."
 class SocketIOOutput(RasaSocketIOOutput):
     """Rasa's socket.io output with ``opsw`` in every ``bot_uttered`` dict."""
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         parts = [p for p in (text or "").strip().split("\n\n") if p.strip()] or [text or ""]
         for index, part in enumerate(parts):
             await self._send_message(
@@ -53,12 +55,12 @@ class SocketIOOutput(RasaSocketIOOutput):
             )
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         parts = [p for p in (text or "").strip().split("\n\n") if p.strip()] or [text or ""]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            message: Dict[str, Any] = {"text": part, "opsw": opsw_parts(kwargs.get("opsw"), last)}
+            message: dict[str, Any] = {"text": part, "opsw": opsw_parts(kwargs.get("opsw"), last)}
             if last:
                 message["quick_replies"] = [
                     {"content_type": "text", "title": b.get("title"), "payload": b.get("payload")}
@@ -68,7 +70,7 @@ class SocketIOOutput(RasaSocketIOOutput):
             await self._send_message(recipient_id, message)
 
 
-def _metadata(value: Any) -> Optional[Dict[str, Any]]:
+def _metadata(value: Any) -> dict[str, Any] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -76,7 +78,7 @@ def _metadata(value: Any) -> Optional[Dict[str, Any]]:
             return None
     if not isinstance(value, dict):
         return None
-    out: Dict[str, Any] = {k: value[k] for k in ("trace", "feedback_for") if k in value}
+    out: dict[str, Any] = {k: value[k] for k in ("trace", "feedback_for") if k in value}
     if "trace" in out and not isinstance(out["trace"], bool):
         out.pop("trace")
     return out or None  # the guard checks each key again (channels/guard.py)
@@ -86,10 +88,10 @@ class SocketIOInput(RasaSocketIOInput):
     """Rasa's socket.io input with the guard in front (see the module doc)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def get_output_channel(self) -> Optional[SocketIOOutput]:
+    def get_output_channel(self) -> SocketIOOutput | None:
         if self.sio is None:
             return super().get_output_channel()  # warns, returns None
         return SocketIOOutput(self.sio, self.bot_message_evt)
@@ -101,7 +103,7 @@ class SocketIOInput(RasaSocketIOInput):
         guard.GUARD.attach(webhook)
         self.sio = sio
 
-        async def error_to(sid: Text, text: Text) -> None:
+        async def error_to(sid: str, text: str) -> None:
             await sio.emit(
                 self.bot_message_evt,
                 {"text": text, "opsw": {"kind": "error", "feedback": False}},
@@ -114,7 +116,7 @@ class SocketIOInput(RasaSocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
             if self.jwt_key:
                 import rasa.core.channels.channel as rasa_channel
 
@@ -129,11 +131,11 @@ class SocketIOInput(RasaSocketIOInput):
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             logger.debug("socket.io client disconnected")
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any = None) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             data = dict(data) if isinstance(data, dict) else {}
             if not guard.valid_sender(data.get("session_id")):
                 data["session_id"] = uuid.uuid4().hex
@@ -144,7 +146,7 @@ class SocketIOInput(RasaSocketIOInput):
             await sio.emit("session_confirm", data["session_id"], room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any = None) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             try:
                 if not isinstance(data, dict):
                     await error_to(sid, BAD_BODY_TEXT)
@@ -175,7 +177,7 @@ class SocketIOInput(RasaSocketIOInput):
                         metadata=_metadata(data.get(self.metadata_key)),
                     )
                 )
-            except Exception:  # noqa: BLE001 - never silent
+            except Exception:
                 logger.exception("socket.io message failed")
                 await error_to(sid, guard.SERVICE_DOWN_TEXT)
 

@@ -30,20 +30,20 @@ import hmac
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, Update
 from aiogram.utils.exceptions import TelegramAPIError
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
-
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.constants import USER_INTENT_RESTART
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels import guard
 from channels.choice import apply_choice
@@ -83,18 +83,12 @@ def _as_bool(value: Any, default: bool) -> bool:
 class NumberedTelegramOutput(TelegramOutput):
     """Telegram output: plain text, numbered options plus a reply keyboard."""
 
-    def __init__(
-        self, access_token: Optional[Text], api_base_url: Optional[Text] = None
-    ) -> None:
-        server = (
-            TelegramAPIServer.from_base(api_base_url)
-            if api_base_url
-            else TELEGRAM_PRODUCTION
-        )
+    def __init__(self, access_token: str | None, api_base_url: str | None = None) -> None:
+        server = TelegramAPIServer.from_base(api_base_url) if api_base_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
-        self._username: Optional[Text] = None
+        self._username: str | None = None
 
-    async def bot_username(self) -> Optional[Text]:
+    async def bot_username(self) -> str | None:
         """The bot's user name (``getMe``), fetched once."""
         if self._username is None:
             me = await self.get_me()
@@ -107,18 +101,14 @@ class NumberedTelegramOutput(TelegramOutput):
         if session is not None and not session.closed:
             await session.close()
 
-    async def register_webhook(
-        self, url: Text, secret_token: Optional[Text] = None
-    ) -> bool:
+    async def register_webhook(self, url: str, secret_token: str | None = None) -> bool:
         """``setWebhook``; aiogram 2.x has no ``secret_token`` argument yet."""
-        payload: Dict[Text, Any] = {"url": url}
+        payload: dict[str, Any] = {"url": url}
         if secret_token:
             payload["secret_token"] = secret_token
         return bool(await self.request("setWebhook", payload))
 
-    async def _send_chunks(
-        self, recipient_id: Text, text: Text, reply_markup: Any = None
-    ) -> None:
+    async def _send_chunks(self, recipient_id: str, text: str, reply_markup: Any = None) -> None:
         chunks = split_long_text(text, TELEGRAM_MAX_CHARS)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
@@ -127,16 +117,14 @@ class NumberedTelegramOutput(TelegramOutput):
             else:
                 await self.send_message(recipient_id, chunk)
 
-    async def send_text_message(
-        self, recipient_id: Text, text: Text, **kwargs: Any
-    ) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """One Telegram message per paragraph, like Rasa; Markdown made plain."""
         for part in to_plain_text(text, STYLE_PLAIN).strip().split("\n\n"):
             if part.strip():
                 await self._send_chunks(recipient_id, part)
 
     @staticmethod
-    def reply_keyboard(buttons: List[Dict[Text, Any]]) -> ReplyKeyboardMarkup:
+    def reply_keyboard(buttons: list[dict[str, Any]]) -> ReplyKeyboardMarkup:
         """One keyboard row per option, labelled "1. Titel"."""
         markup = ReplyKeyboardMarkup(resize_keyboard=True, one_time_keyboard=True)
         for number, button in enumerate(buttons, 1):
@@ -145,10 +133,10 @@ class NumberedTelegramOutput(TelegramOutput):
 
     async def send_text_with_buttons(
         self,
-        recipient_id: Text,
-        text: Text,
-        buttons: List[Dict[Text, Any]],
-        button_type: Optional[Text] = None,
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
+        button_type: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Text with numbered options in one message, plus a reply keyboard.
@@ -165,9 +153,7 @@ class NumberedTelegramOutput(TelegramOutput):
         if not buttons:
             await self.send_text_message(recipient_id, text)
             return
-        body = render_text_with_options(
-            to_plain_text(text or "", STYLE_PLAIN), buttons, KEYBOARD_PROMPT
-        )
+        body = render_text_with_options(to_plain_text(text or "", STYLE_PLAIN), buttons, KEYBOARD_PROMPT)
         await self._send_chunks(recipient_id, body, self.reply_keyboard(buttons))
 
 
@@ -175,11 +161,11 @@ class NumberedTelegramInput(TelegramInput):
     """Telegram input that understands "2" as the second button."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "telegram"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(
@@ -189,22 +175,20 @@ class NumberedTelegramInput(TelegramInput):
             debug_mode=_as_bool(credentials.get("debug_mode"), False),
             secret_token=credentials.get("secret_token") or None,
             api_base_url=credentials.get("api_base_url") or None,
-            set_webhook_on_startup=_as_bool(
-                credentials.get("set_webhook_on_startup"), True
-            ),
+            set_webhook_on_startup=_as_bool(credentials.get("set_webhook_on_startup"), True),
             number_scope=credentials.get("number_scope") or SCOPE_TURN,
         )
 
     def __init__(
         self,
-        access_token: Optional[Text],
-        verify: Optional[Text],
-        webhook_url: Optional[Text],
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
         debug_mode: bool = False,
-        secret_token: Optional[Text] = None,
-        api_base_url: Optional[Text] = None,
+        secret_token: str | None = None,
+        api_base_url: str | None = None,
         set_webhook_on_startup: bool = True,
-        number_scope: Text = SCOPE_TURN,
+        number_scope: str = SCOPE_TURN,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         if number_scope not in SCOPES:
@@ -213,7 +197,7 @@ class NumberedTelegramInput(TelegramInput):
         self.api_base_url = api_base_url
         self.set_webhook_on_startup = set_webhook_on_startup
         self.number_scope = number_scope
-        self._output: Optional[NumberedTelegramOutput] = None
+        self._output: NumberedTelegramOutput | None = None
 
     def get_output_channel(self) -> NumberedTelegramOutput:
         """One output channel per input channel; no network call here."""
@@ -226,9 +210,7 @@ class NumberedTelegramInput(TelegramInput):
         if not self.webhook_url:
             logger.warning("Telegram: no webhook_url, webhook not registered.")
             return False
-        return await self.get_output_channel().register_webhook(
-            self.webhook_url, self.secret_token
-        )
+        return await self.get_output_channel().register_webhook(self.webhook_url, self.secret_token)
 
     def _secret_ok(self, request: Request) -> bool:
         if not self.secret_token:
@@ -237,24 +219,22 @@ class NumberedTelegramInput(TelegramInput):
         return hmac.compare_digest(received.encode(), self.secret_token.encode())
 
     @staticmethod
-    def _parse_update(request: Request) -> Optional[Update]:
+    def _parse_update(request: Request) -> Update | None:
         body = request.json
-        if isinstance(body, Text):
+        if isinstance(body, str):
             body = json.loads(body)
         if not isinstance(body, dict):
             return None
         return Update(**body)
 
     @staticmethod
-    def _command_text(text: Text) -> Text:
+    def _command_text(text: str) -> str:
         first = text.strip().split(" ", 1)[0].split("@", 1)[0]
         if first == START_COMMAND:  # "/start", "/start@MijnBot", "/start ref"
             return START_TEXT
         return text
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # every message passes the channel guard (masking, limits, payload check, never silent)
         on_new_message = guard.wrap(on_new_message)
         telegram_webhook = Blueprint("numbered_telegram_webhook", __name__)
@@ -272,10 +252,8 @@ class NumberedTelegramInput(TelegramInput):
                     logger.error("Telegram did not accept the webhook URL.")
             except TelegramAPIError as error:
                 logger.error(f"Telegram webhook not registered: {error}")
-            except Exception as error:  # network: keep the other channels up
-                logger.error(
-                    f"Telegram webhook not registered: {type(error).__name__}: {error}"
-                )
+            except Exception as error:  # noqa: BLE001 - network: keep the other channels up
+                logger.error(f"Telegram webhook not registered: {type(error).__name__}: {error}")
 
         @telegram_webhook.listener("after_server_stop")
         async def close_session(app: Any, loop: Any) -> None:
@@ -303,7 +281,7 @@ class NumberedTelegramInput(TelegramInput):
                 return response.text("forbidden", status=403)
             try:
                 update = self._parse_update(request)
-            except Exception:
+            except Exception:  # noqa: BLE001 - any unreadable body is a 400, never a 500
                 logger.warning("Telegram webhook call with an unreadable body.")
                 return response.text("failed", status=400)
             if update is None:
@@ -317,7 +295,7 @@ class NumberedTelegramInput(TelegramInput):
 
             typed = False
             if self._is_button(update):
-                msg: Optional[Message] = update.callback_query.message
+                msg: Message | None = update.callback_query.message
                 text = update.callback_query.data
             elif self._is_edited_message(update):
                 msg = update.edited_message
@@ -330,13 +308,9 @@ class NumberedTelegramInput(TelegramInput):
                     text = msg.text
                     typed = True
                 elif self._is_location(msg):
-                    text = '{{"lng":{0}, "lat":{1}}}'.format(
-                        msg.location.longitude, msg.location.latitude
-                    )
+                    text = f'{{"lng":{msg.location.longitude}, "lat":{msg.location.latitude}}}'
                 else:
-                    await out_channel.send_text_message(
-                        str(msg.chat.id), TEXT_ONLY_NOTICE
-                    )
+                    await out_channel.send_text_message(str(msg.chat.id), TEXT_ONLY_NOTICE)
                     return response.text("success")
             if msg is None or text is None:
                 return response.text("success")
@@ -349,9 +323,7 @@ class NumberedTelegramInput(TelegramInput):
                 if text.startswith("/"):
                     text = self._command_text(text)
                 else:
-                    text, metadata = await apply_choice(
-                        request, sender_id, text, metadata, self.number_scope
-                    )
+                    text, metadata = await apply_choice(request, sender_id, text, metadata, self.number_scope)
 
             texts = [text]
             if text.strip() == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:

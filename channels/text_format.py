@@ -14,7 +14,6 @@ channel's limit (Twilio: 1600 characters, Telegram: 4096).
 """
 
 import re
-from typing import List
 
 STYLE_PLAIN = "plain"
 STYLE_WHATSAPP = "whatsapp"
@@ -51,8 +50,8 @@ def to_plain_text(text: str, style: str = STYLE_PLAIN) -> str:
     return text
 
 
-def _split_words(text: str, limit: int) -> List[str]:
-    chunks: List[str] = []
+def _split_words(text: str, limit: int) -> list[str]:
+    chunks: list[str] = []
     current = ""
     for word in text.split(" "):
         while len(word) > limit:  # a single very long word (a URL): hard cut
@@ -72,7 +71,7 @@ def _split_words(text: str, limit: int) -> List[str]:
     return chunks
 
 
-def split_long_text(text: str, limit: int) -> List[str]:
+def split_long_text(text: str, limit: int) -> list[str]:
     """Split ``text`` into parts of at most ``limit`` characters.
 
     Prefers paragraph breaks, then line breaks, then spaces. Text that fits is
@@ -86,7 +85,7 @@ def split_long_text(text: str, limit: int) -> List[str]:
     for separator in ("\n\n", "\n"):
         pieces = text.split(separator)
         if len(pieces) > 1:
-            parts: List[str] = []
+            parts: list[str] = []
             current = ""
             for piece in pieces:
                 candidate = f"{current}{separator}{piece}" if current else piece

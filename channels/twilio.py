@@ -30,9 +30,12 @@ Differences from Rasa's ``TwilioInput`` (rasa 3.6, twilio 8.x):
 import asyncio
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -40,9 +43,6 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
-
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
 from channels import guard
 from channels.choice import apply_choice
@@ -80,18 +80,18 @@ def _as_bool(value: Any, default: bool) -> bool:
 class _SignedParams(dict):
     """Form fields as lists, in the shape RequestValidator reads (``getlist``)."""
 
-    def getlist(self, name: Text) -> List[Text]:
+    def getlist(self, name: str) -> list[str]:
         return self[name]
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
     """Twilio's HTTP client (requests), with scheme and host replaced."""
 
-    def __init__(self, base_url: Text, **kwargs: Any) -> None:
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
 
-    def request(self, method: Text, url: Text, *args: Any, **kwargs: Any) -> Any:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         parts = urlsplit(url)
         new_url = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
         return super().request(method, new_url, *args, **kwargs)
@@ -102,61 +102,47 @@ class NumberedTwilioOutput(TwilioOutput):
 
     def __init__(
         self,
-        account_sid: Optional[Text],
-        auth_token: Optional[Text],
-        twilio_number: Optional[Text],
-        api_base_url: Optional[Text] = None,
+        account_sid: str | None,
+        auth_token: str | None,
+        twilio_number: str | None,
+        api_base_url: str | None = None,
     ) -> None:
         http_client = BaseUrlHttpClient(api_base_url) if api_base_url else None
         Client.__init__(self, account_sid, auth_token, http_client=http_client)
         self.twilio_number = twilio_number
         self.send_retry = 0
         self.max_retry = 5
-        self.style = (
-            STYLE_WHATSAPP
-            if (twilio_number or "").startswith("whatsapp:")
-            else STYLE_PLAIN
-        )
+        self.style = STYLE_WHATSAPP if (twilio_number or "").startswith("whatsapp:") else STYLE_PLAIN
 
-    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+    async def _send_message(self, message_data: dict[str, Any]) -> Any:
         """``messages.create`` in a thread; errors are logged, not raised."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
-                None, functools.partial(self.messages.create, **message_data)
-            )
+            return await loop.run_in_executor(None, functools.partial(self.messages.create, **message_data))
         except TwilioRestException as e:
             logger.error(f"Twilio did not send the message: {e.msg} (code {e.code})")
             return None
 
-    async def _send_body(self, recipient_id: Text, body: Text) -> None:
+    async def _send_body(self, recipient_id: str, body: str) -> None:
         for part in split_long_text(body, TWILIO_MAX_CHARS):
-            await self._send_message(
-                {"to": recipient_id, "from_": self.twilio_number, "body": part}
-            )
+            await self._send_message({"to": recipient_id, "from_": self.twilio_number, "body": part})
 
-    async def send_text_message(
-        self, recipient_id: Text, text: Text, **kwargs: Any
-    ) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """The whole text as one message (split only above 1600 characters)."""
         await self._send_body(recipient_id, to_plain_text(text, self.style))
 
     async def send_text_with_buttons(
         self,
-        recipient_id: Text,
-        text: Text,
-        buttons: List[Dict[Text, Any]],
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
         **kwargs: Any,
     ) -> None:
         """Text, numbered options and "Typ het nummer van uw keuze." in one message."""
         buttons = [
-            {**b, "title": to_plain_text(str(b.get("title") or ""), self.style)}
-            for b in buttons
-            if isinstance(b, dict)
+            {**b, "title": to_plain_text(str(b.get("title") or ""), self.style)} for b in buttons if isinstance(b, dict)
         ]
-        body = render_text_with_options(
-            to_plain_text(text or "", self.style), buttons, OPTION_PROMPT
-        )
+        body = render_text_with_options(to_plain_text(text or "", self.style), buttons, OPTION_PROMPT)
         await self._send_body(recipient_id, body)
 
 
@@ -164,11 +150,11 @@ class NumberedTwilioInput(TwilioInput):
     """Twilio input that understands "2" as the second button."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(
@@ -184,14 +170,14 @@ class NumberedTwilioInput(TwilioInput):
 
     def __init__(
         self,
-        account_sid: Optional[Text],
-        auth_token: Optional[Text],
-        twilio_number: Optional[Text],
+        account_sid: str | None,
+        auth_token: str | None,
+        twilio_number: str | None,
         debug_mode: bool = False,
-        webhook_url: Optional[Text] = None,
+        webhook_url: str | None = None,
         validate_signature: bool = True,
-        api_base_url: Optional[Text] = None,
-        number_scope: Text = SCOPE_TURN,
+        api_base_url: str | None = None,
+        number_scope: str = SCOPE_TURN,
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode)
         if number_scope not in SCOPES:
@@ -201,16 +187,12 @@ class NumberedTwilioInput(TwilioInput):
         self.api_base_url = api_base_url
         self.number_scope = number_scope
         if not validate_signature:
-            logger.warning(
-                "Twilio: signature check is OFF; anyone can post to the webhook."
-            )
+            logger.warning("Twilio: signature check is OFF; anyone can post to the webhook.")
 
     def get_output_channel(self) -> NumberedTwilioOutput:
-        return NumberedTwilioOutput(
-            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url
-        )
+        return NumberedTwilioOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base_url)
 
-    def _signed_urls(self, request: Request) -> List[Text]:
+    def _signed_urls(self, request: Request) -> list[str]:
         if self.webhook_url:
             return [self.webhook_url]
         urls = [request.url]
@@ -229,17 +211,10 @@ class NumberedTwilioInput(TwilioInput):
         validator = RequestValidator(self.auth_token)
         # Twilio signs every field, empty ones too ("FromCity="); Sanic's
         # request.form drops empty fields, so parse the body again.
-        params = _SignedParams(
-            parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
-        )
-        return any(
-            validator.validate(url, params, signature)
-            for url in self._signed_urls(request)
-        )
+        params = _SignedParams(parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        return any(validator.validate(url, params, signature) for url in self._signed_urls(request))
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # every message passes the channel guard (masking, limits, payload check, never silent)
         on_new_message = guard.wrap(on_new_message)
         twilio_webhook = Blueprint("numbered_twilio_webhook", __name__)
@@ -252,9 +227,7 @@ class NumberedTwilioInput(TwilioInput):
         @twilio_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             if self.validate_signature and not self.has_valid_signature(request):
-                logger.warning(
-                    "Twilio webhook call without a valid X-Twilio-Signature: rejected."
-                )
+                logger.warning("Twilio webhook call without a valid X-Twilio-Signature: rejected.")
                 return response.text("", status=403)
 
             form = request.form
@@ -278,9 +251,7 @@ class NumberedTwilioInput(TwilioInput):
             else:
                 # @ signs get corrupted in SMSes by some carriers (as in Rasa)
                 text = text.replace("¡", "@")
-                text, metadata = await apply_choice(
-                    request, sender, text, metadata, self.number_scope
-                )
+                text, metadata = await apply_choice(request, sender, text, metadata, self.number_scope)
 
             try:
                 await on_new_message(

@@ -31,14 +31,16 @@ Configure in endpoints.yml / endpoints.multi.yml::
       key_prefix: opsw        # alphanumeric
       poll_interval: 0.05     # optional: seconds between "is it my turn?" checks (default 0.05)
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -67,7 +69,9 @@ end
 """
 
 # KEYS[1] conversation hash, KEYS[2] global counter; ARGV[1] lifetime (s). Returns the ticket.
-_ISSUE = _PRELUDE + """
+_ISSUE = (
+    _PRELUDE
+    + """
 local n = redis.call('INCR', KEYS[2])
 local life = tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], tostring(n), string.format('%.6f', now + life))
@@ -75,9 +79,12 @@ local want = math.ceil(life * 1000) + 1000
 if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
 return n
 """
+)
 
 # KEYS[1]; ARGV[1] ticket. Returns -1 (ticket gone: expired), 0 (your turn), k (k tickets before it).
-_TURN = _PRELUDE + """
+_TURN = (
+    _PRELUDE
+    + """
 local mine = tonumber(ARGV[1])
 local found = false
 local before = 0
@@ -87,17 +94,23 @@ end
 if not found then return -1 end
 return before
 """
+)
 
 # KEYS[1]; ARGV[1] ticket. Removes it (and the hash when empty). Returns the tickets left.
-_RELEASE = _PRELUDE + """
+_RELEASE = (
+    _PRELUDE
+    + """
 redis.call('HDEL', KEYS[1], ARGV[1])
 local left = redis.call('HLEN', KEYS[1])
 if left == 0 then redis.call('DEL', KEYS[1]) end
 return left
 """
+)
 
 # KEYS[1]. Returns {now as string, field, value, field, value, ...} of the live tickets.
-_READ = _PRELUDE + """
+_READ = (
+    _PRELUDE
+    + """
 local out = {string.format('%.6f', now)}
 for _, e in ipairs(live) do
   out[#out + 1] = tostring(e[1])
@@ -105,6 +118,7 @@ for _, e in ipairs(live) do
 end
 return out
 """
+)
 
 # KEYS[1]; ARGV = number, expiry (Redis clock), number, expiry, ... Replaces the hash.
 _REPLACE = """
@@ -134,20 +148,20 @@ class AtomicRedisLockStore(LockStore):
 
     def __init__(
         self,
-        endpoint_config: Optional[EndpointConfig] = None,
-        host: Text = "localhost",
+        endpoint_config: EndpointConfig | None = None,
+        host: str = "localhost",
         port: int = 6379,
         db: int = 1,
-        username: Optional[Text] = None,
-        password: Optional[Text] = None,
+        username: str | None = None,
+        password: str | None = None,
         use_ssl: bool = False,
-        key_prefix: Optional[Text] = None,
+        key_prefix: str | None = None,
         socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         redis_client: Any = None,
     ) -> None:
         if endpoint_config is not None:  # how Rasa creates it from endpoints.yml
-            kw: Dict[str, Any] = dict(endpoint_config.kwargs or {})
+            kw: dict[str, Any] = dict(endpoint_config.kwargs or {})
             host = endpoint_config.url or host
             port = _opt(kw.get("port")) or port
             db = _opt(kw.get("db")) or db
@@ -161,8 +175,13 @@ class AtomicRedisLockStore(LockStore):
             import redis
 
             redis_client = redis.StrictRedis(
-                host=host, port=int(port), db=int(db), username=username, password=password,
-                ssl=use_ssl, socket_timeout=socket_timeout,
+                host=host,
+                port=int(port),
+                db=int(db),
+                username=username,
+                password=password,
+                ssl=use_ssl,
+                socket_timeout=socket_timeout,
             )
         self.red = redis_client
         self.poll_interval = float(poll_interval)
@@ -183,43 +202,46 @@ class AtomicRedisLockStore(LockStore):
         super().__init__()
 
     # ------------------------------------------------------------------------- keys
-    def _key(self, conversation_id: Text) -> Text:
+    def _key(self, conversation_id: str) -> str:
         return self.key_prefix + conversation_id
 
     # ------------------------------------------------------------------ atomic core
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """A new ticket (unique, higher than every earlier one) for the conversation."""
         try:
-            return int(self._issue(keys=[self._key(conversation_id), self.seq_key],
-                                   args=[float(lock_lifetime)]))
+            return int(self._issue(keys=[self._key(conversation_id), self.seq_key], args=[float(lock_lifetime)]))
         except Exception as e:  # same contract as Rasa's LockStore.issue_ticket
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def tickets_before(self, conversation_id: Text, ticket: int) -> int:
+    def tickets_before(self, conversation_id: str, ticket: int) -> int:
         """0 = it is this ticket's turn; k > 0 = k tickets wait before it; -1 = ticket expired."""
         return int(self._turn(keys=[self._key(conversation_id)], args=[int(ticket)]))
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
-        wait = min(float(wait_time_in_seconds), self.poll_interval) if wait_time_in_seconds else \
-            self.poll_interval
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        wait = min(float(wait_time_in_seconds), self.poll_interval) if wait_time_in_seconds else self.poll_interval
         while True:
             before = self.tickets_before(conversation_id, ticket)
             if before == 0:
-                logger.debug("Acquired lock for conversation '%s' (ticket %s).",
-                             conversation_id, ticket)
+                logger.debug("Acquired lock for conversation '%s' (ticket %s).", conversation_id, ticket)
                 return self.get_lock(conversation_id) or TicketLock(conversation_id)
             if before < 0:
                 raise LockError(
                     f"Could not acquire lock for conversation_id '{conversation_id}': "
-                    f"ticket {ticket} expired while waiting.")
-            logger.debug("Conversation '%s': %d item(s) before ticket %s; retrying in %ss.",
-                         conversation_id, before, ticket, wait)
+                    f"ticket {ticket} expired while waiting."
+                )
+            logger.debug(
+                "Conversation '%s': %d item(s) before ticket %s; retrying in %ss.",
+                conversation_id,
+                before,
+                ticket,
+                wait,
+            )
             await asyncio.sleep(wait)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock (same contract as ``LockStore.lock``)."""
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
@@ -227,23 +249,23 @@ class AtomicRedisLockStore(LockStore):
         finally:
             self.cleanup(conversation_id, ticket)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Release the ticket; the lock disappears with its last ticket (one atomic step)."""
         left = int(self._release(keys=[self._key(conversation_id)], args=[int(ticket_number)]))
         if not left:
             self._log_deletion(conversation_id, True)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Expired tickets are dropped by every script; reading is enough."""
         self._read(keys=[self._key(conversation_id)])
 
     # --------------------------------------------------- TicketLock view (read only)
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
         """The live tickets as a Rasa ``TicketLock`` (expiry converted to this machine's clock)."""
-        raw: List[bytes] = self._read(keys=[self._key(conversation_id)])
+        raw: list[bytes] = self._read(keys=[self._key(conversation_id)])
         redis_now = float(raw[0])
         pairs = [(int(raw[i]), float(raw[i + 1])) for i in range(1, len(raw), 2)]
         if not pairs:
@@ -252,17 +274,17 @@ class AtomicRedisLockStore(LockStore):
         tickets = deque(Ticket(n, exp + offset) for n, exp in sorted(pairs))
         return TicketLock(conversation_id, tickets)
 
-    def is_someone_waiting(self, conversation_id: Text) -> bool:
+    def is_someone_waiting(self, conversation_id: str) -> bool:
         return self.get_lock(conversation_id) is not None
 
-    def delete_lock(self, conversation_id: Text) -> None:
+    def delete_lock(self, conversation_id: str) -> None:
         self._log_deletion(conversation_id, bool(self.red.delete(self._key(conversation_id))))
 
     def save_lock(self, lock: TicketLock) -> None:
         """Replace the stored tickets by ``lock``'s (atomic; not used by the server itself)."""
         redis_now = float(self._read(keys=[self._key(lock.conversation_id)])[0])
         offset = redis_now - time.time()
-        args: List[Any] = []
+        args: list[Any] = []
         for t in lock.tickets:
             args += [int(t.number), f"{t.expires + offset:.6f}"]
         self._replace(keys=[self._key(lock.conversation_id)], args=args)

@@ -13,6 +13,7 @@ Run it daily (cron / systemd timer) on ONE machine; with several Rasa servers th
 database, so once is enough. Prints how many conversations and events were deleted (no ids, no
 content: those are personal data). The default retention comes from OPSW_RETENTION_DAYS (30).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,6 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Optional
 
 DEFAULT_DAYS = 30
 TABLE = "events"
@@ -36,12 +36,13 @@ class Result:
     def __str__(self) -> str:
         verb = "zou verwijderen/would delete" if self.dry_run else "verwijderd/deleted"
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(self.cutoff))
-        return (f"[opsw] retention: {verb} {self.conversations} gesprek(ken)/conversation(s), "
-                f"{self.events} event(s); last event before {when}")
+        return (
+            f"[opsw] retention: {verb} {self.conversations} gesprek(ken)/conversation(s), "
+            f"{self.events} event(s); last event before {when}"
+        )
 
 
-def purge(url: str, days: float = DEFAULT_DAYS, now: Optional[float] = None,
-          dry_run: bool = False) -> Result:
+def purge(url: str, days: float = DEFAULT_DAYS, now: float | None = None, dry_run: bool = False) -> Result:
     """Delete every conversation whose last event is older than `days` days."""
     if days <= 0:
         raise ValueError("days must be > 0")
@@ -53,18 +54,17 @@ def purge(url: str, days: float = DEFAULT_DAYS, now: Optional[float] = None,
         if not sa.inspect(engine).has_table(TABLE):
             return Result(0, 0, cutoff, dry_run)
         events = sa.Table(TABLE, sa.MetaData(), autoload_with=engine)
-        last = (sa.select(events.c.sender_id)
-                .group_by(events.c.sender_id)
-                .having(sa.func.max(events.c.timestamp) < cutoff))
+        last = (
+            sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
+        )
         with engine.begin() as conn:
             old = [r[0] for r in conn.execute(last)]
             n_events = 0
             for i in range(0, len(old), 500):  # bounded IN lists
-                chunk = old[i:i + 500]
+                chunk = old[i : i + 500]
                 where = events.c.sender_id.in_(chunk)
                 if dry_run:
-                    n_events += conn.execute(
-                        sa.select(sa.func.count()).select_from(events).where(where)).scalar() or 0
+                    n_events += conn.execute(sa.select(sa.func.count()).select_from(events).where(where)).scalar() or 0
                 else:
                     n_events += conn.execute(events.delete().where(where)).rowcount or 0
         return Result(len(old), n_events, cutoff, dry_run)
@@ -72,18 +72,23 @@ def purge(url: str, days: float = DEFAULT_DAYS, now: Optional[float] = None,
         engine.dispose()
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--days", type=float,
-                   default=float(os.environ.get("OPSW_RETENTION_DAYS") or DEFAULT_DAYS),
-                   help="keep conversations with an event in the last DAYS days (default 30)")
-    p.add_argument("--url", default=os.environ.get("OPSW_TRACKER_DB_URL"),
-                   help="SQLAlchemy URL of the tracker store (default: $OPSW_TRACKER_DB_URL)")
+    p.add_argument(
+        "--days",
+        type=float,
+        default=float(os.environ.get("OPSW_RETENTION_DAYS") or DEFAULT_DAYS),
+        help="keep conversations with an event in the last DAYS days (default 30)",
+    )
+    p.add_argument(
+        "--url",
+        default=os.environ.get("OPSW_TRACKER_DB_URL"),
+        help="SQLAlchemy URL of the tracker store (default: $OPSW_TRACKER_DB_URL)",
+    )
     p.add_argument("--dry-run", action="store_true", help="only count")
     a = p.parse_args(argv)
     if not a.url:
-        print("[opsw] FOUT/ERROR: no database: set OPSW_TRACKER_DB_URL (source scripts/env.sh)",
-              file=sys.stderr)
+        print("[opsw] FOUT/ERROR: no database: set OPSW_TRACKER_DB_URL (source scripts/env.sh)", file=sys.stderr)
         return 2
     if a.days <= 0:
         print("[opsw] FOUT/ERROR: --days must be more than 0", file=sys.stderr)

@@ -17,12 +17,14 @@ Action server (rasa-sdk 3.6.2 takes its interface only from ``SANIC_HOST``, defa
 * ``SANIC_HOST`` is set to ``OPSW_BIND``, so it listens where the Rasa server does (loopback by
   default: only the Rasa server on this machine can call it). No CORS (browsers never call it).
 """
+
 from __future__ import annotations
 
 import os
 import re
 import sys
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 MIN_TOKEN_LEN = 16
 TRUE = ("1", "true", "yes", "on", "ja")
@@ -32,18 +34,18 @@ class ConfigError(Exception):
     """A setting that would open the server; the message is Dutch + English."""
 
 
-def _on(value: Optional[str]) -> bool:
+def _on(value: str | None) -> bool:
     return (value or "").strip().lower() in TRUE
 
 
-def cors_origins(env: Mapping[str, str]) -> List[str]:
+def cors_origins(env: Mapping[str, str]) -> list[str]:
     raw = env.get("OPSW_CORS_ORIGINS")
     if raw is None or not raw.strip():
         raw = f"http://{env.get('OPSW_HOST', 'localhost')}:{env.get('OPSW_WEB_PORT', '8080')}"
     return [o for o in re.split(r"[\s,]+", raw.strip()) if o]
 
 
-def rasa_args(env: Mapping[str, str]) -> List[str]:
+def rasa_args(env: Mapping[str, str]) -> list[str]:
     """The `rasa run` arguments our settings add (HTTP API, token, CORS, interface)."""
     args = ["-i", env.get("OPSW_BIND") or "127.0.0.1"]
     if _on(env.get("OPSW_ENABLE_API")):
@@ -52,31 +54,37 @@ def rasa_args(env: Mapping[str, str]) -> List[str]:
             raise ConfigError(
                 "OPSW_ENABLE_API=1 maar OPSW_API_TOKEN is leeg: de HTTP-API gaat niet open zonder "
                 "token. / OPSW_ENABLE_API=1 but OPSW_API_TOKEN is empty: the HTTP API is not opened "
-                "without a token (e.g. export OPSW_API_TOKEN=\"$(openssl rand -hex 24)\").")
+                'without a token (e.g. export OPSW_API_TOKEN="$(openssl rand -hex 24)").'
+            )
         if len(token) < MIN_TOKEN_LEN:
             raise ConfigError(
                 f"OPSW_API_TOKEN is te kort (minstens {MIN_TOKEN_LEN} tekens). / OPSW_API_TOKEN is "
-                f"too short (at least {MIN_TOKEN_LEN} characters).")
+                f"too short (at least {MIN_TOKEN_LEN} characters)."
+            )
         args += ["--enable-api", "--auth-token", token]
     origins = cors_origins(env)
     if "*" in origins:
-        print("[opsw] WAARSCHUWING/WARNING: OPSW_CORS_ORIGINS='*' lets every web site call this "
-              "server from a browser", file=sys.stderr)
+        print(
+            "[opsw] WAARSCHUWING/WARNING: OPSW_CORS_ORIGINS='*' lets every web site call this server from a browser",
+            file=sys.stderr,
+        )
     args += ["--cors", *origins]
     return args
 
 
-def actions_env(env: Mapping[str, str]) -> Dict[str, str]:
+def actions_env(env: Mapping[str, str]) -> dict[str, str]:
     out = dict(env)
     out["SANIC_HOST"] = env.get("OPSW_BIND") or "127.0.0.1"
     return out
 
 
-def _refuse_own_flags(extra: List[str]) -> None:
+def _refuse_own_flags(extra: list[str]) -> None:
     for flag in ("--enable-api", "--auth-token", "--cors", "-i", "--interface"):
         if flag in extra:
-            raise ConfigError(f"{flag} komt uit de OPSW_*-variabelen, niet uit de argumenten. / "
-                              f"{flag} is set from the OPSW_* variables, not as an argument.")
+            raise ConfigError(
+                f"{flag} komt uit de OPSW_*-variabelen, niet uit de argumenten. / "
+                f"{flag} is set from the OPSW_* variables, not as an argument."
+            )
 
 
 def cache_action_response_validator() -> None:
@@ -94,7 +102,7 @@ def cache_action_response_validator() -> None:
     cls.check_schema(spec)
     validator = cls(spec)
 
-    def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
+    def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         error = exceptions.best_match(validator.iter_errors(result))
         if error is not None:
             error.message += ". Failed to validate Action server response from API."
@@ -104,7 +112,7 @@ def cache_action_response_validator() -> None:
     action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["check"]:  # scripts/servers.sh: refuse before anything starts
         try:

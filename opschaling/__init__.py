@@ -8,6 +8,7 @@
 - ``safety``     recognises signs of acute danger in free text.
 - ``render``     writes the advice in plain Dutch (B1).
 """
+
 from opschaling.catalogue import Catalogue, load_catalogue
 from opschaling.engine import Advice, Question, Step, advise
 from opschaling.facts import CaseFacts

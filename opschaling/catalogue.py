@@ -1,11 +1,13 @@
 """Load the escalation catalogue (catalogue/*.yaml) into small immutable objects."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -22,7 +24,7 @@ class Reference:
     href: str | None = None
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "Reference":
+    def from_dict(cls, raw: Mapping[str, Any]) -> Reference:
         return cls(raw["title"], raw["source"], raw["section"], raw.get("href"))
 
 
@@ -39,7 +41,7 @@ class Body:
 
     @property
     def label(self) -> str:
-        return self.raw["metadata"]["label"]
+        return str(self.raw["metadata"]["label"])
 
     @property
     def short_label(self) -> str:
@@ -47,7 +49,7 @@ class Body:
 
     @property
     def kind(self) -> str:
-        return self.raw["metadata"]["kind"]
+        return str(self.raw["metadata"]["kind"])
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -68,11 +70,13 @@ class Body:
 
     @property
     def contact(self) -> Mapping[str, Any]:
-        return self.raw["contact"]
+        contact: Mapping[str, Any] = self.raw["contact"]
+        return contact
 
     @property
     def who_may_submit(self) -> Mapping[str, Any]:
-        return self.raw["who_may_submit"]
+        who: Mapping[str, Any] = self.raw["who_may_submit"]
+        return who
 
     @property
     def deadlines(self) -> tuple[Mapping[str, Any], ...]:
@@ -127,7 +131,7 @@ class Rung:
     switch_to: str | None = None
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> "Rung":
+    def from_dict(cls, raw: Mapping[str, Any]) -> Rung:
         return cls(
             body=raw["body"],
             reason=raw["reason"].strip(),
@@ -167,16 +171,21 @@ class Route:
     inventory: bool = False
 
     @classmethod
-    def from_dict(cls, route_id: str, raw: Mapping[str, Any],
-                  templates: Mapping[str, Mapping[str, Any]] | None = None) -> "Route":
+    def from_dict(
+        cls, route_id: str, raw: Mapping[str, Any], templates: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> Route:
         templates = templates or {}
         return cls(
             id=route_id,
             label=raw["label"],
             rungs=tuple(Rung.from_dict(resolve_template(r, templates)) for r in raw["rungs"]),
             support=tuple(
-                Support(s["body"], conditions(s.get("when")),
-                        (s.get("note") or "").strip() or None, references(s.get("reference")))
+                Support(
+                    s["body"],
+                    conditions(s.get("when")),
+                    (s.get("note") or "").strip() or None,
+                    references(s.get("reference")),
+                )
                 for s in raw.get("support") or ()
             ),
             needs=tuple(raw.get("needs") or ()),
@@ -211,8 +220,13 @@ class Catalogue:
 
     def aliases(self, body_id: str) -> tuple[str, ...]:
         """Other step ids that count as this body in any route (e.g. "bezwaar" for bezwaar_ciz)."""
-        return tuple(alias for route in self.routes.values() for rung in route.rungs if rung.body == body_id
-                     for alias in rung.aliases)
+        return tuple(
+            alias
+            for route in self.routes.values()
+            for rung in route.rungs
+            if rung.body == body_id
+            for alias in rung.aliases
+        )
 
     def explanation_for(self, text: str) -> str | None:
         """The id of the explanation topic (catalogue/explanations.yaml) whose `words` the text contains, or None."""
@@ -231,7 +245,8 @@ class Catalogue:
     def woonzorg_situation(self, situation_id: str) -> Mapping[str, Any] | None:
         for situation in self.woonzorgplek.get("situations", ()):
             if situation.get("id") == situation_id:
-                return situation
+                found: Mapping[str, Any] = situation
+                return found
         return None
 
     def cite(self, ref: Reference) -> str:
@@ -273,7 +288,7 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
     )
 
 
-def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None = None):
+def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None = None) -> Any:
     """A Draft-07 validator for catalogue/schema/<schema_name>; `$ref: definitions.schema.yaml#/...` resolves to
     the one shared definitions file."""
     import jsonschema  # only the tests and scripts validate; the engine does not need jsonschema
@@ -285,8 +300,9 @@ def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None 
         store[path.name] = loaded
         store[path.resolve().as_uri()] = loaded
     schema = store[schema_name]
-    resolver = jsonschema.RefResolver(base_uri=(schema_dir / schema_name).resolve().as_uri(), referrer=schema,
-                                      store=store)
+    resolver = jsonschema.RefResolver(
+        base_uri=(schema_dir / schema_name).resolve().as_uri(), referrer=schema, store=store
+    )
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema, resolver=resolver)
 
@@ -307,7 +323,7 @@ def unexplained_jargon(text: str, jargon: Mapping[str, Mapping[str, Any]]) -> li
                 match = re.search(rf"(?<![\w-]){re.escape(form.lower())}(?![\w-])", lowered)
                 if not match:
                     continue
-                rest = lowered[match.end():match.end() + 3]
+                rest = lowered[match.end() : match.end() + 3]
                 helpers = [entry.get("plain", "").lower(), *(p.lower() for p in entry.get("explained_by") or ())]
                 explained = rest.lstrip().startswith(("(", ":")) or any(h and h in lowered for h in helpers)
                 if not explained and term not in found:

@@ -1,10 +1,12 @@
 """Terms from the catalogue (dated values, as in OpenFisca parameters) turned into due dates."""
+
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from opschaling.catalogue import Reference, references
 

@@ -8,14 +8,16 @@ dispatcher. The order inside ``respond`` never changes (see docs/ARCHITECTURE.md
 3. conversation moves (waarom, details, a question like "wat is het CCE?", handoff, restart, feedback);
 4. the engine: one question (asked at most twice) or the advice.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from opschaling import crisis, names, render, safety, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
@@ -32,42 +34,87 @@ SWITCH_CONFIDENCE = 0.8
 KEYWORDS_WIN_BELOW = 0.8
 # "besluit jeugdhulp oneens" is an objection about youth care: what the user wants to do (object, complain, a place)
 # says more about the route than the field it is in.
-ACTION_SITUATIONS = ("besluit_oneens", "besluit_te_laat", "klacht_zorgaanbieder", "klacht_instantie", "geen_plek",
-                     "zorg_past_niet", "achttien_worden", "mantelzorg_overbelast")
-TOPIC_SITUATIONS = ("jeugdzorg", "kastje_muur", "wie_verantwoordelijk", "vraag_clientondersteuning")  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
+ACTION_SITUATIONS = (
+    "besluit_oneens",
+    "besluit_te_laat",
+    "klacht_zorgaanbieder",
+    "klacht_instantie",
+    "geen_plek",
+    "zorg_past_niet",
+    "achttien_worden",
+    "mantelzorg_overbelast",
+)
+TOPIC_SITUATIONS = (
+    "jeugdzorg",
+    "kastje_muur",
+    "wie_verantwoordelijk",
+    "vraag_clientondersteuning",
+)  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
 YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
 # The entity that carries a fact in a button payload (see data/nlu and domain.yml).
-FACT_ENTITY = {"law": "wet", "organisation": "instantie", "age_group": "leeftijdsgroep", "role": "rol",
-               "decision_date": "datum", "objection_decision_date": "datum", "step_outcome": "stap_uitkomst"}
+FACT_ENTITY = {
+    "law": "wet",
+    "organisation": "instantie",
+    "age_group": "leeftijdsgroep",
+    "role": "rol",
+    "decision_date": "datum",
+    "objection_decision_date": "datum",
+    "step_outcome": "stap_uitkomst",
+}
 ENTITY_FACT = {"wet": "law", "instantie": "organisation", "leeftijdsgroep": "age_group", "rol": "role"}
 # Intents that name a situation, and what they tell about the steps already taken.
 SITUATION_INTENTS = {
-    "besluit_oneens": ("besluit_oneens", {}), "beroep_instellen": ("besluit_oneens", {"bezwaar": "niet_geholpen"}),
-    "vraag_termijn": ("besluit_oneens", {}), "klacht_zorgaanbieder": ("klacht_zorgaanbieder", {}),
-    "klacht_instantie": ("klacht_instantie", {}), "geen_plek": ("geen_plek", {}),
-    "zorg_past_niet": ("zorg_past_niet", {}), "probleemgedrag": ("probleemgedrag", {}),
-    "multiproblematiek": ("multiproblematiek", {}), "jeugdzorg": ("jeugdzorg", {}),
-    "kastje_muur": ("kastje_muur", {}), "wie_verantwoordelijk": ("wie_verantwoordelijk", {}),
-    "vraag_clientondersteuning": ("vraag_clientondersteuning", {}), "informatie_delen": ("informatie_delen", {}),
-    "besluit_te_laat": ("besluit_te_laat", {}), "achttien_worden": ("achttien_worden", {}),
+    "besluit_oneens": ("besluit_oneens", {}),
+    "beroep_instellen": ("besluit_oneens", {"bezwaar": "niet_geholpen"}),
+    "vraag_termijn": ("besluit_oneens", {}),
+    "klacht_zorgaanbieder": ("klacht_zorgaanbieder", {}),
+    "klacht_instantie": ("klacht_instantie", {}),
+    "geen_plek": ("geen_plek", {}),
+    "zorg_past_niet": ("zorg_past_niet", {}),
+    "probleemgedrag": ("probleemgedrag", {}),
+    "multiproblematiek": ("multiproblematiek", {}),
+    "jeugdzorg": ("jeugdzorg", {}),
+    "kastje_muur": ("kastje_muur", {}),
+    "wie_verantwoordelijk": ("wie_verantwoordelijk", {}),
+    "vraag_clientondersteuning": ("vraag_clientondersteuning", {}),
+    "informatie_delen": ("informatie_delen", {}),
+    "besluit_te_laat": ("besluit_te_laat", {}),
+    "achttien_worden": ("achttien_worden", {}),
     "mantelzorg_overbelast": ("mantelzorg_overbelast", {}),
 }
 # Facts that still apply when the user moves to another topic ("iets anders").
 FALLBACK_SITUATION = "kastje_muur"  # after two unanswered "what is going on?": the route for not knowing where to go
-MOVE_INTENTS = ("human_handoff", "bot_challenge", "greet", "thanks", "goodbye", "out_of_scope", "waarom", "volgende_stap",
-                "feedback", "restart")
+MOVE_INTENTS = (
+    "human_handoff",
+    "bot_challenge",
+    "greet",
+    "thanks",
+    "goodbye",
+    "out_of_scope",
+    "waarom",
+    "volgende_stap",
+    "feedback",
+    "restart",
+)
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
 HANDOFF_BUTTON = {"title": "Ik wil iemand spreken", "payload": "/human_handoff"}
 FALLBACK_LABELS = {
-    "besluit_oneens": "Ik ben het niet eens met een besluit", "klacht_zorgaanbieder": "Klacht over een zorgaanbieder",
-    "klacht_instantie": "Klacht over gemeente, CIZ of zorgkantoor", "geen_plek": "We vinden geen passende plek",
-    "zorg_past_niet": "De zorg past niet meer of stopt", "probleemgedrag": "Er is probleemgedrag",
-    "multiproblematiek": "Veel problemen tegelijk", "jeugdzorg": "Het gaat om jeugdhulp",
-    "kastje_muur": "Ik word van het kastje naar de muur gestuurd", "wie_verantwoordelijk": "Wie is verantwoordelijk?",
-    "vraag_clientondersteuning": "Vraag over cliëntondersteuning", "informatie_delen": "Mag ik informatie delen?",
-    "besluit_te_laat": "Er komt geen besluit op tijd", "achttien_worden": "Mijn kind wordt 18",
+    "besluit_oneens": "Ik ben het niet eens met een besluit",
+    "klacht_zorgaanbieder": "Klacht over een zorgaanbieder",
+    "klacht_instantie": "Klacht over gemeente, CIZ of zorgkantoor",
+    "geen_plek": "We vinden geen passende plek",
+    "zorg_past_niet": "De zorg past niet meer of stopt",
+    "probleemgedrag": "Er is probleemgedrag",
+    "multiproblematiek": "Veel problemen tegelijk",
+    "jeugdzorg": "Het gaat om jeugdhulp",
+    "kastje_muur": "Ik word van het kastje naar de muur gestuurd",
+    "wie_verantwoordelijk": "Wie is verantwoordelijk?",
+    "vraag_clientondersteuning": "Vraag over cliëntondersteuning",
+    "informatie_delen": "Mag ik informatie delen?",
+    "besluit_te_laat": "Er komt geen besluit op tijd",
+    "achttien_worden": "Mijn kind wordt 18",
     "mantelzorg_overbelast": "Ik ben als mantelzorger overbelast",
 }
 
@@ -105,8 +152,18 @@ class Reply:
 
 
 def new_state() -> dict[str, Any]:
-    return {"facts": {}, "asked": None, "asked_step": None, "asked_count": {}, "clarify": None, "last": None,
-            "safety": None, "greeted": False, "feedback": [], "unread": []}
+    return {
+        "facts": {},
+        "asked": None,
+        "asked_step": None,
+        "asked_count": {},
+        "clarify": None,
+        "last": None,
+        "safety": None,
+        "greeted": False,
+        "feedback": [],
+        "unread": [],
+    }
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -160,14 +217,18 @@ class _Conversation:
 
 
 # ------------------------------------------------------------------------------------------------------------
-def respond(state: Mapping[str, Any] | None, turn: Turn, catalogue: Catalogue | None = None,
-            today: date | None = None) -> Reply:
+def respond(
+    state: Mapping[str, Any] | None, turn: Turn, catalogue: Catalogue | None = None, today: date | None = None
+) -> Reply:
     """One turn. Every message gets at least one answer."""
     convo = _Conversation(state, turn, catalogue or load_catalogue(), today or date.today())
     _step_safety(convo)
-    if convo.state.get("waiting_safe") and not convo.messages:
-        if understand.SAFE_NOW.search(convo.folded) or convo.turn.intent in ("affirm",):
-            convo.state["waiting_safe"] = False
+    if (
+        convo.state.get("waiting_safe")
+        and not convo.messages
+        and (understand.SAFE_NOW.search(convo.folded) or convo.turn.intent == "affirm")
+    ):
+        convo.state["waiting_safe"] = False
     if not convo.state.get("waiting_safe"):
         handled = _step_moves(convo)
         if not handled:
@@ -197,8 +258,11 @@ def _step_safety(convo: _Conversation) -> None:
     elif turn.intent == "acute_nood":
         signal = Signal(kind=safety.ACUTE, evidence="button")
     asked = convo.state.get("asked")
-    if signal is None and asked == "acute_danger" and (understand.yes_no(convo.words_text) is True or (
-            turn.intent == "affirm" and convo.is_payload)):
+    if (
+        signal is None
+        and asked == "acute_danger"
+        and (understand.yes_no(convo.words_text) is True or (turn.intent == "affirm" and convo.is_payload))
+    ):
         signal = Signal(kind=safety.ACUTE, evidence="answer")
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
@@ -286,9 +350,13 @@ def _step_read(convo: _Conversation) -> None:
             convo.facts_raw.setdefault("steps_tried", {})[step] = "nee"
             convo.answered = True
         if outcome == "nee" and step == "klachtenfunctionaris" and understand._TOLD_STAFF.search(convo.folded):
-            convo.say(convo.address("Goed dat u het al tegen de medewerkers zei. Een klacht bij de "
-                                    "klachtenfunctionaris is iets anders: die kijkt onafhankelijk naar uw klacht."),
-                      "info")
+            convo.say(
+                convo.address(
+                    "Goed dat u het al tegen de medewerkers zei. Een klacht bij de "
+                    "klachtenfunctionaris is iets anders: die kijkt onafhankelijk naar uw klacht."
+                ),
+                "info",
+            )
     elif convo.state.get("clarify") and outcome in ("loopt", "niet_geholpen"):
         convo.facts_raw.setdefault("steps_tried", {})[convo.state["clarify"]] = outcome
         convo.state["clarify"] = None
@@ -296,12 +364,14 @@ def _step_read(convo: _Conversation) -> None:
     tried = convo.facts_raw.setdefault("steps_tried", {})
     if convo.words_text:
         for body_id, said in names.steps_said(convo.words_text, convo.catalogue).items():
-            if tried.get(body_id) in (None, "nee") or correction:
-                if tried.get(body_id) != said:
-                    tried[body_id] = said
-                    convo.progress = True
-    if "klachtenfunctionaris" not in tried and understand._TOLD_STAFF.search(convo.folded) \
-            and "klachtenfunctionaris" not in convo.folded:
+            if (tried.get(body_id) in (None, "nee") or correction) and tried.get(body_id) != said:
+                tried[body_id] = said
+                convo.progress = True
+    if (
+        "klachtenfunctionaris" not in tried
+        and understand._TOLD_STAFF.search(convo.folded)
+        and "klachtenfunctionaris" not in convo.folded
+    ):
         tried["klachtenfunctionaris"] = "nee"  # telling the staff is not a complaint at the klachtenfunctionaris
         convo.progress = True
     for name, value in read.items():
@@ -320,19 +390,27 @@ def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
     guess = understand.guess_situation(convo.words_text) if convo.words_text else None
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
-        if guess and guess != situation and not convo.is_payload and (
+        if (
+            guess
+            and guess != situation
+            and not convo.is_payload
+            and (
                 convo.turn.confidence < KEYWORDS_WIN_BELOW
-                or (guess in ACTION_SITUATIONS and situation in TOPIC_SITUATIONS)):
+                or (guess in ACTION_SITUATIONS and situation in TOPIC_SITUATIONS)
+            )
+        ):
             situation, steps = guess, {}
         if convo.words_text:
             steps = {}  # what a typed story says about earlier steps is read from its words (names.steps_said)
         if situation in convo.catalogue.routes:
             return situation, dict(steps)
-    if convo.words_text and convo.facts_raw.get("situation") is None:
-        if guess and guess in convo.catalogue.routes:
-            return guess, {}
-    if understand.turns_18(convo.words_text) and "achttien_worden" in convo.catalogue.routes \
-            and convo.facts_raw.get("situation") is None:
+    if convo.words_text and convo.facts_raw.get("situation") is None and guess and guess in convo.catalogue.routes:
+        return guess, {}
+    if (
+        understand.turns_18(convo.words_text)
+        and "achttien_worden" in convo.catalogue.routes
+        and convo.facts_raw.get("situation") is None
+    ):
         return "achttien_worden", {}
     return None, {}
 
@@ -354,16 +432,22 @@ def _step_moves(convo: _Conversation) -> bool:
     """Things that are not an answer to the question. True when the turn is fully answered here."""
     folded = convo.folded
     asked = convo.state.get("asked")
-    answers = bool(asked and convo.words_text and understand.read_answer(
-        asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None)
+    answers = bool(
+        asked
+        and convo.words_text
+        and understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
+    )
     # an answer to the pending question is never taken for another move the NLU thought it saw
     intent = None if answers and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
     if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
         convo.state.clear()
         convo.state.update(new_state())
         convo.state["greeted"] = True
-        convo.say(_situation_question_text(convo, "We beginnen opnieuw. Wat ik van u wist, ben ik vergeten."),
-                  "question", _situation_buttons(convo))
+        convo.say(
+            _situation_question_text(convo, "We beginnen opnieuw. Wat ik van u wist, ben ik vergeten."),
+            "question",
+            _situation_buttons(convo),
+        )
         convo.state["asked"] = "situation"
         return True
     if intent == "feedback" or (convo.is_payload and convo.text.startswith("/feedback")):
@@ -373,9 +457,14 @@ def _step_moves(convo: _Conversation) -> bool:
             return True
         comment = _entity(convo, "comment")
         last = convo.state.get("last") or {}
-        convo.state["feedback"].append({"value": value, "step": last.get("step"),
-                                        "situation": last.get("situation"),
-                                        "comment": str(comment)[:500] if comment else None})
+        convo.state["feedback"].append(
+            {
+                "value": value,
+                "step": last.get("step"),
+                "situation": last.get("situation"),
+                "comment": str(comment)[:500] if comment else None,
+            }
+        )
         convo.say(convo.address("Dank u voor uw reactie."), "notice")
         return True
     if understand.DELETE_REQUEST.search(folded):
@@ -384,16 +473,31 @@ def _step_moves(convo: _Conversation) -> bool:
     detail = _entity(convo, "onderwerp") if intent == "detail" else None
     if detail is None and not convo.is_payload and (intent == "waarom" or re.fullmatch(r"waarom\??", folded or "")):
         detail = "waarom"
-    if detail is None and not convo.is_payload and re.search(r"\bwat (?:moet|kan) ik (?:voorbereiden|meenemen|"
-                                                           r"klaarleggen)\b", folded):
+    if (
+        detail is None
+        and not convo.is_payload
+        and re.search(
+            r"\bwat (?:moet|kan) ik (?:voorbereiden|meenemen|"
+            r"klaarleggen)\b",
+            folded,
+        )
+    ):
         detail = "voorbereiden"
-    if detail is None and not convo.is_payload and re.search(r"\b(?:welke )?bronn?en?\b\??$|\bwaar haal je dat vandaan\b",
-                                                           folded):
+    if (
+        detail is None
+        and not convo.is_payload
+        and re.search(r"\b(?:welke )?bronn?en?\b\??$|\bwaar haal je dat vandaan\b", folded)
+    ):
         detail = "bronnen"
     if detail is None and not convo.is_payload and re.search(r"\bwie doet wat\b", folded):
         detail = "wie_doet_wat"
-    if detail is None and not convo.is_payload and convo.state.get("last") and understand.ASKS_AFTER.search(folded) \
-            and not understand.TRIED_ALREADY.search(folded):
+    if (
+        detail is None
+        and not convo.is_payload
+        and convo.state.get("last")
+        and understand.ASKS_AFTER.search(folded)
+        and not understand.TRIED_ALREADY.search(folded)
+    ):
         detail = "daarna"
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
@@ -405,20 +509,27 @@ def _step_moves(convo: _Conversation) -> bool:
         return True
     if understand.SOMETHING_ELSE.search(folded) and convo.facts_raw.get("situation"):
         _new_topic(convo)
-        convo.say(_situation_question_text(convo, "Goed. Wat ik over u weet, onthoud ik."), "question",
-                  _situation_buttons(convo))
+        convo.say(
+            _situation_question_text(convo, "Goed. Wat ik over u weet, onthoud ik."),
+            "question",
+            _situation_buttons(convo),
+        )
         convo.state["asked"] = "situation"
         return True
-    tried = intent == "volgende_stap" and convo.is_payload or (
-        convo.state.get("last") and convo.state.get("asked") is None and understand.TRIED_ALREADY.search(folded))
+    tried = (intent == "volgende_stap" and convo.is_payload) or (
+        convo.state.get("last") and convo.state.get("asked") is None and understand.TRIED_ALREADY.search(folded)
+    )
     if tried:
         last = convo.state.get("last") or {}
         if last.get("step"):
             convo.facts_raw.setdefault("steps_tried", {})[last["step"]] = "niet_geholpen"
             convo.state["last"] = None
             return False  # the engine gives the next rung
-    if intent == "human_handoff" or re.search(r"\b(?:iemand|een mens|een persoon|medewerker) (?:spreken|bellen)\b|"
-                                              r"\bmet een mens\b|\bechte persoon\b", folded):
+    if intent == "human_handoff" or re.search(
+        r"\b(?:iemand|een mens|een persoon|medewerker) (?:spreken|bellen)\b|"
+        r"\bmet een mens\b|\bechte persoon\b",
+        folded,
+    ):
         _handoff(convo)
         _reask(convo)
         return True
@@ -428,27 +539,45 @@ def _step_moves(convo: _Conversation) -> bool:
         _reask(convo)
         return True
     if intent == "bot_challenge":
-        convo.say(convo.address("Ik ben een computerprogramma, geen mens. Wilt u met een mens praten? Kies 'Ik wil "
-                                "iemand spreken'."), "info", [HANDOFF_BUTTON])
+        convo.say(
+            convo.address(
+                "Ik ben een computerprogramma, geen mens. Wilt u met een mens praten? Kies 'Ik wil iemand spreken'."
+            ),
+            "info",
+            [HANDOFF_BUTTON],
+        )
         _reask(convo)
         return True
     only_social = not understand.read_facts(convo.words_text, convo.today) and not understand.guess_situation(
-        convo.words_text)
+        convo.words_text
+    )
     if intent == "greet" and only_social and convo.state.get("asked") in (None, "situation"):
-        convo.say(_situation_question_text(convo, "Hallo! Ik help als het niet lukt om langdurige zorg te regelen. "
-                                                  "Ik zoek met u de volgende stap."), "question",
-                  _situation_buttons(convo))
+        convo.say(
+            _situation_question_text(
+                convo, "Hallo! Ik help als het niet lukt om langdurige zorg te regelen. Ik zoek met u de volgende stap."
+            ),
+            "question",
+            _situation_buttons(convo),
+        )
         convo.state["asked"] = "situation"
         return True
     if intent in ("thanks", "goodbye") and only_social and convo.turn.confidence >= 0.6:
-        text = "Graag gedaan. Kan ik nog ergens mee helpen?" if intent == "thanks" else (
-            "Tot ziens. Veel sterkte. U kunt altijd terugkomen met een nieuwe vraag.")
+        text = (
+            "Graag gedaan. Kan ik nog ergens mee helpen?"
+            if intent == "thanks"
+            else ("Tot ziens. Veel sterkte. U kunt altijd terugkomen met een nieuwe vraag.")
+        )
         convo.say(convo.address(text), "info")
         return True
     if intent == "out_of_scope" and only_social and convo.turn.confidence >= 0.6 and not convo.state.get("asked"):
-        convo.say(convo.address("Daar kan ik niet mee helpen. Ik help als u vastloopt in de langdurige zorg: bezwaar, "
-                                "een klacht, geen plek, of wie verantwoordelijk is. Voor medische vragen: uw huisarts."),
-                  "info", _situation_buttons(convo)[:2] + [HANDOFF_BUTTON])
+        convo.say(
+            convo.address(
+                "Daar kan ik niet mee helpen. Ik help als u vastloopt in de langdurige zorg: bezwaar, "
+                "een klacht, geen plek, of wie verantwoordelijk is. Voor medische vragen: uw huisarts."
+            ),
+            "info",
+            [*_situation_buttons(convo)[:2], HANDOFF_BUTTON],
+        )
         return True
     return False
 
@@ -476,7 +605,7 @@ def _detail(convo: _Conversation, topic: str) -> bool:
 
 def _what_i_know(convo: _Conversation) -> None:
     lines = render.describe_facts(convo.facts())
-    situation = convo.facts_raw.get("situation")
+    situation = str(convo.facts_raw.get("situation") or "")
     if situation in convo.catalogue.routes:
         lines.insert(0, "onderwerp: " + convo.catalogue.routes[situation].label.lower())
     tried = convo.facts_raw.get("steps_tried") or {}
@@ -487,8 +616,11 @@ def _what_i_know(convo: _Conversation) -> None:
     if not lines:
         convo.say(convo.address("Ik weet nog niets van u. Vertel gerust wat er speelt."), "info")
         return
-    text = "**Wat ik van u weet:**\n" + "\n".join(f"- {line}" for line in lines) + (
-        "\n\nKlopt iets niet? Typ wat anders is, bijvoorbeeld: 'het was de gemeente'.")
+    text = (
+        "**Wat ik van u weet:**\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + ("\n\nKlopt iets niet? Typ wat anders is, bijvoorbeeld: 'het was de gemeente'.")
+    )
     convo.say(convo.address(text), "info")
 
 
@@ -507,8 +639,10 @@ def _what_is(convo: _Conversation) -> str | None:
     if body_id is None:
         return None
     body = convo.catalogue.body(body_id)
-    text = f"**{body.label}**: {render.sentences(body.text('what') or str(body.raw.get('description') or ''), 2)} " \
-           f"{render.cite_line(convo.catalogue, body.references)}"
+    text = (
+        f"**{body.label}**: {render.sentences(body.text('what') or str(body.raw.get('description') or ''), 2)} "
+        f"{render.cite_line(convo.catalogue, body.references)}"
+    )
     return convo.address(text)
 
 
@@ -517,6 +651,7 @@ def _explanation(catalogue: Catalogue, term: str) -> str | None:
     if not path.exists():
         return None
     import yaml  # noqa: PLC0415
+
     topics = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("topics") or {}
     folded = understand.fold(term)
     for topic in topics.values():
@@ -531,7 +666,7 @@ def _handoff(convo: _Conversation) -> None:
     facts = convo.facts()
     routes = HUMAN_ROUTES_PROFESSIONAL if render.is_professional(facts) else HUMAN_ROUTES_CLIENT
     lines = ["Ik ben een computerprogramma. Met deze mensen kunt u praten:"]
-    refs = []
+    refs: list[Reference] = []
     for body_id in routes:
         if body_id not in convo.catalogue.bodies:
             continue
@@ -572,9 +707,14 @@ def _step_engine(convo: _Conversation) -> None:
     if convo.state.get("clarify"):
         step = convo.state["clarify"]
         label = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "deze stap"
-        convo.say(convo.address(f"U deed dit al ({label}). Loopt het nog, of kreeg u antwoord en hielp het niet?"), "question",
-                  [{"title": "Het loopt nog", "payload": '/inform{"stap_uitkomst":"loopt"}'},
-                   {"title": "Het hielp niet", "payload": '/inform{"stap_uitkomst":"niet_geholpen"}'}])
+        convo.say(
+            convo.address(f"U deed dit al ({label}). Loopt het nog, of kreeg u antwoord en hielp het niet?"),
+            "question",
+            [
+                {"title": "Het loopt nog", "payload": '/inform{"stap_uitkomst":"loopt"}'},
+                {"title": "Het hielp niet", "payload": '/inform{"stap_uitkomst":"niet_geholpen"}'},
+            ],
+        )
         convo.state["asked"] = "step_outcome"
         convo.state["asked_step"] = step
         convo.state["clarify"] = None
@@ -597,8 +737,11 @@ def _ask_situation(convo: _Conversation) -> bool:
         ranking = [name for name, _ in convo.turn.ranking if name in FALLBACK_LABELS][:3]
         if ranking:
             buttons = [{"title": FALLBACK_LABELS[n], "payload": f"/{n}"} for n in ranking]
-            convo.say(convo.address("Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"), "question",
-                      buttons + [{"title": "Iets anders", "payload": "/deny"}, HANDOFF_BUTTON])
+            convo.say(
+                convo.address("Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"),
+                "question",
+                [*buttons, {"title": "Iets anders", "payload": "/deny"}, HANDOFF_BUTTON],
+            )
             convo.state["asked_count"]["situation"] = count + 1
             return False
     if count >= MAX_ASKS and convo.state.get("asked") == "situation" and not convo.interrupted:
@@ -607,8 +750,12 @@ def _ask_situation(convo: _Conversation) -> bool:
             convo.state["unread"].append(convo.words_text[:500])
         convo.facts_raw["situation"] = FALLBACK_SITUATION
         convo.state["asked"] = None
-        convo.say(convo.address("Ik weet niet precies wat er speelt. Daarom noem ik de stap voor als u niet weet "
-                                "waar u terecht kunt."), "notice")
+        convo.say(
+            convo.address(
+                "Ik weet niet precies wat er speelt. Daarom noem ik de stap voor als u niet weet waar u terecht kunt."
+            ),
+            "notice",
+        )
         return True
     intro = "" if count == 0 else "Dat begreep ik niet helemaal."
     convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
@@ -636,8 +783,9 @@ def _ask(convo: _Conversation, question: Question) -> bool:
     counts = convo.state["asked_count"]
     count = counts.get(key, 0)
     previous = convo.state.get("asked")
-    same = previous == question.fact and (question.fact != "step_outcome"
-                                          or convo.state.get("asked_step") == question.about_step)
+    same = previous == question.fact and (
+        question.fact != "step_outcome" or convo.state.get("asked_step") == question.about_step
+    )
     bad_date = convo.state.pop("bad_date", None)
     not_a_miss = convo.interrupted or convo.progress
     if count >= MAX_ASKS and same and not not_a_miss:
@@ -655,7 +803,7 @@ def _ask(convo: _Conversation, question: Question) -> bool:
         intro = "Dat begreep ik niet helemaal. " + (question.explain + " " if question.explain else "")
     buttons = _buttons(question)
     if same and count >= 1:
-        buttons = buttons + [HANDOFF_BUTTON]
+        buttons = [*buttons, HANDOFF_BUTTON]
     text = convo.address(_acknowledge(convo) + intro + question.text)
     convo.say(text, "question", buttons)
     counts[key] = count + 1
@@ -685,8 +833,9 @@ def _acknowledge(convo: _Conversation) -> str:
     parts = []
     for name in dict.fromkeys(convo.changed):
         value = facts.get(name)
-        label = render.FACT_LABELS.get(name, {}).get(value, value) if not isinstance(value, date) \
-            else format_date(value)
+        label = (
+            render.FACT_LABELS.get(name, {}).get(value, value) if not isinstance(value, date) else format_date(value)
+        )
         if value is not None:
             parts.append(f"{render.FACT_NAMES[name]} is nu {label}")
     return ("Ik heb het aangepast: " + ", ".join(parts) + ". ") if parts else ""
@@ -709,11 +858,20 @@ def payload(fact: str, value: Any) -> str:
 def _give_advice(convo: _Conversation, advice: Advice) -> None:
     facts = convo.facts()
     last = convo.state.get("last") or {}
-    if last and advice.step and last.get("step") == advice.step.id and not (convo.progress or convo.answered
-                                                                             or convo.changed):
+    if (
+        last
+        and advice.step
+        and last.get("step") == advice.step.id
+        and not (convo.progress or convo.answered or convo.changed)
+    ):
         # nothing new since the advice: do not repeat it, offer what is one tap away
-        convo.say(convo.address("Ik heb u de volgende stap genoemd. Wilt u meer weten? Kies een knop, of vertel wat "
-                                "er anders is."), "info", render.advice_buttons(advice)[:4] + [HANDOFF_BUTTON])
+        convo.say(
+            convo.address(
+                "Ik heb u de volgende stap genoemd. Wilt u meer weten? Kies een knop, of vertel wat er anders is."
+            ),
+            "info",
+            [*render.advice_buttons(advice)[:4], HANDOFF_BUTTON],
+        )
         return
     convo.state["asked"] = None
     convo.state["asked_step"] = None
@@ -746,7 +904,9 @@ def _summary(advice: Advice, facts: CaseFacts) -> dict[str, Any]:
         "skipped": [list(s) for s in advice.skipped],
         "tried": list(advice.already_tried),
         "pending": [s.id for s in advice.pending],
-        "deadlines": [{"id": d.id, "due": d.due.isoformat() if d.due else None} for d in (step.deadlines if step else ())],
+        "deadlines": [
+            {"id": d.id, "due": d.due.isoformat() if d.due else None} for d in (step.deadlines if step else ())
+        ],
         "exhausted": advice.exhausted,
     }
 
@@ -756,17 +916,26 @@ def _not_understood(convo: _Conversation) -> None:
         convo.state["unread"].append(convo.words_text[:500])
         convo.state["unread"] = convo.state["unread"][-10:]
     if not convo.text.strip():
-        convo.say(convo.address("Ik kreeg een leeg bericht. Typ gerust in uw eigen woorden waar u tegenaan loopt."),
-                  "error")
+        convo.say(
+            convo.address("Ik kreeg een leeg bericht. Typ gerust in uw eigen woorden waar u tegenaan loopt."), "error"
+        )
         return
-    convo.say(convo.address("Dat begreep ik niet. Beschrijf in een paar woorden waar u tegenaan loopt, bijvoorbeeld "
-                            "'klacht over het verpleeghuis'."), "error", _situation_buttons(convo)[:3] + [HANDOFF_BUTTON])
+    convo.say(
+        convo.address(
+            "Dat begreep ik niet. Beschrijf in een paar woorden waar u tegenaan loopt, bijvoorbeeld "
+            "'klacht over het verpleeghuis'."
+        ),
+        "error",
+        [*_situation_buttons(convo)[:3], HANDOFF_BUTTON],
+    )
 
 
 def _privacy_notice() -> str:
     days = os.environ.get("OPSW_RETENTION_DAYS", "30")
-    return (f"Privacy: ik bewaar dit gesprek {days} dagen, zonder BSN, telefoonnummer of adres. Typ 'verwijder mijn "
-            "gesprek' om het te wissen.")
+    return (
+        f"Privacy: ik bewaar dit gesprek {days} dagen, zonder BSN, telefoonnummer of adres. Typ 'verwijder mijn "
+        "gesprek' om het te wissen."
+    )
 
 
 def trace(convo_state: Mapping[str, Any], facts: CaseFacts, advice: Advice | None) -> dict[str, Any]:
@@ -782,8 +951,23 @@ def trace(convo_state: Mapping[str, Any], facts: CaseFacts, advice: Advice | Non
     }
     if question is not None:
         data["question"] = question.fact
-    data.update({k: last.get(k) for k in ("step", "step_label", "reason", "sources", "after", "skipped", "tried",
-                                          "pending", "deadlines", "exhausted")})
+    data.update(
+        {
+            k: last.get(k)
+            for k in (
+                "step",
+                "step_label",
+                "reason",
+                "sources",
+                "after",
+                "skipped",
+                "tried",
+                "pending",
+                "deadlines",
+                "exhausted",
+            )
+        }
+    )
     return data
 
 

@@ -12,10 +12,12 @@ Rules (see catalogue/routes.yaml for the ladders):
   without a date, a step outcome onbekend counts as "nee" (not tried yet), other facts follow the route's rungs.
 - "Helpt dit niet?" (Advice.after) only names steps whose preconditions hold once the current step is tried.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from opschaling import deadlines as deadline_rules
 from opschaling.catalogue import Body, Catalogue, Reference, Route, Rung, load_catalogue
@@ -149,37 +151,60 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             walk.pending.append(_step(walk, rung, body, status="loopt"))
             continue
         if rung.ask_tried and answered is None:
-            return Advice(situation=route.id, safety=safety,
-                          question=_step_question(catalogue, rung, body),
-                          already_tried=tuple(walk.already_tried), pending=tuple(walk.pending))
+            return Advice(
+                situation=route.id,
+                safety=safety,
+                question=_step_question(catalogue, rung, body),
+                already_tried=tuple(walk.already_tried),
+                pending=tuple(walk.pending),
+            )
         for name in rung.needs:
             if facts.get(name) is None:
                 return _ask(walk, name, safety)
         step = _step(walk, rung, body)
-        return _advice(walk, safety, step, after=_after(walk, route.rungs[index + 1:], current=step.id))
+        return _advice(walk, safety, step, after=_after(walk, route.rungs[index + 1 :], current=step.id))
     if walk.pending:
         step = walk.pending[0]
         # a running step has not failed yet: what comes after it must not assume it did
-        after = tuple(s for s in _after(walk, _rungs_after(route, step.id)) if s.id not in _needs_failure(walk, step.id))
+        after = tuple(
+            s for s in _after(walk, _rungs_after(route, step.id)) if s.id not in _needs_failure(walk, step.id)
+        )
         return _advice(walk, safety, step, after=after)
     if route.final and _outcome_for(route.final, (), facts) != "niet_geholpen":
         return _advice(walk, safety, _final_step(catalogue, route.final), after=())
-    return Advice(situation=route.id, safety=safety, exhausted=True,
-                  already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped),
-                  support=_support(walk), info=route.info)
+    return Advice(
+        situation=route.id,
+        safety=safety,
+        exhausted=True,
+        already_tried=tuple(walk.already_tried),
+        skipped=tuple(walk.skipped),
+        support=_support(walk),
+        info=route.info,
+    )
 
 
 def _advice(walk: _Walk, safety: Step | None, step: Step, after: tuple[Step, ...]) -> Advice:
     return Advice(
-        situation=walk.route.id, safety=safety, step=step, after=after, support=_support(walk, exclude=step.id),
-        already_tried=tuple(walk.already_tried), skipped=tuple(walk.skipped), pending=tuple(walk.pending),
+        situation=walk.route.id,
+        safety=safety,
+        step=step,
+        after=after,
+        support=_support(walk, exclude=step.id),
+        already_tried=tuple(walk.already_tried),
+        skipped=tuple(walk.skipped),
+        pending=tuple(walk.pending),
         info=walk.route.info,
     )
 
 
 def _ask(walk: _Walk, fact: str, safety: Step | None) -> Advice:
-    return Advice(situation=walk.route.id, safety=safety, question=question_for(walk.catalogue, fact, walk.facts),
-                  already_tried=tuple(walk.already_tried), pending=tuple(walk.pending))
+    return Advice(
+        situation=walk.route.id,
+        safety=safety,
+        question=question_for(walk.catalogue, fact, walk.facts),
+        already_tried=tuple(walk.already_tried),
+        pending=tuple(walk.pending),
+    )
 
 
 def _safety_step(facts: CaseFacts, catalogue: Catalogue) -> Step | None:
@@ -244,7 +269,7 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
     for condition in body.preconditions:
         tried_any = condition.get("requires_tried_any")
         if tried_any and not any(_outcome_for(b, catalogue.aliases(b), facts) in accepted for b in tried_any):
-            return condition["text"]
+            return str(condition["text"])
         if condition.get("requires_role_any") and facts.role is None:
             return "ask:role"
         for name, expected in (condition.get("requires_fact") or {}).items():
@@ -257,7 +282,7 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
                 continue
             allowed = expected if isinstance(expected, list) else [expected]
             if value not in allowed:
-                return condition["text"]
+                return str(condition["text"])
     return None
 
 
@@ -281,8 +306,12 @@ def _step(walk: _Walk, rung: Rung, body: Body, status: str = "advies") -> Step:
         d for d in (deadline_rules.compute(raw, facts, facts.today) for raw in body.deadlines) if d is not None
     )
     return Step(
-        body=body, reason=rung.reason, references=rung.references, status=status,
-        via_professional=_via_professional(body, facts), deadlines=computed,
+        body=body,
+        reason=rung.reason,
+        references=rung.references,
+        status=status,
+        via_professional=_via_professional(body, facts),
+        deadlines=computed,
         woonzorgplek=walk.catalogue.woonzorg_situation(rung.woonzorgplek) if rung.woonzorgplek else None,
         conditions=_condition_texts(body),
     )
@@ -324,14 +353,18 @@ def _final_step(catalogue: Catalogue, body_id: str) -> Step:
 def _needs_failure(walk: _Walk, body_id: str) -> set[str]:
     """Bodies whose preconditions need `body_id` to have been tried without result."""
     aliases = {body_id, *walk.catalogue.aliases(body_id)}
-    return {b.id for b in walk.catalogue.bodies.values() for c in b.preconditions
-            if aliases & set(c.get("requires_tried_any") or ())}
+    return {
+        b.id
+        for b in walk.catalogue.bodies.values()
+        for c in b.preconditions
+        if aliases & set(c.get("requires_tried_any") or ())
+    }
 
 
 def _rungs_after(route: Route, body_id: str) -> tuple[Rung, ...]:
     for index, rung in enumerate(route.rungs):
         if rung.body == body_id:
-            return route.rungs[index + 1:]
+            return route.rungs[index + 1 :]
     return ()
 
 
@@ -342,8 +375,9 @@ def _support(walk: _Walk, exclude: str | None = None) -> tuple[Step, ...]:
             continue
         if _outcome_for(support.body, (), walk.facts) == "niet_geholpen":
             continue
-        steps.append(Step(body=walk.catalogue.body(support.body), reason=support.note or "",
-                          references=support.references))
+        steps.append(
+            Step(body=walk.catalogue.body(support.body), reason=support.note or "", references=support.references)
+        )
     return tuple(steps)
 
 
@@ -360,8 +394,13 @@ def question_for(catalogue: Catalogue, fact: str, facts: CaseFacts) -> Question:
 def _step_question(catalogue: Catalogue, rung: Rung, body: Body) -> Question:
     raw = catalogue.questions["step_outcome"]
     text = rung.tried_question or f"{raw['text']} ({body.label})"
-    return Question(fact="step_outcome", text=text, options=_options(raw), explain=raw.get("explain", "").strip(),
-                    about_step=body.id)
+    return Question(
+        fact="step_outcome",
+        text=text,
+        options=_options(raw),
+        explain=raw.get("explain", "").strip(),
+        about_step=body.id,
+    )
 
 
-__all__ = ["Advice", "Option", "Question", "Step", "UNKNOWN", "advise", "question_for"]
+__all__ = ["UNKNOWN", "Advice", "Option", "Question", "Step", "advise", "question_for"]

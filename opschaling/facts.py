@@ -1,30 +1,56 @@
 """The facts of a case, as the engine sees them, and their allowed values."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from opschaling.dates import parse_date
 
 UNKNOWN = "onbekend"  # the user answered "weet ik niet": the question is answered, the value is unknown
 
 SITUATIONS = (
-    "besluit_oneens", "klacht_zorgaanbieder", "klacht_instantie", "geen_plek", "zorg_past_niet",
-    "probleemgedrag", "multiproblematiek", "jeugdzorg", "kastje_muur", "wie_verantwoordelijk",
-    "vraag_clientondersteuning", "informatie_delen", "besluit_te_laat", "achttien_worden", "mantelzorg_overbelast",
+    "besluit_oneens",
+    "klacht_zorgaanbieder",
+    "klacht_instantie",
+    "geen_plek",
+    "zorg_past_niet",
+    "probleemgedrag",
+    "multiproblematiek",
+    "jeugdzorg",
+    "kastje_muur",
+    "wie_verantwoordelijk",
+    "vraag_clientondersteuning",
+    "informatie_delen",
+    "besluit_te_laat",
+    "achttien_worden",
+    "mantelzorg_overbelast",
 )
 # Who the user is. A professional brings a case in himself; the others are addressed as (a relative of) the client.
 ROLES = (
-    "client", "jongere", "naaste", "vertegenwoordiger", "clientondersteuner", "zorgaanbieder", "zorgprofessional",
-    "gemeente_medewerker", "zorgkantoor_medewerker",
+    "client",
+    "jongere",
+    "naaste",
+    "vertegenwoordiger",
+    "clientondersteuner",
+    "zorgaanbieder",
+    "zorgprofessional",
+    "gemeente_medewerker",
+    "zorgkantoor_medewerker",
 )
-PROFESSIONAL_ROLES = ("clientondersteuner", "zorgaanbieder", "zorgprofessional", "gemeente_medewerker",
-                      "zorgkantoor_medewerker")
+PROFESSIONAL_ROLES = (
+    "clientondersteuner",
+    "zorgaanbieder",
+    "zorgprofessional",
+    "gemeente_medewerker",
+    "zorgkantoor_medewerker",
+)
 CLIENT_ROLES = ("client", "jongere", "naaste", "vertegenwoordiger")
 # Role groups usable in route conditions (`when: {role: ["@burger"]}`); "onbekend" counts as a client.
 ROLE_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "@burger": CLIENT_ROLES + (UNKNOWN,),
+    "@burger": (*CLIENT_ROLES, UNKNOWN),
     "@professional": PROFESSIONAL_ROLES,
 }
 _YES_NO_UNKNOWN = (True, False, UNKNOWN)
@@ -33,7 +59,7 @@ ALLOWED: Mapping[str, tuple[Any, ...]] = {
     "law": ("wlz", "wmo", "jeugdwet", "zvw", "forensisch", UNKNOWN),
     "organisation": ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "zorgaanbieder", "cak", UNKNOWN),
     "age_group": ("kind", "jongvolwassene", "volwassene", UNKNOWN),
-    "role": ROLES + (UNKNOWN,),
+    "role": (*ROLES, UNKNOWN),
     "acute_danger": _YES_NO_UNKNOWN,
     "consent": _YES_NO_UNKNOWN,
     "urgent": _YES_NO_UNKNOWN,
@@ -90,11 +116,11 @@ class CaseFacts:
             return "professional"
         return "young" if self.young else "client"
 
-    def with_outcome(self, step: str, outcome: str) -> "CaseFacts":
+    def with_outcome(self, step: str, outcome: str) -> CaseFacts:
         return replace(self, steps_tried={**self.steps_tried, step: outcome})
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any], today: date | None = None) -> "CaseFacts":
+    def from_slots(cls, slots: Mapping[str, Any], today: date | None = None) -> CaseFacts:
         """Build facts from conversation slots, dropping every value that is not allowed."""
         values: dict[str, Any] = {}
         for name, allowed in ALLOWED.items():
@@ -113,8 +139,9 @@ class CaseFacts:
                     values[name] = parsed
         steps = slots.get("steps_tried") or {}
         if isinstance(steps, Mapping):
-            values["steps_tried"] = {str(k): outcome for k, v in steps.items()
-                                     if (outcome := normalise_outcome(v)) is not None}
+            values["steps_tried"] = {
+                str(k): outcome for k, v in steps.items() if (outcome := normalise_outcome(v)) is not None
+            }
         if today:
             values["today"] = today
         return cls(**values)
@@ -153,4 +180,3 @@ def age_group_for(years: int) -> str:
     if years < 23:
         return "jongvolwassene"
     return "volwassene"
-

@@ -4,10 +4,11 @@
 Names come from each body's YAML (label, short label, ``metadata.synonyms``) and the rung aliases of the routes,
 so a new body needs no NLU data and no retrain.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from opschaling.catalogue import Catalogue
 from opschaling.understand import fold, step_outcome

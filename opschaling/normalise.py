@@ -1,4 +1,5 @@
 """Turn free-text answers into fact values (for users who type instead of clicking a button)."""
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,15 @@ _KEYWORDS = {
     ),
     "role": (
         ("clientondersteuner", r"cli[eë]ntondersteun|\boco\b"),
-        ("gemeente_medewerker", r"(?:werk|medewerker) (?:bij|van) de gemeente|gemeenteambtenaar|wmo-consulent|consulent"),
+        (
+            "gemeente_medewerker",
+            r"(?:werk|medewerker) (?:bij|van) de gemeente|gemeenteambtenaar|wmo-consulent|consulent",
+        ),
         ("zorgkantoor_medewerker", r"(?:werk|medewerker) (?:bij|van) (?:het )?zorgkantoor|zorgbemiddelaar"),
-        ("zorgprofessional", r"verpleegkundige|begeleider|huisarts|arts\b|hulpverlener|professional|zorgverlener|behandelaar"),
+        (
+            "zorgprofessional",
+            r"verpleegkundige|begeleider|huisarts|arts\b|hulpverlener|professional|zorgverlener|behandelaar",
+        ),
         ("naaste", r"moeder|vader|zoon|dochter|partner|man\b|vrouw\b|ouder|broer|zus|familie|mantelzorg|naaste|kind"),
         ("client", r"\bik(?:zelf)?\b.*\b(?:cli[eë]nt|zelf)\b|^\s*(?:ik|mijzelf|mezelf|voor mezelf)\s*$|de cli[eë]nt"),
     ),
@@ -38,8 +45,11 @@ _KEYWORDS = {
 
 _STEP_OUTCOME = (
     ("loopt", r"loopt|wacht|nog bezig|in behandeling|nog geen (?:antwoord|reactie|uitspraak)|afwachten"),
-    ("niet_geholpen", r"hielp niet|niet geholpen|geen resultaat|afgewezen|ongegrond|niks|niets opgeleverd|zonder resultaat|"
-                      r"helpt niet|werkt niet|^\s*ja\b|al gedaan|al geprobeerd"),
+    (
+        "niet_geholpen",
+        r"hielp niet|niet geholpen|geen resultaat|afgewezen|ongegrond|niks|niets opgeleverd|zonder resultaat|"
+        r"helpt niet|werkt niet|^\s*ja\b|al gedaan|al geprobeerd",
+    ),
     ("nee", r"^\s*nee\b|nog niet|niet gedaan|nooit"),
 )
 

@@ -4,42 +4,83 @@ The advice itself holds only the step, why (one or two sentences), how to reach 
 the deadline as a date when there is one. Everything else is one tap away (``detail``): why this step, what to
 prepare, what comes after, who does what, the sources.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from opschaling.catalogue import Body, Catalogue, Reference
 from opschaling.dates import format_date
 from opschaling.deadlines import Deadline
-from opschaling.engine import Advice, Step
+from opschaling.engine import Advice
 from opschaling.facts import PROFESSIONAL_ROLES, UNKNOWN, CaseFacts
 
-UNITS = {"days": ("dag", "dagen"), "workdays": ("werkdag", "werkdagen"), "weeks": ("week", "weken"),
-         "months": ("maand", "maanden"), "years": ("jaar", "jaar")}
+UNITS = {
+    "days": ("dag", "dagen"),
+    "workdays": ("werkdag", "werkdagen"),
+    "weeks": ("week", "weken"),
+    "months": ("maand", "maanden"),
+    "years": ("jaar", "jaar"),
+}
 # Who a task in the stappenplan woonzorgplek belongs to, and how that party is named.
-PARTY_LABEL = {"clientondersteuner": "De onafhankelijke cliëntondersteuner", "zorgaanbieder": "De zorgaanbieder",
-               "zorgkantoor": "Het zorgkantoor", "client": "De cliënt of familie", "gemeente": "De gemeente"}
+PARTY_LABEL = {
+    "clientondersteuner": "De onafhankelijke cliëntondersteuner",
+    "zorgaanbieder": "De zorgaanbieder",
+    "zorgkantoor": "Het zorgkantoor",
+    "client": "De cliënt of familie",
+    "gemeente": "De gemeente",
+}
 # Which party of the stappenplan a user role is.
-ROLE_PARTY = {"clientondersteuner": "clientondersteuner", "zorgaanbieder": "zorgaanbieder",
-              "zorgprofessional": "zorgaanbieder", "zorgkantoor_medewerker": "zorgkantoor",
-              "gemeente_medewerker": "gemeente"}
+ROLE_PARTY = {
+    "clientondersteuner": "clientondersteuner",
+    "zorgaanbieder": "zorgaanbieder",
+    "zorgprofessional": "zorgaanbieder",
+    "zorgkantoor_medewerker": "zorgkantoor",
+    "gemeente_medewerker": "gemeente",
+}
 
 FACT_LABELS = {
-    "law": {"wlz": "Wlz (langdurige zorg)", "wmo": "Wmo (gemeente)", "jeugdwet": "Jeugdwet (jeugdhulp)",
-            "zvw": "Zorgverzekeringswet", "forensisch": "forensische zorg"},
-    "organisation": {"gemeente": "de gemeente", "ciz": "het CIZ", "zorgkantoor": "het zorgkantoor",
-                     "zorgverzekeraar": "de zorgverzekeraar", "zorgaanbieder": "een zorgaanbieder", "cak": "het CAK"},
-    "role": {"client": "u bent de cliënt", "jongere": "je bent de jongere zelf", "naaste": "u bent familie of naaste",
-             "vertegenwoordiger": "u bent mentor, curator of bewindvoerder",
-             "clientondersteuner": "u bent cliëntondersteuner", "zorgaanbieder": "u werkt bij de zorgaanbieder",
-             "zorgprofessional": "u bent zorgprofessional", "gemeente_medewerker": "u werkt bij de gemeente",
-             "zorgkantoor_medewerker": "u werkt bij het zorgkantoor"},
+    "law": {
+        "wlz": "Wlz (langdurige zorg)",
+        "wmo": "Wmo (gemeente)",
+        "jeugdwet": "Jeugdwet (jeugdhulp)",
+        "zvw": "Zorgverzekeringswet",
+        "forensisch": "forensische zorg",
+    },
+    "organisation": {
+        "gemeente": "de gemeente",
+        "ciz": "het CIZ",
+        "zorgkantoor": "het zorgkantoor",
+        "zorgverzekeraar": "de zorgverzekeraar",
+        "zorgaanbieder": "een zorgaanbieder",
+        "cak": "het CAK",
+    },
+    "role": {
+        "client": "u bent de cliënt",
+        "jongere": "je bent de jongere zelf",
+        "naaste": "u bent familie of naaste",
+        "vertegenwoordiger": "u bent mentor, curator of bewindvoerder",
+        "clientondersteuner": "u bent cliëntondersteuner",
+        "zorgaanbieder": "u werkt bij de zorgaanbieder",
+        "zorgprofessional": "u bent zorgprofessional",
+        "gemeente_medewerker": "u werkt bij de gemeente",
+        "zorgkantoor_medewerker": "u werkt bij het zorgkantoor",
+    },
     "age_group": {"kind": "jonger dan 18", "jongvolwassene": "18 tot 23 jaar", "volwassene": "23 jaar of ouder"},
 }
-FACT_NAMES = {"law": "wet", "organisation": "organisatie", "role": "wie u bent", "age_group": "leeftijd",
-              "decision_date": "datum van het besluit", "objection_decision_date": "datum van de beslissing op bezwaar",
-              "urgent": "spoed", "termination": "zorg opgezegd", "consent": "toestemming"}
+FACT_NAMES = {
+    "law": "wet",
+    "organisation": "organisatie",
+    "role": "wie u bent",
+    "age_group": "leeftijd",
+    "decision_date": "datum van het besluit",
+    "objection_decision_date": "datum van de beslissing op bezwaar",
+    "urgent": "spoed",
+    "termination": "zorg opgezegd",
+    "consent": "toestemming",
+}
 
 
 # --- small pieces -----------------------------------------------------------------------------------------
@@ -104,7 +145,7 @@ def contact_sentence(body: Body, informal: bool = False) -> str:
 def first_sentence(text: str) -> str:
     text = text.strip()
     match = re.search(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])", text)
-    return text[:match.start()] if match else text
+    return text[: match.start()] if match else text
 
 
 def sentences(text: str, limit: int) -> str:
@@ -121,14 +162,38 @@ def is_young(facts: CaseFacts) -> bool:
 
 
 # --- u → je for young people ---------------------------------------------------------------------------------
-_VERB_U = {"heeft": "heb", "bent": "ben", "kunt": "kun", "wilt": "wil", "zult": "zal", "vindt": "vind",
-           "gaat": "ga", "doet": "doe", "staat": "sta", "komt": "kom", "wordt": "word", "hebt": "heb",
-           "moet": "moet", "mag": "mag", "zou": "zou", "kan": "kan", "weet": "weet", "zit": "zit", "wacht": "wacht",
-           "praat": "praat", "zet": "zet", "eet": "eet", "laat": "laat", "houdt": "houd", "krijgt": "krijg"}
+_VERB_U = {
+    "heeft": "heb",
+    "bent": "ben",
+    "kunt": "kun",
+    "wilt": "wil",
+    "zult": "zal",
+    "vindt": "vind",
+    "gaat": "ga",
+    "doet": "doe",
+    "staat": "sta",
+    "komt": "kom",
+    "wordt": "word",
+    "hebt": "heb",
+    "moet": "moet",
+    "mag": "mag",
+    "zou": "zou",
+    "kan": "kan",
+    "weet": "weet",
+    "zit": "zit",
+    "wacht": "wacht",
+    "praat": "praat",
+    "zet": "zet",
+    "eet": "eet",
+    "laat": "laat",
+    "houdt": "houd",
+    "krijgt": "krijg",
+}
 
 
 def informal(text: str) -> str:
     """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je')."""
+
     def verb_u(match: re.Match[str]) -> str:
         verb = match[1]
         lower = verb.lower()
@@ -138,6 +203,7 @@ def informal(text: str) -> str:
         if verb[0].isupper():
             new = new[0].upper() + new[1:]
         return f"{new} je"
+
     text = re.sub(r"\b([A-Za-z]+t|mag|kan|zou) u\b", verb_u, text)
     text = re.sub(r"\bUzelf\b", "Jezelf", text)
     text = re.sub(r"\buzelf\b", "jezelf", text)
@@ -156,8 +222,10 @@ def _user_deadline(deadline: Deadline) -> str:
     term = amount(deadline.value, deadline.unit)
     start = f" na {deadline.counts_from_text}" if deadline.counts_from_text else ""
     if deadline.due and deadline.passed:
-        return (f"De termijn ({term}{start}) liep tot en met {format_date(deadline.due)}. Vraag snel een "
-                "cliëntondersteuner of het Juridisch Loket wat u nog kunt doen.")
+        return (
+            f"De termijn ({term}{start}) liep tot en met {format_date(deadline.due)}. Vraag snel een "
+            "cliëntondersteuner of het Juridisch Loket wat u nog kunt doen."
+        )
     if deadline.due:
         line = f"Doe dit uiterlijk **{format_date(deadline.due)}** ({term}{start})."
     else:
@@ -222,8 +290,10 @@ def _linked_first(refs: Iterable[Reference], more: Iterable[Reference] = ()) -> 
 
 def exhausted_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     tried = ", ".join(catalogue.body(b).short_label for b in advice.already_tried) or "de stappen die ik ken"
-    text = (f"U probeerde al: {tried}. Ik ken geen volgende stap meer voor deze situatie, en ik verzin er geen. "
-            "Praat met een mens: kies 'Ik wil iemand spreken'.")
+    text = (
+        f"U probeerde al: {tried}. Ik ken geen volgende stap meer voor deze situatie, en ik verzin er geen. "
+        "Praat met een mens: kies 'Ik wil iemand spreken'."
+    )
     return address(text, facts)
 
 
@@ -280,10 +350,14 @@ def after_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
         return address(text, facts)
     after = advice.step.body.text("after")
     if after:
-        return address(f"{sentences(after, 2)}\n\n{cite_line(catalogue, advice.step.body.field_references('after'))}",
-                       facts)
-    return address("Na deze stap ken ik uit mijn bronnen geen volgende stap. Vraag iemand om mee te kijken: kies "
-                   "'Ik wil iemand spreken'.", facts)
+        return address(
+            f"{sentences(after, 2)}\n\n{cite_line(catalogue, advice.step.body.field_references('after'))}", facts
+        )
+    return address(
+        "Na deze stap ken ik uit mijn bronnen geen volgende stap. Vraag iemand om mee te kijken: kies "
+        "'Ik wil iemand spreken'.",
+        facts,
+    )
 
 
 def sources_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
@@ -342,14 +416,23 @@ def checklist_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> st
     """Step 1 of the stappenplan complexe casuïstiek: the questions that map the case."""
     if not advice.checklist:
         return address("Voor deze situatie heb ik geen vragenlijst.", facts)
-    refs = [Reference.from_dict(r) for r in ((catalogue.complexe_casuistiek or {}).get("metadata") or {}).get(
-        "reference") or ()]
+    refs = [
+        Reference.from_dict(r)
+        for r in ((catalogue.complexe_casuistiek or {}).get("metadata") or {}).get("reference") or ()
+    ]
     items = "\n".join(f"- {q}" for q in advice.checklist[:8])
     return address(f"**Breng eerst in kaart:**\n{items}\n\n{cite_line(catalogue, refs)}", facts)
 
 
-DETAILS = {"in_kaart": checklist_text, "waarom": why_text, "voorbereiden": prepare_text, "daarna": after_text, "bronnen": sources_text,
-           "wie_doet_wat": who_does_what_text, "termijn": deadline_text}
+DETAILS = {
+    "in_kaart": checklist_text,
+    "waarom": why_text,
+    "voorbereiden": prepare_text,
+    "daarna": after_text,
+    "bronnen": sources_text,
+    "wie_doet_wat": who_does_what_text,
+    "termijn": deadline_text,
+}
 
 
 # --- facts, info blocks -------------------------------------------------------------------------------------------
@@ -376,23 +459,28 @@ def render_info(kind: str | None, catalogue: Catalogue, facts: CaseFacts) -> str
     if kind == "zorgplicht":
         entries = (catalogue.zorgplicht or {}).get("entries") or ()
         chosen = [e for e in entries if e.get("law") == facts.law] or [e for e in entries if e.get("law")][:4]
-        lines = ["**Wie heeft de zorgplicht?**"] + [f"- {e['label']}: {first_sentence(e['responsible_text'])}"
-                                                    for e in chosen[:4]]
+        lines = ["**Wie heeft de zorgplicht?**"] + [
+            f"- {e['label']}: {first_sentence(e['responsible_text'])}" for e in chosen[:4]
+        ]
         refs = [Reference.from_dict(r) for e in chosen for r in e.get("reference") or ()]
-        return address("\n".join(lines + [cite_line(catalogue, refs)]), facts)
+        return address("\n".join([*lines, cite_line(catalogue, refs)]), facts)
     if kind == "clientondersteuning":
         info = catalogue.clientondersteuning or {}
         definition = info.get("definition")
         text = definition.get("text") if isinstance(definition, Mapping) else definition
         refs = [Reference.from_dict(r) for r in (info.get("metadata") or info).get("reference") or ()]
-        return address(f"**Over cliëntondersteuning** {sentences(str(text or ''), 2)} "
-                       f"{cite_line(catalogue, refs)}", facts)
+        return address(
+            f"**Over cliëntondersteuning** {sentences(str(text or ''), 2)} {cite_line(catalogue, refs)}", facts
+        )
     if kind == "complexe_casuistiek":
         data = catalogue.complexe_casuistiek or {}
         refs = _refs_of(data.get("metadata"))
-        return address("**Ingewikkelde situatie** Breng eerst in kaart wat er speelt, wat de cliënt zelf wil en wie "
-                       "betrokken is. Zonder toestemming vraagt u alleen algemeen advies, zonder gegevens van de cliënt. "
-                       f"{cite_line(catalogue, refs)}", facts)
+        return address(
+            "**Ingewikkelde situatie** Breng eerst in kaart wat er speelt, wat de cliënt zelf wil en wie "
+            "betrokken is. Zonder toestemming vraagt u alleen algemeen advies, zonder gegevens van de cliënt. "
+            f"{cite_line(catalogue, refs)}",
+            facts,
+        )
     if kind == "informatie_delen":
         sharing = (catalogue.complexe_casuistiek or {}).get("information_sharing") or {}
         rule = sharing.get("rule")

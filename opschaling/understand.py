@@ -4,6 +4,7 @@ Used on every message (not only on answers): what the user already said is never
 Every pattern here is linear (no nested quantifiers, no ``.*`` between two patterns), and the dialogue bounds
 the text it passes in, so a hostile message cannot make it slow.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,8 @@ MAX_TEXT = 4000
 
 DONT_KNOW = re.compile(
     r"\b(?:weet (?:ik )?(?:het |dat )?niet|weet niet|geen idee|geen flauw idee|onbekend|geen weet van|"
-    r"ik weet het niet|heb geen idee|snap ik niet|begrijp ik niet|dunno|idk|geen benul)\b")
+    r"ik weet het niet|heb geen idee|snap ik niet|begrijp ik niet|dunno|idk|geen benul)\b"
+)
 
 
 def fold(text: str) -> str:
@@ -34,20 +36,35 @@ _ORGANISATION = (
     ("cak", r"\bcak\b|eigen bijdrage|eigen-bijdrage"),
     ("ciz", r"\bciz\b|\bcis\b|centrum indicatiestelling"),
     ("zorgkantoor", r"zorg ?kantoor|zorgkatoor|zorgkantor"),
-    ("zorgverzekeraar", r"verzekeraar|zorgverzekering|\bverzekering\b|basisverzekering|\bvgz\b|\bcz\b|menzis|zilveren kruis"),
+    (
+        "zorgverzekeraar",
+        r"verzekeraar|zorgverzekering|\bverzekering\b|basisverzekering|\bvgz\b|\bcz\b|menzis|zilveren kruis",
+    ),
     ("gemeente", r"gemeente|wijkteam|sociaal team|wmo-?loket|wmo-?consulent|jeugdteam|buurtteam|\bwethouder\b"),
-    ("zorgaanbieder", r"zorgaanbieder|zorginstelling|\binstelling\b|verpleeghuis|verzorgingshuis|thuiszorg|"
-                      r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b"),
+    (
+        "zorgaanbieder",
+        r"zorgaanbieder|zorginstelling|\binstelling\b|verpleeghuis|verzorgingshuis|thuiszorg|"
+        r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b",
+    ),
 )
 _LAW = (
-    ("wlz", r"\bwlz\b|wet langdurige zorg|langdurige zorg|wlz-?indicatie|\bciz\b|zorgkantoor|zorgprofiel|"
-            r"\bvpt\b|\bmpt\b|volledig pakket thuis|modulair pakket"),
+    (
+        "wlz",
+        r"\bwlz\b|wet langdurige zorg|langdurige zorg|wlz-?indicatie|\bciz\b|zorgkantoor|zorgprofiel|"
+        r"\bvpt\b|\bmpt\b|volledig pakket thuis|modulair pakket",
+    ),
     ("jeugdwet", r"jeugdwet|jeugdhulp|jeugdzorg|jeugdteam|jeugd-?ggz|jeugdconsulent"),
-    ("wmo", r"\bwmo\b|maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
-            r"beschermd wonen|scootmobiel|traplift|woningaanpassing|rolstoel|wmo-?indicatie|wmo-?voorziening|"
-            r"mantelzorgondersteuning|respijtzorg|begeleiding van de gemeente"),
-    ("zvw", r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|wijkverpleegkundige|"
-            r"\bggz\b|geriatrische revalidatie|medisch specialistisch"),
+    (
+        "wmo",
+        r"\bwmo\b|maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
+        r"beschermd wonen|scootmobiel|traplift|woningaanpassing|rolstoel|wmo-?indicatie|wmo-?voorziening|"
+        r"mantelzorgondersteuning|respijtzorg|begeleiding van de gemeente",
+    ),
+    (
+        "zvw",
+        r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|wijkverpleegkundige|"
+        r"\bggz\b|geriatrische revalidatie|medisch specialistisch",
+    ),
     ("forensisch", r"forensisch|justitie|\btbs\b|reclassering|\bpij\b"),
 )
 # The law a decision body implies, when the user did not name the law.
@@ -57,39 +74,66 @@ ORGANISATION_OF_LAW = {"wmo": "gemeente", "jeugdwet": "gemeente"}
 
 # --- roles -------------------------------------------------------------------------------------------
 _ROLE = (
-    ("clientondersteuner", r"\bik ben (?:een |de )?(?:onafhankelijke? )?clientondersteuner|\bals (?:onafhankelijke? )?"
-                           r"clientondersteuner|\bik werk als clientondersteuner|\bwij als clientondersteuners?|"
-                           r"clientondersteuner van (?:de|mijn) client|\bik ondersteun (?:een|de) client|\bik ben oco\b|"
-                           r"\bik werk bij (?:mee|zorgbelang)\b"),
-    ("zorgkantoor_medewerker", r"\bik werk (?:bij|voor) (?:het |een )?zorgkantoor|\bmedewerker (?:van|bij) (?:het )?zorgkantoor|"
-                               r"\bik ben zorgbemiddelaar|\bals zorgbemiddelaar|\bvanuit het zorgkantoor|"
-                               r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker"),
-    ("gemeente_medewerker", r"\bik werk (?:bij|voor) (?:de |een )?gemeente|\bmedewerker (?:van|bij) de gemeente|"
-                            r"\bik ben (?:wmo-?)?consulent|\bals (?:wmo-?)?consulent|\bik ben beleidsmedewerker|"
-                            r"\bwij als gemeente|\bik zit in het (?:wijkteam|sociaal team|jeugdteam)|"
-                            r"\bik werk in (?:het|een) (?:wijkteam|sociaal team|jeugdteam)|\bals wijkteammedewerker|"
-                            r"\bik ben (?:jeugd)?consulent|\bik ben gemeenteambtenaar"),
-    ("zorgaanbieder", r"\bwij als (?:zorg)?aanbieder|\bwij als (?:zorg)?instelling|\bonze (?:zorg)?instelling|"
-                      r"\bonze (?:client|bewoner)|\bik ben (?:teamleider|locatiemanager|zorgmanager|manager zorg|"
-                      r"bestuurder|directeur) |\bik werk bij (?:de |een )?zorgaanbieder|\bnamens (?:de |onze )?"
-                      r"(?:zorg)?aanbieder|\bwij (?:kunnen|willen) de zorg niet meer|\bbij ons in (?:huis|de instelling)"),
-    ("zorgprofessional", r"\bik ben (?:zijn |haar |de |een )?(?:wijk)?verpleegkundige|\bals (?:wijk)?verpleegkundige|\bik ben huisarts|\bals huisarts|"
-                         r"\bik ben (?:zijn |haar |de |een )?(?:persoonlijk )?begeleider|\bik ben (?:zijn |haar |de |een )?"
-                         r"(?:ambulant )?hulpverlener|\bik ben (?:zijn |haar |de |een )?"
-                         r"(?:specialist ouderengeneeskunde|psycholoog|psychiater|maatschappelijk werker|"
-                         r"praktijkondersteuner|poh|casemanager|gedragsdeskundige|arts)|\bals (?:casemanager|"
-                         r"maatschappelijk werker|behandelaar|begeleider|hulpverlener|poh)|\bik werk in de "
-                         r"(?:wijkverpleging|zorg|thuiszorg|ggz|gehandicaptenzorg|ouderenzorg)|\bik ben zorgverlener"),
-    ("vertegenwoordiger", r"\bik ben (?:zijn |haar |de |een )?(?:mentor|curator|bewindvoerder|wettelijk vertegenwoordiger)|"
-                          r"\bals (?:mentor|curator|bewindvoerder|wettelijk vertegenwoordiger)|\bik ben voogd"),
-    ("naaste", r"\bmijn (?:moeder|vader|ma|pa|mam|pap|zoon|dochter|man|vrouw|partner|vriend|vriendin|broer|zus|"
-               r"oma|opa|schoonmoeder|schoonvader|kind|kinderen|tante|oom|neef|nicht|buurvrouw|buurman|"
-               r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de )?"
-               r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)"),
-    ("jongere", r"\bik ben (?:1[2-7]|twaalf|dertien|veertien|vijftien|zestien|zeventien)(?: jaar)?\b|\bik zit op "
-                r"(?:school|de middelbare)|\bmijn (?:ouders|mentor op school|jeugdhulpverlener|voogd)\b"),
-    ("client", r"\bik ben (?:zelf )?(?:de )?client|\bvoor mezelf|\bvoor mijzelf|\bover mezelf|\bik zelf\b|"
-               r"\bmijn (?:eigen )?(?:wlz-|wmo-)?indicatie\b|\bik krijg (?:zelf )?(?:zorg|thuiszorg|begeleiding)"),
+    (
+        "clientondersteuner",
+        r"\bik ben (?:een |de )?(?:onafhankelijke? )?clientondersteuner|\bals (?:onafhankelijke? )?"
+        r"clientondersteuner|\bik werk als clientondersteuner|\bwij als clientondersteuners?|"
+        r"clientondersteuner van (?:de|mijn) client|\bik ondersteun (?:een|de) client|\bik ben oco\b|"
+        r"\bik werk bij (?:mee|zorgbelang)\b",
+    ),
+    (
+        "zorgkantoor_medewerker",
+        r"\bik werk (?:bij|voor) (?:het |een )?zorgkantoor|\bmedewerker (?:van|bij) (?:het )?zorgkantoor|"
+        r"\bik ben zorgbemiddelaar|\bals zorgbemiddelaar|\bvanuit het zorgkantoor|"
+        r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker",
+    ),
+    (
+        "gemeente_medewerker",
+        r"\bik werk (?:bij|voor) (?:de |een )?gemeente|\bmedewerker (?:van|bij) de gemeente|"
+        r"\bik ben (?:wmo-?)?consulent|\bals (?:wmo-?)?consulent|\bik ben beleidsmedewerker|"
+        r"\bwij als gemeente|\bik zit in het (?:wijkteam|sociaal team|jeugdteam)|"
+        r"\bik werk in (?:het|een) (?:wijkteam|sociaal team|jeugdteam)|\bals wijkteammedewerker|"
+        r"\bik ben (?:jeugd)?consulent|\bik ben gemeenteambtenaar",
+    ),
+    (
+        "zorgaanbieder",
+        r"\bwij als (?:zorg)?aanbieder|\bwij als (?:zorg)?instelling|\bonze (?:zorg)?instelling|"
+        r"\bonze (?:client|bewoner)|\bik ben (?:teamleider|locatiemanager|zorgmanager|manager zorg|"
+        r"bestuurder|directeur) |\bik werk bij (?:de |een )?zorgaanbieder|\bnamens (?:de |onze )?"
+        r"(?:zorg)?aanbieder|\bwij (?:kunnen|willen) de zorg niet meer|\bbij ons in (?:huis|de instelling)",
+    ),
+    (
+        "zorgprofessional",
+        r"\bik ben (?:zijn |haar |de |een )?(?:wijk)?verpleegkundige|\bals (?:wijk)?verpleegkundige|\bik ben huisarts|\bals huisarts|"
+        r"\bik ben (?:zijn |haar |de |een )?(?:persoonlijk )?begeleider|\bik ben (?:zijn |haar |de |een )?"
+        r"(?:ambulant )?hulpverlener|\bik ben (?:zijn |haar |de |een )?"
+        r"(?:specialist ouderengeneeskunde|psycholoog|psychiater|maatschappelijk werker|"
+        r"praktijkondersteuner|poh|casemanager|gedragsdeskundige|arts)|\bals (?:casemanager|"
+        r"maatschappelijk werker|behandelaar|begeleider|hulpverlener|poh)|\bik werk in de "
+        r"(?:wijkverpleging|zorg|thuiszorg|ggz|gehandicaptenzorg|ouderenzorg)|\bik ben zorgverlener",
+    ),
+    (
+        "vertegenwoordiger",
+        r"\bik ben (?:zijn |haar |de |een )?(?:mentor|curator|bewindvoerder|wettelijk vertegenwoordiger)|"
+        r"\bals (?:mentor|curator|bewindvoerder|wettelijk vertegenwoordiger)|\bik ben voogd",
+    ),
+    (
+        "naaste",
+        r"\bmijn (?:moeder|vader|ma|pa|mam|pap|zoon|dochter|man|vrouw|partner|vriend|vriendin|broer|zus|"
+        r"oma|opa|schoonmoeder|schoonvader|kind|kinderen|tante|oom|neef|nicht|buurvrouw|buurman|"
+        r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de )?"
+        r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)",
+    ),
+    (
+        "jongere",
+        r"\bik ben (?:1[2-7]|twaalf|dertien|veertien|vijftien|zestien|zeventien)(?: jaar)?\b|\bik zit op "
+        r"(?:school|de middelbare)|\bmijn (?:ouders|mentor op school|jeugdhulpverlener|voogd)\b",
+    ),
+    (
+        "client",
+        r"\bik ben (?:zelf )?(?:de )?client|\bvoor mezelf|\bvoor mijzelf|\bover mezelf|\bik zelf\b|"
+        r"\bmijn (?:eigen )?(?:wlz-|wmo-)?indicatie\b|\bik krijg (?:zelf )?(?:zorg|thuiszorg|begeleiding)",
+    ),
 )
 # Answers to "Wie bent u?" that are a single word or a short phrase.
 _ROLE_ANSWER = (
@@ -97,25 +141,45 @@ _ROLE_ANSWER = (
     ("zorgkantoor_medewerker", r"zorgkantoor|zorgbemiddelaar"),
     ("gemeente_medewerker", r"gemeente|consulent|wijkteam|sociaal team|ambtenaar"),
     ("zorgaanbieder", r"zorgaanbieder|aanbieder|instelling|teamleider|locatiemanager|zorgmanager"),
-    ("zorgprofessional", r"verpleegkundige|huisarts|\barts\b|begeleider|hulpverlener|professional|zorgverlener|"
-                         r"behandelaar|casemanager|maatschappelijk werk|psycholoog|wijkverpleging|poh\b"),
+    (
+        "zorgprofessional",
+        r"verpleegkundige|huisarts|\barts\b|begeleider|hulpverlener|professional|zorgverlener|"
+        r"behandelaar|casemanager|maatschappelijk werk|psycholoog|wijkverpleging|poh\b",
+    ),
     ("vertegenwoordiger", r"mentor|curator|bewindvoerder|vertegenwoordiger|voogd"),
-    ("naaste", r"moeder|vader|zoon|dochter|partner|\bman\b|\bvrouw\b|ouders?\b|broer|zus|familie|mantelzorg|"
-               r"naaste|\bkind\b|oma|opa|echtgeno|vriend|buur|tante|\boom\b|neef|nicht|kleinzoon|kleindochter|"
-               r"schoon\w+"),
+    (
+        "naaste",
+        r"moeder|vader|zoon|dochter|partner|\bman\b|\bvrouw\b|ouders?\b|broer|zus|familie|mantelzorg|"
+        r"naaste|\bkind\b|oma|opa|echtgeno|vriend|buur|tante|\boom\b|neef|nicht|kleinzoon|kleindochter|"
+        r"schoon\w+",
+    ),
     ("jongere", r"jongere|scholier|\bik ben (?:1[2-7])\b|tiener|puber"),
     ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|\bik\b|patient|bewoner"),
 )
 
 # --- age ------------------------------------------------------------------------------------------------
-_AGE_WORDS = {"twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16, "zeventien": 17,
-              "achttien": 18, "negentien": 19, "twintig": 20}
+_AGE_WORDS = {
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
+    "twintig": 20,
+}
 _AGE = re.compile(
-    r"\b(\d{1,3}|" + "|".join(_AGE_WORDS) + r")(?:-| )?(?:jaar|jarige?|jr)\b|\bvan (\d{1,2})\b(?![-/.:]\d)(?! (?:jan|feb|maart|mrt|apr"
+    r"\b(\d{1,3}|"
+    + "|".join(_AGE_WORDS)
+    + r")(?:-| )?(?:jaar|jarige?|jr)\b|\bvan (\d{1,2})\b(?![-/.:]\d)(?! (?:jan|feb|maart|mrt|apr"
     r"|mei|jun|jul|aug|sep|okt|nov|dec|[a-z]*uur|weken|dagen|maanden|procent|%))|\bik ben (\d{1,2})\b(?! (?:jan|feb|maart"
-    r"|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec))|\bis (\d{1,2})\b(?= ?(?:jaar|,|\.|$| en | oud))")
-_TURNS_18 = re.compile(r"\b(?:wordt|word|worden|werd) (?:bijna |binnenkort |straks |volgend jaar |over \w+ \w+ )?"
-                       r"(?:18|achttien)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|\bbijna 18\b|\bbijna achttien\b")
+    r"|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec))|\bis (\d{1,2})\b(?= ?(?:jaar|,|\.|$| en | oud))"
+)
+_TURNS_18 = re.compile(
+    r"\b(?:wordt|word|worden|werd) (?:bijna |binnenkort |straks |volgend jaar |over \w+ \w+ )?"
+    r"(?:18|achttien)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|\bbijna 18\b|\bbijna achttien\b"
+)
 
 # --- step outcomes --------------------------------------------------------------------------------------
 # Three values: nee (not tried), loopt (running, no answer yet), niet_geholpen (tried, did not help).
@@ -125,7 +189,8 @@ _PENDING = re.compile(
     r"(?: (?:gehoord|ontvangen|gekregen))?|\bwacht(?:en|) (?:nog|op|al)\b|\bnog (?:in )?behandeling\b|\bin behandeling\b|"
     r"\bnog bezig\b|\bben(?:nen)? (?:er )?(?:nog )?mee bezig\b|\bafwachten\b|\bhoor(?:en)? (?:nog )?niks\b|"
     r"\bnog niet beslist\b|\bis ingediend\b|\bheb(?:ben)? (?:het |een |mijn |ons )?(?:bezwaar|beroep|klacht|aanvraag)"
-    r"(?:schrift)? (?:ingediend|ingestuurd|verstuurd|gestuurd|gemaakt|ingesteld)\b|\bzijn ermee bezig\b|\bloopt\b")
+    r"(?:schrift)? (?:ingediend|ingestuurd|verstuurd|gestuurd|gemaakt|ingesteld)\b|\bzijn ermee bezig\b|\bloopt\b"
+)
 _FAILED = re.compile(
     r"\bhielp niet\b|\bhelpt niet\b|\bniet geholpen\b|\bheeft niet geholpen\b|\bniks geholpen\b|\bniets geholpen\b|"
     r"\bgeen (?:resultaat|oplossing|effect|zin)\b|\b(?:is |werd |was )?afgewezen\b|\bongegrond\b|\bniet gegrond\b|"
@@ -133,46 +198,70 @@ _FAILED = re.compile(
     r"\bnul op (?:het )?rekest\b|\bnee gezegd\b|\bkunnen (?:ons|me|mij) niet helpen\b|\bkonden (?:ons|me|mij|niks|niets) "
     r"(?:niet )?(?:helpen|doen)\b|\bniet gelukt\b|\blukte niet\b|\bwas negatief\b|\bnegatief\b|\bgeen gelijk\b|"
     r"\bbleef hetzelfde\b|\blukt (?:het )?(?:nog )?(?:steeds )?niet\b|\bnog steeds (?:niks|niets|geen (?:plek|oplossing))\b|"
-    r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b")
+    r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b"
+)
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
-    r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b")
-_DONE = re.compile(r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad)\b|\bal gedaan\b|\bal geprobeerd\b|"
-                   r"\bheb ik (?:al )?gedaan\b|\bal ingediend\b|\bal gemaakt\b|\bal contact\b|\bal gebeld\b|"
-                   r"\bal gemeld\b|\bal geweest\b|\bal betrokken\b|\bal ingeschakeld\b|\bis al\b|\bzijn al\b|"
-                   r"\b(?:is|zijn|was|waren) al (?:een |het |de )?(?:\w+ ){0,3}(?:betrokken|ingeschakeld|ingezet|geweest)\b")
+    r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b"
+)
+_DONE = re.compile(
+    r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad)\b|\bal gedaan\b|\bal geprobeerd\b|"
+    r"\bheb ik (?:al )?gedaan\b|\bal ingediend\b|\bal gemaakt\b|\bal contact\b|\bal gebeld\b|"
+    r"\bal gemeld\b|\bal geweest\b|\bal betrokken\b|\bal ingeschakeld\b|\bis al\b|\bzijn al\b|"
+    r"\b(?:is|zijn|was|waren) al (?:een |het |de )?(?:\w+ ){0,3}(?:betrokken|ingeschakeld|ingezet|geweest)\b"
+)
 # "I told the staff" is not a complaint at the klachtenfunctionaris.
-_TOLD_STAFF = re.compile(r"\b(?:gezegd|verteld|gemeld|aangekaart|besproken|geklaagd)\b[^.?!]{0,40}\b(?:verzorging|"
-                         r"personeel|verpleging|begeleid\w*|teamleider|afdeling|zuster|verzorgende|de zorg)\b|"
-                         r"\b(?:verzorging|personeel|verpleging|begeleiding|teamleider|afdeling)\b[^.?!]{0,40}\b"
-                         r"(?:gezegd|verteld|gemeld|aangekaart|besproken)\b")
+_TOLD_STAFF = re.compile(
+    r"\b(?:gezegd|verteld|gemeld|aangekaart|besproken|geklaagd)\b[^.?!]{0,40}\b(?:verzorging|"
+    r"personeel|verpleging|begeleid\w*|teamleider|afdeling|zuster|verzorgende|de zorg)\b|"
+    r"\b(?:verzorging|personeel|verpleging|begeleiding|teamleider|afdeling)\b[^.?!]{0,40}\b"
+    r"(?:gezegd|verteld|gemeld|aangekaart|besproken)\b"
+)
 
-_YES = re.compile(r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad|jep|jup|yep|ok(?:e|ay)?|graag|"
-                  r"dat klopt|wel)\b")
+_YES = re.compile(
+    r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad|jep|jup|yep|ok(?:e|ay)?|graag|"
+    r"dat klopt|wel)\b"
+)
 _NO = re.compile(r"^(?:nee|neen|nope|no|niet|geen|nee hoor|helaas niet|nooit|klopt niet)\b")
 
 # --- conversation moves -----------------------------------------------------------------------------------
-ASKS_AFTER = re.compile(r"\b(?:en )?(?:als|wat als) (?:dat|dit|die|het|ze|hij) (?:ook )?(?:niet|geen) (?:helpt|werkt|lukt|"
-                        r"oplevert|reageert|reageren)|\ben (?:dan|daarna)\b|\bwat (?:daarna|dan|is de stap daarna|"
-                        r"is de volgende stap)\b|\bwat kan ik daarna\b|\bvolgende stap\b|\bstap daarna\b|"
-                        r"\bhelpt dat niet\b|\bwat als dat niet\b")
-TRIED_ALREADY = re.compile(r"\b(?:heb|hebben) (?:ik|we|wij) (?:al )?(?:geprobeerd|gedaan|gehad)\b|\bal geprobeerd\b|"
-                           r"\bal gedaan\b|\bheeft niet geholpen\b|\bhielp niet\b|\bwerkte niet\b|\bniet geholpen\b|"
-                           r"\bal geweest\b|\bal gebeld\b|\bal contact\b|\bleverde niks op\b|\bleverde niets op\b")
-CORRECTION = re.compile(r"^(?:nee|neen|sorry|oeps|pardon|correctie)\b|\bik bedoel\b|\bik bedoelde\b|\bklopt niet\b|"
-                        r"\bniet (?:de|het|een)? ?\w+ maar\b|\bgeen \w+ maar\b|\bverkeerd\b|\bvergist\b|"
-                        r"\beigenlijk\b|\bhet was\b|\bhet is\b|\bhet gaat om\b|\bhet gaat over\b|\bin plaats van\b")
-WHAT_YOU_KNOW = re.compile(r"\bwat weet (?:je|jij|u) (?:al )?(?:van|over) (?:mij|ons|me)\b|\bwat ik van u weet\b|"
-                           r"\bwelke gegevens\b|\boverzicht\b|\bsamenvatting\b|\bwat heb ik (?:al )?gezegd\b")
-SOMETHING_ELSE = re.compile(r"^(?:iets anders|andere vraag|ander onderwerp|nieuwe vraag)\b|\bik heb (?:nog )?een andere vraag\b|"
-                            r"\bander probleem\b|\biets anders\b")
-NOT_SAFE_NOW = re.compile(r"\b(?:niet|nog niet) veilig\b|\bonveilig\b|\bhet is niet veilig\b|\bben bang\b|"
-                          r"\bhij is (?:er )?(?:nog|nu)\b|\bze is (?:er )?(?:nog|nu)\b|\bnog steeds gevaar\b")
-SAFE_NOW = re.compile(r"\b(?:nu |weer )?veilig\b|\bgeen gevaar\b|\bhet gaat (?:nu )?(?:weer )?(?:wel|goed)\b|"
-                      r"\bga (?:maar )?verder\b|\bverder\b")
-QUESTION_WHAT_IS = re.compile(r"\bwat (?:is|zijn|betekent|doet|doen|bedoel(?:t|en) (?:je|u|jullie) met) (?:een |de |het )?"
-                              r"([a-z0-9\- ]{2,40}?)\s*\??$|\bwie (?:is|zijn) (?:een |de |het )?([a-z0-9\- ]{2,40}?)\s*\??$|"
-                              r"\bwaar (?:vind|bereik) ik (?:een |de |het )?([a-z0-9\- ]{2,40}?)\s*\??$")
+ASKS_AFTER = re.compile(
+    r"\b(?:en )?(?:als|wat als) (?:dat|dit|die|het|ze|hij) (?:ook )?(?:niet|geen) (?:helpt|werkt|lukt|"
+    r"oplevert|reageert|reageren)|\ben (?:dan|daarna)\b|\bwat (?:daarna|dan|is de stap daarna|"
+    r"is de volgende stap)\b|\bwat kan ik daarna\b|\bvolgende stap\b|\bstap daarna\b|"
+    r"\bhelpt dat niet\b|\bwat als dat niet\b"
+)
+TRIED_ALREADY = re.compile(
+    r"\b(?:heb|hebben) (?:ik|we|wij) (?:al )?(?:geprobeerd|gedaan|gehad)\b|\bal geprobeerd\b|"
+    r"\bal gedaan\b|\bheeft niet geholpen\b|\bhielp niet\b|\bwerkte niet\b|\bniet geholpen\b|"
+    r"\bal geweest\b|\bal gebeld\b|\bal contact\b|\bleverde niks op\b|\bleverde niets op\b"
+)
+CORRECTION = re.compile(
+    r"^(?:nee|neen|sorry|oeps|pardon|correctie)\b|\bik bedoel\b|\bik bedoelde\b|\bklopt niet\b|"
+    r"\bniet (?:de|het|een)? ?\w+ maar\b|\bgeen \w+ maar\b|\bverkeerd\b|\bvergist\b|"
+    r"\beigenlijk\b|\bhet was\b|\bhet is\b|\bhet gaat om\b|\bhet gaat over\b|\bin plaats van\b"
+)
+WHAT_YOU_KNOW = re.compile(
+    r"\bwat weet (?:je|jij|u) (?:al )?(?:van|over) (?:mij|ons|me)\b|\bwat ik van u weet\b|"
+    r"\bwelke gegevens\b|\boverzicht\b|\bsamenvatting\b|\bwat heb ik (?:al )?gezegd\b"
+)
+SOMETHING_ELSE = re.compile(
+    r"^(?:iets anders|andere vraag|ander onderwerp|nieuwe vraag)\b|\bik heb (?:nog )?een andere vraag\b|"
+    r"\bander probleem\b|\biets anders\b"
+)
+NOT_SAFE_NOW = re.compile(
+    r"\b(?:niet|nog niet) veilig\b|\bonveilig\b|\bhet is niet veilig\b|\bben bang\b|"
+    r"\bhij is (?:er )?(?:nog|nu)\b|\bze is (?:er )?(?:nog|nu)\b|\bnog steeds gevaar\b"
+)
+SAFE_NOW = re.compile(
+    r"\b(?:nu |weer )?veilig\b|\bgeen gevaar\b|\bhet gaat (?:nu )?(?:weer )?(?:wel|goed)\b|"
+    r"\bga (?:maar )?verder\b|\bverder\b"
+)
+QUESTION_WHAT_IS = re.compile(
+    r"\bwat (?:is|zijn|betekent|doet|doen|bedoel(?:t|en) (?:je|u|jullie) met) (?:een |de |het )?"
+    r"([a-z0-9\- ]{2,40}?)\s*\??$|\bwie (?:is|zijn) (?:een |de |het )?([a-z0-9\- ]{2,40}?)\s*\??$|"
+    r"\bwaar (?:vind|bereik) ik (?:een |de |het )?([a-z0-9\- ]{2,40}?)\s*\??$"
+)
 DELETE_REQUEST = re.compile(r"\b(?:verwijder|wis|vergeet)\b[^.?!]{0,30}\b(?:gesprek|gegevens|chat|data)\b")
 
 
@@ -194,8 +283,10 @@ def _without_negated(text: str) -> str:
     return _NEGATED.sub(" maar ", text)
 
 
-_OWN_EMPLOYER = re.compile(r"\b(?:ik werk|werkzaam|medewerker|wij als|vanuit)(?: (?:bij|voor|van|als|in))? (?:de |het |een )?"
-                           r"(?:gemeente|zorgkantoor|wijkteam|sociaal team|jeugdteam|zorgaanbieder|instelling)\b")
+_OWN_EMPLOYER = re.compile(
+    r"\b(?:ik werk|werkzaam|medewerker|wij als|vanuit)(?: (?:bij|voor|van|als|in))? (?:de |het |een )?"
+    r"(?:gemeente|zorgkantoor|wijkteam|sociaal team|jeugdteam|zorgaanbieder|instelling)\b"
+)
 
 
 def organisation(text: str) -> str | None:
@@ -240,11 +331,17 @@ def age_group(text: str, answer: bool = False) -> str | None:
         years = int(bare[1]) if bare and int(bare[1]) <= 110 else None
     if years is not None:
         return age_group_for(years)
-    if re.search(r"\b(?:baby|peuter|kleuter|puber|tiener|minderjarig|jonger dan 18|onder de 18|basisschool|"
-                 r"middelbare school|mijn kind|ons kind|zoontje|dochtertje)\b", folded):
+    if re.search(
+        r"\b(?:baby|peuter|kleuter|puber|tiener|minderjarig|jonger dan 18|onder de 18|basisschool|"
+        r"middelbare school|mijn kind|ons kind|zoontje|dochtertje)\b",
+        folded,
+    ):
         return "kind"
-    if answer and re.search(r"\b(?:volwassen|ouder dan 23|bejaard|oudere|senior|dementie|dementerend|"
-                            r"verpleeghuis)\b", folded):
+    if answer and re.search(
+        r"\b(?:volwassen|ouder dan 23|bejaard|oudere|senior|dementie|dementerend|"
+        r"verpleeghuis)\b",
+        folded,
+    ):
         return "volwassene"
     if answer and re.search(r"\b(?:jongvolwassen|tussen (?:de )?18 en 23|18 tot 23)\b", folded):
         return "jongvolwassene"
@@ -284,10 +381,14 @@ def dont_know(text: str) -> bool:
     return bool(DONT_KNOW.search(fold(text)))
 
 
-_DATE_CONTEXT = re.compile(r"\b(?:besluit|brief|beschikking|beslissing|afwijzing|gekregen|ontvangen|gedateerd|"
-                           r"dagtekening|datum|uitspraak|van|op|sinds)\b")
-_OBJECTION_DECISION_CONTEXT = re.compile(r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is )?(?:afgewezen|"
-                                         r"ongegrond)|uitspraak op (?:mijn |het )?bezwaar)\b")
+_DATE_CONTEXT = re.compile(
+    r"\b(?:besluit|brief|beschikking|beslissing|afwijzing|gekregen|ontvangen|gedateerd|"
+    r"dagtekening|datum|uitspraak|van|op|sinds)\b"
+)
+_OBJECTION_DECISION_CONTEXT = re.compile(
+    r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is )?(?:afgewezen|"
+    r"ongegrond)|uitspraak op (?:mijn |het )?bezwaar)\b"
+)
 
 
 def a_date(text: str, today: date) -> date | None:
@@ -296,9 +397,12 @@ def a_date(text: str, today: date) -> date | None:
     if found:
         return found
     folded = fold(text)
-    if not re.search(r"\b(?:maand|week|weken|dag|dagen|jan|feb|maart|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec|"
-                     r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|gisteren|eergisteren|vandaag|"
-                     r"\d{1,2}[-/.]\d{1,2})\b", folded):
+    if not re.search(
+        r"\b(?:maand|week|weken|dag|dagen|jan|feb|maart|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec|"
+        r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|gisteren|eergisteren|vandaag|"
+        r"\d{1,2}[-/.]\d{1,2})\b",
+        folded,
+    ):
         return None
     try:
         import dateparser  # noqa: PLC0415 - optional, slow to import: only when a date-like word is there
@@ -308,9 +412,16 @@ def a_date(text: str, today: date) -> date | None:
         chunk = re.sub(r"^.*?\b(?:is van|van|op|sinds|gedateerd)\b ", "", chunk.strip())
         if not chunk or len(chunk) > 40:
             continue
-        parsed = dateparser.parse(chunk, languages=["nl"], settings={
-            "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY", "RELATIVE_BASE": _as_datetime(today),
-            "REQUIRE_PARTS": ["day", "month"] if re.search(r"\d", chunk) else []})
+        parsed = dateparser.parse(
+            chunk,
+            languages=["nl"],
+            settings={
+                "PREFER_DATES_FROM": "past",
+                "DATE_ORDER": "DMY",
+                "RELATIVE_BASE": _as_datetime(today),
+                "REQUIRE_PARTS": ["day", "month"] if re.search(r"\d", chunk) else [],
+            },
+        )
         if parsed:
             return parsed.date()
     return None
@@ -318,6 +429,7 @@ def a_date(text: str, today: date) -> date | None:
 
 def _as_datetime(day: date):  # noqa: ANN202
     from datetime import datetime  # noqa: PLC0415
+
     return datetime(day.year, day.month, day.day, 12, 0)
 
 
@@ -364,6 +476,7 @@ _DOUBT = re.compile(r"\b(?:ik )?weet (?:ik |ook |dus )*niet (?:of|welke|wie|wat)
 def is_yes_no(fact: str) -> bool:
     """A fact whose values are yes, no (and 'weet ik niet'), e.g. about_decision in catalogue/questions."""
     from opschaling.facts import ALLOWED  # noqa: PLC0415
+
     allowed = set(ALLOWED.get(fact, ()))
     return bool(allowed) and allowed <= {True, False, UNKNOWN}
 
@@ -390,13 +503,21 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
     found_age = age_group(folded)
     if found_age and "age_group" not in facts:
         facts["age_group"] = found_age
-    if "decision_date" not in facts and asked != "objection_decision_date" and _DATE_CONTEXT.search(folded) \
-            and not _OBJECTION_DECISION_CONTEXT.search(folded):
+    if (
+        "decision_date" not in facts
+        and asked != "objection_decision_date"
+        and _DATE_CONTEXT.search(folded)
+        and not _OBJECTION_DECISION_CONTEXT.search(folded)
+    ):
         found = a_date(text, today)
         if found:
             facts["decision_date"] = found.isoformat()
-    if "decision_date" not in facts and asked not in ("decision_date", "objection_decision_date") \
-            and len(folded) <= 30 and re.fullmatch(r"[\w\- /.]+", folded):
+    if (
+        "decision_date" not in facts
+        and asked not in ("decision_date", "objection_decision_date")
+        and len(folded) <= 30
+        and re.fullmatch(r"[\w\- /.]+", folded)
+    ):
         found = parse_date(folded, today=today)  # a bare date ("3 maart") is the date of the letter
         if found:
             facts["decision_date"] = found.isoformat()
@@ -404,8 +525,11 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         found = a_date(text, today)
         if found:
             facts["objection_decision_date"] = found.isoformat()
-    if re.search(r"\bopgezegd\b|\bopzegging\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
-                 r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b", folded):
+    if re.search(
+        r"\bopgezegd\b|\bopzegging\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
+        r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b",
+        folded,
+    ):
         facts.setdefault("termination", True)
     if re.search(r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded):
         facts.setdefault("urgent", True)
@@ -418,70 +542,115 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
 
 # --- situation (when there is no NLU, or it is unsure) ------------------------------------------------------
 _SITUATION = (
-    ("besluit_te_laat", r"\b(?:beslist|beslissen) (?:maar )?niet\b|\bniet (?:op tijd|tijdig|binnen de termijn) "
-                        r"(?:beslist|besluit|beslissen|besloten)\b|\breageert niet op (?:mijn|de|onze|ons) aanvraag\b|\bte laat (?:met )?beslis|"
-                        r"\bgeen besluit\b|\bnog steeds geen (?:besluit|beslissing|beschikking|antwoord)\b|"
-                        r"\b(?:beslistermijn|termijn) (?:is )?(?:verlopen|overschreden|voorbij)\b|\bingebrekestelling\b|"
-                        r"\bdwangsom\b|\bwachten al (?:\w+ )?(?:weken|maanden) op (?:een |het )?(?:besluit|beslissing|"
-                        r"beschikking|indicatie)\b|\bnog (?:steeds )?niet beslist\b|\baanvraag\b[^.?!]{0,80}\b(?:te laat|"
-                        r"niet beslist|geen antwoord|geen reactie)\b"),
-    ("achttien_worden", r"\bwordt (?:bijna |binnenkort |straks |over \w+ \w+ )?(?:18|achttien)\b|"
-                        r"\b(?:net |pas |bijna )?(?:18|achttien) (?:geworden|jaar geworden)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|"
-                        r"\bverlengde jeugdhulp\b|\bbijna (?:18|achttien)\b"),
-    ("mantelzorg_overbelast", r"\bmantelzorg\w*\b[^.?!]{0,40}\b(?:overbelast|op|uitgeput|zwaar|niet meer)\b|"
-                              r"\boverbelast\b|\brespijtzorg\b|\bmantelzorgondersteuning\b|\bik trek het niet meer\b|"
-                              r"\bik kan de zorg (?:voor \w+ )?niet meer aan\b|\bsta er alleen voor\b|"
-                              r"\bik zorg (?:al \w+ |dag en nacht |elke dag )?voor (?:mijn|ons)\b[^.?!]{0,80}\b(?:niet meer|"
-                              r"te zwaar|zwaar)\b|\b(?:kan|trek) het (?:eigenlijk |echt )?niet meer aan\b|\bte zwaar\b"),
-    ("besluit_oneens", r"\bbezwaar\b|\bniet eens met\b|\boneens\b|\bafgewezen\b|\bafwijzing\b|\bbeschikking\b|"
-                       r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b|"
-                       r"\bniet mee eens\b|\bwees\b[^.?!]{0,60}\baf\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
-                       r"\b(?:wil|wilt|willen)\b[^.?!]{0,30}\bniet (?:meer )?vergoeden\b|\bweigert\b[^.?!]{0,30}\bte vergoeden\b|"
-                       r"\b(?:stopt|stopgezet|stopzetten)\b[^.?!]{0,20}\b(?:begeleiding|hulp|huishoudelijke)\b|"
-                       r"\b(?:gemeente|ciz|zorgkantoor)\b[^.?!]{0,60}\b(?:stopgezet|ingetrokken|verlaagd|afgenomen)\b"),
-    ("klacht_zorgaanbieder", r"\bklacht\w*\b[^.?!]{0,50}\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|"
-                             r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder)\b|"
-                             r"\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|verzorging)\b[^.?!]{0,50}\b"
-                             r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout|te laat|niet gewassen)\b|"
-                             r"\bklachtenfunctionaris\b|\bontevreden over de (?:behandeling|zorg|begeleiding)\b|"
-                             r"\b(?:iets melden|klagen) over de (?:thuiszorg|wijkverpleging|zorg|instelling|begeleiding)\b|"
-                             r"\b(?:wijkverpleging|thuiszorg)\b[^.?!]{0,80}\b(?:te laat|niet gewassen|niet gekomen)\b"),
-    ("klacht_instantie", r"\bklacht\w*\b[^.?!]{0,40}\b(?:gemeente|ciz|zorgkantoor|cak|verzekeraar|consulent|ambtenaar)\b|"
-                         r"\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,40}\b(?:belt niet terug|onbeschoft|kwijt|"
-                         r"bejegening|neemt niet op)\b|\bombudsman\b|\bklacht over (?:een )?instantie\b|"
-                         r"\bklagen over (?:mijn |de |het )?(?:zorgverzekeraar|verzekeraar|gemeente|ciz|zorgkantoor|cak)\b|"
-                         r"\bklacht bij (?:de |het |mijn )?(?:zorgverzekeraar|verzekeraar|gemeente|zorgkantoor|ciz|cak)\b|"
-                         r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b|\bgeklaagd\b[^.?!]{0,20}\b(?:bij )?(?:de |het )?"
-                         r"(?:gemeente|ciz|zorgkantoor|cak|verzekeraar)\b|\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,20}"
-                         r"\bgeklaagd\b|\breageren niet op (?:mijn|onze) klacht\b"),
-    ("zorg_past_niet", r"\bopgezegd\b|\bopzegging\b|\bzorg stopt\b|\bwil(?:len)? (?:de zorg )?stoppen\b|\bmoet (?:hij |zij |ze )?weg\b|"
-                       r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b|"
-                       r"\bpast (?:niet|neit) meer\b|\bblijft niet passend\b|\bgaat niet meer op de (?:huidige )?plek\b|"
-                       r"\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
-                       r"\b(?:kunnen|kan) (?:wij |we )?de zorg\b[^.?!]{0,20}\bniet meer (?:bieden|geven|leveren)\b"),
-    ("probleemgedrag", r"\bprobleemgedrag\b|\bonbegrepen gedrag\b|\bagressie\w*\b|\bagressief\b|\bzelfbeschadig\w*\b|"
-                       r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b|\bonrustig\b|\bschreeuwt\b|"
-                       r"\bslaat (?:medebewoners|personeel|begeleiders)\b"),
-    ("multiproblematiek", r"\bmultiproblemati\w*\b|\bschulden\b|\bverslav\w*\b|\boverlast\b|\bmultiprobleem\w*\b|\bveel problemen tegelijk\b|"
-                          r"\bpolitie\b[^.?!]{0,40}\b(?:zorg|ggz|wijkteam)\b|\bzorgwekkend\b|\bverward gedrag\b"),
-    ("jeugdzorg", r"\bjeugdhulp\b|\bjeugdzorg\b|\bjeugdteam\b|\bjeugd-?ggz\b|\bmijn (?:zoon|dochter|kind)\b[^.?!]{0,40}"
-                  r"\b(?:hulp|zorg|wachtlijst)\b|\b(?:ons|mijn) kind\b[^.?!]{0,40}\bloopt vast\b"),
-    ("geen_plek", r"\bgeen (?:passende )?(?:plek|plaats|woonplek|woonzorgplek|verpleeghuis|opvang|aanbieder)\b|"
-                  r"\bwachtlijst\b|\bniemand wil (?:hem|haar)\b|\bvinden (?:geen|niks|niets)\b|\bnergens terecht\b|"
-                  r"\bverpleeghuisplek\b|\bplek (?:vinden|zoeken)\b|\bnergens (?:een )?(?:plek|plaats)\b|"
-                  r"\boveral (?:een )?wachtlijst\w*\b|\bzoek(?:en|t)?\b[^.?!]{0,30}\b(?:woonplek|woonzorgplek|verpleeghuis|plek|plaats)\b|"
-                  r"\bzoek(?:en)? een plek\b|\ber is nergens plek\b"),
-    ("kastje_muur", r"\bkastje\b[^.?!]{0,20}\bmuur\b|\bniemand (?:is )?verantwoordelijk\b|\bstuurt (?:me|mij|ons) door\b|"
-                    r"\bdoorgestuurd\b|\bvan het kastje\b|\bweet niet waar (?:ik|we) (?:heen|terecht)\b"),
-    ("wie_verantwoordelijk", r"\bzorgplicht\b|\bwie (?:is )?verantwoordelijk\b|\bwie moet (?:dit|dat|het) (?:regelen|betalen)\b|"
-                             r"\bwelke wet\b|\bwie betaalt\b"),
-    ("vraag_clientondersteuning", r"\bwat (?:is|doet) een clientondersteuner\b|\bclientondersteun\w* (?:aanvragen|krijgen|vinden|"
-                                  r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
-                                  r"clientondersteun\w*\b|"
-                                  r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b|"
-                                  r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b|"
-                                  r"\bgratis helpen\b|\bclientondersteuner\s*\?"),
-    ("informatie_delen", r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b"),
+    (
+        "besluit_te_laat",
+        r"\b(?:beslist|beslissen) (?:maar )?niet\b|\bniet (?:op tijd|tijdig|binnen de termijn) "
+        r"(?:beslist|besluit|beslissen|besloten)\b|\breageert niet op (?:mijn|de|onze|ons) aanvraag\b|\bte laat (?:met )?beslis|"
+        r"\bgeen besluit\b|\bnog steeds geen (?:besluit|beslissing|beschikking|antwoord)\b|"
+        r"\b(?:beslistermijn|termijn) (?:is )?(?:verlopen|overschreden|voorbij)\b|\bingebrekestelling\b|"
+        r"\bdwangsom\b|\bwachten al (?:\w+ )?(?:weken|maanden) op (?:een |het )?(?:besluit|beslissing|"
+        r"beschikking|indicatie)\b|\bnog (?:steeds )?niet beslist\b|\baanvraag\b[^.?!]{0,80}\b(?:te laat|"
+        r"niet beslist|geen antwoord|geen reactie)\b",
+    ),
+    (
+        "achttien_worden",
+        r"\bwordt (?:bijna |binnenkort |straks |over \w+ \w+ )?(?:18|achttien)\b|"
+        r"\b(?:net |pas |bijna )?(?:18|achttien) (?:geworden|jaar geworden)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|"
+        r"\bverlengde jeugdhulp\b|\bbijna (?:18|achttien)\b",
+    ),
+    (
+        "mantelzorg_overbelast",
+        r"\bmantelzorg\w*\b[^.?!]{0,40}\b(?:overbelast|op|uitgeput|zwaar|niet meer)\b|"
+        r"\boverbelast\b|\brespijtzorg\b|\bmantelzorgondersteuning\b|\bik trek het niet meer\b|"
+        r"\bik kan de zorg (?:voor \w+ )?niet meer aan\b|\bsta er alleen voor\b|"
+        r"\bik zorg (?:al \w+ |dag en nacht |elke dag )?voor (?:mijn|ons)\b[^.?!]{0,80}\b(?:niet meer|"
+        r"te zwaar|zwaar)\b|\b(?:kan|trek) het (?:eigenlijk |echt )?niet meer aan\b|\bte zwaar\b",
+    ),
+    (
+        "besluit_oneens",
+        r"\bbezwaar\b|\bniet eens met\b|\boneens\b|\bafgewezen\b|\bafwijzing\b|\bbeschikking\b|"
+        r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b|"
+        r"\bniet mee eens\b|\bwees\b[^.?!]{0,60}\baf\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
+        r"\b(?:wil|wilt|willen)\b[^.?!]{0,30}\bniet (?:meer )?vergoeden\b|\bweigert\b[^.?!]{0,30}\bte vergoeden\b|"
+        r"\b(?:stopt|stopgezet|stopzetten)\b[^.?!]{0,20}\b(?:begeleiding|hulp|huishoudelijke)\b|"
+        r"\b(?:gemeente|ciz|zorgkantoor)\b[^.?!]{0,60}\b(?:stopgezet|ingetrokken|verlaagd|afgenomen)\b",
+    ),
+    (
+        "klacht_zorgaanbieder",
+        r"\bklacht\w*\b[^.?!]{0,50}\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|"
+        r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder)\b|"
+        r"\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|verzorging)\b[^.?!]{0,50}\b"
+        r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout|te laat|niet gewassen)\b|"
+        r"\bklachtenfunctionaris\b|\bontevreden over de (?:behandeling|zorg|begeleiding)\b|"
+        r"\b(?:iets melden|klagen) over de (?:thuiszorg|wijkverpleging|zorg|instelling|begeleiding)\b|"
+        r"\b(?:wijkverpleging|thuiszorg)\b[^.?!]{0,80}\b(?:te laat|niet gewassen|niet gekomen)\b",
+    ),
+    (
+        "klacht_instantie",
+        r"\bklacht\w*\b[^.?!]{0,40}\b(?:gemeente|ciz|zorgkantoor|cak|verzekeraar|consulent|ambtenaar)\b|"
+        r"\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,40}\b(?:belt niet terug|onbeschoft|kwijt|"
+        r"bejegening|neemt niet op)\b|\bombudsman\b|\bklacht over (?:een )?instantie\b|"
+        r"\bklagen over (?:mijn |de |het )?(?:zorgverzekeraar|verzekeraar|gemeente|ciz|zorgkantoor|cak)\b|"
+        r"\bklacht bij (?:de |het |mijn )?(?:zorgverzekeraar|verzekeraar|gemeente|zorgkantoor|ciz|cak)\b|"
+        r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b|\bgeklaagd\b[^.?!]{0,20}\b(?:bij )?(?:de |het )?"
+        r"(?:gemeente|ciz|zorgkantoor|cak|verzekeraar)\b|\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,20}"
+        r"\bgeklaagd\b|\breageren niet op (?:mijn|onze) klacht\b",
+    ),
+    (
+        "zorg_past_niet",
+        r"\bopgezegd\b|\bopzegging\b|\bzorg stopt\b|\bwil(?:len)? (?:de zorg )?stoppen\b|\bmoet (?:hij |zij |ze )?weg\b|"
+        r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b|"
+        r"\bpast (?:niet|neit) meer\b|\bblijft niet passend\b|\bgaat niet meer op de (?:huidige )?plek\b|"
+        r"\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
+        r"\b(?:kunnen|kan) (?:wij |we )?de zorg\b[^.?!]{0,20}\bniet meer (?:bieden|geven|leveren)\b",
+    ),
+    (
+        "probleemgedrag",
+        r"\bprobleemgedrag\b|\bonbegrepen gedrag\b|\bagressie\w*\b|\bagressief\b|\bzelfbeschadig\w*\b|"
+        r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b|\bonrustig\b|\bschreeuwt\b|"
+        r"\bslaat (?:medebewoners|personeel|begeleiders)\b",
+    ),
+    (
+        "multiproblematiek",
+        r"\bmultiproblemati\w*\b|\bschulden\b|\bverslav\w*\b|\boverlast\b|\bmultiprobleem\w*\b|\bveel problemen tegelijk\b|"
+        r"\bpolitie\b[^.?!]{0,40}\b(?:zorg|ggz|wijkteam)\b|\bzorgwekkend\b|\bverward gedrag\b",
+    ),
+    (
+        "jeugdzorg",
+        r"\bjeugdhulp\b|\bjeugdzorg\b|\bjeugdteam\b|\bjeugd-?ggz\b|\bmijn (?:zoon|dochter|kind)\b[^.?!]{0,40}"
+        r"\b(?:hulp|zorg|wachtlijst)\b|\b(?:ons|mijn) kind\b[^.?!]{0,40}\bloopt vast\b",
+    ),
+    (
+        "geen_plek",
+        r"\bgeen (?:passende )?(?:plek|plaats|woonplek|woonzorgplek|verpleeghuis|opvang|aanbieder)\b|"
+        r"\bwachtlijst\b|\bniemand wil (?:hem|haar)\b|\bvinden (?:geen|niks|niets)\b|\bnergens terecht\b|"
+        r"\bverpleeghuisplek\b|\bplek (?:vinden|zoeken)\b|\bnergens (?:een )?(?:plek|plaats)\b|"
+        r"\boveral (?:een )?wachtlijst\w*\b|\bzoek(?:en|t)?\b[^.?!]{0,30}\b(?:woonplek|woonzorgplek|verpleeghuis|plek|plaats)\b|"
+        r"\bzoek(?:en)? een plek\b|\ber is nergens plek\b",
+    ),
+    (
+        "kastje_muur",
+        r"\bkastje\b[^.?!]{0,20}\bmuur\b|\bniemand (?:is )?verantwoordelijk\b|\bstuurt (?:me|mij|ons) door\b|"
+        r"\bdoorgestuurd\b|\bvan het kastje\b|\bweet niet waar (?:ik|we) (?:heen|terecht)\b",
+    ),
+    (
+        "wie_verantwoordelijk",
+        r"\bzorgplicht\b|\bwie (?:is )?verantwoordelijk\b|\bwie moet (?:dit|dat|het) (?:regelen|betalen)\b|"
+        r"\bwelke wet\b|\bwie betaalt\b",
+    ),
+    (
+        "vraag_clientondersteuning",
+        r"\bwat (?:is|doet) een clientondersteuner\b|\bclientondersteun\w* (?:aanvragen|krijgen|vinden|"
+        r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
+        r"clientondersteun\w*\b|"
+        r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b|"
+        r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b|"
+        r"\bgratis helpen\b|\bclientondersteuner\s*\?",
+    ),
+    (
+        "informatie_delen",
+        r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b",
+    ),
 )
 
 

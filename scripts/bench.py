@@ -14,6 +14,7 @@ store, via the functions in scripts/servers.sh, and stopped afterwards. Loopback
     .venv/bin/python scripts/bench.py --model models/x.tar.gz --no-init-bot
     .venv/bin/python scripts/bench.py --url http://127.0.0.1:5005 --no-init-bot   # a running server
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,41 +32,68 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import load  # noqa: E402
+import contextlib
+
+from measure import load
 
 # Realistic conversations: an opening message, three free-text answers, "waarom?".
 CONVERSATIONS = [
-    ["Mijn moeder van 84 krijgt geen Wlz-indicatie van het CIZ, daar ben ik het niet mee eens",
-     "ik ben haar dochter", "de brief kwam op 3 november", "nee, nog geen bezwaar gemaakt", "waarom?"],
-    ["Het verpleeghuis wil de zorg voor mijn vader stoppen omdat hij te onrustig is",
-     "hij is 79", "hij heeft een Wlz indicatie", "ik heb al met de klachtenfunctionaris gepraat", "waarom?"],
-    ["we vinden al maanden geen plek voor onze zoon, niemand wil hem hebben door zijn gedrag",
-     "hij is 23 en ik ben zijn moeder en mentor", "het zorgkantoor zegt dat er wachtlijsten zijn",
-     "weet ik niet", "waarom?"],
-    ["mijn dochter van 15 staat al een jaar op de wachtlijst voor jeugdhulp",
-     "de gemeente heeft het toegewezen", "ik ben haar vader", "ja we hebben al een klacht ingediend", "waarom?"],
-    ["Ik ben wijkverpleegkundige en mijn cliënt wordt van het kastje naar de muur gestuurd",
-     "ze is 68", "Wmo en Zvw, de gemeente zegt dat het de verzekeraar is", "nee dat loopt nog", "waarom?"],
+    [
+        "Mijn moeder van 84 krijgt geen Wlz-indicatie van het CIZ, daar ben ik het niet mee eens",
+        "ik ben haar dochter",
+        "de brief kwam op 3 november",
+        "nee, nog geen bezwaar gemaakt",
+        "waarom?",
+    ],
+    [
+        "Het verpleeghuis wil de zorg voor mijn vader stoppen omdat hij te onrustig is",
+        "hij is 79",
+        "hij heeft een Wlz indicatie",
+        "ik heb al met de klachtenfunctionaris gepraat",
+        "waarom?",
+    ],
+    [
+        "we vinden al maanden geen plek voor onze zoon, niemand wil hem hebben door zijn gedrag",
+        "hij is 23 en ik ben zijn moeder en mentor",
+        "het zorgkantoor zegt dat er wachtlijsten zijn",
+        "weet ik niet",
+        "waarom?",
+    ],
+    [
+        "mijn dochter van 15 staat al een jaar op de wachtlijst voor jeugdhulp",
+        "de gemeente heeft het toegewezen",
+        "ik ben haar vader",
+        "ja we hebben al een klacht ingediend",
+        "waarom?",
+    ],
+    [
+        "Ik ben wijkverpleegkundige en mijn cliënt wordt van het kastje naar de muur gestuurd",
+        "ze is 68",
+        "Wmo en Zvw, de gemeente zegt dat het de verzekeraar is",
+        "nee dat loopt nog",
+        "waarom?",
+    ],
 ]
 # The rasa init bot (moodbot) understands these; five messages like ours.
 INIT_CONVERSATIONS = [
     ["hello", "I am sad", "no", "great", "are you a bot?"],
     ["hi there", "not very good", "yes", "bye", "am I talking to a human?"],
 ]
-LONG_STORY = ("Mijn moeder is 86 en woont nog thuis, maar het gaat echt niet meer. De gemeente heeft de "
-              "huishoudelijke hulp teruggebracht en het CIZ zegt dat ze geen Wlz-indicatie krijgt. Ik ben haar "
-              "dochter en mantelzorger en ik werk zelf ook nog. De thuiszorg komt drie keer per dag maar ze valt "
-              "vaak en 's nachts is er niemand. ")
+LONG_STORY = (
+    "Mijn moeder is 86 en woont nog thuis, maar het gaat echt niet meer. De gemeente heeft de "
+    "huishoudelijke hulp teruggebracht en het CIZ zegt dat ze geen Wlz-indicatie krijgt. Ik ben haar "
+    "dochter en mantelzorger en ik werk zelf ook nog. De thuiszorg komt drie keer per dag maar ze valt "
+    "vaak en 's nachts is er niemand. "
+)
 
 # --cached-validator: what the fix for RasaHQ/rasa#11717 would give. Rasa 3.6 checks every action server
 # response with jsonschema.validate(), which re-checks the schema against its meta-schema on every call
 # (jsonschema 4.17: tens of ms per call). This sitecustomize (Rasa server only) builds the validator once.
-CACHED_VALIDATOR = '''
+CACHED_VALIDATOR = """
 def _opsw_cache_action_validator():
     from jsonschema import exceptions, validators
     from rasa.core.actions import action
@@ -86,7 +114,7 @@ def _opsw_cache_action_validator():
 
 
 _opsw_cache_action_validator()
-'''
+"""
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LEVELS = (1, 10, 50)
@@ -97,7 +125,7 @@ def _rasa_bin() -> str:
     return str(rasa) if rasa.exists() else "rasa"
 
 
-def _env(extra: Optional[dict] = None) -> dict:
+def _env(extra: dict | None = None) -> dict:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     env.update(extra or {})
     return env
@@ -108,13 +136,12 @@ def long_message(n: int = 4000) -> str:
     return text[: text.rfind(" ")].rstrip() + "." if len(text) >= n else text
 
 
-def timed(cmd: List[str], cwd: Path, env: dict, log: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict, log: Path) -> float:
     t0 = time.perf_counter()
     with open(log, "a", encoding="utf-8") as fh:
         fh.write("$ " + " ".join(cmd) + "\n")
         fh.flush()
-        subprocess.run(cmd, cwd=cwd, env=env, check=True, stdin=subprocess.DEVNULL, stdout=fh,
-                       stderr=subprocess.STDOUT)
+        subprocess.run(cmd, cwd=cwd, env=env, check=True, stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT)
     return time.perf_counter() - t0
 
 
@@ -122,10 +149,10 @@ class Servers:
     """Processes started for one bot; stopped by process group (only the ones started here)."""
 
     def __init__(self) -> None:
-        self.proc: Optional[subprocess.Popen] = None
-        self.pids: Dict[str, int] = {}
+        self.proc: subprocess.Popen | None = None
+        self.pids: dict[str, int] = {}
 
-    def start_project(self, model: Path, ports: tuple, work: Path, patch_dir: Optional[Path] = None) -> None:
+    def start_project(self, model: Path, ports: tuple, work: Path, patch_dir: Path | None = None) -> None:
         rasa_port, action_port = ports
         script = (
             'source scripts/env.sh && source scripts/servers.sh && OPSW_LOG_DIR="$BENCH_LOG_DIR" && '
@@ -133,19 +160,31 @@ class Servers:
             'opsw_start_actions; echo "actions ${OPSW_ACTIONS_PID:-}" >> "$BENCH_PIDS"; '
             '[[ -n "${BENCH_PATCH:-}" ]] && export PYTHONPATH="$BENCH_PATCH:$PYTHONPATH"; '
             'opsw_start_rasa "$BENCH_MODEL"; echo "rasa $OPSW_RASA_PID" >> "$BENCH_PIDS"; '
-            'while true; do sleep 1 & wait $!; done'
+            "while true; do sleep 1 & wait $!; done"
         )
-        env = _env({
-            "OPSW_RASA_PORT": str(rasa_port), "OPSW_ACTION_PORT": str(action_port),
-            "OPSW_ACTION_URL": f"http://localhost:{action_port}/webhook",
-            "OPSW_TRACKER_DB_URL": f"sqlite:///{work}/trackers.db",
-            "BENCH_LOG_DIR": str(work), "BENCH_MODEL": str(model), "BENCH_PIDS": str(work / "pids"),
-            "BENCH_PATCH": str(patch_dir or ""),
-        })
+        env = _env(
+            {
+                "OPSW_RASA_PORT": str(rasa_port),
+                "OPSW_ACTION_PORT": str(action_port),
+                "OPSW_ACTION_URL": f"http://localhost:{action_port}/webhook",
+                "OPSW_TRACKER_DB_URL": f"sqlite:///{work}/trackers.db",
+                "BENCH_LOG_DIR": str(work),
+                "BENCH_MODEL": str(model),
+                "BENCH_PIDS": str(work / "pids"),
+                "BENCH_PATCH": str(patch_dir or ""),
+            }
+        )
         (work / "pids").unlink(missing_ok=True)
         pids = work / "pids"
-        self.proc = subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stdout=open(work / "servers.log", "w"),
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            ["bash", "-c", script],
+            cwd=ROOT,
+            env=env,
+            stdout=open(work / "servers.log", "w"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.time() + 60
         while time.time() < deadline and self.proc.poll() is None:
             lines = pids.read_text().split("\n") if pids.exists() else []
@@ -159,8 +198,15 @@ class Servers:
 
     def start_plain(self, folder: Path, port: int, work: Path) -> None:
         cmd = [_rasa_bin(), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "--model", "models"]
-        self.proc = subprocess.Popen(cmd, cwd=folder, env=_env(), stdout=open(work / "initbot.log", "w"),
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=folder,
+            env=_env(),
+            stdout=open(work / "initbot.log", "w"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.pids["rasa"] = self.proc.pid
 
     def alive(self) -> bool:
@@ -173,10 +219,8 @@ class Servers:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=60)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         # the project's servers run in their own sessions (setsid): stop exactly those pids
         for pid in self.pids.values():
             for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -203,7 +247,7 @@ def _pid_alive(pid: int) -> bool:
         return False
 
 
-def wait_first_answer(url: str, servers: Optional[Servers], t0: float, limit: float, first: str) -> float:
+def wait_first_answer(url: str, servers: Servers | None, t0: float, limit: float, first: str) -> float:
     """Seconds from t0 (process start) until the REST channel answers a first message."""
     webhook = url + "/webhooks/rest/webhook"
     deadline = time.time() + limit
@@ -220,8 +264,9 @@ def wait_first_answer(url: str, servers: Optional[Servers], t0: float, limit: fl
     raise RuntimeError(f"no answer from {url} within {limit:.0f}s")
 
 
-def measure_bot(name: str, url: str, conversations, servers: Optional[Servers], levels, per_level: int,
-                run_id: str) -> dict:
+def measure_bot(
+    name: str, url: str, conversations, servers: Servers | None, levels, per_level: int, run_id: str
+) -> dict:
     webhook = url + "/webhooks/rest/webhook"
     out: dict = {"levels": []}
     asyncio.run(load.run_level(webhook, 1, conversations, 1, run_id + "-warm"))  # warm-up conversation
@@ -229,44 +274,70 @@ def measure_bot(name: str, url: str, conversations, servers: Optional[Servers], 
         total = max(per_level, 2 * c)
         print(f"[opsw] {name}: {c} concurrent, {total} conversations ...", file=sys.stderr)
         out["levels"].append(asyncio.run(load.run_level(webhook, c, conversations, total, run_id)))
-    pid = (servers.pids.get("rasa") if servers else None)
+    pid = servers.pids.get("rasa") if servers else None
     before = load.rss_mb(pid)
     secs, body = asyncio.run(load.one_message(webhook, run_id + "-long", long_message(4000)))
-    out["long_message"] = {"chars": len(long_message(4000)), "seconds": round(secs, 2),
-                           "answered": bool(body), "rss_before_mb": before, "rss_after_mb": load.rss_mb(pid)}
+    out["long_message"] = {
+        "chars": len(long_message(4000)),
+        "seconds": round(secs, 2),
+        "answered": bool(body),
+        "rss_before_mb": before,
+        "rss_after_mb": load.rss_mb(pid),
+    }
     if servers:
         out["peak_rss_mb"] = {k: load.peak_rss_mb(p) for k, p in servers.pids.items()}
     return out
 
 
-def ratio(a, b) -> Optional[float]:
+def ratio(a, b) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
 def to_markdown(r: dict) -> str:
-    L = [f"# Benchmark ({r['date']})", "", f"Machine: {r['machine']}. Load average at start: {r['loadavg']}.", "",
-         "| bot | concurrent | conversations | messages | errors | msg/s | p50 ms | p95 ms | p99 ms | max ms |",
-         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    L = [
+        f"# Benchmark ({r['date']})",
+        "",
+        f"Machine: {r['machine']}. Load average at start: {r['loadavg']}.",
+        "",
+        "| bot | concurrent | conversations | messages | errors | msg/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, b in r["bots"].items():
         for lv in b.get("levels", []):
-            L.append(f"| {name} | {lv['concurrency']} | {lv['conversations']} | {lv['messages_ok']} | "
-                     f"{lv['errors']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | {lv['p99_ms']} | "
-                     f"{lv['max_ms']} |")
-    L += ["", "| bot | training s | model MB | cold start s | peak RSS MB (rasa / actions) | 4000 chars: s, RSS MB "
-          "before→after |", "|---|---:|---:|---:|---|---|"]
+            L.append(
+                f"| {name} | {lv['concurrency']} | {lv['conversations']} | {lv['messages_ok']} | "
+                f"{lv['errors']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | {lv['p99_ms']} | "
+                f"{lv['max_ms']} |"
+            )
+    L += [
+        "",
+        "| bot | training s | model MB | cold start s | peak RSS MB (rasa / actions) | 4000 chars: s, RSS MB "
+        "before→after |",
+        "|---|---:|---:|---:|---|---|",
+    ]
     for name, b in r["bots"].items():
         rss = b.get("peak_rss_mb") or {}
         lm = b.get("long_message") or {}
-        L.append(f"| {name} | {b.get('train_seconds', '–')} | {b.get('model_mb', '–')} | "
-                 f"{b.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
-                 f"{lm.get('seconds', '–')}, {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} |")
+        L.append(
+            f"| {name} | {b.get('train_seconds', '–')} | {b.get('model_mb', '–')} | "
+            f"{b.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
+            f"{lm.get('seconds', '–')}, {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} |"
+        )
     if r.get("targets"):
-        L += ["", "Targets (10 concurrent: ≥ 2× throughput, ≤ ½ p95 of the rasa init bot; 0 errors at 50; cold start "
-              "no slower):", ""]
+        L += [
+            "",
+            "Targets (10 concurrent: ≥ 2× throughput, ≤ ½ p95 of the rasa init bot; 0 errors at 50; cold start "
+            "no slower):",
+            "",
+        ]
         for k, v in r["targets"].items():
             L.append(f"- {k}: {v}")
-    L += ["", "Conversations (ours): " + " / ".join(f"“{c[0][:60]}…”" for c in CONVERSATIONS[:2]) +
-          " …, each with three free-text answers and “waarom?”."]
+    L += [
+        "",
+        "Conversations (ours): "
+        + " / ".join(f"“{c[0][:60]}…”" for c in CONVERSATIONS[:2])
+        + " …, each with three free-text answers and “waarom?”.",
+    ]
     return "\n".join(L) + "\n"
 
 
@@ -293,15 +364,18 @@ def write_report(result: dict, out_dir: Path) -> str:
     return md
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--url", default=None, help="use an already running Rasa server (no start, no RSS)")
     ap.add_argument("--model", default=None, help="model of this project (default: train one, timed)")
     ap.add_argument("--no-init-bot", action="store_true", help="skip the rasa init comparison")
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)))
     ap.add_argument("-n", "--conversations", type=int, default=10, help="conversations per level (at least 2×C)")
-    ap.add_argument("--cached-validator", action="store_true",
-                    help="also run ours with the action-response validator built once (fix for rasa#11717)")
+    ap.add_argument(
+        "--cached-validator",
+        action="store_true",
+        help="also run ours with the action-response validator built once (fix for rasa#11717)",
+    )
     ap.add_argument("--ports", default="5105,5155,5106", help="rasa, action server, init bot")
     ap.add_argument("--out", default="reports/bench")
     a = ap.parse_args(argv)
@@ -315,9 +389,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     log = out_dir / "bench.log"
     log.write_text("", encoding="utf-8")
     run_id = f"bench-{os.getpid()}-{int(time.time())}"
-    result: dict = {"date": dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-                    "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                    "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]), "bots": {}}
+    result: dict = {
+        "date": dt.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]),
+        "bots": {},
+    }
     try:
         # ---------------------------------------------------------------- this project
         ours: dict = {}
@@ -333,10 +410,31 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print("[opsw] training this project's model (fresh cache) ...", file=sys.stderr)
                 env = _env({"RASA_CACHE_DIRECTORY": str(work / "cache-ours")})
                 domain = "domain" if (ROOT / "domain").is_dir() else "domain.yml"
-                ours["train_seconds"] = round(timed(
-                    ["nice", "-n", "10", _rasa_bin(), "train", "--config", "config.yml", "--domain", domain,
-                     "--data", "data", "--out", str(work / "models"), "--fixed-model-name", "bench"],
-                    ROOT, env, log), 1)
+                ours["train_seconds"] = round(
+                    timed(
+                        [
+                            "nice",
+                            "-n",
+                            "10",
+                            _rasa_bin(),
+                            "train",
+                            "--config",
+                            "config.yml",
+                            "--domain",
+                            domain,
+                            "--data",
+                            "data",
+                            "--out",
+                            str(work / "models"),
+                            "--fixed-model-name",
+                            "bench",
+                        ],
+                        ROOT,
+                        env,
+                        log,
+                    ),
+                    1,
+                )
                 model = work / "models" / "bench.tar.gz"
             ours["model_mb"] = round(model.stat().st_size / 1e6, 2)
             variants = [("ours", None)]
@@ -353,8 +451,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                     servers.start_project(model.resolve(), (rasa_port, action_port), work, patch_dir)
                     url = f"http://127.0.0.1:{rasa_port}"
                     entry["cold_start_s"] = round(wait_first_answer(url, servers, t0, 600, CONVERSATIONS[0][0]), 1)
-                    entry.update(measure_bot(name, url, CONVERSATIONS, servers, levels, a.conversations,
-                                             f"{run_id}-{name}"))
+                    entry.update(
+                        measure_bot(name, url, CONVERSATIONS, servers, levels, a.conversations, f"{run_id}-{name}")
+                    )
                 finally:
                     servers.stop()
                 result["bots"][name] = entry
@@ -368,8 +467,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             write_report(result, out_dir)  # partial: this project's numbers are kept even if the init bot fails
             print("[opsw] rasa init --no-prompt (trains the example bot, fresh cache) ...", file=sys.stderr)
             env = _env({"RASA_CACHE_DIRECTORY": str(work / "cache-init")})
-            init["train_seconds"] = round(timed(["nice", "-n", "10", _rasa_bin(), "init", "--no-prompt",
-                                                 "--init-dir", str(folder)], work, env, log), 1)
+            init["train_seconds"] = round(
+                timed(
+                    ["nice", "-n", "10", _rasa_bin(), "init", "--no-prompt", "--init-dir", str(folder)], work, env, log
+                ),
+                1,
+            )
             models = sorted((folder / "models").glob("*.tar.gz"))
             init["model_mb"] = round(models[-1].stat().st_size / 1e6, 2)
             servers = Servers()
@@ -378,8 +481,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 servers.start_plain(folder, init_port, work)
                 url = f"http://127.0.0.1:{init_port}"
                 init["cold_start_s"] = round(wait_first_answer(url, servers, t0, 600, "hello"), 1)
-                init.update(measure_bot("rasa init", url, INIT_CONVERSATIONS, servers, levels, a.conversations,
-                                        run_id))
+                init.update(measure_bot("rasa init", url, INIT_CONVERSATIONS, servers, levels, a.conversations, run_id))
             finally:
                 servers.stop()
             result["bots"]["rasa_init"] = init

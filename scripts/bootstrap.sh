@@ -54,7 +54,7 @@ if [[ -d "$OPSW_WHEELS" ]] && ls "$OPSW_WHEELS"/nl_core_news_sm-*.whl >/dev/null
   wheel_dir="$(cd "$OPSW_WHEELS" && pwd)"
 fi
 spacy_src="download"
-[[ -n "$wheel_dir" ]] && spacy_src="$(cd "$wheel_dir" && ls nl_core_news_sm-*.whl | sort | tail -1)"
+[[ -n "$wheel_dir" ]] && spacy_src="$(cd "$wheel_dir" && printf '%s\n' nl_core_news_sm-*.whl | sort | tail -1)"
 
 hash="$( { cat requirements.lock requirements.txt; echo "python=$PYVER"; echo "nl_core=$spacy_src"; echo "machine=$(uname -m)"; } \
         | sha256sum | cut -c1-16)"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced: its variables are used by the scripts that source it
 # Shared environment for every script (source it; it only sets variables and helpers).
 #   source scripts/env.sh        # also handy before running `rasa ...` by hand
 # Every variable can be overridden from the environment; see README.md.

@@ -14,6 +14,7 @@ Rasa models are trained NLU-only into a temporary folder (`rasa train nlu`), nic
     .venv/bin/python scripts/eval_nlu.py --pipelines tfidf      # seconds
     .venv/bin/python scripts/eval_nlu.py --cv 0 --min-f1 0.97   # no cross-validation; exit 1 below 0.97 (a)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,14 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import data as mdata  # noqa: E402
-from measure import metrics  # noqa: E402
+from measure import data as mdata
+from measure import metrics
 
 SETS = {
     "heldout": "tests/nlu/heldout.yml",
@@ -66,14 +66,14 @@ def rasa_init_pipeline() -> list:
             continue
         if inside and line.startswith("policies:"):
             break
-        if inside and line.startswith("#   ") or (inside and line.startswith("#     ")):
+        if (inside and line.startswith("#   ")) or (inside and line.startswith("#     ")):
             lines.append(line[2:])
     pipeline = yaml.safe_load("\n".join(lines))
     assert isinstance(pipeline, list) and pipeline, f"no default pipeline in {path}"
     return pipeline
 
 
-def write_config(kind: str, folder: Path, overrides: Optional[dict] = None, config: Optional[Path] = None) -> Path:
+def write_config(kind: str, folder: Path, overrides: dict | None = None, config: Path | None = None) -> Path:
     if kind == "ours":
         cfg = yaml.safe_load(Path(config or ROOT / "config.yml").read_text(encoding="utf-8"))
         pipeline = cfg["pipeline"]
@@ -81,8 +81,13 @@ def write_config(kind: str, folder: Path, overrides: Optional[dict] = None, conf
         pipeline = rasa_init_pipeline()
     for comp in pipeline:  # e.g. {"DIETClassifier": {"epochs": 5}} for the smoke tests
         comp.update((overrides or {}).get(comp["name"], {}))
-    doc = {"recipe": "default.v1", "language": "nl", "assistant_id": f"eval_{kind}", "pipeline": pipeline,
-           "policies": []}
+    doc = {
+        "recipe": "default.v1",
+        "language": "nl",
+        "assistant_id": f"eval_{kind}",
+        "pipeline": pipeline,
+        "policies": [],
+    }
     path = folder / f"config_{kind}.yml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
@@ -97,35 +102,61 @@ def _rasa_bin() -> str:
 
 
 def _env() -> dict:
-    return dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    )
 
 
-def rasa_train(config: Path, nlu: List[Path], out: Path, log: Path) -> tuple[Path, float]:
-    cmd = ["nice", "-n", "19", _rasa_bin(), "train", "nlu", "--config", str(config), "--out", str(out),
-           "--fixed-model-name", config.stem]
+def rasa_train(config: Path, nlu: list[Path], out: Path, log: Path) -> tuple[Path, float]:
+    cmd = [
+        "nice",
+        "-n",
+        "19",
+        _rasa_bin(),
+        "train",
+        "nlu",
+        "--config",
+        str(config),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        config.stem,
+    ]
     for p in nlu:
         cmd += ["--nlu", str(p)]
     t0 = time.perf_counter()
     with open(log, "a", encoding="utf-8") as fh:
         fh.write("$ " + " ".join(cmd) + "\n")
         fh.flush()
-        subprocess.run(cmd, check=True, env=_env(), stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
-                       cwd=ROOT)
+        subprocess.run(
+            cmd, check=True, env=_env(), stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
+        )
     seconds = time.perf_counter() - t0
     models = sorted(out.glob(config.stem + "*.tar.gz"))
     assert models, f"no model in {out}"
     return models[-1], seconds
 
 
-def rasa_parse(model: Path, texts: List[str], work: Path, log: Path) -> tuple[List[dict], float]:
+def rasa_parse(model: Path, texts: list[str], work: Path, log: Path) -> tuple[list[dict], float]:
     src, dst = work / f"in_{model.stem}.json", work / f"out_{model.stem}.json"
     src.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    cmd = ["nice", "-n", "19", sys.executable, str(ROOT / "scripts" / "measure" / "rasa_parse.py"), str(model),
-           str(src), str(dst)]
+    cmd = [
+        "nice",
+        "-n",
+        "19",
+        sys.executable,
+        str(ROOT / "scripts" / "measure" / "rasa_parse.py"),
+        str(model),
+        str(src),
+        str(dst),
+    ]
     with open(log, "a", encoding="utf-8") as fh:
-        subprocess.run(cmd, check=True, env=_env(), stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
-                       cwd=ROOT)
+        subprocess.run(
+            cmd, check=True, env=_env(), stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
+        )
     out = json.loads(dst.read_text(encoding="utf-8"))
     return out["results"], out["parse_seconds"]
 
@@ -150,19 +181,21 @@ def danger_judge():
         return kind not in (None, False, "", "none", "geen")
 
     if hasattr(safety, "assess"):
-        return (lambda text, intent, conf: truthy(safety.assess(text, intent, conf))), \
-            "opschaling.safety.assess(text, intent, confidence)"
+        return (
+            lambda text, intent, conf: truthy(safety.assess(text, intent, conf))
+        ), "opschaling.safety.assess(text, intent, confidence)"
     if hasattr(safety, "detect"):
-        return (lambda text, intent, conf: intent == DANGER_INTENT or truthy(safety.detect(text))), \
-            "intent acute_nood OR opschaling.safety.detect(text) (assess() not there yet)"
+        return (
+            lambda text, intent, conf: intent == DANGER_INTENT or truthy(safety.detect(text))
+        ), "intent acute_nood OR opschaling.safety.detect(text) (assess() not there yet)"
     return (lambda text, intent, conf: intent == DANGER_INTENT), "intent only (no safety.assess)"
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def synonym_map(nlu_root: Path) -> Dict[str, str]:
-    mapping: Dict[str, str] = {}
+def synonym_map(nlu_root: Path) -> dict[str, str]:
+    mapping: dict[str, str] = {}
     for f in sorted(nlu_root.rglob("*.yml")):
         doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         for item in doc.get("nlu") or []:
@@ -176,7 +209,7 @@ def synonym_map(nlu_root: Path) -> Dict[str, str]:
     return mapping
 
 
-def gold_entities(ex: dict, syn: Dict[str, str]) -> List[dict]:
+def gold_entities(ex: dict, syn: dict[str, str]) -> list[dict]:
     out = []
     for e in ex["entities"]:
         value = e["value"] if e["value"] != e["text"] else syn.get(e["text"].lower(), e["text"])
@@ -184,12 +217,12 @@ def gold_entities(ex: dict, syn: Dict[str, str]) -> List[dict]:
     return out
 
 
-def stratified_folds(examples: List[dict], k: int, seed: int = 42) -> List[List[int]]:
+def stratified_folds(examples: list[dict], k: int, seed: int = 42) -> list[list[int]]:
     by_intent = defaultdict(list)
     for i, ex in enumerate(examples):
         by_intent[ex["intent"]].append(i)
     rng = random.Random(seed)
-    folds: List[List[int]] = [[] for _ in range(k)]
+    folds: list[list[int]] = [[] for _ in range(k)]
     offset = 0
     for intent in sorted(by_intent):
         idx = by_intent[intent][:]
@@ -208,7 +241,7 @@ def raw_top(pred: dict) -> tuple[str, float]:
     return pred["intent"], pred["confidence"]
 
 
-def threshold_sweep(gold: List[str], preds: List[dict], thresholds) -> List[dict]:
+def threshold_sweep(gold: list[str], preds: list[dict], thresholds) -> list[dict]:
     """Macro F1 and fallback share if the fallback threshold were t (ambiguity threshold left out)."""
     rows = []
     for t in thresholds:
@@ -217,12 +250,18 @@ def threshold_sweep(gold: List[str], preds: List[dict], thresholds) -> List[dict
             name, conf = raw_top(p)
             labels.append(name if conf >= t else metrics.FALLBACK)
         rep = metrics.intent_report(gold, labels)
-        rows.append({"threshold": t, "macro_f1": rep["macro_f1"], "errors": rep["errors"],
-                     "fallback_share": rep["fallback_share"]})
+        rows.append(
+            {
+                "threshold": t,
+                "macro_f1": rep["macro_f1"],
+                "errors": rep["errors"],
+                "fallback_share": rep["fallback_share"],
+            }
+        )
     return rows
 
 
-def scenario_summary(path: Path) -> Optional[dict]:
+def scenario_summary(path: Path) -> dict | None:
     """Pass rate and words per advice message from the scenario runner's JSON (format read defensively)."""
     if not path.exists():
         return None
@@ -232,14 +271,26 @@ def scenario_summary(path: Path) -> Optional[dict]:
         return {"error": f"unreadable: {exc}"}
     out: dict = {"file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)}
     summ = doc.get("summary", doc) if isinstance(doc, dict) else {}
-    for key in ("pass_rate", "passed", "failed", "total", "words_per_advice", "advice_words_mean",
-                "advice_words_median", "advice_words_p95"):
+    for key in (
+        "pass_rate",
+        "passed",
+        "failed",
+        "total",
+        "words_per_advice",
+        "advice_words_mean",
+        "advice_words_median",
+        "advice_words_p95",
+    ):
         if isinstance(summ, dict) and key in summ:
             out[key] = summ[key]
     results = doc.get("results") or doc.get("scenarios") if isinstance(doc, dict) else doc
     if isinstance(results, list) and results:
-        passed = [r for r in results if isinstance(r, dict) and (r.get("passed") is True or r.get("ok") is True
-                                                                  or r.get("status") in ("pass", "passed"))]
+        passed = [
+            r
+            for r in results
+            if isinstance(r, dict)
+            and (r.get("passed") is True or r.get("ok") is True or r.get("status") in ("pass", "passed"))
+        ]
         out.setdefault("total", len(results))
         out.setdefault("passed", len(passed))
         words = []
@@ -260,7 +311,7 @@ def scenario_summary(path: Path) -> Optional[dict]:
     return out
 
 
-def plot_confusion(gold, pred, title: str, path: Path) -> Optional[str]:
+def plot_confusion(gold, pred, title: str, path: Path) -> str | None:
     try:
         import matplotlib
 
@@ -338,7 +389,7 @@ def evaluate(a) -> dict:
         else:
             train_inputs = [nlu_root]
         overrides = json.loads(a.overrides) if a.overrides else None
-        for kind in (a.pipelines if sets else []):  # no sets: only the cross-validation below
+        for kind in a.pipelines if sets else []:  # no sets: only the cross-validation below
             print(f"[opsw] pipeline {kind} ...", file=sys.stderr)
             entry: dict = {"name": NAMES.get(kind, kind)}
             if kind == "tfidf":
@@ -358,7 +409,7 @@ def evaluate(a) -> dict:
             pos = 0
             entry["sets"] = {}
             for sname, exs in sets.items():
-                p = preds[pos: pos + len(exs)]
+                p = preds[pos : pos + len(exs)]
                 pos += len(exs)
                 gold = [e["intent"] for e in exs]
                 labels = [x["intent"] for x in p]
@@ -367,20 +418,27 @@ def evaluate(a) -> dict:
                     rep = metrics.intent_report(gold, labels)
                     rep["confusions"] = metrics.top_confusions(gold, labels, [e["text"] for e in exs])
                     if kind != "tfidf":
-                        rep["entities"] = metrics.entity_report([e["entities"] for e in exs],
-                                                                [x["entities"] for x in p])
+                        rep["entities"] = metrics.entity_report(
+                            [e["entities"] for e in exs], [x["entities"] for x in p]
+                        )
                         rep["entities_value"] = metrics.entity_report(
-                            [gold_entities(e, syn) for e in exs], [x["entities"] for x in p], with_value=True)
+                            [gold_entities(e, syn) for e in exs], [x["entities"] for x in p], with_value=True
+                        )
                     if sname == "heldout" and kind == "ours":
-                        note = plot_confusion(gold, labels, f"{NAMES[kind]} on {sname}",
-                                              out_dir / "confusion_ours_heldout.png")
+                        note = plot_confusion(
+                            gold, labels, f"{NAMES[kind]} on {sname}", out_dir / "confusion_ours_heldout.png"
+                        )
                         result["png_note"] = note or "confusion_ours_heldout.png"
                 gold_d = [g == DANGER_INTENT for g in gold]
-                flag = [judge(e["text"], x["intent"], x["confidence"]) for e, x in zip(exs, p)]
+                flag = [judge(e["text"], x["intent"], x["confidence"]) for e, x in zip(exs, p, strict=False)]
                 rep["danger"] = metrics.danger_report(gold_d, flag)
                 rep["danger_intent_only"] = metrics.danger_report(gold_d, [x["intent"] == DANGER_INTENT for x in p])
-                rep["missed_danger"] = [e["text"] for e, g, f in zip(exs, gold_d, flag) if g and not f][:10]
-                rep["false_alarm_texts"] = [e["text"] for e, g, f in zip(exs, gold_d, flag) if f and not g][:10]
+                rep["missed_danger"] = [e["text"] for e, g, f in zip(exs, gold_d, flag, strict=False) if g and not f][
+                    :10
+                ]
+                rep["false_alarm_texts"] = [
+                    e["text"] for e, g, f in zip(exs, gold_d, flag, strict=False) if f and not g
+                ][:10]
                 entry["sets"][sname] = rep
             result["pipelines"][kind] = entry
             result["seconds"] = round(time.time() - started, 1)
@@ -434,8 +492,11 @@ def finish(result: dict, sets: dict, started: float) -> dict:
         ours = result["pipelines"]["ours"]["sets"][sname]
         bases = [result["pipelines"][k]["sets"][sname] for k in ("default", "tfidf") if k in result["pipelines"]]
         ratio = metrics.error_ratio(ours, bases)
-        targets[sname] = {"macro_f1": ours["macro_f1"], "error_ratio_vs_best_baseline": ratio,
-                          "met": ours["macro_f1"] >= 0.97 and (ratio is None or ratio <= 0.5)}
+        targets[sname] = {
+            "macro_f1": ours["macro_f1"],
+            "error_ratio_vs_best_baseline": ratio,
+            "met": ours["macro_f1"] >= 0.97 and (ratio is None or ratio <= 0.5),
+        }
     result["targets"] = targets
     result["scenarios"] = scenario_summary(ROOT / "reports" / "scenarios" / "latest.json")
     result["seconds"] = round(time.time() - started, 1)
@@ -447,55 +508,89 @@ def _f(x, digits=3) -> str:
 
 
 def to_markdown(r: dict) -> str:
-    L = [f"# NLU evaluation ({r['date']})", "",
-         f"Machine: {r['machine']}. Training data: {r['train_examples']} examples, {r['train_intents']} intents "
-         f"(data/nlu). Run time {r['seconds']:.0f} s.", ""]
+    L = [
+        f"# NLU evaluation ({r['date']})",
+        "",
+        f"Machine: {r['machine']}. Training data: {r['train_examples']} examples, {r['train_intents']} intents "
+        f"(data/nlu). Run time {r['seconds']:.0f} s.",
+        "",
+    ]
     L.append("Sets: " + ", ".join(f"`{v['path']}` ({v['n']})" for v in r["sets"].values()) + ".")
     L.append(f"Danger decision: {r['danger_judge']}.")
-    L += ["", "## Headline", "", "| pipeline | set | macro F1 | accuracy | errors | fallback share | entity F1 (span) "
-          "| entity F1 (value) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for kind, p in r["pipelines"].items():
+    L += [
+        "",
+        "## Headline",
+        "",
+        "| pipeline | set | macro F1 | accuracy | errors | fallback share | entity F1 (span) | entity F1 (value) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for _kind, p in r["pipelines"].items():
         for sname, s in p["sets"].items():
             if sname == "danger":
                 continue
             ent = s.get("entities", {}).get("micro", {}).get("f1")
             entv = s.get("entities_value", {}).get("micro", {}).get("f1")
-            L.append(f"| {p['name']} | {sname} | {_f(s['macro_f1'])} | {_f(s['accuracy'])} | {s['errors']}/{s['n']} | "
-                     f"{_f(s['fallback_share'])} | {_f(ent)} | {_f(entv)} |")
+            L.append(
+                f"| {p['name']} | {sname} | {_f(s['macro_f1'])} | {_f(s['accuracy'])} | {s['errors']}/{s['n']} | "
+                f"{_f(s['fallback_share'])} | {_f(ent)} | {_f(entv)} |"
+            )
     if r.get("targets"):
         L += ["", "Target: (a) makes at most half the errors of the better baseline and macro F1 >= 0.97.", ""]
         for sname, t in r["targets"].items():
-            L.append(f"- {sname}: macro F1 {_f(t['macro_f1'])}, error ratio vs best baseline "
-                     f"{_f(t['error_ratio_vs_best_baseline'], 2)} → **{'met' if t['met'] else 'NOT met'}**")
-    L += ["", "## Danger (acute_nood)", "", "| pipeline | set | recall | false-alarm rate | missed | false alarms "
-          "| recall, intent only |", "|---|---|---:|---:|---:|---:|---:|"]
-    for kind, p in r["pipelines"].items():
+            L.append(
+                f"- {sname}: macro F1 {_f(t['macro_f1'])}, error ratio vs best baseline "
+                f"{_f(t['error_ratio_vs_best_baseline'], 2)} → **{'met' if t['met'] else 'NOT met'}**"
+            )
+    L += [
+        "",
+        "## Danger (acute_nood)",
+        "",
+        "| pipeline | set | recall | false-alarm rate | missed | false alarms | recall, intent only |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for _kind, p in r["pipelines"].items():
         for sname, s in p["sets"].items():
             d, di = s["danger"], s["danger_intent_only"]
             if not d["n_danger"] and not d["false_alarms"]:
                 continue
-            L.append(f"| {p['name']} | {sname} | {_f(d['recall'])} | {_f(d['false_alarm_rate'])} | {d['missed']} | "
-                     f"{d['false_alarms']}/{d['n_safe']} | {_f(di['recall'])} |")
+            L.append(
+                f"| {p['name']} | {sname} | {_f(d['recall'])} | {_f(d['false_alarm_rate'])} | {d['missed']} | "
+                f"{d['false_alarms']}/{d['n_safe']} | {_f(di['recall'])} |"
+            )
     L += ["", "## Cost", "", "| pipeline | training s | model MB | parse ms/message |", "|---|---:|---:|---:|"]
-    for kind, p in r["pipelines"].items():
-        L.append(f"| {p['name']} | {_f(p.get('train_seconds', p.get('train_and_parse_seconds')), 1)} | "
-                 f"{_f(p.get('model_mb'), 2)} | {_f(p.get('parse_ms_per_message'), 1)} |")
+    for _kind, p in r["pipelines"].items():
+        L.append(
+            f"| {p['name']} | {_f(p.get('train_seconds', p.get('train_and_parse_seconds')), 1)} | "
+            f"{_f(p.get('model_mb'), 2)} | {_f(p.get('parse_ms_per_message'), 1)} |"
+        )
     cv = r.get("cv_ours")
     if cv:
-        L += ["", f"## {cv['folds']}-fold cross-validation of (a) on the training data"
-              + (f" ({cv['folds_run']} folds run)" if cv.get("folds_run", cv["folds"]) != cv["folds"] else ""), "",
-              f"macro F1 {_f(cv['macro_f1'])}, accuracy {_f(cv['accuracy'])}, errors {cv['errors']}/{cv['n']}, "
-              f"fallback share {_f(cv['fallback_share'])}, training {cv['train_seconds_mean']} s per fold.", "",
-              "Fallback threshold sweep on the cross-validation predictions (validation data, not the held-out sets):",
-              "", "| threshold | macro F1 | errors | fallback share |", "|---:|---:|---:|---:|"]
+        L += [
+            "",
+            f"## {cv['folds']}-fold cross-validation of (a) on the training data"
+            + (f" ({cv['folds_run']} folds run)" if cv.get("folds_run", cv["folds"]) != cv["folds"] else ""),
+            "",
+            f"macro F1 {_f(cv['macro_f1'])}, accuracy {_f(cv['accuracy'])}, errors {cv['errors']}/{cv['n']}, "
+            f"fallback share {_f(cv['fallback_share'])}, training {cv['train_seconds_mean']} s per fold.",
+            "",
+            "Fallback threshold sweep on the cross-validation predictions (validation data, not the held-out sets):",
+            "",
+            "| threshold | macro F1 | errors | fallback share |",
+            "|---:|---:|---:|---:|",
+        ]
         for row in cv["threshold_sweep"]:
-            L.append(f"| {row['threshold']:.2f} | {_f(row['macro_f1'])} | {row['errors']} | "
-                     f"{_f(row['fallback_share'])} |")
+            L.append(
+                f"| {row['threshold']:.2f} | {_f(row['macro_f1'])} | {row['errors']} | {_f(row['fallback_share'])} |"
+            )
     L += ["", "## Per intent (held-out sets)", ""]
     for sname in [s for s in r["sets"] if s != "danger"]:
         kinds = [k for k in r["pipelines"] if sname in r["pipelines"][k]["sets"]]
-        L += [f"### {sname}", "", "| intent | support | " + " | ".join(f"{k} P / R / F1" for k in kinds) + " |",
-              "|---|---:|" + "---:|" * len(kinds)]
+        L += [
+            f"### {sname}",
+            "",
+            "| intent | support | " + " | ".join(f"{k} P / R / F1" for k in kinds) + " |",
+            "|---|---:|" + "---:|" * len(kinds),
+        ]
         intents = sorted(r["pipelines"][kinds[0]]["sets"][sname]["per_intent"])
         for intent in intents:
             cells = []
@@ -509,8 +604,10 @@ def to_markdown(r: dict) -> str:
             if conf:
                 L += ["", f"Most frequent errors of (a) on {sname}:", ""]
                 for c in conf[:10]:
-                    L.append(f"- {c['gold']} → {c['pred']} ×{c['count']}: " + " | ".join(
-                        f"“{t[:90]}”" for t in c["examples"]))
+                    L.append(
+                        f"- {c['gold']} → {c['pred']} ×{c['count']}: "
+                        + " | ".join(f"“{t[:90]}”" for t in c["examples"])
+                    )
         L.append("")
     if r.get("png_note"):
         L.append(f"Confusion matrix: {r['png_note']}")
@@ -523,7 +620,7 @@ def to_markdown(r: dict) -> str:
     return "\n".join(L) + "\n"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pipelines", default="ours,tfidf,default")
     ap.add_argument("--sets", default="heldout,external,danger")
@@ -553,8 +650,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(md)
     print(f"[opsw] written {out}/latest.md and latest.json", file=sys.stderr)
     if a.min_f1 is not None and "ours" in r["pipelines"]:
-        low = {s: v["macro_f1"] for s, v in r["pipelines"]["ours"]["sets"].items()
-               if s != "danger" and v["macro_f1"] < a.min_f1}
+        low = {
+            s: v["macro_f1"]
+            for s, v in r["pipelines"]["ours"]["sets"].items()
+            if s != "danger" and v["macro_f1"] < a.min_f1
+        }
         if low:
             print(f"[opsw] macro F1 below {a.min_f1}: {low}", file=sys.stderr)
             return 1

@@ -28,8 +28,9 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -66,12 +67,12 @@ class Report:
     """What was switched on or off, and why (names only, never values)."""
 
     def __init__(self) -> None:
-        self.enabled: List[str] = []
-        self.disabled: List[Tuple[str, str]] = []
-        self.warnings: List[str] = []
-        self.problems: List[str] = []  # misconfiguration: --strict fails on these
+        self.enabled: list[str] = []
+        self.disabled: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        self.problems: list[str] = []  # misconfiguration: --strict fails on these
 
-    def lines(self) -> List[str]:
+    def lines(self) -> list[str]:
         out = [f"Channels enabled: {', '.join(self.enabled) or '(none)'}"]
         out += [f"  {name}: off ({why})" for name, why in self.disabled]
         out += [f"  warning: {w}" for w in self.warnings + self.problems]
@@ -86,7 +87,7 @@ def _is_set(env: Mapping[str, str], var: str) -> bool:
     return bool((env.get(var) or "").strip())
 
 
-def _flag(env: Mapping[str, str], var: str) -> Optional[bool]:
+def _flag(env: Mapping[str, str], var: str) -> bool | None:
     value = (env.get(var) or "").strip().lower()
     if not value:
         return None
@@ -97,11 +98,11 @@ def _flag(env: Mapping[str, str], var: str) -> Optional[bool]:
     raise ValueError(f"{var} must be true or false")
 
 
-def _missing(env: Mapping[str, str], names: Tuple[str, ...]) -> List[str]:
+def _missing(env: Mapping[str, str], names: tuple[str, ...]) -> list[str]:
     return [n for n in names if not _is_set(env, n)]
 
 
-def _scope(env: Mapping[str, str], report: Report) -> Optional[str]:
+def _scope(env: Mapping[str, str], report: Report) -> str | None:
     value = (env.get(SCOPE_VAR) or "").strip()
     if not value:
         return None
@@ -111,7 +112,7 @@ def _scope(env: Mapping[str, str], report: Report) -> Optional[str]:
     return value
 
 
-def telegram_section(env: Mapping[str, str], report: Report) -> Optional[Dict[str, Any]]:
+def telegram_section(env: Mapping[str, str], report: Report) -> dict[str, Any] | None:
     missing = _missing(env, TELEGRAM_REQUIRED)
     if len(missing) == len(TELEGRAM_REQUIRED):
         report.disabled.append(("telegram", "TELEGRAM_* not set"))
@@ -124,7 +125,7 @@ def telegram_section(env: Mapping[str, str], report: Report) -> Optional[Dict[st
         report.disabled.append(("telegram", "TELEGRAM_ACCESS_TOKEN is not a bot token"))
         report.problems.append("TELEGRAM_ACCESS_TOKEN should look like <digits>:<text>")
         return None
-    section: Dict[str, Any] = {
+    section: dict[str, Any] = {
         "access_token": _ref("TELEGRAM_ACCESS_TOKEN"),
         "verify": _ref("TELEGRAM_VERIFY"),
         "webhook_url": _ref("TELEGRAM_WEBHOOK_URL"),
@@ -132,15 +133,11 @@ def telegram_section(env: Mapping[str, str], report: Report) -> Optional[Dict[st
     if _is_set(env, "TELEGRAM_SECRET_TOKEN"):
         if not _TELEGRAM_SECRET_RE.match(env["TELEGRAM_SECRET_TOKEN"].strip()):
             report.disabled.append(("telegram", "TELEGRAM_SECRET_TOKEN is invalid"))
-            report.problems.append(
-                "TELEGRAM_SECRET_TOKEN: 1-256 characters A-Z, a-z, 0-9, _ and -"
-            )
+            report.problems.append("TELEGRAM_SECRET_TOKEN: 1-256 characters A-Z, a-z, 0-9, _ and -")
             return None
         section["secret_token"] = _ref("TELEGRAM_SECRET_TOKEN")
     else:
-        report.warnings.append(
-            "TELEGRAM_SECRET_TOKEN not set: the Telegram webhook accepts any caller"
-        )
+        report.warnings.append("TELEGRAM_SECRET_TOKEN not set: the Telegram webhook accepts any caller")
     if _is_set(env, "TELEGRAM_API_BASE_URL"):
         section["api_base_url"] = _ref("TELEGRAM_API_BASE_URL")
     elif not env["TELEGRAM_WEBHOOK_URL"].strip().startswith("https://"):
@@ -159,7 +156,7 @@ def telegram_section(env: Mapping[str, str], report: Report) -> Optional[Dict[st
     return section
 
 
-def twilio_section(env: Mapping[str, str], report: Report) -> Optional[Dict[str, Any]]:
+def twilio_section(env: Mapping[str, str], report: Report) -> dict[str, Any] | None:
     missing = _missing(env, TWILIO_REQUIRED)
     if len(missing) == len(TWILIO_REQUIRED):
         report.disabled.append(("twilio", "TWILIO_* not set"))
@@ -170,12 +167,10 @@ def twilio_section(env: Mapping[str, str], report: Report) -> Optional[Dict[str,
         return None
     number = env["TWILIO_NUMBER"].strip()
     if not _TWILIO_NUMBER_RE.match(number):
-        report.warnings.append(
-            "TWILIO_NUMBER should look like +31612345678 or whatsapp:+31612345678"
-        )
+        report.warnings.append("TWILIO_NUMBER should look like +31612345678 or whatsapp:+31612345678")
     if not env["TWILIO_ACCOUNT_SID"].strip().startswith("AC"):
         report.warnings.append("TWILIO_ACCOUNT_SID usually starts with AC")
-    section: Dict[str, Any] = {
+    section: dict[str, Any] = {
         "account_sid": _ref("TWILIO_ACCOUNT_SID"),
         "auth_token": _ref("TWILIO_AUTH_TOKEN"),
         "twilio_number": _ref("TWILIO_NUMBER"),
@@ -190,9 +185,7 @@ def twilio_section(env: Mapping[str, str], report: Report) -> Optional[Dict[str,
     if validate is not None:
         section["validate_signature"] = validate
         if not validate:
-            report.warnings.append(
-                "TWILIO_VALIDATE_SIGNATURE=false: the Twilio webhook accepts any caller"
-            )
+            report.warnings.append("TWILIO_VALIDATE_SIGNATURE=false: the Twilio webhook accepts any caller")
     if _is_set(env, "TWILIO_API_BASE_URL"):
         section["api_base_url"] = _ref("TWILIO_API_BASE_URL")
     scope = _scope(env, report)
@@ -203,17 +196,14 @@ def twilio_section(env: Mapping[str, str], report: Report) -> Optional[Dict[str,
     return section
 
 
-def build_credentials(
-    base: Optional[Dict[str, Any]], env: Mapping[str, str]
-) -> Tuple[Dict[str, Any], Report]:
+def build_credentials(base: dict[str, Any] | None, env: Mapping[str, str]) -> tuple[dict[str, Any], Report]:
     """The generated credentials (a new dict) and what was switched on."""
     report = Report()
-    credentials: Dict[str, Any] = {}
+    credentials: dict[str, Any] = {}
     for key, value in (base or {}).items():
         if key in BUILTIN_KEYS:
             report.warnings.append(
-                f"'{key}' in the base credentials is dropped; "
-                f"{BUILTIN_KEYS[key]} is added when its variables are set"
+                f"'{key}' in the base credentials is dropped; {BUILTIN_KEYS[key]} is added when its variables are set"
             )
             continue
         credentials[key] = value
@@ -227,7 +217,7 @@ def build_credentials(
     return credentials, report
 
 
-def load_base(path: Path) -> Dict[str, Any]:
+def load_base(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     if data is None:
@@ -237,17 +227,15 @@ def load_base(path: Path) -> Dict[str, Any]:
     return data
 
 
-def write_credentials(credentials: Dict[str, Any], out: Path) -> None:
+def write_credentials(credentials: dict[str, Any], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = HEADER + yaml.safe_dump(
-        credentials, sort_keys=False, allow_unicode=True, default_flow_style=False
-    )
+    text = HEADER + yaml.safe_dump(credentials, sort_keys=False, allow_unicode=True, default_flow_style=False)
     tmp = out.with_suffix(out.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
 
 
-def main(argv: Optional[List[str]] = None, env: Optional[Mapping[str, str]] = None) -> int:
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", type=Path, default=DEFAULT_BASE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # sourced: its variables are used by the scripts that source it
 # Start, supervise and stop the action server, the Rasa server and the web server.
 # Source after scripts/env.sh. Every started process gets its own process group (setsid);
 # opsw_stop_all stops exactly those groups (TERM, then KILL after 10 s).

@@ -3,7 +3,8 @@
 #   1. bootstrap the venv (cached), Debian packages + web/ npm when missing
 #   2. rasa data validate (errors fail; warnings are printed)
 #   3. train the model if its inputs changed (cached; log in reports/train.log)
-#   4. pytest tests/  (exit code 5 = "no tests collected" is a failure)
+#   4. make lint (ruff, shellcheck, yamllint) and make types (mypy)
+#   5. pytest tests/  (exit code 5 = "no tests collected" is a failure)
 # Conversations are tested through the REST channel with the action server running (tests/integration,
 # tests/scenarios), not with `rasa test core`, which replays stories without calling the action server.
 # Extra pytest arguments: OPSW_PYTEST_ARGS="-k lock -x" make test
@@ -19,7 +20,8 @@ source scripts/servers.sh
 
 # free ports for the servers this script starts (never collides with a running `make run`)
 free_port() { "$OPSW_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-export OPSW_ACTION_PORT="$(free_port)"
+OPSW_ACTION_PORT="$(free_port)"
+export OPSW_ACTION_PORT
 export OPSW_ACTION_URL="http://127.0.0.1:${OPSW_ACTION_PORT}/webhook"
 export OPSW_TRACKER_DB_URL="sqlite:///$OPSW_ROOT/var/test-trackers.db"
 trap 'opsw_stop_all' EXIT
@@ -46,11 +48,15 @@ if ! "$OPSW_PY" scripts/train_if_needed.py > reports/train.out 2> reports/train.
   opsw_die "training failed (full log: reports/train.log); fix the data (rasa data validate) and rerun"
 fi
 grep '^\[opsw\]' reports/train.log || true
-MODEL="$(tail -n 1 reports/train.out)"
+
+echo "==> lint (ruff, shellcheck, yamllint) and types (mypy)"
+if make --no-print-directory -o bootstrap lint; then step lint ok; else step lint FAIL; fi
+if make --no-print-directory -o bootstrap types; then step types ok; else step types FAIL; fi
 
 echo "==> pytest tests/"
 set +e
-"$OPSW_PY" -m pytest tests ${OPSW_PYTEST_ARGS:-} --junitxml=reports/pytest.xml -p no:cacheprovider
+read -r -a extra <<< "${OPSW_PYTEST_ARGS:-}"
+"$OPSW_PY" -m pytest tests "${extra[@]}" --junitxml=reports/pytest.xml -p no:cacheprovider
 rc=$?
 set -e
 case $rc in
@@ -61,7 +67,7 @@ esac
 
 echo
 echo "==> summary ($((SECONDS - start))s)"
-for k in validate pytest; do printf '   %-9s %s\n' "$k" "${status[$k]:-not run}"; done
+for k in validate lint types pytest; do printf '   %-9s %s\n' "$k" "${status[$k]:-not run}"; done
 # plain closing line with the pytest counts
 "$OPSW_PY" - <<'PY' || true
 import xml.etree.ElementTree as ET

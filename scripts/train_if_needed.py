@@ -19,6 +19,7 @@ Usage::
 
 Importable: ``model_hash(root)``, ``model_path(root)``, ``ensure_model(root)``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 HASH_LEN = 20
@@ -46,13 +47,12 @@ def domain_path(root: Path) -> Path:
     return root / "domain" if (root / "domain").is_dir() else root / "domain.yml"
 
 
-def _files(path: Path) -> List[Path]:
+def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
         return sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+            p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
         )
     return []
 
@@ -75,12 +75,12 @@ def _spacy_model_version() -> str:
         return "none"
 
 
-def input_files(root: Path) -> List[Path]:
+def input_files(root: Path) -> list[Path]:
     """All files whose content goes into the model hash (sorted, deterministic)."""
     return _files(root / "config.yml") + _files(domain_path(root)) + _files(root / "data")
 
 
-def model_hash(root: Path = ROOT, rasa_version: Optional[str] = None) -> str:
+def model_hash(root: Path = ROOT, rasa_version: str | None = None) -> str:
     root = Path(root).resolve()
     h = hashlib.sha256()
     h.update(f"rasa={rasa_version or _rasa_version()}\n".encode())
@@ -153,12 +153,18 @@ def ensure_model(root: Path = ROOT, force: bool = False) -> Path:
                 start = time.time()
                 rasa = Path(sys.executable).with_name("rasa")
                 cmd = [
-                    str(rasa) if rasa.exists() else "rasa", "train",
-                    "--config", "config.yml",
-                    "--domain", str(domain_path(root).relative_to(root)),
-                    "--data", "data",
-                    "--out", "models",
-                    "--fixed-model-name", digest,
+                    str(rasa) if rasa.exists() else "rasa",
+                    "train",
+                    "--config",
+                    "config.yml",
+                    "--domain",
+                    str(domain_path(root).relative_to(root)),
+                    "--data",
+                    "data",
+                    "--out",
+                    "models",
+                    "--fixed-model-name",
+                    digest,
                 ]
                 env = dict(os.environ)
                 env.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -182,7 +188,7 @@ def ensure_model(root: Path = ROOT, force: bool = False) -> Path:
     return target
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, default=ROOT, help="project checkout (default: this one)")
     ap.add_argument("--hash", action="store_true", help="only print the model hash")

@@ -25,8 +25,10 @@ Fixtures (all session-scoped):
 Servers are stopped (process group TERM, then KILL) at the end of the session; their logs are
 kept under the pytest temp dir and printed on start-up failure.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -39,10 +41,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 
 import pytest
 
@@ -59,7 +62,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float, proc: Optional[subprocess.Popen] = None) -> None:
+def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
     deadline = time.time() + timeout
     last: Any = None
     while time.time() < deadline:
@@ -69,17 +72,19 @@ def wait_http(url: str, timeout: float, proc: Optional[subprocess.Popen] = None)
             with urllib.request.urlopen(url, timeout=3) as r:
                 if r.status < 500:
                     return
-        except Exception as e:  # noqa: BLE001 - keep polling
+        except Exception as e:
             last = e
         time.sleep(1)
     raise TimeoutError(f"{url} did not answer within {timeout}s ({last})")
 
 
-def load_env() -> Dict[str, str]:
+def load_env() -> dict[str, str]:
     """The environment exported by scripts/env.sh (single source of the defaults)."""
     out = subprocess.run(
         ["bash", "-c", f'source "{ROOT}/scripts/env.sh" && env -0'],
-        check=True, capture_output=True, stdin=subprocess.DEVNULL,
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
     ).stdout
     env = dict(item.split("=", 1) for item in out.decode().split("\0") if "=" in item)
     return env
@@ -103,20 +108,20 @@ class Server:
         except OSError:
             return ""
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
+    def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation via Rasa's HTTP API (only for a Rasa server); channel sender ids such as
         ``whatsapp:+31…`` are quoted."""
         quoted = urllib.parse.quote(sender, safe=":+")
         auth = f"?token={urllib.parse.quote(self.token)}" if self.token else ""
-        with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker{auth}",
-                                    timeout=30) as r:
+        with urllib.request.urlopen(f"{self.url}/conversations/{quoted}/tracker{auth}", timeout=30) as r:
             return json.loads(r.read())
 
 
-def _start(cmd: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
+def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     fh = open(log, "w")
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
 
 
 def stop_process(proc: subprocess.Popen) -> None:
@@ -127,10 +132,8 @@ def stop_process(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=10)
 
 
@@ -140,7 +143,7 @@ class _Collector(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self) -> None:
-        self.messages: List[Dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         collector = self
 
@@ -167,8 +170,8 @@ class _Collector(ThreadingHTTPServer):
 @dataclass
 class RasaServer(Server):
     callback_url: str = ""
-    collector: Optional[_Collector] = None
-    env: Dict[str, str] = field(default_factory=dict)
+    collector: _Collector | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def rest_url(self) -> str:
@@ -186,27 +189,28 @@ class RasaServer(Server):
     def new_sender(prefix: str = "test") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
-    def _post(self, url: str, payload: Dict[str, Any], timeout: float = 60) -> Any:
-        req = urllib.request.Request(url, data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
+    def _post(self, url: str, payload: dict[str, Any], timeout: float = 60) -> Any:
+        req = urllib.request.Request(
+            url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
         return json.loads(body) if body.strip().startswith((b"[", b"{")) else body.decode()
 
-    def send(self, text: str, sender: Optional[str] = None, timeout: float = 60,
-             metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    def send(
+        self, text: str, sender: str | None = None, timeout: float = 60, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Send a user message over REST; returns the bot messages."""
-        payload: Dict[str, Any] = {"sender": sender or self.new_sender(), "message": text}
+        payload: dict[str, Any] = {"sender": sender or self.new_sender(), "message": text}
         if metadata:
             payload["metadata"] = metadata
         return self._post(self.rest_url, payload, timeout)
 
-    def callback_messages(self, sender: Optional[str] = None) -> List[Dict[str, Any]]:
+    def callback_messages(self, sender: str | None = None) -> list[dict[str, Any]]:
         assert self.collector is not None
         with self.collector.lock:
             msgs = list(self.collector.messages)
         return [m for m in msgs if sender is None or m.get("recipient_id") == sender]
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +228,7 @@ def venv_python() -> Path:
 
 
 @pytest.fixture(scope="session")
-def opsw_env() -> Dict[str, str]:
+def opsw_env() -> dict[str, str]:
     return load_env()
 
 
@@ -243,30 +247,35 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def action_server(opsw_env: Dict[str, str], venv_python: Path,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def action_server(
+    opsw_env: dict[str, str], venv_python: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     if not (ROOT / "actions").is_dir():
         pytest.fail("actions/ package is missing: cannot start the action server", pytrace=False)
     port = free_port()
     log = tmp_path_factory.mktemp("action_server") / "actions.log"
     # deploy/serve.py: SANIC_HOST=OPSW_BIND (loopback), as scripts/servers.sh starts it
-    proc = _start([str(venv_python), "-m", "deploy.serve", "actions", "--actions", "actions",
-                   "-p", str(port)], opsw_env, log)
+    proc = _start(
+        [str(venv_python), "-m", "deploy.serve", "actions", "--actions", "actions", "-p", str(port)], opsw_env, log
+    )
     server = Server(url=f"http://127.0.0.1:{port}", port=port, proc=proc, log=log)
     try:
         wait_http(f"{server.url}/health", 180, proc)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         stop_process(proc)
-        pytest.fail(f"action server did not start: {e}\n--- {log} ---\n{server.log_tail()}",
-                    pytrace=False)
+        pytest.fail(f"action server did not start: {e}\n--- {log} ---\n{server.log_tail()}", pytrace=False)
     yield server
     stop_process(proc)
 
 
 @pytest.fixture(scope="session")
-def rasa_server(opsw_env: Dict[str, str], venv_python: Path, trained_model: Path,
-                action_server: Server,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
+def rasa_server(
+    opsw_env: dict[str, str],
+    venv_python: Path,
+    trained_model: Path,
+    action_server: Server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RasaServer]:
     tmp = tmp_path_factory.mktemp("rasa_server")
     collector = _Collector()
     threading.Thread(target=collector.serve_forever, daemon=True).start()
@@ -301,19 +310,40 @@ def rasa_server(opsw_env: Dict[str, str], venv_python: Path, trained_model: Path
     )
     log = tmp / "rasa.log"
     # deploy/serve.py adds --enable-api --auth-token, --cors and -i from the OPSW_* variables
-    proc = _start([str(venv_python), "-m", "deploy.serve", "rasa",
-                   "-p", str(port), "--model", str(trained_model), "--credentials", str(creds),
-                   "--endpoints", str(ROOT / "endpoints.yml")], env, log)
-    server = RasaServer(url=f"http://127.0.0.1:{port}", port=port, proc=proc, log=log,
-                        token=env["OPSW_API_TOKEN"],
-                        callback_url=callback_url, collector=collector, env=env)
+    proc = _start(
+        [
+            str(venv_python),
+            "-m",
+            "deploy.serve",
+            "rasa",
+            "-p",
+            str(port),
+            "--model",
+            str(trained_model),
+            "--credentials",
+            str(creds),
+            "--endpoints",
+            str(ROOT / "endpoints.yml"),
+        ],
+        env,
+        log,
+    )
+    server = RasaServer(
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        proc=proc,
+        log=log,
+        token=env["OPSW_API_TOKEN"],
+        callback_url=callback_url,
+        collector=collector,
+        env=env,
+    )
     try:
         wait_http(f"{server.url}/status?token={server.token}", 600, proc)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         stop_process(proc)
         collector.shutdown()
-        pytest.fail(f"Rasa server did not start: {e}\n--- {log} ---\n{server.log_tail()}",
-                    pytrace=False)
+        pytest.fail(f"Rasa server did not start: {e}\n--- {log} ---\n{server.log_tail()}", pytrace=False)
     yield server
     stop_process(proc)
     collector.shutdown()

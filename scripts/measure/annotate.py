@@ -6,29 +6,46 @@ data/nlu/regexes.yml. The NLU data tests (tests/nlu/test_nlu_data.py) check the 
 
     python scripts/measure/annotate.py < plain.txt     # one sentence a line -> "- annotated" lines
 """
+
 from __future__ import annotations
 
 import json
 import re
 import sys
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from measure.data import _examples_block, load_nlu, parse_markup  # noqa: E402
+from measure.data import _examples_block, load_nlu, parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]
-FAMILY = ["moeder", "vader", "zoon", "dochter", "zoontje", "dochtertje", "man", "vrouw", "partner", "broer", "zus",
-          "ouders", "oma", "opa", "schoonmoeder", "schoonvader"]
+FAMILY = [
+    "moeder",
+    "vader",
+    "zoon",
+    "dochter",
+    "zoontje",
+    "dochtertje",
+    "man",
+    "vrouw",
+    "partner",
+    "broer",
+    "zus",
+    "ouders",
+    "oma",
+    "opa",
+    "schoonmoeder",
+    "schoonvader",
+]
 # surface forms that are also ordinary Dutch words: annotated only when written like this
 CASE_SENSITIVE = {"mee": "MEE", "cot": "COT"}
 FAMILY_RE = re.compile(r"(?<![\w-])(?:mijn|m'n|mn|onze|ons)\s+(" + "|".join(FAMILY) + r")(?![\w-])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(nlu_root: str = str(ROOT / "data" / "nlu")) -> tuple:
     """(surface lower -> (entity, value)), (synonym surface lower -> value)."""
     syn: dict = {}
@@ -56,11 +73,14 @@ def lexicon(nlu_root: str = str(ROOT / "data" / "nlu")) -> tuple:
     return lex, syn
 
 
-@lru_cache(maxsize=None)
+@cache
 def regexes() -> dict:
     doc = yaml.safe_load((ROOT / "data" / "nlu" / "regexes.yml").read_text(encoding="utf-8"))
-    return {item["regex"]: [re.compile(p, re.IGNORECASE) for p in _examples_block(item["examples"])]
-            for item in doc["nlu"] if "regex" in item}
+    return {
+        item["regex"]: [re.compile(p, re.IGNORECASE) for p in _examples_block(item["examples"])]
+        for item in doc["nlu"]
+        if "regex" in item
+    }
 
 
 def _free(taken, start, end) -> bool:
@@ -76,7 +96,7 @@ def annotate(text: str) -> str:
     low = text.lower()
     for surface in sorted(lex, key=len, reverse=True):
         for m in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", low):
-            if surface in CASE_SENSITIVE and text[m.start():m.end()] != CASE_SENSITIVE[surface]:
+            if surface in CASE_SENSITIVE and text[m.start() : m.end()] != CASE_SENSITIVE[surface]:
                 continue
             if _free(spans, m.start(), m.end()):
                 spans.append((m.start(), m.end()) + lex[surface])

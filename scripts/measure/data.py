@@ -3,13 +3,14 @@
 An example is a dict ``{"text", "intent", "entities": [{"start", "end", "entity", "value"}], "raw"}``;
 ``raw`` keeps the Rasa markup so examples can be written back (cross-validation folds).
 """
+
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
 
 import yaml
 
@@ -22,7 +23,7 @@ def parse_markup(example: str) -> tuple[str, list[dict]]:
     entities = []
     pos = 0
     for m in ENTITY_RE.finditer(example):
-        plain.append(example[pos:m.start()])
+        plain.append(example[pos : m.start()])
         start = sum(len(p) for p in plain)
         text = m.group("text")
         if m.group("entity") is not None:
@@ -34,8 +35,15 @@ def parse_markup(example: str) -> tuple[str, list[dict]]:
                 spec = {}
             name, value = spec.get("entity", ""), spec.get("value")
         plain.append(text)
-        entities.append({"start": start, "end": start + len(text), "entity": name,
-                         "value": value if value is not None else text, "text": text})
+        entities.append(
+            {
+                "start": start,
+                "end": start + len(text),
+                "entity": name,
+                "value": value if value is not None else text,
+                "text": text,
+            }
+        )
         pos = m.end()
     plain.append(example[pos:])
     return "".join(plain), entities
@@ -48,7 +56,7 @@ def normalise(text: str) -> str:
     return "".join(c for c in t if c.isalnum())
 
 
-def _examples_block(block) -> List[str]:
+def _examples_block(block) -> list[str]:
     if isinstance(block, str):
         out = []
         for line in block.splitlines():
@@ -61,7 +69,7 @@ def _examples_block(block) -> List[str]:
     return []
 
 
-def load_nlu_file(path: Path) -> List[dict]:
+def load_nlu_file(path: Path) -> list[dict]:
     """Every intent example in one NLU YAML file (synonyms, lookups and regexes are skipped)."""
     doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     out = []
@@ -71,17 +79,27 @@ def load_nlu_file(path: Path) -> List[dict]:
         meta = item.get("metadata") or {}
         default = meta.get("source") if isinstance(meta, dict) else None
         block = item.get("examples")
-        sources = [((b.get("metadata") or {}).get("source") if isinstance(b, dict) else None) or default
-                   for b in block] if isinstance(block, list) else None
+        sources = (
+            [((b.get("metadata") or {}).get("source") if isinstance(b, dict) else None) or default for b in block]
+            if isinstance(block, list)
+            else None
+        )
         for i, raw in enumerate(_examples_block(block)):
             text, ents = parse_markup(raw)
-            out.append({"text": text, "intent": item["intent"], "entities": ents, "raw": raw,
-                        "source": sources[i] if sources else default})
+            out.append(
+                {
+                    "text": text,
+                    "intent": item["intent"],
+                    "entities": ents,
+                    "raw": raw,
+                    "source": sources[i] if sources else default,
+                }
+            )
     return out
 
 
-def load_nlu(paths: Iterable[Path]) -> List[dict]:
-    out: List[dict] = []
+def load_nlu(paths: Iterable[Path]) -> list[dict]:
+    out: list[dict] = []
     for p in paths:
         p = Path(p)
         files = sorted(p.rglob("*.yml")) + sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
@@ -90,10 +108,10 @@ def load_nlu(paths: Iterable[Path]) -> List[dict]:
     return out
 
 
-def user_texts_under(root: Path) -> List[str]:
+def user_texts_under(root: Path) -> list[str]:
     """Every user text anywhere under ``root`` (data/): NLU examples, synonyms, lookups, and the
     ``user:`` lines of stories, rules and test stories. Used to prove a held-out set never leaks."""
-    texts: List[str] = []
+    texts: list[str] = []
     for f in sorted(Path(root).rglob("*.yml")) + sorted(Path(root).rglob("*.yaml")):
         doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         for item in doc.get("nlu") or []:
@@ -109,21 +127,23 @@ def user_texts_under(root: Path) -> List[str]:
     return texts
 
 
-def write_nlu_yaml(examples: List[dict], path: Path, extra_files: Optional[List[Path]] = None) -> None:
+def write_nlu_yaml(examples: list[dict], path: Path, extra_files: list[Path] | None = None) -> None:
     """Write examples (with their markup) as one Rasa NLU file; ``extra_files`` (synonyms, lookups,
     regexes) are appended as they are."""
-    by_intent: Dict[str, List[str]] = {}
+    by_intent: dict[str, list[str]] = {}
     for ex in examples:
         by_intent.setdefault(ex["intent"], []).append(ex["raw"])
-    doc = {"version": "3.1", "nlu": [
-        {"intent": i, "examples": "".join(f"- {r}\n" for r in exs)} for i, exs in sorted(by_intent.items())]}
+    doc = {
+        "version": "3.1",
+        "nlu": [{"intent": i, "examples": "".join(f"- {r}\n" for r in exs)} for i, exs in sorted(by_intent.items())],
+    }
     for f in extra_files or []:
         other = yaml.safe_load(Path(f).read_text(encoding="utf-8")) or {}
         doc["nlu"] += [item for item in other.get("nlu") or [] if isinstance(item, dict) and "intent" not in item]
     Path(path).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
 
 
-def non_intent_files(root: Path) -> List[Path]:
+def non_intent_files(root: Path) -> list[Path]:
     """NLU files under root that hold synonyms, lookups or regexes (kept whole in every fold)."""
     out = []
     for f in sorted(Path(root).rglob("*.yml")):
@@ -133,7 +153,7 @@ def non_intent_files(root: Path) -> List[Path]:
     return out
 
 
-def load_danger(path: Path) -> List[dict]:
+def load_danger(path: Path) -> list[dict]:
     """tests/nlu/danger_heldout.yml: ``positives`` ({text, kind}) and ``negatives`` (texts), as examples with
     intent ``acute_nood`` (danger) or ``geen_gevaar`` (safe). An NLU-format file is read as usual."""
     doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -142,10 +162,17 @@ def load_danger(path: Path) -> List[dict]:
     out = []
     for item in doc.get("positives") or []:
         text = item["text"] if isinstance(item, dict) else str(item)
-        out.append({"text": text, "intent": "acute_nood", "entities": [], "raw": text,
-                    "kind": item.get("kind") if isinstance(item, dict) else None, "source": None})
+        out.append(
+            {
+                "text": text,
+                "intent": "acute_nood",
+                "entities": [],
+                "raw": text,
+                "kind": item.get("kind") if isinstance(item, dict) else None,
+                "source": None,
+            }
+        )
     for item in doc.get("negatives") or []:
         text = item["text"] if isinstance(item, dict) else str(item)
-        out.append({"text": text, "intent": "geen_gevaar", "entities": [], "raw": text, "kind": None,
-                    "source": None})
+        out.append({"text": text, "intent": "geen_gevaar", "entities": [], "raw": text, "kind": None, "source": None})
     return out

@@ -1,10 +1,11 @@
 """Load generator for a Rasa REST channel (aiohttp): C concurrent conversations, each a list of messages
 sent one after another (the next message only after the answer), latency per message."""
+
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -16,15 +17,24 @@ def percentile(values: Sequence[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-async def _conversation(session, url: str, sender: str, messages: Sequence[str], timeout: float,
-                        lat: List[float], errors: List[str], empty: List[int]) -> None:
+async def _conversation(
+    session,
+    url: str,
+    sender: str,
+    messages: Sequence[str],
+    timeout: float,
+    lat: list[float],
+    errors: list[str],
+    empty: list[int],
+) -> None:
     import aiohttp
 
     for text in messages:
         t0 = time.perf_counter()
         try:
-            async with session.post(url, json={"sender": sender, "message": text},
-                                    timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+            async with session.post(
+                url, json={"sender": sender, "message": text}, timeout=aiohttp.ClientTimeout(total=timeout)
+            ) as r:
                 if r.status != 200:
                     await r.read()
                     errors.append(f"HTTP {r.status}")
@@ -41,27 +51,37 @@ async def _conversation(session, url: str, sender: str, messages: Sequence[str],
         lat.append(time.perf_counter() - t0)
 
 
-async def run_level(url: str, concurrency: int, conversations: Sequence[Sequence[str]], total: int,
-                    run_id: str, timeout: float = 60.0) -> Dict:
+async def run_level(
+    url: str, concurrency: int, conversations: Sequence[Sequence[str]], total: int, run_id: str, timeout: float = 60.0
+) -> dict:
     """``total`` conversations (cycling through ``conversations``), at most ``concurrency`` at a time."""
     import aiohttp
 
-    lat: List[float] = []
-    errors: List[str] = []
-    empty: List[int] = []
+    lat: list[float] = []
+    errors: list[str] = []
+    empty: list[int] = []
     queue: asyncio.Queue = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(i)
     connector = aiohttp.TCPConnector(limit=concurrency + 5)
     async with aiohttp.ClientSession(connector=connector) as session:
+
         async def worker():
             while True:
                 try:
                     i = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                await _conversation(session, url, f"{run_id}-c{concurrency}-{i}",
-                                    conversations[i % len(conversations)], timeout, lat, errors, empty)
+                await _conversation(
+                    session,
+                    url,
+                    f"{run_id}-c{concurrency}-{i}",
+                    conversations[i % len(conversations)],
+                    timeout,
+                    lat,
+                    errors,
+                    empty,
+                )
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -83,27 +103,28 @@ async def run_level(url: str, concurrency: int, conversations: Sequence[Sequence
     }
 
 
-async def one_message(url: str, sender: str, text: str, timeout: float = 120.0) -> tuple[float, Optional[list]]:
+async def one_message(url: str, sender: str, text: str, timeout: float = 120.0) -> tuple[float, list | None]:
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
         t0 = time.perf_counter()
-        async with session.post(url, json={"sender": sender, "message": text},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+        async with session.post(
+            url, json={"sender": sender, "message": text}, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as r:
             body = await r.json(content_type=None) if r.status == 200 else None
         return time.perf_counter() - t0, body
 
 
-def peak_rss_mb(pid: Optional[int]) -> Optional[float]:
+def peak_rss_mb(pid: int | None) -> float | None:
     """Peak resident memory (VmHWM) of a process from /proc, in MB; None when unknown."""
     return _status_kb(pid, "VmHWM")
 
 
-def rss_mb(pid: Optional[int]) -> Optional[float]:
+def rss_mb(pid: int | None) -> float | None:
     return _status_kb(pid, "VmRSS")
 
 
-def _status_kb(pid: Optional[int], key: str) -> Optional[float]:
+def _status_kb(pid: int | None, key: str) -> float | None:
     if not pid:
         return None
     try:

@@ -1,8 +1,9 @@
 """Scores for intent classification, entity extraction and danger detection (no Rasa, no sklearn)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 FALLBACK = "nlu_fallback"
 
@@ -12,7 +13,7 @@ def intent_report(gold: Sequence[str], pred: Sequence[str]) -> dict:
     error count and the share of predictions that are the fallback (a fallback counts as an error)."""
     assert len(gold) == len(pred)
     tp, fp, fn = Counter(), Counter(), Counter()
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=False):
         if g == p:
             tp[g] += 1
         else:
@@ -26,7 +27,7 @@ def intent_report(gold: Sequence[str], pred: Sequence[str]) -> dict:
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         per[label] = {"precision": prec, "recall": rec, "f1": f1, "support": r_den}
     n = len(gold)
-    errors = sum(1 for g, p in zip(gold, pred) if g != p)
+    errors = sum(1 for g, p in zip(gold, pred, strict=False) if g != p)
     return {
         "per_intent": per,
         "macro_f1": sum(v["f1"] for v in per.values()) / len(per) if per else 0.0,
@@ -39,19 +40,19 @@ def intent_report(gold: Sequence[str], pred: Sequence[str]) -> dict:
     }
 
 
-def confusion(gold: Sequence[str], pred: Sequence[str]) -> Tuple[List[str], List[List[int]]]:
+def confusion(gold: Sequence[str], pred: Sequence[str]) -> tuple[list[str], list[list[int]]]:
     labels = sorted(set(gold) | set(pred))
     idx = {l: i for i, l in enumerate(labels)}
     m = [[0] * len(labels) for _ in labels]
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=False):
         m[idx[g]][idx[p]] += 1
     return labels, m
 
 
 def top_confusions(gold: Sequence[str], pred: Sequence[str], texts: Sequence[str], k: int = 15):
-    pairs = Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    pairs = Counter((g, p) for g, p in zip(gold, pred, strict=False) if g != p)
     examples = defaultdict(list)
-    for g, p, t in zip(gold, pred, texts):
+    for g, p, t in zip(gold, pred, texts, strict=False):
         if g != p and len(examples[(g, p)]) < 2:
             examples[(g, p)].append(t)
     return [{"gold": g, "pred": p, "count": c, "examples": examples[(g, p)]} for (g, p), c in pairs.most_common(k)]
@@ -67,11 +68,11 @@ def _span_set(entities: Iterable[dict], with_value: bool) -> set:
     return out
 
 
-def entity_report(gold: Sequence[List[dict]], pred: Sequence[List[dict]], with_value: bool = False) -> dict:
+def entity_report(gold: Sequence[list[dict]], pred: Sequence[list[dict]], with_value: bool = False) -> dict:
     """Micro precision / recall / F1 of exact entity spans (start, end, type[, normalised value]),
     plus per entity type."""
     tp, fp, fn = Counter(), Counter(), Counter()
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=False):
         gs, ps = _span_set(g, with_value), _span_set(p, with_value)
         for s in gs & ps:
             tp[s[2]] += 1
@@ -83,8 +84,12 @@ def entity_report(gold: Sequence[List[dict]], pred: Sequence[List[dict]], with_v
     def prf(t, f_p, f_n):
         prec = t / (t + f_p) if t + f_p else 0.0
         rec = t / (t + f_n) if t + f_n else 0.0
-        return {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
-                "support": t + f_n}
+        return {
+            "precision": prec,
+            "recall": rec,
+            "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+            "support": t + f_n,
+        }
 
     T, P, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
     types = sorted(set(tp) | set(fp) | set(fn))
@@ -93,8 +98,8 @@ def entity_report(gold: Sequence[List[dict]], pred: Sequence[List[dict]], with_v
 
 def danger_report(gold_danger: Sequence[bool], flagged: Sequence[bool]) -> dict:
     """Recall on the dangerous messages and false-alarm rate on the safe ones."""
-    pos = [f for g, f in zip(gold_danger, flagged) if g]
-    neg = [f for g, f in zip(gold_danger, flagged) if not g]
+    pos = [f for g, f in zip(gold_danger, flagged, strict=False) if g]
+    neg = [f for g, f in zip(gold_danger, flagged, strict=False) if not g]
     return {
         "recall": sum(pos) / len(pos) if pos else None,
         "false_alarm_rate": sum(neg) / len(neg) if neg else None,
@@ -105,7 +110,7 @@ def danger_report(gold_danger: Sequence[bool], flagged: Sequence[bool]) -> dict:
     }
 
 
-def error_ratio(ours: dict, baselines: List[dict]) -> Optional[float]:
+def error_ratio(ours: dict, baselines: list[dict]) -> float | None:
     """Errors of ours divided by the errors of the best baseline (target <= 0.5)."""
     best = min((b["errors"] for b in baselines), default=None)
     if best is None:

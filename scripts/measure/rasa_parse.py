@@ -4,6 +4,7 @@
 
 IN.json is a list of texts; OUT.json a list of ``{"intent", "confidence", "ranking", "entities"}``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,14 +27,26 @@ async def _run(model: str, texts: list) -> tuple[list, float]:
     for text in texts:
         r = await agent.parse_message(text)
         intent = r.get("intent") or {}
-        out.append({
-            "intent": intent.get("name"),
-            "confidence": float(intent.get("confidence") or 0.0),
-            "ranking": [[x.get("name"), float(x.get("confidence") or 0.0)] for x in r.get("intent_ranking") or []][:5],
-            "entities": [{"start": e["start"], "end": e["end"], "entity": e["entity"],
-                          "value": e.get("value"), "extractor": e.get("extractor")}
-                         for e in r.get("entities") or [] if "start" in e and "end" in e],
-        })
+        out.append(
+            {
+                "intent": intent.get("name"),
+                "confidence": float(intent.get("confidence") or 0.0),
+                "ranking": [[x.get("name"), float(x.get("confidence") or 0.0)] for x in r.get("intent_ranking") or []][
+                    :5
+                ],
+                "entities": [
+                    {
+                        "start": e["start"],
+                        "end": e["end"],
+                        "entity": e["entity"],
+                        "value": e.get("value"),
+                        "extractor": e.get("extractor"),
+                    }
+                    for e in r.get("entities") or []
+                    if "start" in e and "end" in e
+                ],
+            }
+        )
     return out, time.perf_counter() - t0
 
 

@@ -1,18 +1,18 @@
 """Write docs/reports/latest.md (committed) from reports/eval/latest.json and reports/bench/latest.json.
 
-    .venv/bin/python scripts/measure/summary.py            # after `make eval` and `make bench`
+.venv/bin/python scripts/measure/summary.py            # after `make eval` and `make bench`
 """
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(path: Path) -> Optional[dict]:
+def _load(path: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
@@ -21,30 +21,43 @@ def _f(x, d=3):
 
 
 def eval_section(r: dict) -> list:
-    L = [f"## Understanding (`make eval`, {r['date']}, {r['machine']})", "",
-         f"Training data: {r['train_examples']} examples, {r['train_intents']} intents. "
-         f"Danger decision: {r['danger_judge']}.", "",
-         "| pipeline | set | macro F1 | errors | fallback share | entity F1 |", "|---|---|---:|---:|---:|---:|"]
-    for kind, p in r["pipelines"].items():
+    L = [
+        f"## Understanding (`make eval`, {r['date']}, {r['machine']})",
+        "",
+        f"Training data: {r['train_examples']} examples, {r['train_intents']} intents. "
+        f"Danger decision: {r['danger_judge']}.",
+        "",
+        "| pipeline | set | macro F1 | errors | fallback share | entity F1 |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for _kind, p in r["pipelines"].items():
         for sname, s in p["sets"].items():
             if sname == "danger":
                 continue
             ent = s.get("entities", {}).get("micro", {}).get("f1")
-            L.append(f"| {p['name']} | {sname} | {_f(s['macro_f1'])} | {s['errors']}/{s['n']} | "
-                     f"{_f(s['fallback_share'])} | {_f(ent)} |")
-    for kind, p in r["pipelines"].items():
+            L.append(
+                f"| {p['name']} | {sname} | {_f(s['macro_f1'])} | {s['errors']}/{s['n']} | "
+                f"{_f(s['fallback_share'])} | {_f(ent)} |"
+            )
+    for _kind, p in r["pipelines"].items():
         d = p["sets"].get("danger", {}).get("danger")
         if d and d.get("n_danger"):
-            L.append(f"\nDanger set, {p['name']}: recall {_f(d['recall'])}, false alarms "
-                     f"{d['false_alarms']}/{d['n_safe']} ({_f(d['false_alarm_rate'])}).")
+            L.append(
+                f"\nDanger set, {p['name']}: recall {_f(d['recall'])}, false alarms "
+                f"{d['false_alarms']}/{d['n_safe']} ({_f(d['false_alarm_rate'])})."
+            )
     cv = r.get("cv_ours")
     if cv:
-        L.append(f"\n{cv['folds']}-fold cross-validation of (a) on the training data: macro F1 {_f(cv['macro_f1'])}, "
-                 f"errors {cv['errors']}/{cv['n']}, fallback share {_f(cv['fallback_share'])}.")
+        L.append(
+            f"\n{cv['folds']}-fold cross-validation of (a) on the training data: macro F1 {_f(cv['macro_f1'])}, "
+            f"errors {cv['errors']}/{cv['n']}, fallback share {_f(cv['fallback_share'])}."
+        )
     for sname, t in (r.get("targets") or {}).items():
-        L.append(f"- target on {sname} (macro F1 ≥ 0.97 and ≤ ½ the errors of the better baseline): "
-                 f"macro F1 {_f(t['macro_f1'])}, error ratio {_f(t['error_ratio_vs_best_baseline'], 2)} → "
-                 f"**{'met' if t['met'] else 'not met'}**")
+        L.append(
+            f"- target on {sname} (macro F1 ≥ 0.97 and ≤ ½ the errors of the better baseline): "
+            f"macro F1 {_f(t['macro_f1'])}, error ratio {_f(t['error_ratio_vs_best_baseline'], 2)} → "
+            f"**{'met' if t['met'] else 'not met'}**"
+        )
     sc = r.get("scenarios")
     if sc:
         L.append("\nScenarios (reports/scenarios/latest.json): " + "; ".join(f"{k} {v}" for k, v in sc.items()))
@@ -52,20 +65,31 @@ def eval_section(r: dict) -> list:
 
 
 def bench_section(b: dict) -> list:
-    L = [f"## Speed (`make bench`, {b['date']}, {b['machine']}, load average at start {b['loadavg']})", "",
-         "| bot | concurrent | msg/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    L = [
+        f"## Speed (`make bench`, {b['date']}, {b['machine']}, load average at start {b['loadavg']})",
+        "",
+        "| bot | concurrent | msg/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, bot in b["bots"].items():
         for lv in bot.get("levels", []):
-            L.append(f"| {name} | {lv['concurrency']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | "
-                     f"{lv['p99_ms']} | {lv['errors']} |")
-    L += ["", "| bot | training s | model MB | cold start s | peak RSS MB rasa / actions | 4000 characters |",
-          "|---|---:|---:|---:|---|---|"]
+            L.append(
+                f"| {name} | {lv['concurrency']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | "
+                f"{lv['p99_ms']} | {lv['errors']} |"
+            )
+    L += [
+        "",
+        "| bot | training s | model MB | cold start s | peak RSS MB rasa / actions | 4000 characters |",
+        "|---|---:|---:|---:|---|---|",
+    ]
     for name, bot in b["bots"].items():
         rss = bot.get("peak_rss_mb") or {}
         lm = bot.get("long_message") or {}
-        L.append(f"| {name} | {bot.get('train_seconds', '–')} | {bot.get('model_mb', '–')} | "
-                 f"{bot.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
-                 f"{lm.get('seconds', '–')} s, RSS {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} MB |")
+        L.append(
+            f"| {name} | {bot.get('train_seconds', '–')} | {bot.get('model_mb', '–')} | "
+            f"{bot.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
+            f"{lm.get('seconds', '–')} s, RSS {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} MB |"
+        )
     if b.get("targets"):
         L.append("")
         L += [f"- {k}: {v}" for k, v in b["targets"].items()]
@@ -91,34 +115,38 @@ the server-side time per message at low load. Two fixes, either is enough:
 THINK_SECONDS = 30  # a user types one message about every 30 s (reading the answer, typing the next)
 
 
-def scaling_section(b: Optional[dict]) -> list:
+def scaling_section(b: dict | None) -> list:
     per_core = None
     if b and b["bots"].get("ours"):
         best = max((lv["msg_per_s"] or 0 for lv in b["bots"]["ours"].get("levels", []) if not lv["errors"]), default=0)
         cores = int(b["machine"].split(",")[1].split()[0]) if "cores" in b["machine"] else 2
         per_core = best / cores if best else None
-    L = ["## Past one machine", "",
-         "- **Rasa servers** (`rasa run`, one process per core) behind a load balancer. The REST channel is "
-         "stateless per request, so any server can answer; **socket.io needs sticky sessions** (same client → "
-         "same server, e.g. by cookie or source IP) because the long-polling / websocket session lives in one "
-         "process. All servers share the tracker store and the lock store.",
-         "- **Tracker store: managed PostgreSQL** (`OPSW_PG_*`, endpoints.yml) instead of the SQLite file; "
-         "**lock store: managed Redis** (`endpoints.multi.yml`, `deploy.lock_store.AtomicRedisLockStore`) so two "
-         "servers never handle the same conversation at once.",
-         "- **Action server scaled on its own** (`rasa run actions`, stateless: the dialogue state travels in the "
-         "`dialogue` slot) behind its own load balancer; `action_endpoint.url` points at that balancer. "
-         "It is pure Python, so it needs fewer cores than the Rasa servers (which run the NLU model).",
-         "- The NLU model is loaded in every Rasa process (peak RSS in the table above): plan memory per "
-         "process, not per conversation.",
-         ]
+    L = [
+        "## Past one machine",
+        "",
+        "- **Rasa servers** (`rasa run`, one process per core) behind a load balancer. The REST channel is "
+        "stateless per request, so any server can answer; **socket.io needs sticky sessions** (same client → "
+        "same server, e.g. by cookie or source IP) because the long-polling / websocket session lives in one "
+        "process. All servers share the tracker store and the lock store.",
+        "- **Tracker store: managed PostgreSQL** (`OPSW_PG_*`, endpoints.yml) instead of the SQLite file; "
+        "**lock store: managed Redis** (`endpoints.multi.yml`, `deploy.lock_store.AtomicRedisLockStore`) so two "
+        "servers never handle the same conversation at once.",
+        "- **Action server scaled on its own** (`rasa run actions`, stateless: the dialogue state travels in the "
+        "`dialogue` slot) behind its own load balancer; `action_endpoint.url` points at that balancer. "
+        "It is pure Python, so it needs fewer cores than the Rasa servers (which run the NLU model).",
+        "- The NLU model is loaded in every Rasa process (peak RSS in the table above): plan memory per "
+        "process, not per conversation.",
+    ]
     if per_core:
-        L.append(f"- From this run: about {per_core:.1f} messages/s per core without errors; with one message "
-                 f"per ~{THINK_SECONDS} s per user that is roughly **{per_core * THINK_SECONDS:.0f} simultaneous "
-                 f"conversations per core** (Rasa + action server together on this machine).")
+        L.append(
+            f"- From this run: about {per_core:.1f} messages/s per core without errors; with one message "
+            f"per ~{THINK_SECONDS} s per user that is roughly **{per_core * THINK_SECONDS:.0f} simultaneous "
+            f"conversations per core** (Rasa + action server together on this machine)."
+        )
     return L
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -128,12 +156,17 @@ def main(argv: Optional[list] = None) -> int:
     a = ap.parse_args(argv)
     ev = _load(Path(a.eval))
     be = _load(Path(a.bench))
-    L = ["# Measurements: headline figures", "",
-         "Written by `scripts/measure/summary.py` from the last `make eval` and `make bench` "
-         "(full reports: `reports/eval/latest.md`, `reports/bench/latest.md`; `reports/` is not in git).", "",
-         "Reproduce: `make eval` (NLU-only training of three pipelines into temp folders, ~30–40 min on 2 cores), "
-         "`make bench` (trains this project and the `rasa init` bot with a fresh cache, starts both on their own "
-         "ports, ~15 min), then `.venv/bin/python scripts/measure/summary.py`.", ""]
+    L = [
+        "# Measurements: headline figures",
+        "",
+        "Written by `scripts/measure/summary.py` from the last `make eval` and `make bench` "
+        "(full reports: `reports/eval/latest.md`, `reports/bench/latest.md`; `reports/` is not in git).",
+        "",
+        "Reproduce: `make eval` (NLU-only training of three pipelines into temp folders, ~30–40 min on 2 cores), "
+        "`make bench` (trains this project and the `rasa init` bot with a fresh cache, starts both on their own "
+        "ports, ~15 min), then `.venv/bin/python scripts/measure/summary.py`.",
+        "",
+    ]
     L += eval_section(ev) if ev else ["## Understanding", "", "No eval report yet."]
     L.append("")
     L += bench_section(be) if be else ["## Speed", "", "No bench report yet."]

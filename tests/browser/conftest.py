@@ -19,8 +19,8 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, List
 
 import pytest
 
@@ -71,9 +71,7 @@ _serve_web = _load_serve_web()
 class Site:
     def __init__(self, rasa_url: str) -> None:
         handler = type("Handler", (_serve_web.Handler,), {"rasa_url": rasa_url.rstrip("/").encode()})
-        self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(handler, directory=str(WEB))
-        )
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(WEB)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.rasa_url = rasa_url
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -86,7 +84,7 @@ class Site:
 
 @pytest.fixture
 def site_factory(web_build) -> Iterator[Callable[[str], Site]]:
-    sites: List[Site] = []
+    sites: list[Site] = []
 
     def make(rasa_url: str) -> Site:
         site = Site(rasa_url)
@@ -159,7 +157,7 @@ def browser_factory() -> Iterator[Callable[..., "object"]]:
     for driver in drivers:
         try:
             driver.quit()
-        except Exception:  # noqa: BLE001 - best effort cleanup
+        except Exception:
             pass
     for profile in profiles:
         shutil.rmtree(profile, ignore_errors=True)

@@ -21,10 +21,11 @@ import re
 import socket
 import threading
 from datetime import date
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import socketio
 from aiohttp import web
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -37,12 +38,18 @@ CIZ_QUESTION_BUTTONS = [
     {"title": "Ja, dat loopt al", "payload": "/affirm"},
 ]
 SITUATION_BUTTONS = [  # catalogue/questions.yaml, fact "situation"
-    {"title": "Ik ben het niet eens met een besluit", "payload": "/inform_situation{\"situation\":\"besluit_oneens\"}"},
-    {"title": "Klacht over een zorgaanbieder", "payload": "/inform_situation{\"situation\":\"klacht_zorgaanbieder\"}"},
-    {"title": "Klacht over gemeente, CIZ of zorgkantoor", "payload": "/inform_situation{\"situation\":\"klacht_instantie\"}"},
-    {"title": "We vinden geen plek", "payload": "/inform_situation{\"situation\":\"geen_plek\"}"},
-    {"title": "De zorg past niet meer", "payload": "/inform_situation{\"situation\":\"zorg_past_niet\"}"},
-    {"title": "Ik word van het kastje naar de muur gestuurd", "payload": "/inform_situation{\"situation\":\"kastje_muur\"}"},
+    {"title": "Ik ben het niet eens met een besluit", "payload": '/inform_situation{"situation":"besluit_oneens"}'},
+    {"title": "Klacht over een zorgaanbieder", "payload": '/inform_situation{"situation":"klacht_zorgaanbieder"}'},
+    {
+        "title": "Klacht over gemeente, CIZ of zorgkantoor",
+        "payload": '/inform_situation{"situation":"klacht_instantie"}',
+    },
+    {"title": "We vinden geen plek", "payload": '/inform_situation{"situation":"geen_plek"}'},
+    {"title": "De zorg past niet meer", "payload": '/inform_situation{"situation":"zorg_past_niet"}'},
+    {
+        "title": "Ik word van het kastje naar de muur gestuurd",
+        "payload": '/inform_situation{"situation":"kastje_muur"}',
+    },
 ]
 MARKDOWN_SAMPLE = (
     "## Wat kunt u doen?\n"
@@ -97,16 +104,16 @@ NUMBERS_SAMPLE = (
 )
 
 
-def opsw(kind: str) -> Dict[str, Any]:
+def opsw(kind: str) -> dict[str, Any]:
     """The opsw dict of docs/ARCHITECTURE.md: feedback only on advice and detail."""
     return {"kind": kind, "feedback": kind in ("advice", "detail")}
 
 
 # One bot message: (text, buttons, opsw or None). A reply is a list of them.
-Message = Tuple[str, List[Dict[str, str]], Optional[Dict[str, Any]]]
+Message = tuple[str, list[dict[str, str]], dict[str, Any] | None]
 
 
-def replies_for(message: str) -> Tuple[List[Message], float]:
+def replies_for(message: str) -> tuple[list[Message], float]:
     """(messages, delay in seconds) for a user message; no messages means no answer."""
     lower = message.lower()
     if lower.startswith("/feedback"):
@@ -115,12 +122,15 @@ def replies_for(message: str) -> Tuple[List[Message], float]:
     if lower.startswith("/restart"):
         return [], 0
     if lower == "/deny":
-        return [(
-            "De volgende stap is **bezwaar maken bij het CIZ**.\n"
-            "Stuur binnen 6 weken na de datum van het besluit een bezwaarschrift.\n\n"
-            "Meer informatie: [bezwaar maken bij het CIZ](https://www.ciz.nl/bezwaar).",
-            [], opsw("advice"),
-        )], 0
+        return [
+            (
+                "De volgende stap is **bezwaar maken bij het CIZ**.\n"
+                "Stuur binnen 6 weken na de datum van het besluit een bezwaarschrift.\n\n"
+                "Meer informatie: [bezwaar maken bij het CIZ](https://www.ciz.nl/bezwaar).",
+                [],
+                opsw("advice"),
+            )
+        ], 0
     if lower == "/affirm":
         return [("Dan wacht u op de beslissing op uw bezwaar.", [], opsw("info"))], 0
     if lower.startswith("/inform_situation"):
@@ -133,17 +143,21 @@ def replies_for(message: str) -> Tuple[List[Message], float]:
     if lower == "lang advies" or "bezwaar maken" in lower:
         return [(LONG_ADVICE, [], opsw("advice"))], 0
     if "ciz" in lower:
-        return [(
-            "Ik begrijp dat u het niet eens bent met een besluit van het CIZ.\n\nHeeft u al bezwaar gemaakt?",
-            CIZ_QUESTION_BUTTONS, opsw("question"),
-        )], 0
+        return [
+            (
+                "Ik begrijp dat u het niet eens bent met een besluit van het CIZ.\n\nHeeft u al bezwaar gemaakt?",
+                CIZ_QUESTION_BUTTONS,
+                opsw("question"),
+            )
+        ], 0
     if lower == "markdown":
         return [(MARKDOWN_SAMPLE, [], opsw("detail"))], 0
     if lower == "zonder opsw":  # Rasa's own socket.io channel: no opsw at all
         return [("Een antwoord zonder opsw.\n\nMet twee delen.", [], None)], 0
     if lower == "alleen eerste deel":  # opsw on the first event of a split text only
-        return [("Eerste deel van het advies.\n\nTweede deel van het advies.", [], {"first_only": True,
-                                                                                    **opsw("advice")})], 0
+        return [
+            ("Eerste deel van het advies.\n\nTweede deel van het advies.", [], {"first_only": True, **opsw("advice")})
+        ], 0
     if lower == "nummers":
         return [(NUMBERS_SAMPLE, [], opsw("info"))], 0
     if lower == "langzaam":
@@ -162,7 +176,7 @@ def dialogue_turn(message: str):
     match = PAYLOAD.match(message.strip())
     if not match:
         return Turn(text=message)
-    entities: Tuple[Tuple[str, Any], ...] = ()
+    entities: tuple[tuple[str, Any], ...] = ()
     if match.group("entities"):
         try:
             entities = tuple(json.loads(match.group("entities")).items())
@@ -178,19 +192,20 @@ class FakeRasa:
     per session id, kept in ``states``) instead of the canned ``replies_for``.
     """
 
-    def __init__(self, port: int, socketio_path: str = "socket.io", dialogue: bool = False,
-                 today: Optional[date] = None) -> None:
+    def __init__(
+        self, port: int, socketio_path: str = "socket.io", dialogue: bool = False, today: date | None = None
+    ) -> None:
         self.port = port
         self.dialogue = dialogue
         self.today = today or date(2026, 12, 1)
-        self.states: Dict[str, Any] = {}
+        self.states: dict[str, Any] = {}
         self.socketio_path = socketio_path
-        self.received: List[Dict[str, Any]] = []
+        self.received: list[dict[str, Any]] = []
         self.reply_to_feedback = True  # False: feedback only gets the socket.io acknowledgement
-        self.sessions_requested: List[Optional[str]] = []
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
-        self._runner: Optional[web.AppRunner] = None
+        self.sessions_requested: list[str | None] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
 
     @property
     def url(self) -> str:
@@ -208,7 +223,7 @@ class FakeRasa:
         app.router.add_get("/", health)
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Optional[Dict[str, Any]]) -> None:
+        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             data = data or {}
             session_id = data.get("session_id")
             self.sessions_requested.append(session_id)
@@ -218,7 +233,7 @@ class FakeRasa:
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Dict[str, Any]) -> None:
+        async def user_uttered(sid: str, data: dict[str, Any]) -> None:
             session_id = data.get("session_id")
             message = data.get("message", "")
             self.received.append(
@@ -237,7 +252,7 @@ class FakeRasa:
 
         return app
 
-    def _dialogue(self, session_id: str, message: str) -> List[Message]:
+    def _dialogue(self, session_id: str, message: str) -> list[Message]:
         from opschaling.dialogue import respond
 
         reply = respond(self.states.get(session_id), dialogue_turn(message), today=self.today)
@@ -253,7 +268,7 @@ class FakeRasa:
         first_only = bool(meta and meta.pop("first_only", False))
         parts = text.strip().split("\n\n")
         for i, part in enumerate(parts):
-            payload: Dict[str, Any] = {"text": part}
+            payload: dict[str, Any] = {"text": part}
             if buttons:
                 payload["quick_replies"] = (
                     [{"content_type": "text", **b} for b in buttons] if i == len(parts) - 1 else []
@@ -283,7 +298,7 @@ class FakeRasa:
 
     def start(self) -> "FakeRasa":
         ready = threading.Event()
-        errors: List[BaseException] = []
+        errors: list[BaseException] = []
 
         def run() -> None:
             loop = asyncio.new_event_loop()
@@ -291,7 +306,7 @@ class FakeRasa:
             asyncio.set_event_loop(loop)
             try:
                 loop.run_until_complete(self._start())
-            except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            except BaseException as exc:
                 errors.append(exc)
                 ready.set()
                 return
@@ -314,7 +329,7 @@ class FakeRasa:
         self._loop = None
         self._thread = None
 
-    def messages_for(self, session_id: str) -> List[str]:
+    def messages_for(self, session_id: str) -> list[str]:
         return [m["message"] for m in self.received if m["session_id"] == session_id]
 
 

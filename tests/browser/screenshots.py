@@ -8,8 +8,8 @@ test_web_widget_opsw.py::test_phone_screenshots_are_small... uses the canned ans
 """
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict
 
 from selenium.webdriver.common.by import By
 
@@ -35,7 +35,7 @@ def _crisis(page: WidgetPage, dialogue: bool) -> None:
     ask(page, "ik wil niet meer leven")
 
 
-SHOTS: Dict[str, Callable[[WidgetPage, bool], None]] = {
+SHOTS: dict[str, Callable[[WidgetPage, bool], None]] = {
     "widget-advies.png": _advice,
     "widget-vraag.png": _question,
     "widget-crisis.png": _crisis,  # last: test_web_widget_opsw.py checks its call buttons
@@ -48,7 +48,7 @@ def phone(driver) -> None:
     driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
 
 
-def take(driver, site_url: str, folder: Path, dialogue: bool = False) -> Dict[str, Path]:
+def take(driver, site_url: str, folder: Path, dialogue: bool = False) -> dict[str, Path]:
     """One fresh conversation per screenshot; returns name -> file."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
@@ -85,7 +85,7 @@ def main() -> None:
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
         phone(driver)
-        for name, path in take(driver, site.url, folder, dialogue).items():
+        for _name, path in take(driver, site.url, folder, dialogue).items():
             print(f"{path} ({path.stat().st_size // 1024} KB)")
     finally:
         driver.quit()

@@ -6,8 +6,8 @@ import re
 import subprocess
 
 import pytest
-from selenium.webdriver.common.by import By
 from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -64,7 +64,8 @@ def wait_for_tracker_event(rasa_server, session_id: str, predicate, timeout: flo
         WebDriverWait(None, timeout, poll_frequency=0.5).until(found)
     except TimeoutException:
         raise AssertionError(
-            f"event not found in the tracker of {session_id}: {json.dumps(seen['events'])[-2000:]}") from None
+            f"event not found in the tracker of {session_id}: {json.dumps(seen['events'])[-2000:]}"
+        ) from None
     return seen["events"]
 
 
@@ -93,11 +94,16 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
 
     # opsw from our socket.io channel: feedback only on the advice, never on the questions before it;
     # the buttons of the answered questions are disabled
-    page.wait_for(lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-up"), 5,
-                  "no feedback buttons on the advice: does the socket.io channel pass opsw on?")
+    page.wait_for(
+        lambda d: advice.find_elements(By.CSS_SELECTOR, ".osw-fb-up"),
+        5,
+        "no feedback buttons on the advice: does the socket.io channel pass opsw on?",
+    )
     assert len(page.find_all(".osw-feedback")) == 1
     older = page.find_all(".osw-answer")[:-1]
-    assert older and all(not b.is_enabled() for a in older for b in a.find_elements(By.CSS_SELECTOR, "button.osw-choice"))
+    assert older and all(
+        not b.is_enabled() for a in older for b in a.find_elements(By.CSS_SELECTOR, "button.osw-choice")
+    )
     up = advice.find_element(By.CSS_SELECTOR, ".osw-fb-up")
     page.click(up)
     assert up.get_attribute("aria-pressed") == "true"
@@ -106,10 +112,13 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
     # the socket.io ack ("… ontvangen") or the assistant's own reply, shown in this status line
     page.wait_for(lambda d: re.search("ontvangen|Dank", status.text), 30, "no confirmation for the feedback")
     wait_for_tracker_event(
-        rasa_server, session_id,
-        lambda e: e.get("event") == "user"
-        and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
-        and bool((e.get("metadata") or {}).get("feedback_for", {}).get("text")),  # which answer
+        rasa_server,
+        session_id,
+        lambda e: (
+            e.get("event") == "user"
+            and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
+            and bool((e.get("metadata") or {}).get("feedback_for", {}).get("text"))
+        ),  # which answer
     )
 
     # 👎 with a comment: sent as /feedback{"feedback":"down","comment":"…"}, stored in the tracker
@@ -118,14 +127,20 @@ def test_conversation_with_the_real_assistant(real_page, rasa_server):
     page.wait_for(lambda d: comment.is_displayed(), 5)
     comment.send_keys('De "termijn" klopt niet')
     comment.send_keys(Keys.ENTER)
-    page.wait_for(lambda d: re.search("opmerking is ontvangen|Dank", status.text) and not comment.is_displayed(),
-                  30, "no confirmation for the comment")
+    page.wait_for(
+        lambda d: re.search("opmerking is ontvangen|Dank", status.text) and not comment.is_displayed(),
+        30,
+        "no confirmation for the comment",
+    )
     assert page.answer_count() == answers  # replies to feedback are no new chat messages
     wait_for_tracker_event(
-        rasa_server, session_id,
-        lambda e: e.get("event") == "user"
-        and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
-        and 'De \\"termijn\\" klopt niet' in (e.get("text") or ""),
+        rasa_server,
+        session_id,
+        lambda e: (
+            e.get("event") == "user"
+            and (e.get("parse_data") or {}).get("intent", {}).get("name") == "feedback"
+            and 'De \\"termijn\\" klopt niet' in (e.get("text") or "")
+        ),
     )
     page.click(up)  # back to 👍 for the checks after the reload
 
@@ -163,10 +178,11 @@ def test_socketio_with_session_persistence_gets_an_answer(real_page, rasa_server
     page.type_and_send("hallo")
     try:
         answer = page.wait_for_new_answer(before, timeout=60)
-    except Exception as exc:  # noqa: BLE001 - explain the likely cause
+    except Exception as exc:
         version = subprocess.run(
             [str(venv_python), "-c", "import importlib.metadata as m; print(m.version('python-socketio'))"],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         raise AssertionError(
             f"no bot_uttered over socket.io (python-socketio {version}; Rasa 3.6 needs < 5.10 because "

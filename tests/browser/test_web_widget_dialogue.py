@@ -58,12 +58,15 @@ def test_crisis_then_questions_then_advice_with_feedback_and_comment(page, dialo
     field.send_keys(comment)
     page.click(advice.find_element(By.CSS_SELECTOR, ".osw-comment-send"))
     session = page.session_id()
-    page.wait_for(lambda d: any(f.get("comment") == comment for f in dialogue_rasa.states[session]["feedback"]), 5,
-                  "the dialogue did not store the comment")
+    page.wait_for(
+        lambda d: any(f.get("comment") == comment for f in dialogue_rasa.states[session]["feedback"]),
+        5,
+        "the dialogue did not store the comment",
+    )
     values = [f["value"] for f in dialogue_rasa.states[session]["feedback"]]
     assert values == ["down", "down"]
     sent = dialogue_rasa.messages_for(session)[-1]
-    assert json.loads(sent[len("/feedback"):]) == {"feedback": "down", "comment": comment}
+    assert json.loads(sent[len("/feedback") :]) == {"feedback": "down", "comment": comment}
     # the dialogue's reply to feedback is the status line of the advice, not a chat message
     status = advice.find_element(By.CSS_SELECTOR, ".osw-feedback-status")
     page.wait_for(lambda d: status.text and "verstuurd" not in status.text, 5)

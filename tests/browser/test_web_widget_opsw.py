@@ -46,15 +46,22 @@ def set_input(page: WidgetPage, text: str) -> None:
     """Puts text into the message box as a paste would (one input event)."""
     page.driver.execute_script(
         "var i = document.querySelector('#osw-input'); i.value = arguments[0];"
-        "i.dispatchEvent(new Event('input', {bubbles: true}));", text)
+        "i.dispatchEvent(new Event('input', {bubbles: true}));",
+        text,
+    )
 
 
 def links_in(page: WidgetPage, element) -> list:
     """(visible text, href) of the links in the message text of element (not the call buttons)."""
-    return [tuple(pair) for pair in page.driver.execute_script(
-        "return Array.prototype.map.call(arguments[0].querySelectorAll('.osw-p a'), function (a) {"
-        "  var c = a.cloneNode(true); c.querySelectorAll('.osw-sr-only').forEach(function (n) { n.remove(); });"
-        "  return [c.textContent, a.getAttribute('href')]; });", element)]
+    return [
+        tuple(pair)
+        for pair in page.driver.execute_script(
+            "return Array.prototype.map.call(arguments[0].querySelectorAll('.osw-p a'), function (a) {"
+            "  var c = a.cloneNode(true); c.querySelectorAll('.osw-sr-only').forEach(function (n) { n.remove(); });"
+            "  return [c.textContent, a.getAttribute('href')]; });",
+            element,
+        )
+    ]
 
 
 def contrast(page: WidgetPage, element) -> float:
@@ -67,7 +74,9 @@ def contrast(page: WidgetPage, element) -> float:
         "var s = getComputedStyle(arguments[0]), bg = arguments[0];"
         "while (bg && /rgba\\(.*, 0\\)|transparent/.test(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;"
         "var a = lum(s.color), b = lum(getComputedStyle(bg || document.body).backgroundColor);"
-        "return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);", element)
+        "return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);",
+        element,
+    )
 
 
 # --- 1. feedback only where opsw.feedback is true ------------------------------------------------
@@ -93,7 +102,9 @@ def test_opsw_on_the_first_part_only_covers_the_whole_message(page):
     # the feedback control comes after the whole message
     assert page.driver.execute_script(
         "return arguments[0].nextElementSibling === arguments[1];",
-        bubbles[0], answer.find_element(By.CSS_SELECTOR, ".osw-feedback"))
+        bubbles[0],
+        answer.find_element(By.CSS_SELECTOR, ".osw-feedback"),
+    )
 
 
 def test_thumbs_down_asks_what_was_wrong_and_sends_the_comment_as_json(page, fake_rasa):
@@ -117,7 +128,8 @@ def test_thumbs_down_asks_what_was_wrong_and_sends_the_comment_as_json(page, fak
 
     # too long: not sent, said in Dutch, the text is kept
     page.driver.execute_script(
-        "arguments[0].value = 'a'.repeat(501); arguments[0].dispatchEvent(new Event('input'));", field)
+        "arguments[0].value = 'a'.repeat(501); arguments[0].dispatchEvent(new Event('input'));", field
+    )
     count_before = len(sent(fake_rasa, page))
     page.keys(Keys.ENTER)
     note = form.find_element(By.CSS_SELECTOR, ".osw-limit")
@@ -131,13 +143,14 @@ def test_thumbs_down_asks_what_was_wrong_and_sends_the_comment_as_json(page, fak
     field.click()
     comment = 'De "termijn" klopt niet \\ zie brief'
     ActionChains(page.driver).send_keys(comment).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(
-        Keys.SHIFT).send_keys("tweede regel").perform()
+        Keys.SHIFT
+    ).send_keys("tweede regel").perform()
     page.wait_for(lambda d: field.get_attribute("value").count("\n") == 1, 5)
     page.keys(Keys.ENTER)
     page.wait_for(lambda d: len(sent(fake_rasa, page)) == count_before + 1, 5, "the comment was not sent")
     message = sent(fake_rasa, page)[-1]
     assert message.startswith("/feedback{")
-    assert json.loads(message[len("/feedback"):]) == {"feedback": "down", "comment": comment + "\ntweede regel"}
+    assert json.loads(message[len("/feedback") :]) == {"feedback": "down", "comment": comment + "\ntweede regel"}
     assert "\n" not in message  # escaped, so Rasa's "/intent{json}" parsing sees one line
     # which answer: its number and its start (feedback is on the last part; the text is the first)
     meta = fake_rasa.received[-1]["metadata"]["feedback_for"]
@@ -166,7 +179,10 @@ def test_crisis_message_is_distinct_announced_and_has_call_links(page):
     assert hrefs == ["tel:112", "tel:113", "tel:113", "tel:08000113"]
     calls = crisis.find_elements(By.CSS_SELECTOR, "a.osw-call")
     assert [(c.text, c.get_attribute("href")) for c in calls] == [
-        ("Bel 112", "tel:112"), ("Bel 113", "tel:113"), ("Bel 0800-0113", "tel:08000113")]
+        ("Bel 112", "tel:112"),
+        ("Bel 113", "tel:113"),
+        ("Bel 0800-0113", "tel:08000113"),
+    ]
     for call in calls:
         size = call.size
         assert size["height"] >= 44 and size["width"] >= 44
@@ -179,7 +195,9 @@ def test_crisis_message_is_distinct_announced_and_has_call_links(page):
     assert contrast(page, source) >= 4.5
     assert page.driver.execute_script(
         "return !!(arguments[0].compareDocumentPosition(arguments[1]) & Node.DOCUMENT_POSITION_FOLLOWING);",
-        calls[-1], source)
+        calls[-1],
+        source,
+    )
     # looks different from an ordinary answer, with readable text (WCAG AA)
     question = answer.find_elements(By.CSS_SELECTOR, ".osw-msg-bot:not(.osw-msg-crisis)")
     assert len(question) == 1 and "Waar loopt u tegenaan?" in question[0].text
@@ -211,8 +229,12 @@ def test_log_scrolls_to_the_start_of_a_long_answer_with_the_question_above_it(ph
     assert 0 <= where_answer["top"] <= 0.45 * where_answer["height"]
     assert where_answer["bottom"] > where_answer["height"], "the answer is longer than the screen"
     # not scrolled to the end: the rest of the answer is below
-    assert page.driver.execute_script(
-        "return arguments[0].scrollHeight - arguments[0].scrollTop - arguments[0].clientHeight;", log) > 100
+    assert (
+        page.driver.execute_script(
+            "return arguments[0].scrollHeight - arguments[0].scrollTop - arguments[0].clientHeight;", log
+        )
+        > 100
+    )
     # also after the feedback control was added
     page.wait_for(lambda d: answer.find_elements(By.CSS_SELECTOR, ".osw-feedback"), 5)
     assert page.offset_in_log(answer)["top"] == pytest.approx(where_answer["top"], abs=2)
@@ -244,7 +266,8 @@ def test_a_note_between_question_and_answer_does_not_hide_the_question(phone_pag
     # while it waits, a note of the chat itself (as "Nog geen verbinding …") comes after the question
     page.driver.execute_script(
         "var n = document.createElement('div'); n.className = 'osw-system'; n.textContent = 'Een notitie.';"
-        "document.querySelector('#osw-log').appendChild(n);")
+        "document.querySelector('#osw-log').appendChild(n);"
+    )
     answer = page.wait_for_new_answer(before)
     page.wait_for(lambda d: page.scroll_settled(), 5)
     assert page.offset_in_log(page.find_all(".osw-msg-user")[-1])["top"] >= 0
@@ -260,7 +283,8 @@ def test_message_box_grows_and_shift_enter_makes_a_new_line(phone_page, fake_ras
     assert box.tag_name == "textarea"
     one_line = box.size["height"]
     ActionChains(page.driver).send_keys("Eerste regel").key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(
-        Keys.SHIFT).send_keys("tweede regel").perform()
+        Keys.SHIFT
+    ).send_keys("tweede regel").perform()
     page.wait_for(lambda d: box.size["height"] > one_line, 5, "the box did not grow")
     assert box.get_attribute("value") == "Eerste regel\ntweede regel"
     assert sent(fake_rasa, page) == []  # Shift+Enter did not send
@@ -327,9 +351,12 @@ def test_plain_addresses_phone_numbers_and_email_become_links(page):
     numbers = ask(page, "nummers")
     links = links_in(page, numbers)
     assert links == [
-        ("112", "tel:112"), ("113", "tel:113"),  # after "bel" / "belt u liever"
-        ("0800-33 55 555", "tel:08003355555"), ("020 123 4567", "tel:0201234567"),
-        ("www.nationaleombudsman.nl", "https://www.nationaleombudsman.nl/"), ("info@ciz.nl", "mailto:info@ciz.nl"),
+        ("112", "tel:112"),
+        ("113", "tel:113"),  # after "bel" / "belt u liever"
+        ("0800-33 55 555", "tel:08003355555"),
+        ("020 123 4567", "tel:0201234567"),
+        ("www.nationaleombudsman.nl", "https://www.nationaleombudsman.nl/"),
+        ("info@ciz.nl", "mailto:info@ciz.nl"),
     ]
     text = numbers.text
     assert "Artikel 112 en 113 keer blijven tekst" in text and "01-12-2026, 2026-01-12" in text
@@ -417,6 +444,7 @@ def test_keyboard_only_call_button_and_comment_with_visible_focus(page, fake_ras
     page.wait_for(lambda d: page.active_matches(".osw-comment-input"), 5, "focus did not go to the comment field")
     assert page.driver.execute_script(focus_ring) == "solid"
     page.keys("Er ontbreekt een stap", Keys.ENTER)
-    page.wait_for(lambda d: sent(fake_rasa, page)[-1:] == [
-        '/feedback{"feedback":"down","comment":"Er ontbreekt een stap"}'], 5)
+    page.wait_for(
+        lambda d: sent(fake_rasa, page)[-1:] == ['/feedback{"feedback":"down","comment":"Er ontbreekt een stap"}'], 5
+    )
     assert page.active_matches(".osw-fb-down")  # focus back on 👎 once the field is gone

@@ -225,7 +225,8 @@ def test_reduced_motion_stops_the_typing_animation(page):
     )
     page.open_with_keyboard()
     anim = page.driver.execute_script(
-        "return getComputedStyle(document.querySelector('.osw-dots span')).animationName;")
+        "return getComputedStyle(document.querySelector('.osw-dots span')).animationName;"
+    )
     assert anim == "none"
 
 
@@ -250,8 +251,7 @@ def test_small_screen_and_zoom_have_no_horizontal_scroll(fake_site, browser, wid
     log = page.find("#osw-log")
     assert browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", log) <= 0
     # only the log scrolls: the dialog itself has no overflow (header and input stay in place)
-    assert browser.execute_script(
-        "return arguments[0].scrollHeight - arguments[0].clientHeight;", page.dialog) <= 0
+    assert browser.execute_script("return arguments[0].scrollHeight - arguments[0].clientHeight;", page.dialog) <= 0
     # the input, send and close buttons are inside the viewport
     for css in ("#osw-input", ".osw-send", ".osw-close", ".osw-new"):
         rect = browser.execute_script("return arguments[0].getBoundingClientRect().toJSON();", page.find(css))
@@ -296,7 +296,8 @@ def test_axe_reports_no_serious_or_critical_violations(page):
     # a message over the limit: counter and warning shown
     page.driver.execute_script(
         "var i = document.querySelector('#osw-input'); i.value = 'x'.repeat(4001);"
-        "i.dispatchEvent(new Event('input', {bubbles: true}));")
+        "i.dispatchEvent(new Event('input', {bubbles: true}));"
+    )
     page.wait_for(lambda d: page.find("#osw-limit").is_displayed(), 5)
     result = page.run_axe()
     assert "error" not in result, result

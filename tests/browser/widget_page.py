@@ -2,8 +2,8 @@
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, List, Optional
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -23,26 +23,26 @@ class WidgetPage:
     # --- navigation -------------------------------------------------------------------------
     def load(self) -> "WidgetPage":
         self.driver.get(self.url)
-        self.wait_for(lambda d: d.execute_script(
-            "var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10)
+        self.wait_for(
+            lambda d: d.execute_script("var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10
+        )
         return self
 
     def reload(self) -> "WidgetPage":
         self.driver.refresh()
-        self.wait_for(lambda d: d.execute_script(
-            "var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10)
+        self.wait_for(
+            lambda d: d.execute_script("var r = document.querySelector('.osw-root'); return !!(r && !r.hidden);"), 10
+        )
         return self
 
-    def wait_for(self, condition: Callable, timeout: Optional[float] = None, message: str = ""):
-        return WebDriverWait(self.driver, timeout or self.answer_timeout, poll_frequency=0.1).until(
-            condition, message
-        )
+    def wait_for(self, condition: Callable, timeout: float | None = None, message: str = ""):
+        return WebDriverWait(self.driver, timeout or self.answer_timeout, poll_frequency=0.1).until(condition, message)
 
     # --- elements ---------------------------------------------------------------------------
     def find(self, css: str) -> WebElement:
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
-    def find_all(self, css: str) -> List[WebElement]:
+    def find_all(self, css: str) -> list[WebElement]:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     @property
@@ -68,8 +68,11 @@ class WidgetPage:
         return self.driver.switch_to.active_element
 
     def active_matches(self, css: str) -> bool:
-        return bool(self.driver.execute_script(
-            "return !!(document.activeElement && document.activeElement.matches(arguments[0]));", css))
+        return bool(
+            self.driver.execute_script(
+                "return !!(document.activeElement && document.activeElement.matches(arguments[0]));", css
+            )
+        )
 
     def is_open(self) -> bool:
         return self.dialog.is_displayed()
@@ -78,7 +81,7 @@ class WidgetPage:
     def keys(self, *keys: str) -> None:
         ActionChains(self.driver).send_keys(*keys).perform()
 
-    def tab_to(self, css: str, backwards: bool = False, text: Optional[str] = None, limit: int = 40) -> WebElement:
+    def tab_to(self, css: str, backwards: bool = False, text: str | None = None, limit: int = 40) -> WebElement:
         """Press Tab (or Shift+Tab) until the focused element matches css (and its text the regex text)."""
         for _ in range(limit):
             if self.active_matches(css) and (text is None or re.search(text, self.active().text, re.I)):
@@ -105,15 +108,19 @@ class WidgetPage:
         return len(self.find_all(".osw-answer"))
 
     def wait_connected(self, timeout: float = 30) -> None:
-        self.wait_for(lambda d: d.execute_script(
-            "return !!(window.__opschalingswijzerWidget && window.__opschalingswijzerWidget.connected);"),
-            timeout, "widget did not connect to the server")
+        self.wait_for(
+            lambda d: d.execute_script(
+                "return !!(window.__opschalingswijzerWidget && window.__opschalingswijzerWidget.connected);"
+            ),
+            timeout,
+            "widget did not connect to the server",
+        )
 
-    def wait_for_new_answer(self, before: int, timeout: Optional[float] = None) -> WebElement:
+    def wait_for_new_answer(self, before: int, timeout: float | None = None) -> WebElement:
         self.wait_for(lambda d: self.answer_count() > before, timeout, "no bot answer arrived")
         # let all parts of the answer arrive (Rasa sends one event per paragraph): wait until the
         # answer's text is the same on three polls in a row (0.3 s apart)
-        seen: List[str] = []
+        seen: list[str] = []
 
         def settled(_driver) -> bool:
             seen.append(self.find_all(".osw-answer")[-1].text)
@@ -134,7 +141,9 @@ class WidgetPage:
         return self.driver.execute_script(
             "var log = document.querySelector('#osw-log').getBoundingClientRect();"
             "var r = arguments[0].getBoundingClientRect();"
-            "return {top: r.top - log.top, bottom: r.bottom - log.top, height: log.height};", element)
+            "return {top: r.top - log.top, bottom: r.bottom - log.top, height: log.height};",
+            element,
+        )
 
     _VISIBLE_TEXT_JS = (
         "function t(n) {"
@@ -146,14 +155,14 @@ class WidgetPage:
         "return Array.prototype.map.call(document.querySelectorAll(arguments[0]), t);"
     )
 
-    def texts(self, css: str) -> List[str]:
+    def texts(self, css: str) -> list[str]:
         """Text of the matching elements as written (without the screen-reader-only prefixes)."""
         return self.driver.execute_script(self._VISIBLE_TEXT_JS, css)
 
-    def bot_texts(self) -> List[str]:
+    def bot_texts(self) -> list[str]:
         return self.texts(".osw-msg-bot:not(.osw-intro)")
 
-    def user_texts(self) -> List[str]:
+    def user_texts(self) -> list[str]:
         return self.texts(".osw-msg-user")
 
     def session_id(self) -> str:
@@ -166,9 +175,12 @@ class WidgetPage:
     # --- checks ---------------------------------------------------------------------------------
     def horizontal_overflow(self) -> int:
         """How many CSS pixels the page scrolls sideways (0 = no horizontal scrolling)."""
-        return int(self.driver.execute_script(
-            "var d = document.documentElement, b = document.body;"
-            "return Math.max(d.scrollWidth, b.scrollWidth) - d.clientWidth;"))
+        return int(
+            self.driver.execute_script(
+                "var d = document.documentElement, b = document.body;"
+                "return Math.max(d.scrollWidth, b.scrollWidth) - d.clientWidth;"
+            )
+        )
 
     def run_axe(self) -> dict:
         self.driver.execute_script(AXE_JS.read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 The catalogue lives in <repo>/catalogue; the source texts it cites live in the shared folder
 ($OPSW_SHARED, default <repo>/../shared). Everything is read from disk: the tests check the real data.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,7 @@ def phone_digits(text: str) -> set[str]:
 class MdSection:
     heading: str
     body: str
-    subsections: list["MdSection"] = field(default_factory=list)
+    subsections: list[MdSection] = field(default_factory=list)
 
 
 def parse_md_sections(text: str, level: str = "## ") -> list[MdSection]:
@@ -78,11 +79,11 @@ def parse_md_sections(text: str, level: str = "## ") -> list[MdSection]:
     sub: MdSection | None = None
     for line in text.splitlines():
         if line.startswith(level):
-            current = MdSection(strip_md(line[len(level):]).strip(), "")
+            current = MdSection(strip_md(line[len(level) :]).strip(), "")
             sections.append(current)
             sub = None
         elif line.startswith("#" + level) and current is not None:
-            sub = MdSection(strip_md(line[len(level) + 1:]).strip(), "")
+            sub = MdSection(strip_md(line[len(level) + 1 :]).strip(), "")
             current.subsections.append(sub)
         elif current is not None:
             current.body += line + "\n"

@@ -1,4 +1,5 @@
 """Phone numbers, e-mail addresses and websites only as the sources give them."""
+
 import re
 
 from catalogue_testlib import EMAIL_RE, PHONE_RE, URL_RE, iter_texts, phone_digits
@@ -15,7 +16,14 @@ def texts(cat):
 def test_phone_regex_finds_the_formats_used():
     found = PHONE_RE.findall("bel 088-120 50 20, 0800 900 69 00, 030-7897878, 0800-1205, 112 of 113 (0800-0113)")
     assert [re.sub(r"\D", "", f) for f in found] == [
-        "0881205020", "08009006900", "0307897878", "08001205", "112", "113", "08000113"]
+        "0881205020",
+        "08009006900",
+        "0307897878",
+        "08001205",
+        "112",
+        "113",
+        "08000113",
+    ]
     assert PHONE_RE.findall("€25.000, 2015-01-01, Postbus 2690, 3500 GR, 8.30 tot 17.00 uur, 13 maanden") == []
 
 

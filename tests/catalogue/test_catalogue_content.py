@@ -1,16 +1,22 @@
 """The content of the catalogue: deadlines, preconditions, links between bodies and the structured tables."""
+
 import datetime as dt
 import re
 
 import pytest
-
 from catalogue_testlib import iter_deadlines, iter_references, iter_texts
 
-PROFESSIONAL_ROLES = {"clientondersteuner", "zorgprofessional", "zorgaanbieder", "gemeente_medewerker",
-                      "zorgkantoor_medewerker"}
+PROFESSIONAL_ROLES = {
+    "clientondersteuner",
+    "zorgprofessional",
+    "zorgaanbieder",
+    "gemeente_medewerker",
+    "zorgkantoor_medewerker",
+}
 
 
 # ----- deadlines -------------------------------------------------------------------------------------
+
 
 def test_deadlines_are_found(cat):
     assert len(list(iter_deadlines(cat))) >= 25
@@ -96,15 +102,25 @@ def test_dossierhouder_term_mentions_both_numbers(cat):
 
 # ----- preconditions and links between bodies ----------------------------------------------------
 
+
 def test_see_also_ids_exist(cat):
-    wrong = [(bid, other) for bid, body in cat.bodies.items() for other in body.get("see_also", [])
-             if other not in cat.bodies or other == bid]
+    wrong = [
+        (bid, other)
+        for bid, body in cat.bodies.items()
+        for other in body.get("see_also", [])
+        if other not in cat.bodies or other == bid
+    ]
     assert wrong == []
 
 
 def test_requires_tried_any_ids_exist(cat):
-    wrong = [(bid, other) for bid, body in cat.bodies.items() for pre in body.get("preconditions", [])
-             for other in pre.get("requires_tried_any", []) if other not in cat.bodies or other == bid]
+    wrong = [
+        (bid, other)
+        for bid, body in cat.bodies.items()
+        for pre in body.get("preconditions", [])
+        for other in pre.get("requires_tried_any", [])
+        if other not in cat.bodies or other == bid
+    ]
     assert wrong == []
 
 
@@ -120,8 +136,9 @@ def test_role_restricted_bodies_are_consistent(cat):
     assert wrong == []
 
 
-@pytest.mark.parametrize("body_id", ["veiligheidshuis", "regionaal_ketenoverleg_wlz", "maatwerkloket_pmm",
-                                     "wlz_raadpleegfunctie", "cot"])
+@pytest.mark.parametrize(
+    "body_id", ["veiligheidshuis", "regionaal_ketenoverleg_wlz", "maatwerkloket_pmm", "wlz_raadpleegfunctie", "cot"]
+)
 def test_professional_only_bodies(cat, body_id):
     roles = set()
     for pre in cat.bodies[body_id].get("preconditions", []):
@@ -130,14 +147,17 @@ def test_professional_only_bodies(cat, body_id):
     assert "client" not in cat.bodies[body_id]["who_may_submit"]["roles"]
 
 
-@pytest.mark.parametrize("body_id,tried", [
-    ("landelijk_meldpunt_zorg", {"klachtenfunctionaris"}),
-    ("geschilleninstantie_wkkgz", {"klachtenfunctionaris"}),
-    ("nationale_ombudsman", {"klacht_bij_instantie"}),  # zorgverzekeraar complaints go to SKGZ, not here
-    ("skgz", {"klacht_zorgverzekeraar"}),
-    ("beroep_rechtbank", {"bezwaar_gemeente", "bezwaar_ciz", "bezwaar_zorgkantoor"}),
-    ("hoger_beroep_crvb", {"beroep_rechtbank"}),
-])
+@pytest.mark.parametrize(
+    "body_id,tried",
+    [
+        ("landelijk_meldpunt_zorg", {"klachtenfunctionaris"}),
+        ("geschilleninstantie_wkkgz", {"klachtenfunctionaris"}),
+        ("nationale_ombudsman", {"klacht_bij_instantie"}),  # zorgverzekeraar complaints go to SKGZ, not here
+        ("skgz", {"klacht_zorgverzekeraar"}),
+        ("beroep_rechtbank", {"bezwaar_gemeente", "bezwaar_ciz", "bezwaar_zorgkantoor"}),
+        ("hoger_beroep_crvb", {"beroep_rechtbank"}),
+    ],
+)
 def test_escalation_preconditions(cat, body_id, tried):
     found = set()
     for pre in cat.bodies[body_id].get("preconditions", []):
@@ -158,6 +178,7 @@ def test_voorlopige_voorziening_conditions(cat):
 
 # ----- contradictions and uncertain facts are marked --------------------------------------------
 
+
 def uncertain_texts(body):
     out = [u["text"] for u in body.get("uncertain", [])]
     out += [d["uncertain"] for d in body.get("deadlines", []) if d.get("uncertain")]
@@ -166,16 +187,19 @@ def uncertain_texts(body):
     return " ".join(out).lower()
 
 
-@pytest.mark.parametrize("body_id,words", [
-    ("juiste_loket", ["advieslijn", "hulplijn"]),
-    ("vws_praktijkteam", ["in de regel", "praktijkteam"]),
-    ("veiligheidshuis", ["burgers"]),
-    ("bezwaar_ciz", ["zorginstituut", "21 weken"]),
-    ("nationale_ombudsman", ["drie weken", "4 weken"]),
-    ("clientondersteuner_wlz", ["kortdurend", "regie"]),
-    ("regionaal_ketenoverleg_wlz", ["niet elke regio"]),
-    ("zorgkantoor", ["vijf of tien", "dag 5"]),
-])
+@pytest.mark.parametrize(
+    "body_id,words",
+    [
+        ("juiste_loket", ["advieslijn", "hulplijn"]),
+        ("vws_praktijkteam", ["in de regel", "praktijkteam"]),
+        ("veiligheidshuis", ["burgers"]),
+        ("bezwaar_ciz", ["zorginstituut", "21 weken"]),
+        ("nationale_ombudsman", ["drie weken", "4 weken"]),
+        ("clientondersteuner_wlz", ["kortdurend", "regie"]),
+        ("regionaal_ketenoverleg_wlz", ["niet elke regio"]),
+        ("zorgkantoor", ["vijf of tien", "dag 5"]),
+    ],
+)
 def test_known_contradictions_are_uncertain(cat, body_id, words):
     text = uncertain_texts(cat.bodies[body_id])
     missing = [w for w in words if w not in text]
@@ -264,8 +288,14 @@ def test_zorgplicht_definition(cat):
 
 # ----- woonzorgplek ---------------------------------------------------------------------------------
 
-SITUATIONS = ["geen_dossierhouder", "zorg_niet_passend", "andere_aanbieder_zoeken", "reguliere_stappen_mislukt",
-              "whole_system", "whole_system_zonder_oplossing"]
+SITUATIONS = [
+    "geen_dossierhouder",
+    "zorg_niet_passend",
+    "andere_aanbieder_zoeken",
+    "reguliere_stappen_mislukt",
+    "whole_system",
+    "whole_system_zonder_oplossing",
+]
 ROLE_COLUMNS = ("zorgaanbieder", "zorgkantoor", "clientondersteuner")
 
 
@@ -286,7 +316,7 @@ def test_woonzorgplek_tasks_have_the_three_role_columns(cat):
 def _seed_cells_after(s2: str, task: str) -> str:
     flat = " ".join(s2.split()).replace("\u2019", "'")
     words = " ".join(task.split())
-    return flat[flat.index(words) + len(words):][:400]
+    return flat[flat.index(words) + len(words) :][:400]
 
 
 def test_woonzorgplek_columns_follow_the_seed_table(cat):
@@ -349,6 +379,7 @@ def test_woonzorgplek_body_links_exist(cat):
 
 # ----- complexe casuïstiek --------------------------------------------------------------------------
 
+
 def test_complexe_casuistiek_inventory(cat):
     inv = cat.data["complexe_casuistiek"]["inventory"]
     assert len(inv) == 9
@@ -385,6 +416,7 @@ def test_complexe_casuistiek_body_links_exist(cat):
 
 
 # ----- cliëntondersteuning Wlz ----------------------------------------------------------------------
+
 
 def test_clientondersteuning_wlz(cat):
     co = cat.data["clientondersteuning_wlz"]

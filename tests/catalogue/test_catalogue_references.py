@@ -1,6 +1,6 @@
 """Every reference points at a real source and a section that exists in it; every seed body is catalogued."""
-import pytest
 
+import pytest
 from catalogue_testlib import iter_references
 
 # Every instance/route the seeds name, with the seed heading or phrase that names it, and the body that must
@@ -129,7 +129,9 @@ def test_section_resolution_rejects_missing_sections(cat):
 def test_seed_body_is_catalogued(cat, source, section, body_id):
     assert section in cat.source_text(source), f"the test list itself is wrong: {section!r} not in {source}"
     assert body_id in cat.bodies, f"no body file for {body_id}"
-    hits = [ref for _, ref in iter_references(cat.bodies[body_id]) if (ref["source"], ref["section"]) == (source, section)]
+    hits = [
+        ref for _, ref in iter_references(cat.bodies[body_id]) if (ref["source"], ref["section"]) == (source, section)
+    ]
     assert hits, f"{body_id} has no reference to {source} {section!r}"
 
 

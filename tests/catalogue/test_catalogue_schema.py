@@ -1,12 +1,13 @@
 """Every catalogue file validates against its schema; all schemas share one definitions file by $ref."""
+
 import copy
 import datetime as dt
 
 import jsonschema
 import pytest
 import yaml
-
 from catalogue_testlib import BODIES, CATALOGUE, SCHEMAS, body_ids_on_disk, contract_body_ids, load_yaml
+
 from opschaling.catalogue import schema_validator
 
 # catalogue file (without .yaml) -> its schema file; the bodies use body.schema.yaml

@@ -1,11 +1,12 @@
 """Plain Dutch (B1) in every text users see: short reasons, jargon explained, uncertain notes for the user."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from catalogue_testlib import BODIES, CATALOGUE, load_yaml
+
 from opschaling.catalogue import load_catalogue, unexplained_jargon
 
 CAT = load_catalogue()
@@ -92,8 +93,17 @@ def test_the_jargon_check_finds_an_unexplained_word_and_accepts_an_explained_one
 
 def test_jargon_from_the_brief_is_listed():
     forms = {f.lower() for entry in JARGON.values() for f in entry["forms"]}
-    for word in ("herroepen", "doorzettingsmacht", "afwijsgronden", "dossierhouder", "vpt", "mpt", "gegrond",
-                 "beschikking", "tot gelding brengen"):
+    for word in (
+        "herroepen",
+        "doorzettingsmacht",
+        "afwijsgronden",
+        "dossierhouder",
+        "vpt",
+        "mpt",
+        "gegrond",
+        "beschikking",
+        "tot gelding brengen",
+    ):
         assert word in forms, word
 
 
@@ -104,7 +114,8 @@ def test_jargon_is_explained_in_the_same_sentence(where, text):
 
 UNCERTAIN_ABOUT_SOURCES = re.compile(
     r"\b(bron|bronnen|brontekst|bronteksten|brontabel|seed|seeds|gegevens van 20\d\d|pagina's|openbare bronnen)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _uncertain_in(node, where):
@@ -140,8 +151,11 @@ def test_uncertain_is_one_plain_sentence_for_the_user(where, text):
     assert len(text.split()) <= 35, text
 
 
-SOURCE_REMARK = re.compile(r"\b(brontekst|bronteksten|brontabel|de bron(?:nen)? (?:geeft|geven|noem\w*|zegt|zeggen)|"
-                           r"volgens de bron\w*|openbare bronnen|seed)\b", re.IGNORECASE)
+SOURCE_REMARK = re.compile(
+    r"\b(brontekst|bronteksten|brontabel|de bron(?:nen)? (?:geeft|geven|noem\w*|zegt|zeggen)|"
+    r"volgens de bron\w*|openbare bronnen|seed)\b",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize("where,text", list(every_user_text()), ids=lambda v: v if len(v) < 80 else "")
@@ -159,15 +173,21 @@ def test_explanations_are_short_and_their_phrases_unique():
             seen[phrase] = topic
 
 
-@pytest.mark.parametrize("question,topic", [
-    ("Wat is het verschil tussen klacht en bezwaar?", "klacht_of_bezwaar"),
-    ("wat is een indicatie eigenlijk", "indicatie"),
-    ("Wat is zorgplicht?", "zorgplicht"),
-    ("wat doet een clientondersteuner", "clientondersteuner"),
-    ("Wat is een PGB?", "pgb"),
-    ("wat is de wlz", "wlz"), ("Wat is de Wmo?", "wmo"), ("wat is de jeugdwet", "jeugdwet"), ("wat is de zvw", "zvw"),
-    ("Moet ik een klacht of bezwaar indienen?", "klacht_of_bezwaar"),
-])
+@pytest.mark.parametrize(
+    "question,topic",
+    [
+        ("Wat is het verschil tussen klacht en bezwaar?", "klacht_of_bezwaar"),
+        ("wat is een indicatie eigenlijk", "indicatie"),
+        ("Wat is zorgplicht?", "zorgplicht"),
+        ("wat doet een clientondersteuner", "clientondersteuner"),
+        ("Wat is een PGB?", "pgb"),
+        ("wat is de wlz", "wlz"),
+        ("Wat is de Wmo?", "wmo"),
+        ("wat is de jeugdwet", "jeugdwet"),
+        ("wat is de zvw", "zvw"),
+        ("Moet ik een klacht of bezwaar indienen?", "klacht_of_bezwaar"),
+    ],
+)
 def test_explanation_topics_are_found_from_a_question(question, topic):
     assert CAT.explanation_for(question) == topic
 

@@ -20,9 +20,10 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 from tests.conftest import Server, stop_process
@@ -46,7 +47,7 @@ def free_port() -> int:
 # --- what the services send to the webhook --------------------------------------------------
 
 
-def telegram_update(chat_id: int, text: str, first_name: str = "Anna") -> Dict[str, Any]:
+def telegram_update(chat_id: int, text: str, first_name: str = "Anna") -> dict[str, Any]:
     """A Telegram ``Update`` with a private text message (as POSTed to the webhook)."""
     user = {
         "id": chat_id,
@@ -54,7 +55,7 @@ def telegram_update(chat_id: int, text: str, first_name: str = "Anna") -> Dict[s
         "first_name": first_name,
         "language_code": "nl",
     }
-    message: Dict[str, Any] = {
+    message: dict[str, Any] = {
         "message_id": next(_ids),
         "from": user,
         "chat": {"id": chat_id, "first_name": first_name, "type": "private"},
@@ -72,9 +73,9 @@ def twilio_form(
     body: str,
     to: str = FAKE_TWILIO_NUMBER,
     account_sid: str = FAKE_TWILIO_SID,
-) -> Dict[str, str]:
+) -> dict[str, str]:
     """Form fields of Twilio's incoming-message webhook (SMS or WhatsApp)."""
-    sid = "SM%032x" % next(_ids)
+    sid = f"SM{next(_ids):032x}"
     form = {
         "SmsMessageSid": sid,
         "NumMedia": "0",
@@ -102,7 +103,7 @@ def twilio_form(
     return form
 
 
-def twilio_signature(url: str, form: Dict[str, str], auth_token: str = FAKE_TWILIO_TOKEN) -> str:
+def twilio_signature(url: str, form: dict[str, str], auth_token: str = FAKE_TWILIO_TOKEN) -> str:
     from twilio.request_validator import RequestValidator
 
     return RequestValidator(auth_token).compute_signature(url, form)
@@ -111,7 +112,7 @@ def twilio_signature(url: str, form: Dict[str, str], auth_token: str = FAKE_TWIL
 # --- answers of the fake APIs ----------------------------------------------------------------
 
 
-def telegram_result(method: str, fields: Dict[str, Any]) -> Any:
+def telegram_result(method: str, fields: dict[str, Any]) -> Any:
     if method == "getMe":
         return {
             "id": int(FAKE_TELEGRAM_TOKEN.split(":")[0]),
@@ -130,8 +131,8 @@ def telegram_result(method: str, fields: Dict[str, Any]) -> Any:
     return True  # setWebhook, deleteWebhook, ...
 
 
-def twilio_result(account_sid: str, fields: Dict[str, str]) -> Dict[str, Any]:
-    sid = "SM%032x" % next(_ids)
+def twilio_result(account_sid: str, fields: dict[str, str]) -> dict[str, Any]:
+    sid = f"SM{next(_ids):032x}"
     return {
         "sid": sid,
         "account_sid": account_sid,
@@ -148,7 +149,7 @@ def twilio_result(account_sid: str, fields: Dict[str, str]) -> Dict[str, Any]:
     }
 
 
-def _form_fields(data: Any) -> Dict[str, Any]:
+def _form_fields(data: Any) -> dict[str, Any]:
     """Fields of what aiogram hands to aiohttp (a FormData) or a plain dict."""
     if data is None:
         return {}
@@ -164,20 +165,18 @@ class Recorder:
     """Thread-safe list of intercepted calls, with waiting."""
 
     def __init__(self) -> None:
-        self.calls: List[Dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
-    def add(self, call: Dict[str, Any]) -> None:
+    def add(self, call: dict[str, Any]) -> None:
         with self._lock:
             self.calls.append(call)
 
-    def select(self, **match: Any) -> List[Dict[str, Any]]:
+    def select(self, **match: Any) -> list[dict[str, Any]]:
         with self._lock:
             return [c for c in self.calls if all(c.get(k) == v for k, v in match.items())]
 
-    def wait_for(
-        self, count: int, timeout: float = 30.0, **match: Any
-    ) -> List[Dict[str, Any]]:
+    def wait_for(self, count: int, timeout: float = 30.0, **match: Any) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.select(**match)
@@ -186,9 +185,7 @@ class Recorder:
             time.sleep(0.05)
         raise AssertionError(f"expected {count} calls matching {match}, got {self.select(**match)}")
 
-    async def async_wait_for(
-        self, count: int, timeout: float = 30.0, **match: Any
-    ) -> List[Dict[str, Any]]:
+    async def async_wait_for(self, count: int, timeout: float = 30.0, **match: Any) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.select(**match)
@@ -206,9 +203,7 @@ class Recorder:
 # built, so the tests check that the real hosts would have been called.
 
 TELEGRAM_URL_RE = re.compile(r"^https://api\.telegram\.org/bot(?P<token>[^/]+)/(?P<method>\w+)$")
-TWILIO_URL_RE = re.compile(
-    r"^https://api\.twilio\.com/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$"
-)
+TWILIO_URL_RE = re.compile(r"^https://api\.twilio\.com/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
 
 
 class _FakeAiohttpResponse:
@@ -250,7 +245,7 @@ class TelegramApiMock(Recorder):
         self.token = token
         self._patch = None
 
-    def handle(self, url: str, fields: Dict[str, Any]) -> _FakeAiohttpResponse:
+    def handle(self, url: str, fields: dict[str, Any]) -> _FakeAiohttpResponse:
         match = TELEGRAM_URL_RE.match(url)
         if not match:  # any other host is a test failure
             self.add({"method": None, "url": url, **fields})
@@ -258,9 +253,7 @@ class TelegramApiMock(Recorder):
         method = match.group("method")
         self.add({"method": method, "url": url, "token": match.group("token"), **fields})
         if match.group("token") != self.token:
-            return _FakeAiohttpResponse(
-                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
+            return _FakeAiohttpResponse(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         return _FakeAiohttpResponse(200, {"ok": True, "result": telegram_result(method, fields)})
 
     def __enter__(self) -> "TelegramApiMock":
@@ -268,16 +261,14 @@ class TelegramApiMock(Recorder):
 
         from aiogram.bot.base import BaseBot
 
-        self._patch = mock.patch.object(
-            BaseBot, "get_new_session", lambda bot: _FakeTelegramSession(self)
-        )
+        self._patch = mock.patch.object(BaseBot, "get_new_session", lambda bot: _FakeTelegramSession(self))
         self._patch.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self._patch.stop()
 
-    def sent_messages(self) -> List[Dict[str, Any]]:
+    def sent_messages(self) -> list[dict[str, Any]]:
         return self.select(method="sendMessage")
 
 
@@ -303,13 +294,15 @@ class TwilioApiMock(Recorder):
             match = TWILIO_URL_RE.match(prepared.url)
             body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body or ""
             fields = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-            recorder.add({
-                "url": prepared.url,
-                "method": prepared.method,
-                "account_sid": match.group("sid") if match else None,
-                "authorization": prepared.headers.get("Authorization"),
-                **fields,
-            })
+            recorder.add(
+                {
+                    "url": prepared.url,
+                    "method": prepared.method,
+                    "account_sid": match.group("sid") if match else None,
+                    "authorization": prepared.headers.get("Authorization"),
+                    **fields,
+                }
+            )
             response = requests.Response()
             response.request = prepared
             response.url = prepared.url
@@ -329,7 +322,7 @@ class TwilioApiMock(Recorder):
     def __exit__(self, *exc: Any) -> None:
         self._patch.stop()
 
-    def bodies(self, to: Optional[str] = None) -> List[str]:
+    def bodies(self, to: str | None = None) -> list[str]:
         calls = self.select(To=to) if to else self.select()
         return [c["Body"] for c in calls]
 
@@ -349,8 +342,8 @@ class FakeServices(Recorder):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.callback_url = f"{self.url}/callback"
-        self._server: Optional[ThreadingHTTPServer] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
 
     def __enter__(self) -> "FakeServices":
         recorder = self
@@ -373,9 +366,7 @@ class FakeServices(Recorder):
                 ctype = self.headers.get("Content-Type", "")
                 fields = _parse_body(raw, ctype)
                 telegram = re.match(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$", self.path)
-                twilio = re.match(
-                    r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$", self.path
-                )
+                twilio = re.match(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$", self.path)
                 if telegram:
                     method = telegram.group("method")
                     recorder.add({"service": "telegram", "method": method, **fields})
@@ -404,7 +395,7 @@ class FakeServices(Recorder):
             self._server.server_close()
 
 
-def _parse_body(raw: bytes, content_type: str) -> Dict[str, Any]:
+def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
     if not raw:
         return {}
     if "application/json" in content_type:
@@ -418,7 +409,7 @@ def _parse_body(raw: bytes, content_type: str) -> Dict[str, Any]:
 
         environ = {"REQUEST_METHOD": "POST", "CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(raw))}
         form = cgi.FieldStorage(fp=io.BytesIO(raw), environ=environ, keep_blank_values=True)
-        return {key: form.getfirst(key) for key in form.keys()}
+        return {key: form.getfirst(key) for key in form}
     return {"raw": raw.decode(errors="replace")}
 
 
@@ -426,25 +417,22 @@ def _parse_body(raw: bytes, content_type: str) -> Dict[str, Any]:
 
 
 @contextlib.asynccontextmanager
-async def rasa_app(model_path: str, input_channels: List[Any], endpoints: Any = None):
+async def rasa_app(model_path: str, input_channels: list[Any], endpoints: Any = None):
     """Rasa's Sanic app with ``input_channels`` and the model, on a free port.
 
     Yields ``(base_url, app)``; the agent is ``app.ctx.agent``. ``endpoints``
     (rasa.core.utils.AvailableEndpoints) e.g. for a shared SQL tracker store. Server
     listeners (the Telegram webhook registration) run as in ``rasa run``.
     """
-    from sanic import Sanic
-
     from rasa.core.agent import load_agent
     from rasa.core.run import configure_app
+    from sanic import Sanic
 
     Sanic.test_mode = True  # several apps with the same name in one process
     app = configure_app(input_channels=input_channels, enable_api=True, route="/webhooks/")
     app.ctx.agent = await load_agent(model_path=model_path, endpoints=endpoints)
     port = free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.before_start()
     await server.after_start()
@@ -457,12 +445,12 @@ async def rasa_app(model_path: str, input_channels: List[Any], endpoints: Any = 
         await server.after_stop()
 
 
-async def tracker_events(app: Any, sender_id: str) -> List[Dict[str, Any]]:
+async def tracker_events(app: Any, sender_id: str) -> list[dict[str, Any]]:
     tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
     return [e.as_dict() for e in tracker.events] if tracker else []
 
 
-def last_user_event(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def last_user_event(events: list[dict[str, Any]]) -> dict[str, Any]:
     return [e for e in events if e.get("event") == "user"][-1]
 
 
@@ -484,7 +472,7 @@ class ChannelServer(Server):
     scripts/make_credentials.py from the repo's credentials.yml and environment
     variables, here fake tokens plus API base URLs pointing at ``FakeServices``."""
 
-    env: Dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
     credentials: Any = None
 
     @property
@@ -495,16 +483,16 @@ class ChannelServer(Server):
     def twilio_webhook(self) -> str:
         return f"{self.url}/webhooks/twilio/webhook"
 
-    def rest(self, text: str, sender: str) -> List[Dict[str, Any]]:
+    def rest(self, text: str, sender: str) -> list[dict[str, Any]]:
         return post_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
 
-def post_json(url: str, payload: Dict[str, Any], headers: Optional[Dict[str, str]] = None,
-              timeout: float = 120) -> Any:
+def post_json(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None, timeout: float = 120) -> Any:
     import urllib.request
 
     request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(),
+        url,
+        data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -512,14 +500,14 @@ def post_json(url: str, payload: Dict[str, Any], headers: Optional[Dict[str, str
     return json.loads(body) if body.strip().startswith((b"[", b"{")) else body.decode()
 
 
-def post_form(url: str, form: Dict[str, str], headers: Optional[Dict[str, str]] = None,
-              timeout: float = 120) -> int:
+def post_form(url: str, form: dict[str, str], headers: dict[str, str] | None = None, timeout: float = 120) -> int:
     import urllib.error
     import urllib.parse
     import urllib.request
 
     request = urllib.request.Request(
-        url, data=urllib.parse.urlencode(form).encode(),
+        url,
+        data=urllib.parse.urlencode(form).encode(),
         headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
     )
     try:
@@ -529,7 +517,7 @@ def post_form(url: str, form: Dict[str, str], headers: Optional[Dict[str, str]] 
         return error.code
 
 
-def post_telegram_update(url: str, update: Dict[str, Any], secret: Optional[str]) -> int:
+def post_telegram_update(url: str, update: dict[str, Any], secret: str | None) -> int:
     import urllib.error
 
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
@@ -543,7 +531,7 @@ def post_telegram_update(url: str, update: Dict[str, Any], secret: Optional[str]
 FAKE_SECRET_TOKEN = "fake_secret_token_for_tests"
 
 
-def channel_env(base_env: Dict[str, str], fake: "FakeServices", port: int) -> Dict[str, str]:
+def channel_env(base_env: dict[str, str], fake: "FakeServices", port: int) -> dict[str, str]:
     env = {k: v for k, v in base_env.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     env.update(
         TELEGRAM_ACCESS_TOKEN=FAKE_TELEGRAM_TOKEN,
@@ -563,17 +551,35 @@ def channel_env(base_env: Dict[str, str], fake: "FakeServices", port: int) -> Di
 
 
 @contextlib.contextmanager
-def channel_server(rasa_bin: str, python_bin: str, root: Any, model: Any, env: Dict[str, str],
-                   port: int, workdir: Any, timeout: float = 600):
+def channel_server(
+    rasa_bin: str,
+    python_bin: str,
+    root: Any,
+    model: Any,
+    env: dict[str, str],
+    port: int,
+    workdir: Any,
+    timeout: float = 600,
+):
     """Generate the credentials with scripts/make_credentials.py and start ``rasa run``."""
     import subprocess
     import urllib.request
 
     credentials = workdir / "credentials.generated.yml"
     made = subprocess.run(
-        [python_bin, str(root / "scripts" / "make_credentials.py"), "--strict",
-         "--base", str(root / "credentials.yml"), "--out", str(credentials)],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            python_bin,
+            str(root / "scripts" / "make_credentials.py"),
+            "--strict",
+            "--base",
+            str(root / "credentials.yml"),
+            "--out",
+            str(credentials),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert made.returncode == 0, made.stdout + made.stderr
     assert "telegram" in made.stdout and "twilio (whatsapp)" in made.stdout, made.stdout
@@ -584,11 +590,27 @@ def channel_server(rasa_bin: str, python_bin: str, root: Any, model: Any, env: D
     log = workdir / "rasa-channels.log"
     with open(log, "w") as handle:
         proc = subprocess.Popen(
-            [rasa_bin, "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-             "--model", str(model), "--credentials", str(credentials),
-             "--endpoints", str(root / "endpoints.yml")],
-            cwd=str(root), env=env, stdout=handle, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                rasa_bin,
+                "run",
+                "--enable-api",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--model",
+                str(model),
+                "--credentials",
+                str(credentials),
+                "--endpoints",
+                str(root / "endpoints.yml"),
+            ],
+            cwd=str(root),
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     server = ChannelServer(f"http://127.0.0.1:{port}", port, proc, log, env=env, credentials=credentials)
     try:

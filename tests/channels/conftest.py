@@ -32,14 +32,26 @@ def tiny_model(tmp_path_factory) -> Path:
     )
     result = subprocess.run(
         [
-            sys.executable, "-m", "rasa", "train",
-            "--config", str(TINY_BOT / "config.yml"),
-            "--domain", str(TINY_BOT / "domain.yml"),
-            "--data", str(TINY_BOT / "data"),
-            "--out", str(out),
-            "--fixed-model-name", "tiny",
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            str(TINY_BOT / "config.yml"),
+            "--domain",
+            str(TINY_BOT / "domain.yml"),
+            "--data",
+            str(TINY_BOT / "data"),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "tiny",
         ],
-        cwd=str(out), env=env, capture_output=True, text=True, timeout=600,
+        cwd=str(out),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     model = out / "tiny.tar.gz"
     assert result.returncode == 0 and model.exists(), result.stdout[-3000:] + result.stderr[-3000:]

@@ -7,6 +7,7 @@
   the fake action server; the log (rasa.log) is kept in a file. Helpers: ``post``, ``send``,
   ``tracker_rows``.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from tests.conftest import ROOT, _Collector, _start, free_port, stop_process, wait_http
 
@@ -29,16 +30,16 @@ ACTION_OPSW = {"kind": "advice", "feedback": True}
 
 
 class FakeActionServer:
-    def __init__(self, port: Optional[int] = None) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         self.calls = 0
-        self._server: Optional[ThreadingHTTPServer] = None
+        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhook"
 
-    def start(self) -> "FakeActionServer":
+    def start(self) -> FakeActionServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -86,8 +87,13 @@ class GuardServer:
     def new_sender(prefix: str = "guard") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
-    def post(self, body: bytes, path: str = "/webhooks/rest/webhook", timeout: float = 60,
-             content_type: str = "application/json") -> Tuple[int, Any]:
+    def post(
+        self,
+        body: bytes,
+        path: str = "/webhooks/rest/webhook",
+        timeout: float = 60,
+        content_type: str = "application/json",
+    ) -> tuple[int, Any]:
         req = urllib.request.Request(self.url + path, data=body, headers={"Content-Type": content_type})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
@@ -99,15 +105,17 @@ class GuardServer:
         except ValueError:
             return status, raw.decode(errors="replace")
 
-    def send(self, text: Any, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
-        payload: Dict[str, Any] = {"sender": sender or self.new_sender(), "message": text}
+    def send(
+        self, text: Any, sender: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        payload: dict[str, Any] = {"sender": sender or self.new_sender(), "message": text}
         if metadata is not None:
             payload["metadata"] = metadata
         status, body = self.post(json.dumps(payload).encode())
         assert status == 200, (status, body)
         return body
 
-    def tracker_rows(self) -> List[Tuple[str, str]]:
+    def tracker_rows(self) -> list[tuple[str, str]]:
         with sqlite3.connect(str(self.db)) as conn:
             return conn.execute("SELECT sender_id, data FROM events").fetchall()
 
@@ -115,8 +123,13 @@ class GuardServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str]] = None,
-                       action_url: Optional[str] = None, env_base: Optional[Dict[str, str]] = None) -> GuardServer:
+def start_guard_server(
+    model: Path,
+    tmp: Path,
+    env_extra: dict[str, str] | None = None,
+    action_url: str | None = None,
+    env_base: dict[str, str] | None = None,
+) -> GuardServer:
     """``action_url``: a real action server (``rasa run actions``); else the fake one."""
     actions = FakeActionServer().start()
     collector = _Collector()
@@ -154,13 +167,32 @@ def start_guard_server(model: Path, tmp: Path, env_extra: Optional[Dict[str, str
     env.update(env_extra or {})
     log = tmp / "rasa.log"
     rasa = Path(sys.executable).with_name("rasa")
-    proc = _start([str(rasa), "run", "--debug", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-                   "--model", str(model), "--credentials", str(creds), "--endpoints", str(endpoints)], env, log)
-    server = GuardServer(url=f"http://127.0.0.1:{port}", proc=proc, log=log, db=db, actions=actions,
-                         collector=collector)
+    proc = _start(
+        [
+            str(rasa),
+            "run",
+            "--debug",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--model",
+            str(model),
+            "--credentials",
+            str(creds),
+            "--endpoints",
+            str(endpoints),
+        ],
+        env,
+        log,
+    )
+    server = GuardServer(
+        url=f"http://127.0.0.1:{port}", proc=proc, log=log, db=db, actions=actions, collector=collector
+    )
     try:
         wait_http(f"{server.url}/status", 600, proc)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         stop_process(proc)
         actions.stop()
         collector.shutdown()

@@ -13,7 +13,6 @@ import json
 
 import aiohttp
 import pytest
-
 from channel_fakes import (
     FAKE_BOT_USERNAME,
     FAKE_SMS_NUMBER,
@@ -31,17 +30,14 @@ from channel_fakes import (
     twilio_form,
     twilio_signature,
 )
+
 from channels.telegram import SECRET_TOKEN_HEADER, NumberedTelegramInput
 from channels.twilio import NumberedTwilioInput
 
 pytestmark = pytest.mark.slow
 
 WELCOME = "Welkom bij de Opschalingswijzer. Waar loopt u tegenaan?"
-OPTIONS = (
-    "1. Ik ben het oneens met een besluit\n"
-    "2. Ik vind geen plek\n"
-    "3. Ik heb een klacht over de zorg"
-)
+OPTIONS = "1. Ik ben het oneens met een besluit\n2. Ik vind geen plek\n3. Ik heb een klacht over de zorg"
 GEEN_PLEK = "Vindt u geen plek? Vraag het zorgkantoor om zorgbemiddeling."
 KLACHT = "Bespreek uw klacht eerst met de zorgaanbieder."
 WEBHOOK_URL = "https://bot.example.nl/webhooks/telegram/webhook"
@@ -53,9 +49,7 @@ def run(coro):
 
 
 def telegram_channel(**kwargs):
-    return NumberedTelegramInput(
-        FAKE_TELEGRAM_TOKEN, FAKE_BOT_USERNAME, WEBHOOK_URL, secret_token=SECRET, **kwargs
-    )
+    return NumberedTelegramInput(FAKE_TELEGRAM_TOKEN, FAKE_BOT_USERNAME, WEBHOOK_URL, secret_token=SECRET, **kwargs)
 
 
 async def post_telegram(http, base, update, secret=SECRET):
@@ -93,9 +87,7 @@ def test_telegram_reply_keyboard_numbered_options_and_typed_number(tiny_model):
                     sent = api.sent_messages()
                     assert len(sent) == 1
                     assert sent[0]["chat_id"] == str(chat)
-                    assert sent[0]["url"] == (
-                        f"https://api.telegram.org/bot{FAKE_TELEGRAM_TOKEN}/sendMessage"
-                    )
+                    assert sent[0]["url"] == (f"https://api.telegram.org/bot{FAKE_TELEGRAM_TOKEN}/sendMessage")
                     assert sent[0]["text"] == (
                         f"{WELCOME}\n\n{OPTIONS}\n\nTik op een knop of typ het nummer van uw keuze."
                     )
@@ -116,13 +108,14 @@ def test_telegram_reply_keyboard_numbered_options_and_typed_number(tiny_model):
                     assert user["text"] == "/geen_plek"
                     assert user["parse_data"]["intent"]["name"] == "geen_plek"
                     assert user["metadata"]["numbered_choice"] == {
-                        "typed": " 2. ", "number": 2, "title": "Ik vind geen plek", "how": "number",
+                        "typed": " 2. ",
+                        "number": 2,
+                        "title": "Ik vind geen plek",
+                        "how": "number",
                     }
 
                     # a tap on the (older, still open) keyboard sends its label
-                    await post_telegram(
-                        http, base, telegram_update(chat, "3. Ik heb een klacht over de zorg")
-                    )
+                    await post_telegram(http, base, telegram_update(chat, "3. Ik heb een klacht over de zorg"))
                     assert api.sent_messages()[-1]["text"] == KLACHT
 
                 # the bot name (verify) was fetched once, not per message
@@ -178,21 +171,28 @@ def test_telegram_photo_gets_a_dutch_text_only_notice(tiny_model):
             {"file_id": "abc", "file_unique_id": "u", "width": 90, "height": 90, "file_size": 1000}
         ]
         with TelegramApiMock() as api:
-            async with rasa_app(str(tiny_model), [telegram_channel()]) as (base, app):
+            async with rasa_app(str(tiny_model), [telegram_channel()]) as (base, _app):
                 async with aiohttp.ClientSession() as http:
                     assert (await post_telegram(http, base, update))[0] == 200
                     # an update without message (user blocked the bot) is accepted quietly
-                    blocked = {"update_id": 99, "my_chat_member": {
-                        "chat": {"id": 88, "type": "private"},
-                        "from": {"id": 88, "is_bot": False, "first_name": "Anna"},
-                        "date": 0,
-                        "old_chat_member": {"user": {"id": 1, "is_bot": True, "first_name": "B"}, "status": "member"},
-                        "new_chat_member": {"user": {"id": 1, "is_bot": True, "first_name": "B"}, "status": "kicked"},
-                    }}
+                    blocked = {
+                        "update_id": 99,
+                        "my_chat_member": {
+                            "chat": {"id": 88, "type": "private"},
+                            "from": {"id": 88, "is_bot": False, "first_name": "Anna"},
+                            "date": 0,
+                            "old_chat_member": {
+                                "user": {"id": 1, "is_bot": True, "first_name": "B"},
+                                "status": "member",
+                            },
+                            "new_chat_member": {
+                                "user": {"id": 1, "is_bot": True, "first_name": "B"},
+                                "status": "kicked",
+                            },
+                        },
+                    }
                     assert (await post_telegram(http, base, blocked))[0] == 200
-                assert [m["text"] for m in api.sent_messages()] == [
-                    "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"
-                ]
+                assert [m["text"] for m in api.sent_messages()] == ["Ik kan alleen tekst lezen. Wilt u uw vraag typen?"]
 
     run(scenario())
 
@@ -203,9 +203,7 @@ def test_typed_number_works_across_servers_sharing_the_tracker_store(tiny_model,
     from rasa.utils.endpoints import EndpointConfig
 
     db = tmp_path / "trackers.db"
-    endpoints = AvailableEndpoints(
-        tracker_store=EndpointConfig(type="SQL", dialect="sqlite", db=str(db))
-    )
+    endpoints = AvailableEndpoints(tracker_store=EndpointConfig(type="SQL", dialect="sqlite", db=str(db)))
 
     async def scenario():
         chat = 6060
@@ -238,17 +236,13 @@ def test_twilio_whatsapp_numbered_options_and_typed_number(tiny_model):
                     assert await post_twilio(http, base, twilio_form(user_number, "Hallo")) == 204
                     calls = api.select()
                     assert len(calls) == 1
-                    assert calls[0]["Body"] == (
-                        f"{WELCOME}\n\n{OPTIONS}\n\nTyp het nummer van uw keuze."
-                    )
+                    assert calls[0]["Body"] == (f"{WELCOME}\n\n{OPTIONS}\n\nTyp het nummer van uw keuze.")
                     assert calls[0]["To"] == user_number
                     assert calls[0]["From"] == FAKE_TWILIO_NUMBER
                     assert calls[0]["url"] == (
                         f"https://api.twilio.com/2010-04-01/Accounts/{FAKE_TWILIO_SID}/Messages.json"
                     )
-                    expected_auth = base64.b64encode(
-                        f"{FAKE_TWILIO_SID}:{FAKE_TWILIO_TOKEN}".encode()
-                    ).decode()
+                    expected_auth = base64.b64encode(f"{FAKE_TWILIO_SID}:{FAKE_TWILIO_TOKEN}".encode()).decode()
                     assert calls[0]["authorization"] == f"Basic {expected_auth}"
 
                     assert await post_twilio(http, base, twilio_form(user_number, "2")) == 204
@@ -270,17 +264,16 @@ def test_twilio_sms_title_typed_instead_of_number(tiny_model):
         user_number = "+31687654321"
         with TwilioApiMock() as api:
             channel = twilio_channel(FAKE_SMS_NUMBER)
-            async with rasa_app(str(tiny_model), [channel]) as (base, app):
-                async with aiohttp.ClientSession() as http:
-                    await post_twilio(http, base, twilio_form(user_number, "hoi", to=FAKE_SMS_NUMBER))
-                    assert api.select()[-1]["From"] == FAKE_SMS_NUMBER
-                    await post_twilio(
-                        http, base, twilio_form(user_number, "ik heb een klacht over de zorg", to=FAKE_SMS_NUMBER)
-                    )
-                    assert api.bodies()[-1] == KLACHT
-                    user = last_user_event(await tracker_events(app, user_number))
-                    assert user["text"] == "/klacht_zorgaanbieder"
-                    assert user["metadata"]["numbered_choice"]["how"] == "title"
+            async with rasa_app(str(tiny_model), [channel]) as (base, app), aiohttp.ClientSession() as http:
+                await post_twilio(http, base, twilio_form(user_number, "hoi", to=FAKE_SMS_NUMBER))
+                assert api.select()[-1]["From"] == FAKE_SMS_NUMBER
+                await post_twilio(
+                    http, base, twilio_form(user_number, "ik heb een klacht over de zorg", to=FAKE_SMS_NUMBER)
+                )
+                assert api.bodies()[-1] == KLACHT
+                user = last_user_event(await tracker_events(app, user_number))
+                assert user["text"] == "/klacht_zorgaanbieder"
+                assert user["metadata"]["numbered_choice"]["how"] == "title"
 
     run(scenario())
 
@@ -313,12 +306,11 @@ def test_twilio_signature_against_configured_public_url(tiny_model):
         sender = "whatsapp:+31622222222"
         with TwilioApiMock() as api:
             channel = twilio_channel(webhook_url=public)
-            async with rasa_app(str(tiny_model), [channel]) as (base, _):
-                async with aiohttp.ClientSession() as http:
-                    form = twilio_form(sender, "Hallo")
-                    sig = twilio_signature(public, form)
-                    assert await post_twilio(http, base, form, signature=sig) == 204
-                    assert api.bodies()[-1].startswith(WELCOME)
+            async with rasa_app(str(tiny_model), [channel]) as (base, _), aiohttp.ClientSession() as http:
+                form = twilio_form(sender, "Hallo")
+                sig = twilio_signature(public, form)
+                assert await post_twilio(http, base, form, signature=sig) == 204
+                assert api.bodies()[-1].startswith(WELCOME)
 
     run(scenario())
 
@@ -333,18 +325,22 @@ def test_callback_channel_posts_the_dutch_reply_to_the_callback_url(tiny_model):
         with FakeServices() as receiver:
             channel = CallbackInput.from_credentials({"url": receiver.callback_url})
             async with rasa_app(str(tiny_model), [channel]) as (base, _):
-                async with aiohttp.ClientSession() as http:
-                    async with http.post(
+                async with (
+                    aiohttp.ClientSession() as http,
+                    http.post(
                         f"{base}/webhooks/callback/webhook",
                         json={"sender": "callback-1", "message": "hallo"},
-                    ) as r:
-                        assert r.status == 200
-                        assert await r.text() == "success"
+                    ) as r,
+                ):
+                    assert r.status == 200
+                    assert await r.text() == "success"
                 got = await receiver.async_wait_for(1, service="callback")
                 assert got[0]["recipient_id"] == "callback-1"
                 assert got[0]["text"] == WELCOME
                 assert [b["payload"] for b in got[0]["buttons"]] == [
-                    "/besluit_oneens", "/geen_plek", "/klacht_zorgaanbieder",
+                    "/besluit_oneens",
+                    "/geen_plek",
+                    "/klacht_zorgaanbieder",
                 ]
 
     run(scenario())
@@ -355,8 +351,13 @@ def test_callback_channel_posts_the_dutch_reply_to_the_callback_url(tiny_model):
 
 @pytest.mark.parametrize(
     "typed, sent",
-    [("/start", "/greet"), ("/start@OpschalingswijzerTestBot", "/greet"),
-     ("/start campagne-3", "/greet"), ("/restart", "/restart"), ('/inform{"wet":"wlz"}', '/inform{"wet":"wlz"}')],
+    [
+        ("/start", "/greet"),
+        ("/start@OpschalingswijzerTestBot", "/greet"),
+        ("/start campagne-3", "/greet"),
+        ("/restart", "/restart"),
+        ('/inform{"wet":"wlz"}', '/inform{"wet":"wlz"}'),
+    ],
 )
 def test_telegram_commands(typed, sent):
     assert NumberedTelegramInput._command_text(typed) == sent
@@ -372,8 +373,12 @@ def test_connectors_from_credentials_defaults_and_names():
     assert telegram.get_output_channel() is telegram.get_output_channel()  # no network call
 
     twilio = NumberedTwilioInput.from_credentials(
-        {"account_sid": FAKE_TWILIO_SID, "auth_token": FAKE_TWILIO_TOKEN,
-         "twilio_number": FAKE_TWILIO_NUMBER, "validate_signature": "false"}
+        {
+            "account_sid": FAKE_TWILIO_SID,
+            "auth_token": FAKE_TWILIO_TOKEN,
+            "twilio_number": FAKE_TWILIO_NUMBER,
+            "validate_signature": "false",
+        }
     )
     assert twilio.name() == "twilio" and twilio.validate_signature is False
     with pytest.raises(ValueError):

@@ -1,9 +1,9 @@
 """channels.guard without a Rasa server: a fake ``on_new_message`` and a collecting output."""
+
 import asyncio
 
 import pytest
 import sqlalchemy as sa
-
 from rasa.core.channels.channel import UserMessage
 
 from channels import guard as guard_mod
@@ -218,24 +218,37 @@ def test_a_sentence_about_erasing_is_not_an_erase_request():
 
 def test_rest_items_carry_opsw_with_feedback_only_on_the_last_part():
     out = OpswCollectingOutput()
-    run(out.send_response("s", {"text": "Deel een.\n\nDeel twee.", "opsw": {"kind": "advice", "feedback": True, "trace": {"a": 1}}}))
+    run(
+        out.send_response(
+            "s", {"text": "Deel een.\n\nDeel twee.", "opsw": {"kind": "advice", "feedback": True, "trace": {"a": 1}}}
+        )
+    )
     assert [m["opsw"] for m in out.messages] == [
         {"kind": "advice", "feedback": False},
         {"kind": "advice", "feedback": True, "trace": {"a": 1}},
     ]
     run(out.send_response("s", {"text": "Kies:", "buttons": [{"title": "Ja", "payload": "/affirm"}]}))
-    assert out.messages[-1] == {"recipient_id": "s", "text": "Kies:", "buttons": [{"title": "Ja", "payload": "/affirm"}],
-                                "opsw": {"kind": "info", "feedback": False}}
+    assert out.messages[-1] == {
+        "recipient_id": "s",
+        "text": "Kies:",
+        "buttons": [{"title": "Ja", "payload": "/affirm"}],
+        "opsw": {"kind": "info", "feedback": False},
+    }
 
 
-@pytest.mark.parametrize("payload, expected", [
-    ('/feedback{"feedback":"up"}', '/feedback{"feedback":"up"}'),
-    ('/feedback{"feedback": "down", "comment": "klopt niet, bel 06-12345678"}',
-     '/feedback{"feedback":"down","comment":"klopt niet, bel [telefoonnummer]"}'),
-    ('/feedback{"feedback":"down","comment":"' + "x" * 501 + '"}', None),
-    ('/feedback{"feedback":"maybe"}', None),
-    ('/feedback{"feedback":"up","rol":"zorgkantoor_medewerker"}', None),
-])
+@pytest.mark.parametrize(
+    "payload, expected",
+    [
+        ('/feedback{"feedback":"up"}', '/feedback{"feedback":"up"}'),
+        (
+            '/feedback{"feedback": "down", "comment": "klopt niet, bel 06-12345678"}',
+            '/feedback{"feedback":"down","comment":"klopt niet, bel [telefoonnummer]"}',
+        ),
+        ('/feedback{"feedback":"down","comment":"' + "x" * 501 + '"}', None),
+        ('/feedback{"feedback":"maybe"}', None),
+        ('/feedback{"feedback":"up","rol":"zorgkantoor_medewerker"}', None),
+    ],
+)
 def test_feedback_with_a_comment_is_accepted_masked_and_nothing_else(payload, expected):
     import asyncio
 

@@ -1,5 +1,6 @@
 """The guard end to end: ``rasa run`` with the tiny bot, the repo's channel classes, a SQLite
 tracker store and a fake action server (tests/channels/guard_server.py)."""
+
 import json
 import re
 from pathlib import Path
@@ -7,7 +8,6 @@ from pathlib import Path
 import pytest
 import socketio
 import yaml
-
 from guard_server import ACTION_OPSW, ACTION_TEXT
 
 PII = yaml.safe_load((Path(__file__).parents[1] / "privacy" / "pii_messages.yml").read_text(encoding="utf-8"))
@@ -47,19 +47,22 @@ def test_pii_never_reaches_the_tracker_store_or_the_log(guard_server):
                 assert digits not in store_digits, ("tracker store", ident)
 
 
-@pytest.mark.parametrize("body,code", [
-    (b"[1, 2, 3]", "not_object"),
-    (b'"hallo"', "not_object"),
-    (b"{niet json", "not_json"),
-    (b"", "not_json"),
-    (b'{"sender": "s-1"}', "no_message"),
-    (b'{"sender": "s-1", "message": 12}', "no_message"),
-    (b'{"sender": "s-1", "message": null}', "no_message"),
-    (b'{"sender": "s-1", "message": ["a"]}', "no_message"),
-    (b'{"message": "hallo"}', "no_sender"),
-    (b'{"sender": "a b", "message": "hallo"}', "no_sender"),
-    (json.dumps({"sender": "x" * 129, "message": "hallo"}).encode(), "no_sender"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        (b"[1, 2, 3]", "not_object"),
+        (b'"hallo"', "not_object"),
+        (b"{niet json", "not_json"),
+        (b"", "not_json"),
+        (b'{"sender": "s-1"}', "no_message"),
+        (b'{"sender": "s-1", "message": 12}', "no_message"),
+        (b'{"sender": "s-1", "message": null}', "no_message"),
+        (b'{"sender": "s-1", "message": ["a"]}', "no_message"),
+        (b'{"message": "hallo"}', "no_sender"),
+        (b'{"sender": "a b", "message": "hallo"}', "no_sender"),
+        (json.dumps({"sender": "x" * 129, "message": "hallo"}).encode(), "no_sender"),
+    ],
+)
 def test_bad_rest_bodies_get_400_with_a_dutch_error(guard_server, body, code):
     status, answer = guard_server.post(body)
     assert status == 400
@@ -151,8 +154,13 @@ def test_socketio_answers_with_opsw_and_answers_bad_input(guard_server):
         _wait(lambda: got)
         assert got[0]["text"] == WELKOM and got[0]["opsw"] == {"kind": "info", "feedback": False}
         assert got[0]["quick_replies"][1]["payload"] == "/geen_plek"
-        for bad in (["lijst"], "tekst", {"session_id": "guard-sio-1", "message": 5}, {"message": "geen sessie"},
-                    {"session_id": "guard-sio-1", "message": "a" * 5000}):
+        for bad in (
+            ["lijst"],
+            "tekst",
+            {"session_id": "guard-sio-1", "message": 5},
+            {"message": "geen sessie"},
+            {"session_id": "guard-sio-1", "message": "a" * 5000},
+        ):
             before = len(got)
             sio.emit("user_uttered", bad)
             _wait(lambda: len(got) > before)

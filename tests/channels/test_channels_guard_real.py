@@ -1,6 +1,7 @@
 """The guard in front of the real assistant: the trained model and ``rasa run actions``
 (fixtures ``trained_model`` and ``action_server`` from tests/conftest.py), with the repo's
 channel classes (credentials.yml) and a SQLite tracker store."""
+
 import json
 import re
 from pathlib import Path
@@ -15,8 +16,9 @@ PII = yaml.safe_load((Path(__file__).parents[1] / "privacy" / "pii_messages.yml"
 def real_guard_server(trained_model, action_server, opsw_env, tmp_path_factory):
     from guard_server import start_guard_server, stop_guard_server
 
-    server = start_guard_server(trained_model, tmp_path_factory.mktemp("real_guard"),
-                                action_url=action_server.webhook_url, env_base=opsw_env)
+    server = start_guard_server(
+        trained_model, tmp_path_factory.mktemp("real_guard"), action_url=action_server.webhook_url, env_base=opsw_env
+    )
     yield server
     stop_guard_server(server)
 

@@ -143,41 +143,42 @@ def test_builtin_sections_in_base_are_dropped(tmp_path, capsys):
 
 
 def test_missing_base_file_fails(tmp_path, capsys):
-    code = make_credentials.main(
-        ["--base", str(tmp_path / "nope.yml"), "--out", str(tmp_path / "o.yml")], env={}
-    )
+    code = make_credentials.main(["--base", str(tmp_path / "nope.yml"), "--out", str(tmp_path / "o.yml")], env={})
     assert code == 1
 
 
 def test_rasa_loads_the_generated_file_with_the_custom_connectors(base_file, tmp_path):
     """Rasa expands the ${VAR} references and finds the connector classes."""
     out = tmp_path / "generated.yml"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     env.update(SECRETS, OPSW_CALLBACK_URL="http://127.0.0.1:5034/bot", PYTHONPATH=str(ROOT))
     subprocess.run(
         [sys.executable, str(SCRIPT), "--base", str(base_file), "--out", str(out)],
-        check=True, env=env, capture_output=True,
+        check=True,
+        env=env,
+        capture_output=True,
     )
     check = (
         "import sys\n"
         "from rasa.core.run import create_http_input_channels\n"
         "chans = create_http_input_channels(None, sys.argv[1])\n"
-        "by = {c.name(): c for c in chans}\n"
+        "by = {{c.name(): c for c in chans}}\n"
         "print(sorted(by))\n"
         "t, w = by['telegram'], by['twilio']\n"
         "assert type(t).__module__ == 'channels.telegram', type(t)\n"
         "assert type(w).__module__ == 'channels.twilio', type(w)\n"
-        "assert t.access_token == '%s' and t.secret_token == '%s'\n"
-        "assert w.auth_token == '%s' and w.twilio_number == 'whatsapp:+31612345678'\n"
-        % (SECRETS["TELEGRAM_ACCESS_TOKEN"], SECRETS["TELEGRAM_SECRET_TOKEN"],
-           SECRETS["TWILIO_AUTH_TOKEN"])
+        "assert t.access_token == '{}' and t.secret_token == '{}'\n"
+        "assert w.auth_token == '{}' and w.twilio_number == 'whatsapp:+31612345678'\n".format(
+            SECRETS["TELEGRAM_ACCESS_TOKEN"], SECRETS["TELEGRAM_SECRET_TOKEN"], SECRETS["TWILIO_AUTH_TOKEN"]
+        )
     )
     result = subprocess.run(
         [sys.executable, "-c", check, str(out)],
         env=dict(env, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3"),
-        capture_output=True, text=True, cwd=str(ROOT), timeout=240,
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        timeout=240,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "['callback', 'rest', 'socketio', 'telegram', 'twilio']" in result.stdout

@@ -59,9 +59,7 @@ def action(name):
 
 def test_render_options_numbers_titles_from_one():
     assert render_options(BUTTONS) == (
-        "1. Ik ben het oneens met een besluit\n"
-        "2. Ik vind geen plek\n"
-        "3. Ik heb een klacht over de zorg"
+        "1. Ik ben het oneens met een besluit\n2. Ik vind geen plek\n3. Ik heb een klacht over de zorg"
     )
 
 
@@ -99,9 +97,7 @@ def test_parse_option_number(text, number):
     assert parse_option_number(text) == number
 
 
-@pytest.mark.parametrize(
-    "text", ["", None, "twee", "2 maart", "2.5", "-2", "nummer 2", "1234", "2!"]
-)
+@pytest.mark.parametrize("text", ["", None, "twee", "2 maart", "2.5", "-2", "nummer 2", "1234", "2!"])
 def test_parse_option_number_rejects_other_text(text):
     assert parse_option_number(text) is None
 
@@ -217,9 +213,7 @@ def test_resolve_against_events_out_of_range_goes_through():
 
 def test_markdown_link_becomes_readable_text():
     text = "Bel [Het Juridisch Loket](https://www.juridischloket.nl) of [0800-8020](tel:08008020)."
-    assert to_plain_text(text) == (
-        "Bel Het Juridisch Loket (https://www.juridischloket.nl) of 0800-8020 (08008020)."
-    )
+    assert to_plain_text(text) == ("Bel Het Juridisch Loket (https://www.juridischloket.nl) of 0800-8020 (08008020).")
 
 
 def test_link_with_url_as_label_is_just_the_url():

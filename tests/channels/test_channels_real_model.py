@@ -21,10 +21,9 @@ import random
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
-
 from channel_fakes import (
     FAKE_SECRET_TOKEN,
     FAKE_TWILIO_NUMBER,
@@ -39,6 +38,7 @@ from channel_fakes import (
     twilio_form,
     twilio_signature,
 )
+
 from channels.numbered_options import KEYBOARD_PROMPT, OPTION_PROMPT, render_text_with_options
 from channels.text_format import (
     STYLE_PLAIN,
@@ -83,41 +83,37 @@ def live(request, fake_services, opsw_env, venv_python, tmp_path_factory):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def events_after_last_user(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
+def events_after_last_user(tracker: dict[str, Any]) -> list[dict[str, Any]]:
     events = tracker["events"]
     last = max(i for i, e in enumerate(events) if e["event"] == "user")
-    return events[last + 1:]
+    return events[last + 1 :]
 
 
-def bot_events(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def bot_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events if e["event"] == "bot"]
 
 
-def actions(events: List[Dict[str, Any]]) -> List[str]:
+def actions(events: list[dict[str, Any]]) -> list[str]:
     return [e["name"] for e in events if e["event"] == "action"]
 
 
-def buttons_of(event: Dict[str, Any]) -> List[Dict[str, Any]]:
+def buttons_of(event: dict[str, Any]) -> list[dict[str, Any]]:
     data = event.get("data") or {}
     return data.get("buttons") or data.get("quick_replies") or []
 
 
-def last_user(tracker: Dict[str, Any]) -> Dict[str, Any]:
+def last_user(tracker: dict[str, Any]) -> dict[str, Any]:
     return [e for e in tracker["events"] if e["event"] == "user"][-1]
 
 
-def expected_telegram(bots: List[Dict[str, Any]]) -> List[str]:
+def expected_telegram(bots: list[dict[str, Any]]) -> list[str]:
     """What NumberedTelegramOutput must have sent for these bot events."""
-    out: List[str] = []
+    out: list[str] = []
     for event in bots:
         text = to_plain_text(event.get("text") or "", STYLE_PLAIN)
-        buttons = [
-            dict(b, title=to_plain_text(b.get("title", ""), STYLE_PLAIN)) for b in buttons_of(event)
-        ]
+        buttons = [dict(b, title=to_plain_text(b.get("title", ""), STYLE_PLAIN)) for b in buttons_of(event)]
         if buttons:
-            out += split_long_text(
-                render_text_with_options(text, buttons, KEYBOARD_PROMPT), TELEGRAM_MAX_CHARS
-            )
+            out += split_long_text(render_text_with_options(text, buttons, KEYBOARD_PROMPT), TELEGRAM_MAX_CHARS)
         else:
             for part in text.strip().split("\n\n"):
                 if part.strip():
@@ -125,20 +121,18 @@ def expected_telegram(bots: List[Dict[str, Any]]) -> List[str]:
     return out
 
 
-def expected_whatsapp(bots: List[Dict[str, Any]]) -> List[str]:
+def expected_whatsapp(bots: list[dict[str, Any]]) -> list[str]:
     """What NumberedTwilioOutput must have sent (WhatsApp number) for these bot events."""
-    out: List[str] = []
+    out: list[str] = []
     for event in bots:
         text = to_plain_text(event.get("text") or "", STYLE_WHATSAPP)
-        buttons = [
-            dict(b, title=to_plain_text(b.get("title", ""), STYLE_WHATSAPP)) for b in buttons_of(event)
-        ]
+        buttons = [dict(b, title=to_plain_text(b.get("title", ""), STYLE_WHATSAPP)) for b in buttons_of(event)]
         body = render_text_with_options(text, buttons, OPTION_PROMPT) if buttons else text
         out += split_long_text(body, TWILIO_MAX_CHARS)
     return out
 
 
-def rest_oracle(live, first: str, payload: str) -> List[str]:
+def rest_oracle(live, first: str, payload: str) -> list[str]:
     """Actions the bot runs when the payload is sent directly (REST, new conversation)."""
     sender = f"rest-oracle-{uuid.uuid4().hex[:10]}"
     live.rest(first, sender)
@@ -146,11 +140,11 @@ def rest_oracle(live, first: str, payload: str) -> List[str]:
     return actions(events_after_last_user(live.tracker(sender)))
 
 
-def telegram_sent(fake: FakeServices, chat: int) -> List[Dict[str, Any]]:
+def telegram_sent(fake: FakeServices, chat: int) -> list[dict[str, Any]]:
     return fake.select(service="telegram", method="sendMessage", chat_id=str(chat))
 
 
-def twilio_sent(fake: FakeServices, to: str) -> List[str]:
+def twilio_sent(fake: FakeServices, to: str) -> list[str]:
     return [c["Body"] for c in fake.select(service="twilio", To=to)]
 
 
@@ -195,9 +189,7 @@ def test_live_telegram_numbered_options_and_number_two(live, fake_services):
     assert user["metadata"]["numbered_choice"]["number"] == 2
     after = events_after_last_user(tracker)
     assert bot_events(after), "no answer after choosing option 2"
-    assert [m["text"] for m in telegram_sent(fake_services, chat)[before:]] == expected_telegram(
-        bot_events(after)
-    )
+    assert [m["text"] for m in telegram_sent(fake_services, chat)[before:]] == expected_telegram(bot_events(after))
     assert actions(after) == rest_oracle(live, "/greet", buttons[1]["payload"])
 
 

@@ -3,6 +3,7 @@
 The same behaviours are checked through the REST channel in tests/integration (with the real NLU); these run in
 milliseconds, so they can cover many phrasings and every state.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,11 @@ class Chat:
         self.log: list[tuple[str, list]] = []
 
     def say(self, text: str, intent: str | None = None, confidence: float = 0.95, entities=()) -> list:
-        reply = respond(self.state, Turn(text=text, intent=intent, confidence=confidence, entities=tuple(entities),
-                                         metadata={"trace": True}), today=TODAY)
+        reply = respond(
+            self.state,
+            Turn(text=text, intent=intent, confidence=confidence, entities=tuple(entities), metadata={"trace": True}),
+            today=TODAY,
+        )
         self.state = reply.state
         self.log.append((text, reply.messages))
         assert reply.messages, f"no answer to {text!r}"
@@ -50,8 +54,12 @@ def without_notice(messages):
 
 
 DANGER = [
-    "ik wil dood", "ik kan niet meer, ik wil dood", "ik denk aan zelfdoding",
-    "mijn man slaat me", "geen gevaar, hij slaat me wel soms", "ik wil niet meer leven",
+    "ik wil dood",
+    "ik kan niet meer, ik wil dood",
+    "ik denk aan zelfdoding",
+    "mijn man slaat me",
+    "geen gevaar, hij slaat me wel soms",
+    "ik wil niet meer leven",
 ]
 
 
@@ -154,8 +162,15 @@ def test_what_the_first_message_says_is_not_asked_again():
     assert chat.facts["decision_date"] == "2026-03-03"
 
 
-@pytest.mark.parametrize("text, expected", [("14-10", "2026-10-14"), ("24 nov", "2026-11-24"),
-                                            ("de brief is van 3 maart", "2026-03-03"), ("vorige week", "2026-11-24")])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("14-10", "2026-10-14"),
+        ("24 nov", "2026-11-24"),
+        ("de brief is van 3 maart", "2026-03-03"),
+        ("vorige week", "2026-11-24"),
+    ],
+)
 def test_dutch_dates_are_read(text, expected):
     chat = Chat()
     chat.say("Ik ben het niet eens met het besluit van het CIZ")
@@ -196,8 +211,15 @@ def test_no_question_is_asked_three_times():
     assert max(counts.values()) <= 2, counts
 
 
-@pytest.mark.parametrize("correction", ["nee, het was de gemeente", "ik bedoel de gemeente",
-                                        "niet het CIZ maar de gemeente", "sorry, het gaat om de gemeente"])
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "nee, het was de gemeente",
+        "ik bedoel de gemeente",
+        "niet het CIZ maar de gemeente",
+        "sorry, het gaat om de gemeente",
+    ],
+)
 def test_a_correction_in_natural_words_changes_the_facts(correction):
     chat = Chat()
     chat.say("Ik ben het niet eens met het besluit van het CIZ")
@@ -234,8 +256,11 @@ def test_a_question_typed_during_a_follow_up_is_answered_and_the_follow_up_asked
 
 def test_typed_payloads_with_values_outside_the_vocabulary_are_ignored():
     chat = Chat()
-    chat.say('/inform{"rol":"hacker","instantie":"<script>"}', intent="inform",
-             entities=[("rol", "hacker"), ("instantie", "<script>")])
+    chat.say(
+        '/inform{"rol":"hacker","instantie":"<script>"}',
+        intent="inform",
+        entities=[("rol", "hacker"), ("instantie", "<script>")],
+    )
     assert "role" not in chat.facts and "organisation" not in chat.facts
 
 
@@ -253,8 +278,10 @@ def test_a_young_person_is_addressed_with_je():
 
 
 def test_informal_turns_u_into_je():
-    assert render.informal("Heeft u al bezwaar gemaakt? U kunt uw cliëntondersteuner bellen.") == \
-        "Heb je al bezwaar gemaakt? Je kunt je cliëntondersteuner bellen."
+    assert (
+        render.informal("Heeft u al bezwaar gemaakt? U kunt uw cliëntondersteuner bellen.")
+        == "Heb je al bezwaar gemaakt? Je kunt je cliëntondersteuner bellen."
+    )
 
 
 def test_advice_fits_one_phone_screen_and_has_its_source():
@@ -272,6 +299,7 @@ def test_advice_fits_one_phone_screen_and_has_its_source():
 
 def test_the_catalogue_has_a_route_for_every_situation_intent():
     from opschaling.dialogue import SITUATION_INTENTS
+
     routes = load_catalogue().routes
     missing = [intent for intent, (situation, _) in SITUATION_INTENTS.items() if situation not in routes]
     assert not missing, f"situations without a route: {missing}"
@@ -279,8 +307,10 @@ def test_the_catalogue_has_a_route_for_every_situation_intent():
 
 def test_an_answer_is_not_taken_for_another_move_the_nlu_saw():
     chat = Chat()
-    chat.say("Multiproblematiek bij een cliënt, veiligheidshuis en maatwerkloket pmm hebben niet geholpen.",
-             intent="multiproblematiek")
+    chat.say(
+        "Multiproblematiek bij een cliënt, veiligheidshuis en maatwerkloket pmm hebben niet geholpen.",
+        intent="multiproblematiek",
+    )
     for _ in range(3):
         if chat.state["asked"] == "role":
             break

@@ -5,6 +5,7 @@ rung by rung (each step in turn marked as "tried, did not help"), and every advi
 buttons is rendered. Checked: the word budget of the advice, the average sentence length of B1 texts, no jargon
 from catalogue/jargon.yaml left unexplained, a source on every answer, and no remark about source texts.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,9 @@ TODAY = date(2026, 12, 1)
 ADVICE_WORDS = 80
 AVERAGE_SENTENCE_WORDS = 15  # B1 texts average 10-15 words a sentence
 LONGEST_SENTENCE_WORDS = 30
-SOURCE_REMARK = re.compile(r"bronteksten?|brontekst|seed|gegevens van 20\d\d|de bron(?:nen)? (?:geeft|geven|noem)",
-                           re.IGNORECASE)
+SOURCE_REMARK = re.compile(
+    r"bronteksten?|brontekst|seed|gegevens van 20\d\d|de bron(?:nen)? (?:geeft|geven|noem)", re.IGNORECASE
+)
 
 
 def _cases():
@@ -33,10 +35,20 @@ def _cases():
     organisations = ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "cak", "zorgaanbieder")
     for situation in catalogue.routes:
         for law, organisation, role in itertools.product(laws, organisations, roles):
-            facts = CaseFacts(situation=situation, law=law, organisation=organisation, role=role,
-                              age_group="kind" if role == "jongere" else "volwassene",
-                              decision_date=date(2026, 11, 3), objection_decision_date=date(2026, 11, 20),
-                              acute_danger=False, consent=False, urgent=False, termination=True, today=TODAY)
+            facts = CaseFacts(
+                situation=situation,
+                law=law,
+                organisation=organisation,
+                role=role,
+                age_group="kind" if role == "jongere" else "volwassene",
+                decision_date=date(2026, 11, 3),
+                objection_decision_date=date(2026, 11, 20),
+                acute_danger=False,
+                consent=False,
+                urgent=False,
+                termination=True,
+                today=TODAY,
+            )
             for _ in range(12):
                 advice = advise(facts, catalogue)
                 if advice.question is not None:
@@ -60,8 +72,15 @@ def _distinct(cases):
     seen = set()
     for facts, advice in cases:
         step = advice.step
-        key = (advice.situation, step.id if step else None, step.status if step else None, advice.already_tried,
-               facts.role, facts.law, tuple(a.id for a in advice.after))
+        key = (
+            advice.situation,
+            step.id if step else None,
+            step.status if step else None,
+            advice.already_tried,
+            facts.role,
+            facts.law,
+            tuple(a.id for a in advice.after),
+        )
         if key not in seen:
             seen.add(key)
             yield facts, advice
@@ -69,7 +88,8 @@ def _distinct(cases):
 
 CASES = list(_distinct(_cases()))
 JARGON = (yaml.safe_load((load_catalogue().directory / "jargon.yaml").read_text(encoding="utf-8")) or {}).get(
-    "terms", {})
+    "terms", {}
+)
 
 
 def sentence_lengths(text: str) -> list[int]:

@@ -1,4 +1,5 @@
 """A simulated user that answers the engine's questions so that a chosen rung is reached."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -6,8 +7,13 @@ from dataclasses import replace
 from opschaling import CaseFacts, advise
 from opschaling.catalogue import Catalogue, Rung
 
-NEUTRAL = {"acute_danger": False, "decision_date": "onbekend", "objection_decision_date": "onbekend",
-           "about_decision": False, "complaint_within_year": True}
+NEUTRAL = {
+    "acute_danger": False,
+    "decision_date": "onbekend",
+    "objection_decision_date": "onbekend",
+    "about_decision": False,
+    "complaint_within_year": True,
+}
 
 
 def answer_for(fact: str, target: Rung, catalogue: Catalogue, options: list) -> object:

@@ -1,4 +1,5 @@
 """Rules that must hold on every route, checked by walking the routes (the single cases are in scenarios/*.yaml)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -85,7 +86,10 @@ def test_weet_ik_niet_is_an_answer_to_every_question(situation):
             assert following.question is None or following.question.about_step != advice.question.about_step
             facts = facts.with_outcome(advice.question.about_step, "niet_geholpen")
             continue
-        assert UNKNOWN in [o.value for o in advice.question.options] or fact in ("decision_date", "objection_decision_date")
+        assert UNKNOWN in [o.value for o in advice.question.options] or fact in (
+            "decision_date",
+            "objection_decision_date",
+        )
         facts = replace(facts, **{fact: UNKNOWN})
         again = advise(facts, CATALOGUE)
         assert not (again.question and again.question.fact == fact), f"{situation}: {fact} asked again after onbekend"
@@ -98,8 +102,12 @@ def test_every_fact_question_offers_weet_ik_niet():
 
 
 def test_a_young_person_gets_the_vertrouwenspersoon_first_in_youth_routes():
-    for situation, extra in (("jeugdzorg", {}), ("achttien_worden", {}), ("klacht_zorgaanbieder", {"law": "jeugdwet"}),
-                             ("geen_plek", {"law": "jeugdwet"})):
+    for situation, extra in (
+        ("jeugdzorg", {}),
+        ("achttien_worden", {}),
+        ("klacht_zorgaanbieder", {"law": "jeugdwet"}),
+        ("geen_plek", {"law": "jeugdwet"}),
+    ):
         advice = advise(CaseFacts(situation=situation, role="jongere", today=TODAY, **extra), CATALOGUE)
         assert advice.question and advice.question.about_step == "vertrouwenspersoon_akj", situation
         assert advice.audience == "young"

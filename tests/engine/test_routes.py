@@ -1,12 +1,17 @@
 """Every rung of every route is reachable, and every body is used somewhere."""
+
 import pytest
 
 from opschaling import load_catalogue
 from tests.engine.simulate import reach
 
 CATALOGUE = load_catalogue()
-RUNGS = [(route.id, index, rung) for route in CATALOGUE.routes.values() for index, rung in enumerate(route.rungs)
-         if not rung.switch_to]
+RUNGS = [
+    (route.id, index, rung)
+    for route in CATALOGUE.routes.values()
+    for index, rung in enumerate(route.rungs)
+    if not rung.switch_to
+]
 
 
 @pytest.mark.parametrize("situation,index,rung", RUNGS, ids=[f"{s}-{i}-{r.body}" for s, i, r in RUNGS])

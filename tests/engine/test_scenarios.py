@@ -11,6 +11,7 @@ optional `today` (default 2026-11-22) and `expect`, with any of:
   reason_includes                   a phrase of the step's reason; conditions_include: a phrase of Step.conditions
   checklist_includes, checklist_count  the inventory questions given with the advice (Advice.checklist)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,7 +59,9 @@ def test_scenario(case, catalogue):
     expect = case["expect"]
     assert expect, "a scenario must expect something"
     if "question" in expect:
-        assert advice.question is not None, f"expected a question about {expect['question']}, got {advice.step and advice.step.id}"
+        assert advice.question is not None, (
+            f"expected a question about {expect['question']}, got {advice.step and advice.step.id}"
+        )
         assert advice.question.fact == expect["question"]
     elif "step" in expect or "exhausted" in expect:
         assert advice.question is None, f"unexpected question {advice.question.fact}: {advice.question.about_step}"

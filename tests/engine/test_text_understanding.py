@@ -1,4 +1,5 @@
 """Dates, ages, yes/no, step answers and danger signals typed as free text."""
+
 from datetime import date
 
 import pytest
@@ -9,19 +10,22 @@ from opschaling.dates import format_date, parse_date
 TODAY = date(2026, 11, 22)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("3 maart 2026", date(2026, 3, 3)),
-    ("het besluit is van 2 november", date(2026, 11, 2)),
-    ("op 30 december", date(2025, 12, 30)),  # a date without a year is the most recent one
-    ("12-10-2026", date(2026, 10, 12)),
-    ("1/2/26", date(2026, 2, 1)),
-    ("2026-03-04", date(2026, 3, 4)),
-    ("gisteren", date(2026, 11, 21)),
-    ("vorige week", date(2026, 11, 15)),
-    ("drie weken geleden", date(2026, 11, 1)),
-    ("31-02-2026", None),
-    ("geen datum hier", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("3 maart 2026", date(2026, 3, 3)),
+        ("het besluit is van 2 november", date(2026, 11, 2)),
+        ("op 30 december", date(2025, 12, 30)),  # a date without a year is the most recent one
+        ("12-10-2026", date(2026, 10, 12)),
+        ("1/2/26", date(2026, 2, 1)),
+        ("2026-03-04", date(2026, 3, 4)),
+        ("gisteren", date(2026, 11, 21)),
+        ("vorige week", date(2026, 11, 15)),
+        ("drie weken geleden", date(2026, 11, 1)),
+        ("31-02-2026", None),
+        ("geen datum hier", None),
+    ],
+)
 def test_dutch_dates(text, expected):
     assert parse_date(text, today=TODAY) == expected
 
@@ -30,39 +34,70 @@ def test_dates_are_written_in_dutch():
     assert format_date(date(2027, 1, 1)) == "1 januari 2027"
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("hij is 16", "kind"), ("23 jaar", "volwassene"), ("19", "jongvolwassene"), ("mijn moeder van 84 jaar", "volwassene"),
-    ("ze is nog een kind", "kind"), ("weet ik niet", "onbekend"), ("geen idee wat je bedoelt", "onbekend"),
-    ("blauw", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("hij is 16", "kind"),
+        ("23 jaar", "volwassene"),
+        ("19", "jongvolwassene"),
+        ("mijn moeder van 84 jaar", "volwassene"),
+        ("ze is nog een kind", "kind"),
+        ("weet ik niet", "onbekend"),
+        ("geen idee wat je bedoelt", "onbekend"),
+        ("blauw", None),
+    ],
+)
 def test_ages(text, expected):
     assert normalise.age_group(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("nee nog niet", "nee"), ("Nee", "nee"), ("ja maar het hielp niet", "niet_geholpen"),
-    ("ja, het bezwaar is afgewezen", "niet_geholpen"), ("dat loopt nog", "loopt"), ("we wachten op antwoord", "loopt"),
-    ("ja", "niet_geholpen"), ("hmm", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("nee nog niet", "nee"),
+        ("Nee", "nee"),
+        ("ja maar het hielp niet", "niet_geholpen"),
+        ("ja, het bezwaar is afgewezen", "niet_geholpen"),
+        ("dat loopt nog", "loopt"),
+        ("we wachten op antwoord", "loopt"),
+        ("ja", "niet_geholpen"),
+        ("hmm", None),
+    ],
+)
 def test_step_answers(text, expected):
     assert normalise.step_outcome(text) == expected
 
 
-@pytest.mark.parametrize("fact,text,expected", [
-    ("law", "ze heeft een indicatie voor de wet langdurige zorg", "wlz"), ("law", "via de wmo", "wmo"),
-    ("law", "jeugdhulp", "jeugdwet"), ("law", "weet ik niet", "onbekend"),
-    ("organisation", "het was het zorgkantor", "zorgkantoor"), ("organisation", "de gemeente", "gemeente"),
-    ("role", "ik ben haar dochter", "naaste"), ("role", "ik werk als wijkverpleegkundige", "zorgprofessional"),
-    ("role", "ik ben cliëntondersteuner", "clientondersteuner"),
-])
+@pytest.mark.parametrize(
+    "fact,text,expected",
+    [
+        ("law", "ze heeft een indicatie voor de wet langdurige zorg", "wlz"),
+        ("law", "via de wmo", "wmo"),
+        ("law", "jeugdhulp", "jeugdwet"),
+        ("law", "weet ik niet", "onbekend"),
+        ("organisation", "het was het zorgkantor", "zorgkantoor"),
+        ("organisation", "de gemeente", "gemeente"),
+        ("role", "ik ben haar dochter", "naaste"),
+        ("role", "ik werk als wijkverpleegkundige", "zorgprofessional"),
+        ("role", "ik ben cliëntondersteuner", "clientondersteuner"),
+    ],
+)
 def test_keywords_for_typed_answers(fact, text, expected):
     assert normalise.keyword_value(fact, text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("ja", True), ("Ja, er is toestemming", True), ("nee", False), ("geen toestemming", False), ("misschien", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ja", True),
+        ("Ja, er is toestemming", True),
+        ("nee", False),
+        ("geen toestemming", False),
+        ("misschien", None),
+    ],
+)
 def test_yes_no(text, expected):
     assert normalise.yes_no(text) is expected if expected is not None else normalise.yes_no(text) is None
+
 
 # Danger signs are tested by the safety engineer in tests/safety/ (opschaling.safety owns the kinds).

@@ -3,6 +3,7 @@
 
 Runs derandomized (the same examples every run) and without a hypothesis database in the repo.
 """
+
 import json
 import threading
 import time
@@ -12,27 +13,60 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 WELKOM = "Welkom bij de Opschalingswijzer. Waar loopt u tegenaan?"
-COMMON = dict(deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+COMMON = dict(
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 ANY_CHAR = st.characters(blacklist_categories=())  # includes lone surrogates and control characters
 CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sampled_from("\x7f\u200b\u202e\u2066\ufeff")
 PAYLOAD = st.builds(
     lambda name, tail: f"/{name}{tail}",
-    st.sampled_from(["inform", "restart", "greet", "geen_plek", "feedback", "human_handoff", "nlu_fallback",
-                     "acute_nood", "", "/", "session_start"]),
+    st.sampled_from(
+        [
+            "inform",
+            "restart",
+            "greet",
+            "geen_plek",
+            "feedback",
+            "human_handoff",
+            "nlu_fallback",
+            "acute_nood",
+            "",
+            "/",
+            "session_start",
+        ]
+    ),
     st.one_of(
         st.just(""),
-        st.dictionaries(st.sampled_from(["instantie", "wet", "leeftijd", "feedback", "x"]),
-                        st.one_of(st.text(max_size=12), st.integers(), st.none()), max_size=3).map(json.dumps),
+        st.dictionaries(
+            st.sampled_from(["instantie", "wet", "leeftijd", "feedback", "x"]),
+            st.one_of(st.text(max_size=12), st.integers(), st.none()),
+            max_size=3,
+        ).map(json.dumps),
         st.text(max_size=30),
     ),
 )
-HOSTILE = st.sampled_from([
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{7*7}}", "${jndi:ldap://x/a}",
-    "'; DROP TABLE events;--", '"/restart"', "[BSN]", "\\u0000", "%00", "../../etc/passwd",
-    "ik wil niet meer leven", "verwijder mijn gesprek niet", "<b>vet</b>", "javascript:alert(1)",
-])
+HOSTILE = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "{{7*7}}",
+        "${jndi:ldap://x/a}",
+        "'; DROP TABLE events;--",
+        '"/restart"',
+        "[BSN]",
+        "\\u0000",
+        "%00",
+        "../../etc/passwd",
+        "ik wil niet meer leven",
+        "verwijder mijn gesprek niet",
+        "<b>vet</b>",
+        "javascript:alert(1)",
+    ]
+)
 HUGE = st.one_of(
     st.integers(3990, 4010).map(lambda n: "a" * n),
     st.integers(4001, 20000).map(lambda n: "zorg " * (n // 5)),

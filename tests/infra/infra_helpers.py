@@ -1,7 +1,9 @@
 """Helpers for the infra tests: throw-away PostgreSQL and Redis servers on loopback."""
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import shutil
@@ -10,7 +12,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 
@@ -34,12 +35,13 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def env_from_scripts(**overrides: str) -> Dict[str, str]:
+def env_from_scripts(**overrides: str) -> dict[str, str]:
     """Environment exactly as scripts/env.sh exports it (optionally with inputs overridden)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPSW_")}
     env.update(overrides)
-    out = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/env.sh" && env -0'],
-                         env=env, check=True, capture_output=True).stdout
+    out = subprocess.run(
+        ["bash", "-c", f'source "{ROOT}/scripts/env.sh" && env -0'], env=env, check=True, capture_output=True
+    ).stdout
     return dict(i.split("=", 1) for i in out.decode().split("\0") if "=" in i)
 
 
@@ -63,9 +65,22 @@ class RedisServer:
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="opsw-redis-")
         self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                exe,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         wait_port(self.port)
 
@@ -79,14 +94,13 @@ class RedisServer:
 
 
 # ------------------------------------------------------------------------------------- postgres
-def pg_bindir() -> Optional[Path]:
-    cands: List[str] = []
+def pg_bindir() -> Path | None:
+    cands: list[str] = []
     if shutil.which("pg_config"):
-        try:
-            cands.append(subprocess.run(["pg_config", "--bindir"], capture_output=True,
-                                        text=True, check=True).stdout.strip())
-        except subprocess.CalledProcessError:
-            pass
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cands.append(
+                subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+            )
     cands += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for exe in ("initdb", "pg_ctl"):
         w = shutil.which(exe)
@@ -111,7 +125,7 @@ class PostgresServer:
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="opsw-pg-"))
         self.data = self.dir / "data"
-        self.as_user: List[str] = []
+        self.as_user: list[str] = []
         if os.geteuid() == 0:
             import pwd
 
@@ -122,23 +136,24 @@ class PostgresServer:
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
             runuser = shutil.which("runuser")
             self.as_user = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-s", "/bin/sh", "-c"]
-        self._run(["initdb", "-D", str(self.data), "-A", "trust", "-U", self.user,
-                   "--no-sync", "-E", "UTF8", "--locale=C"])
+        self._run(
+            ["initdb", "-D", str(self.data), "-A", "trust", "-U", self.user, "--no-sync", "-E", "UTF8", "--locale=C"]
+        )
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.dir / "pg.log"),
-                   "-o", opts, "-w", "-t", "60", "start"])
+        self._run(
+            ["pg_ctl", "-D", str(self.data), "-l", str(self.dir / "pg.log"), "-o", opts, "-w", "-t", "60", "start"]
+        )
         self._run(["createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "rasa"])
 
-    def _run(self, cmd: List[str]) -> None:
-        cmd = [str(self.bindir / cmd[0])] + cmd[1:]
+    def _run(self, cmd: list[str]) -> None:
+        cmd = [str(self.bindir / cmd[0]), *cmd[1:]]
         if self.as_user and self.as_user[0] == "su":
             import shlex
 
-            full = self.as_user + [" ".join(shlex.quote(c) for c in cmd)]
+            full = [*self.as_user, " ".join(shlex.quote(c) for c in cmd)]
         else:
             full = self.as_user + cmd
-        res = subprocess.run(full, capture_output=True, text=True, cwd=str(self.dir),
-                             stdin=subprocess.DEVNULL)
+        res = subprocess.run(full, capture_output=True, text=True, cwd=str(self.dir), stdin=subprocess.DEVNULL)
         if res.returncode != 0:
             log = ""
             if (self.dir / "pg.log").exists():

@@ -1,12 +1,15 @@
 """The action-server response check that deploy/serve.py installs (RasaHQ/rasa#11717): same verdicts, built once."""
+
 import jsonschema
 import pytest
 from rasa.core.actions import action
 
 from deploy.serve import cache_action_response_validator
 
-GOOD = {"events": [{"event": "slot", "name": "dialogue", "value": {"facts": {}}}],
-        "responses": [{"text": "Hallo", "buttons": [{"title": "Ja", "payload": "/affirm"}], "opsw": {"kind": "info"}}]}
+GOOD = {
+    "events": [{"event": "slot", "name": "dialogue", "value": {"facts": {}}}],
+    "responses": [{"text": "Hallo", "buttons": [{"title": "Ja", "payload": "/affirm"}], "opsw": {"kind": "info"}}],
+}
 BAD = {"events": "not a list", "responses": []}
 
 

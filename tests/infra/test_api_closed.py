@@ -1,6 +1,7 @@
 """Closed HTTP API: the settings (deploy/serve.py, scripts/env.sh) and, for real, the test Rasa
 server (opened with a token by the `rasa_server` fixture): without the token the tracker, events,
 model and execute endpoints refuse; with it they work. The action server listens on loopback."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,9 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 import pytest
-
 from infra_helpers import ROOT, env_from_scripts
 
 from deploy import serve
@@ -23,7 +23,7 @@ def test_api_is_off_by_default_and_binds_loopback() -> None:
     args = serve.rasa_args(env_from_scripts())
     assert "--enable-api" not in args and "--auth-token" not in args
     assert args[:2] == ["-i", "127.0.0.1"]
-    assert args[args.index("--cors") + 1:] == ["http://localhost:8080", "http://127.0.0.1:8080"]
+    assert args[args.index("--cors") + 1 :] == ["http://localhost:8080", "http://127.0.0.1:8080"]
 
 
 def test_cors_follows_the_web_origin_and_the_setting() -> None:
@@ -31,7 +31,7 @@ def test_cors_follows_the_web_origin_and_the_setting() -> None:
     assert serve.cors_origins(env) == ["http://chat.example.nl:443"]
     env = env_from_scripts(OPSW_CORS_ORIGINS="https://a.example.nl, https://b.example.nl")
     args = serve.rasa_args(env)
-    assert args[args.index("--cors") + 1:] == ["https://a.example.nl", "https://b.example.nl"]
+    assert args[args.index("--cors") + 1 :] == ["https://a.example.nl", "https://b.example.nl"]
 
 
 def test_api_needs_a_token() -> None:
@@ -45,23 +45,39 @@ def test_api_needs_a_token() -> None:
 
 def test_launcher_refuses_open_api_without_token_before_loading_rasa() -> None:
     env = env_from_scripts(OPSW_ENABLE_API="1")
-    res = subprocess.run([sys.executable, "-m", "deploy.serve", "rasa", "--model", "nope"],
-                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "deploy.serve", "rasa", "--model", "nope"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2
     assert "OPSW_API_TOKEN" in res.stderr and "FOUT/ERROR" in res.stderr
     # and the flags cannot be smuggled in as arguments
-    res = subprocess.run([sys.executable, "-m", "deploy.serve", "rasa", "--enable-api"],
-                         env=env_from_scripts(), cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "deploy.serve", "rasa", "--enable-api"],
+        env=env_from_scripts(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2 and "--enable-api" in res.stderr
 
 
 def test_run_script_refuses_open_api_without_token() -> None:
     """servers.sh's check (used by make run before training) stops with the message."""
     env = env_from_scripts(OPSW_ENABLE_API="1")
-    res = subprocess.run(["bash", "-c", 'source scripts/env.sh && source scripts/servers.sh && '
-                          'opsw_check_api_settings && echo STARTED'],
-                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        ["bash", "-c", "source scripts/env.sh && source scripts/servers.sh && opsw_check_api_settings && echo STARTED"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 2 and "STARTED" not in res.stdout
     assert "OPSW_API_TOKEN" in res.stderr
 
@@ -73,9 +89,19 @@ def test_existing_logs_and_database_are_made_private(tmp_path: Path) -> None:
     (logs / "rasa.log").chmod(0o644)
     logs.chmod(0o755)
     env = env_from_scripts(OPSW_LOG_DIR=str(logs), OPSW_RUN_DIR=str(tmp_path / "run"))
-    res = subprocess.run(["bash", "-c", "source scripts/env.sh && source scripts/servers.sh && "
-                          "opsw_spawn probe touch \"$OPSW_LOG_DIR/new.db\" && wait"],
-                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [
+            "bash",
+            "-c",
+            "source scripts/env.sh && source scripts/servers.sh && "
+            'opsw_spawn probe touch "$OPSW_LOG_DIR/new.db" && wait',
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
     assert oct((logs / "rasa.log").stat().st_mode & 0o777) == "0o600"
     assert oct(logs.stat().st_mode & 0o777) == "0o700"
@@ -116,11 +142,13 @@ def test_action_server_listens_on_loopback_only(action_server) -> None:
     assert addrs == {"127.0.0.1"}, addrs
 
 
-def _call(method: str, url: str, body: Optional[Dict[str, Any]] = None,
-          headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any, Dict[str, str]]:
+def _call(
+    method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any, dict[str, str]]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             raw = r.read()
@@ -161,8 +189,7 @@ def test_http_api_refuses_without_token_and_works_with_it(rasa_server) -> None:
     n_events = len(tracker["events"])
     status, _, _ = _call("POST", f"{u}/conversations/{sender}/tracker/events?token={tok}", listen)
     assert status == 200
-    status, body, _ = _call("POST", f"{u}/conversations/{sender}/execute?token={tok}",
-                            {"name": "action_listen"})
+    status, body, _ = _call("POST", f"{u}/conversations/{sender}/execute?token={tok}", {"name": "action_listen"})
     assert status == 200 and "tracker" in body
     status, tracker, _ = _call("GET", f"{u}/conversations/{sender}/tracker?token={tok}")
     assert len(tracker["events"]) >= n_events + 2

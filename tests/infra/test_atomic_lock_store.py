@@ -3,17 +3,16 @@
 conversation's lock at the same time, serve tickets in issue order, and clean up after
 themselves. Rasa's own RedisLockStore is run through the same race for comparison (reported,
 not asserted: how often it breaks depends on timing)."""
+
 from __future__ import annotations
 
 import asyncio
 import os
 import threading
 import time
-from typing import List
 from unittest import mock
 
 import pytest
-
 from infra_helpers import ROOT, RedisServer, env_from_scripts, run
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
@@ -29,37 +28,40 @@ def redis_server():
 def _atomic(redis_server, prefix: str = "opswtest", **kw):
     from deploy.lock_store import AtomicRedisLockStore
 
-    return AtomicRedisLockStore(host="127.0.0.1", port=redis_server.port, db=2, key_prefix=prefix,
-                                **kw)
+    return AtomicRedisLockStore(host="127.0.0.1", port=redis_server.port, db=2, key_prefix=prefix, **kw)
 
 
-def _race(stores, conversation: str, per_store: int, lifetime: float = 30,
-          must_finish: bool = True) -> tuple[int, int, List[str]]:
+def _race(
+    stores, conversation: str, per_store: int, lifetime: float = 30, must_finish: bool = True
+) -> tuple[int, int, list[str]]:
     """Each store, in its own thread and event loop, takes the lock `per_store` times and does a
     read-modify-write of a counter key (get, yield, set) while holding it.
     Returns (final counter, expected, errors)."""
     import redis
 
-    red = redis.StrictRedis(host=stores[0].red.connection_pool.connection_kwargs["host"],
-                            port=stores[0].red.connection_pool.connection_kwargs["port"], db=5)
+    red = redis.StrictRedis(
+        host=stores[0].red.connection_pool.connection_kwargs["host"],
+        port=stores[0].red.connection_pool.connection_kwargs["port"],
+        db=5,
+    )
     key = f"counter:{conversation}"
     red.delete(key)
-    errors: List[str] = []
+    errors: list[str] = []
     start = threading.Barrier(len(stores))
 
     def worker(store) -> None:
-        mine = redis.StrictRedis(host=red.connection_pool.connection_kwargs["host"],
-                                 port=red.connection_pool.connection_kwargs["port"], db=5)
+        mine = redis.StrictRedis(
+            host=red.connection_pool.connection_kwargs["host"], port=red.connection_pool.connection_kwargs["port"], db=5
+        )
 
         async def body() -> None:
             for _ in range(per_store):
                 try:
-                    async with store.lock(conversation, lock_lifetime=lifetime,
-                                          wait_time_in_seconds=0.01):
+                    async with store.lock(conversation, lock_lifetime=lifetime, wait_time_in_seconds=0.01):
                         value = int(mine.get(key) or 0)
                         await asyncio.sleep(0.001)
                         mine.set(key, value + 1)
-                except Exception as e:  # noqa: BLE001 - counted as a lost message
+                except Exception as e:
                     errors.append(type(e).__name__)
 
         start.wait()
@@ -85,8 +87,12 @@ def test_endpoints_multi_uses_the_atomic_store(redis_server) -> None:
 
     from deploy.lock_store import AtomicRedisLockStore
 
-    env = env_from_scripts(OPSW_REDIS_HOST="127.0.0.1", OPSW_REDIS_PORT=str(redis_server.port),
-                           OPSW_REDIS_DB="4", OPSW_REDIS_KEY_PREFIX="opswep")
+    env = env_from_scripts(
+        OPSW_REDIS_HOST="127.0.0.1",
+        OPSW_REDIS_PORT=str(redis_server.port),
+        OPSW_REDIS_DB="4",
+        OPSW_REDIS_KEY_PREFIX="opswep",
+    )
     with mock.patch.dict(os.environ, env, clear=False):
         ep = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.multi.yml"))
     store = LockStore.create(ep.lock_store)
@@ -154,7 +160,7 @@ def test_save_lock_roundtrip(redis_server) -> None:
     store.save_lock(lock)
     back = store.get_lock("s")
     assert [t.number for t in back.tickets] == [0, 1]
-    assert all(abs(a.expires - b.expires) < 1 for a, b in zip(back.tickets, lock.tickets))
+    assert all(abs(a.expires - b.expires) < 1 for a, b in zip(back.tickets, lock.tickets, strict=False))
     store.delete_lock("s")
     assert store.get_lock("s") is None
 
@@ -169,15 +175,17 @@ def test_several_servers_never_hold_one_lock_together(redis_server, record_prope
     # the same race with Rasa's own RedisLockStore (get -> modify -> set): report what it loses
     from rasa.core.lock_store import RedisLockStore
 
-    rasa_stores = [RedisLockStore(host="127.0.0.1", port=redis_server.port, db=2,
-                                  key_prefix="rasarace") for _ in range(4)]
+    rasa_stores = [
+        RedisLockStore(host="127.0.0.1", port=redis_server.port, db=2, key_prefix="rasarace") for _ in range(4)
+    ]
     # (a ticket Rasa's store loses is waited for until it expires: short lifetime, bounded run)
-    r_total, r_expected, r_errors = _race(rasa_stores, "gesprek-race-rasa", 40, lifetime=3,
-                                          must_finish=False)
+    r_total, r_expected, r_errors = _race(rasa_stores, "gesprek-race-rasa", 40, lifetime=3, must_finish=False)
     lost = r_expected - r_total
     record_property("rasa_redis_lock_store_lost", f"{lost} of {r_expected} ({len(r_errors)} LockErrors)")
-    print(f"Rasa RedisLockStore: {lost} of {r_expected} updates lost, "
-          f"{len(r_errors)} LockErrors; AtomicRedisLockStore: 0 of {expected}")
+    print(
+        f"Rasa RedisLockStore: {lost} of {r_expected} updates lost, "
+        f"{len(r_errors)} LockErrors; AtomicRedisLockStore: 0 of {expected}"
+    )
 
 
 def test_different_conversations_do_not_wait(redis_server) -> None:
@@ -189,7 +197,7 @@ def test_different_conversations_do_not_wait(redis_server) -> None:
             await asyncio.sleep(0.3)
 
     async def both():
-        seen: List[str] = []
+        seen: list[str] = []
         inside = asyncio.gather(hold(a, "x", seen), hold(b, "y", seen))
         await asyncio.sleep(0.15)
         both_inside = sorted(seen)

@@ -1,12 +1,12 @@
 """endpoints.yml, endpoints.multi.yml and credentials.yml load with Rasa's own readers, using the
 variables that scripts/env.sh exports; and the channels in credentials.yml can be created."""
+
 from __future__ import annotations
 
 import os
 from unittest import mock
 
 import pytest
-
 from infra_helpers import ROOT, env_from_scripts
 
 
@@ -37,8 +37,9 @@ def test_action_url_follows_action_port() -> None:
 
 
 def test_pg_url_built_from_parts_and_password() -> None:
-    env = env_from_scripts(OPSW_PG_HOST="db", OPSW_PG_USER="u", OPSW_PG_PASSWORD="geheim",
-                           OPSW_PG_PORT="5433", OPSW_PG_DB="gesprekken")
+    env = env_from_scripts(
+        OPSW_PG_HOST="db", OPSW_PG_USER="u", OPSW_PG_PASSWORD="geheim", OPSW_PG_PORT="5433", OPSW_PG_DB="gesprekken"
+    )
     assert env["OPSW_TRACKER_DB_URL"] == "postgresql://u:geheim@db:5433/gesprekken"
 
 
@@ -49,8 +50,7 @@ def test_endpoints_load(name: str) -> None:
     assert ep.action.url == env["OPSW_ACTION_URL"]
     assert ep.tracker_store.type == "SQL"
     assert ep.tracker_store.url == env["OPSW_TRACKER_DB_URL"]
-    assert ep.lock_store.type == ("deploy.lock_store.AtomicRedisLockStore" if "multi" in name
-                                  else "in_memory")
+    assert ep.lock_store.type == ("deploy.lock_store.AtomicRedisLockStore" if "multi" in name else "in_memory")
     assert ep.lock_store.url == "localhost"
     assert ep.lock_store.kwargs["port"] == "6379"
 
@@ -60,11 +60,10 @@ def test_endpoints_need_the_variables() -> None:
     from rasa.shared.exceptions import RasaException
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPSW_")}
-    with mock.patch.dict(os.environ, env, clear=True):
-        with pytest.raises(RasaException):
-            from rasa.core.utils import AvailableEndpoints
+    with mock.patch.dict(os.environ, env, clear=True), pytest.raises(RasaException):
+        from rasa.core.utils import AvailableEndpoints
 
-            AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+        AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
 
 
 def test_credentials_load_and_channels_build() -> None:
@@ -75,9 +74,13 @@ def test_credentials_load_and_channels_build() -> None:
     with mock.patch.dict(os.environ, env, clear=False):
         creds = rasa.shared.utils.io.read_config_file(str(ROOT / "credentials.yml"))
         # Rasa's channel names or our own channel classes (channels/: they pass `opsw` on)
-        by_name = {k.rsplit(".", 1)[-1].replace("SocketIOInput", "socketio")
-                   .replace("RestInput", "rest").replace("CallbackInput", "callback"): v
-                   for k, v in creds.items()}
+        by_name = {
+            k.rsplit(".", 1)[-1]
+            .replace("SocketIOInput", "socketio")
+            .replace("RestInput", "rest")
+            .replace("CallbackInput", "callback"): v
+            for k, v in creds.items()
+        }
         assert {"rest", "socketio", "callback"} <= set(by_name)
         assert by_name["socketio"]["user_message_evt"] == "user_uttered"
         assert by_name["socketio"]["bot_message_evt"] == "bot_uttered"

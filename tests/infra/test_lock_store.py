@@ -1,16 +1,15 @@
 """Lock stores as configured in endpoints.yml (in-memory) and endpoints.multi.yml (atomic Redis),
 against a throw-away redis-server on loopback."""
+
 from __future__ import annotations
 
 import asyncio
 import os
 import time
 from pathlib import Path
-from typing import List, Tuple
 from unittest import mock
 
 import pytest
-
 from infra_helpers import ROOT, RedisServer, env_from_scripts, run
 
 pytestmark = pytest.mark.integration
@@ -25,8 +24,8 @@ def _lock_store(endpoints_file: Path, env: dict):
     return LockStore.create(endpoints.lock_store)
 
 
-async def _two_holders(store_a, store_b, conversation: str, hold: float) -> List[Tuple[str, float, float]]:
-    spans: List[Tuple[str, float, float]] = []
+async def _two_holders(store_a, store_b, conversation: str, hold: float) -> list[tuple[str, float, float]]:
+    spans: list[tuple[str, float, float]] = []
 
     async def holder(name: str, store) -> None:
         async with store.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.05):
@@ -50,8 +49,12 @@ def test_redis_lock_store_serialises_two_servers() -> None:
 
     redis = RedisServer()
     try:
-        env = env_from_scripts(OPSW_REDIS_HOST="127.0.0.1", OPSW_REDIS_PORT=str(redis.port),
-                               OPSW_REDIS_DB="3", OPSW_REDIS_KEY_PREFIX="opswtest")
+        env = env_from_scripts(
+            OPSW_REDIS_HOST="127.0.0.1",
+            OPSW_REDIS_PORT=str(redis.port),
+            OPSW_REDIS_DB="3",
+            OPSW_REDIS_KEY_PREFIX="opswtest",
+        )
         # two store objects = two Rasa servers sharing one Redis
         a = _lock_store(ROOT / "endpoints.multi.yml", env)
         b = _lock_store(ROOT / "endpoints.multi.yml", env)
@@ -91,8 +94,7 @@ def test_redis_lock_store_via_default_endpoints_file() -> None:
 
     redis = RedisServer()
     try:
-        env = env_from_scripts(OPSW_LOCK_STORE="redis", OPSW_REDIS_HOST="127.0.0.1",
-                               OPSW_REDIS_PORT=str(redis.port))
+        env = env_from_scripts(OPSW_LOCK_STORE="redis", OPSW_REDIS_HOST="127.0.0.1", OPSW_REDIS_PORT=str(redis.port))
         store = _lock_store(ROOT / "endpoints.yml", env)
         assert isinstance(store, RedisLockStore)
         ticket = store.issue_ticket("c1")

@@ -1,16 +1,14 @@
 """Retention (deploy/retention.py, `make retention DAYS=30`): conversations whose last event is
 older than N days are deleted from the SQL tracker store, others stay whole. Real SQLite and
 real PostgreSQL (throw-away cluster), trackers written by Rasa's own SQLTrackerStore."""
+
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path
-from typing import Dict
 
 import pytest
-
 from infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 from deploy import retention
@@ -27,22 +25,28 @@ def _store(url: str):
     return SQLTrackerStore(domain=domain, host=url), domain
 
 
-def _fill(url: str) -> Dict[str, int]:
+def _fill(url: str) -> dict[str, int]:
     """old: all events 40 days ago; recent: 1 day ago; long: began 40 days ago, last event 2
     days ago (still going on: kept whole); edge: 29.9 days ago."""
     from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     store, domain = _store(url)
-    plan = {"old": [40, 40, 40], "recent": [1, 1, 1], "long": [40, 20, 2], "edge": [29.9, 29.9, 29.9],
-            "old2": [31, 31, 31]}
+    plan = {
+        "old": [40, 40, 40],
+        "recent": [1, 1, 1],
+        "long": [40, 20, 2],
+        "edge": [29.9, 29.9, 29.9],
+        "old2": [31, 31, 31],
+    }
     counts = {}
     for sender, ages in plan.items():
         ts = [NOW - a * DAY for a in ages]
-        events = [ActionExecuted("action_listen", timestamp=ts[0]),
-                  UserUttered(f"hallo {sender}", {"name": "greet", "confidence": 1.0},
-                              timestamp=ts[1]),
-                  BotUttered("Hallo!", timestamp=ts[2])]
+        events = [
+            ActionExecuted("action_listen", timestamp=ts[0]),
+            UserUttered(f"hallo {sender}", {"name": "greet", "confidence": 1.0}, timestamp=ts[1]),
+            BotUttered("Hallo!", timestamp=ts[2]),
+        ]
         run(store.save(DialogueStateTracker.from_events(sender, events, domain.slots)))
         counts[sender] = len(events)
     store.engine.dispose()
@@ -57,7 +61,7 @@ def _senders(url: str):
         store.engine.dispose()
 
 
-def _check(url: str, counts: Dict[str, int], purge) -> None:
+def _check(url: str, counts: dict[str, int], purge) -> None:
     assert _senders(url) == sorted(counts)
     dry = purge(dry_run=True)
     assert "would delete 2 gesprek(ken)/conversation(s), 6 event(s)" in dry
@@ -105,8 +109,9 @@ def test_retention_refuses_bad_input(tmp_path: Path) -> None:
 def test_retention_postgres() -> None:
     pg = PostgresServer()
     try:
-        env = env_from_scripts(OPSW_PG_HOST="127.0.0.1", OPSW_PG_PORT=str(pg.port),
-                               OPSW_PG_USER=pg.user, OPSW_PG_DB="rasa")
+        env = env_from_scripts(
+            OPSW_PG_HOST="127.0.0.1", OPSW_PG_PORT=str(pg.port), OPSW_PG_USER=pg.user, OPSW_PG_DB="rasa"
+        )
         url = env["OPSW_TRACKER_DB_URL"]
         counts = _fill(url)
 
@@ -115,9 +120,14 @@ def test_retention_postgres() -> None:
 
         _check(url, counts, purge)
         # the command line reads OPSW_TRACKER_DB_URL like make retention does
-        res = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "deploy.retention",
-                              "--days", "1.5"], env=env, cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
+        res = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "deploy.retention", "--days", "1.5"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert res.returncode == 0, res.stderr
         assert "deleted 2 gesprek(ken)/conversation(s)" in res.stdout  # "edge" and "long" go
         assert _senders(url) == ["recent"]

@@ -1,6 +1,7 @@
 """The set-up scripts themselves: syntax, the CI entry point, the model hash of
 scripts/train_if_needed.py (no training here) and the web server. (scripts/eval_nlu.py is tested
 by its owner in tests/measure.)"""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,11 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from infra_helpers import ROOT, free_port, wait_port
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import train_if_needed  # noqa: E402
+import train_if_needed
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "scripts").glob("*.sh")))
@@ -22,16 +22,18 @@ def test_shell_scripts_parse(script: str) -> None:
 
 
 def test_ci_runs_exactly_make_test() -> None:
-    lines = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()
-             if ln.strip() and not ln.strip().startswith("#")]
+    lines = [
+        ln.strip()
+        for ln in (ROOT / ".ci" / "run").read_text().splitlines()
+        if ln.strip() and not ln.strip().startswith("#")
+    ]
     assert lines[-1] == "make test"
     assert all(ln.startswith(("set ", "cd ")) for ln in lines[:-1]), lines
 
 
 def test_make_targets_exist() -> None:
     for target in ("run", "test", "eval", "bench", "train", "bootstrap", "retention"):
-        subprocess.run(["make", "-n", "-C", str(ROOT), target], check=True,
-                       capture_output=True)
+        subprocess.run(["make", "-n", "-C", str(ROOT), target], check=True, capture_output=True)
 
 
 def _project(tmp: Path, domain_dir: bool = False) -> Path:
@@ -43,7 +45,8 @@ def _project(tmp: Path, domain_dir: bool = False) -> Path:
     else:
         (tmp / "domain.yml").write_text("version: '3.1'\nintents: [greet]\n")
     (tmp / "data" / "nlu" / "greet.yml").write_text(
-        "version: '3.1'\nnlu:\n- intent: greet\n  examples: |\n    - hallo\n")
+        "version: '3.1'\nnlu:\n- intent: greet\n  examples: |\n    - hallo\n"
+    )
     (tmp / "data" / "rules.yml").write_text("version: '3.1'\nrules: []\n")
     return tmp
 
@@ -101,14 +104,23 @@ def test_model_is_copied_from_the_cache(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_serve_web_rewrites_data_server(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text(
-        '<script src="w.js" data-server="http://localhost:5005" defer></script>')
+    (tmp_path / "index.html").write_text('<script src="w.js" data-server="http://localhost:5005" defer></script>')
     (tmp_path / "w.js").write_text("console.log(1)")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "serve_web.py"), "--dir",
-                             str(tmp_path), "--port", str(port), "--rasa-url",
-                             "http://localhost:7005"], stdin=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "serve_web.py"),
+            "--dir",
+            str(tmp_path),
+            "--port",
+            str(port),
+            "--rasa-url",
+            "http://localhost:7005",
+        ],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_port(port)
         html = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()

@@ -2,6 +2,7 @@
 action server is killed and comes back on the same port (still loopback only); a server that
 keeps dying is restarted OPSW_MAX_RESTARTS times, then everything stops with a message naming
 it and its log. Waits poll a condition with a deadline (no fixed sleeps)."""
+
 from __future__ import annotations
 
 import os
@@ -9,18 +10,15 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import pytest
-
 from infra_helpers import ROOT, env_from_scripts, free_port
-
 from test_api_closed import listen_addresses
 
 
-def wait_for(cond: Callable[[], object], timeout: float, what: str,
-             proc: Optional[subprocess.Popen] = None) -> object:
+def wait_for(cond: Callable[[], object], timeout: float, what: str, proc: subprocess.Popen | None = None) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = cond()
@@ -33,7 +31,7 @@ def wait_for(cond: Callable[[], object], timeout: float, what: str,
         time.sleep(0.1)
 
 
-def read_pid(run_dir: Path, name: str) -> Optional[int]:
+def read_pid(run_dir: Path, name: str) -> int | None:
     try:
         return int((run_dir / f"{name}.pid").read_text().strip())
     except (OSError, ValueError):
@@ -56,25 +54,32 @@ def healthy(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
             return r.status == 200
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
 def supervisor(tmp: Path, body: str, **env: str) -> subprocess.Popen:
     script = (
         "set -euo pipefail\n"
-        'source scripts/env.sh\n'
-        'source scripts/servers.sh\n'
+        "source scripts/env.sh\n"
+        "source scripts/servers.sh\n"
         "trap 'opsw_stop_all' EXIT\n"
         "trap 'exit 143' TERM\n"
         f"{body}\n"
         "opsw_supervise || exit 1\n"
     )
-    full = env_from_scripts(OPSW_LOG_DIR=str(tmp / "log"), OPSW_RUN_DIR=str(tmp / "run"),
-                            OPSW_SUPERVISE_INTERVAL="0.2", **env)
-    return subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=full, stdin=subprocess.DEVNULL,
-                            stdout=open(tmp / "supervisor.out", "w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    full = env_from_scripts(
+        OPSW_LOG_DIR=str(tmp / "log"), OPSW_RUN_DIR=str(tmp / "run"), OPSW_SUPERVISE_INTERVAL="0.2", **env
+    )
+    return subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=ROOT,
+        env=full,
+        stdin=subprocess.DEVNULL,
+        stdout=open(tmp / "supervisor.out", "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -90,20 +95,27 @@ def stop(proc: subprocess.Popen) -> None:
 @pytest.mark.integration
 def test_killed_action_server_is_restarted(tmp_path: Path) -> None:
     port = free_port()
-    sup = supervisor(tmp_path, "opsw_start_actions\nopsw_wait_actions 180",
-                     OPSW_ACTION_PORT=str(port))
+    sup = supervisor(tmp_path, "opsw_start_actions\nopsw_wait_actions 180", OPSW_ACTION_PORT=str(port))
     run_dir = tmp_path / "run"
     try:
         first = wait_for(lambda: read_pid(run_dir, "actions"), 30, "actions.pid", sup)
         wait_for(lambda: healthy(port), 180, "the action server", sup)
-        wait_for(lambda: "bewaking/supervising: actions" in (tmp_path / "supervisor.out").read_text(),
-                 60, "the supervisor loop", sup)
+        wait_for(
+            lambda: "bewaking/supervising: actions" in (tmp_path / "supervisor.out").read_text(),
+            60,
+            "the supervisor loop",
+            sup,
+        )
         assert listen_addresses(port) == {"127.0.0.1"}
         assert oct((tmp_path / "log" / "actions.log").stat().st_mode & 0o777) == "0o600"
 
         os.kill(first, signal.SIGKILL)
-        second = wait_for(lambda: (read_pid(run_dir, "actions") or first) != first
-                          and read_pid(run_dir, "actions"), 30, "a restarted action server", sup)
+        second = wait_for(
+            lambda: (read_pid(run_dir, "actions") or first) != first and read_pid(run_dir, "actions"),
+            30,
+            "a restarted action server",
+            sup,
+        )
         assert second != first and not alive(first)
         wait_for(lambda: healthy(port), 180, "the restarted action server", sup)
         assert listen_addresses(port) == {"127.0.0.1"}
@@ -118,17 +130,24 @@ def test_killed_action_server_is_restarted(tmp_path: Path) -> None:
 
 
 def test_server_that_keeps_dying_stops_everything(tmp_path: Path) -> None:
-    sup = supervisor(tmp_path, "opsw_spawn dummy sleep 600\nopsw_spawn other sleep 600",
-                     OPSW_MAX_RESTARTS="3")
+    sup = supervisor(tmp_path, "opsw_spawn dummy sleep 600\nopsw_spawn other sleep 600", OPSW_MAX_RESTARTS="3")
     run_dir = tmp_path / "run"
     try:
         other = wait_for(lambda: read_pid(run_dir, "other"), 30, "other.pid", sup)
-        wait_for(lambda: "bewaking/supervising: dummy other" in (tmp_path / "supervisor.out").read_text(),
-                 60, "the supervisor loop", sup)
+        wait_for(
+            lambda: "bewaking/supervising: dummy other" in (tmp_path / "supervisor.out").read_text(),
+            60,
+            "the supervisor loop",
+            sup,
+        )
         seen = []
         for _ in range(4):  # the first start + 3 restarts
-            pid = wait_for(lambda: (read_pid(run_dir, "dummy") or 0) not in [0, *seen]
-                           and read_pid(run_dir, "dummy"), 30, "a new dummy", sup)
+            pid = wait_for(
+                lambda: (read_pid(run_dir, "dummy") or 0) not in [0, *seen] and read_pid(run_dir, "dummy"),
+                30,
+                "a new dummy",
+                sup,
+            )
             seen.append(pid)
             os.kill(pid, signal.SIGKILL)
         assert sup.wait(timeout=30) == 1

@@ -1,12 +1,12 @@
 """The SQL tracker store as configured in endpoints.yml / endpoints.multi.yml, for real:
 SQLite (default) and PostgreSQL (throw-away cluster). A tracker saved by one store object is
 read back intact by a new store object (as after a server restart, or by a second server)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 pytestmark = pytest.mark.integration
@@ -31,16 +31,18 @@ responses:
 
 
 def _events():
-    from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
-                                         UserUttered)
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
     return [
         ActionExecuted("action_session_start", timestamp=1.0),
         SessionStarted(timestamp=2.0),
         ActionExecuted("action_listen", timestamp=3.0),
-        UserUttered("Ik ben het niet eens met het besluit van het CIZ over de Wlz",
-                    {"name": "besluit_oneens", "confidence": 0.97},
-                    [{"entity": "wet", "value": "wlz", "start": 55, "end": 58}], timestamp=4.0),
+        UserUttered(
+            "Ik ben het niet eens met het besluit van het CIZ over de Wlz",
+            {"name": "besluit_oneens", "confidence": 0.97},
+            [{"entity": "wet", "value": "wlz", "start": 55, "end": 58}],
+            timestamp=4.0,
+        ),
         SlotSet("law", "wlz", timestamp=5.0),
         BotUttered("U kunt bezwaar maken bij het CIZ.", {"elements": None}, timestamp=6.0),
         ActionExecuted("action_listen", timestamp=7.0),
@@ -110,8 +112,9 @@ def test_default_sqlite_location_is_under_var() -> None:
 def test_postgres_tracker_store_roundtrip() -> None:
     pg = PostgresServer()
     try:
-        env = env_from_scripts(OPSW_PG_HOST="127.0.0.1", OPSW_PG_PORT=str(pg.port),
-                               OPSW_PG_USER=pg.user, OPSW_PG_DB="rasa")
+        env = env_from_scripts(
+            OPSW_PG_HOST="127.0.0.1", OPSW_PG_PORT=str(pg.port), OPSW_PG_USER=pg.user, OPSW_PG_DB="rasa"
+        )
         assert env["OPSW_TRACKER_DB_URL"] == f"postgresql://rasa@127.0.0.1:{pg.port}/rasa"
         _roundtrip(ROOT / "endpoints.multi.yml", env)
         _roundtrip(ROOT / "endpoints.yml", env, "opsw-infra-2")  # same variables work with the default file

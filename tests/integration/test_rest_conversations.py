@@ -3,6 +3,7 @@
 These go through everything a user meets: the channel, the NLU, the rules, the action server and the dialogue.
 The large conversation set is in scenarios/ (tests/scenarios runs it through REST as well).
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,10 @@ def answer_in_free_text(conv: Conversation, reply: list[dict], answers: dict[str
     raise AssertionError(f"no advice; last reply: {[m.get('text') for m in reply]}")
 
 
-@pytest.mark.parametrize("danger", ["ik wil dood", "ik kan niet meer, ik wil dood", "ik denk aan zelfdoding",
-                                    "geen gevaar, hij slaat me wel soms"])
+@pytest.mark.parametrize(
+    "danger",
+    ["ik wil dood", "ik kan niet meer, ik wil dood", "ik denk aan zelfdoding", "geen gevaar, hij slaat me wel soms"],
+)
 def test_danger_as_a_first_message_gets_the_crisis_step_first(rasa_server, danger):
     reply = Conversation(rasa_server).say(danger)
     assert kind(reply[0]) == "crisis"
@@ -80,7 +83,9 @@ def test_a_running_objection_leads_to_waiting_not_to_beroep(rasa_server):
 def test_a_gemeente_decision_about_wmo_goes_to_bezwaar_at_the_gemeente(rasa_server):
     conv = Conversation(rasa_server)
     reply = conv.say("De gemeente heeft mijn Wmo-indicatie afgewezen")
-    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee, nog niet", "decision_date": "de brief is van 14-10"})
+    reply = answer_in_free_text(
+        conv, reply, {"step_outcome": "nee, nog niet", "decision_date": "de brief is van 14-10"}
+    )
     assert trace(reply)["step"] == "bezwaar_gemeente"
     advice = conv.advice()[-1]["text"]
     assert words(advice) <= 80

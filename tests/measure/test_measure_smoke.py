@@ -1,5 +1,6 @@
 """Smoke tests of the measuring code on tiny inputs: metrics, folds, the TF-IDF evaluation end to end, and the
 load generator against a fake REST server. Seconds, no Rasa model is trained or loaded."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,7 @@ def test_danger_report_and_error_ratio():
 def test_markup_parsing_with_json_value():
     text, ents = parse_markup('naar de [rechter]{"entity": "instantie", "value": "rechtbank"} nu')
     assert text == "naar de rechter nu"
-    assert ents[0]["value"] == "rechtbank" and text[ents[0]["start"]:ents[0]["end"]] == "rechter"
+    assert ents[0]["value"] == "rechtbank" and text[ents[0]["start"] : ents[0]["end"]] == "rechter"
 
 
 def test_stratified_folds_partition_every_example_once():
@@ -64,8 +65,10 @@ def test_rasa_init_default_pipeline_read_from_package():
 
 
 def test_threshold_sweep_moves_low_confidence_to_fallback():
-    preds = [{"intent": "a", "confidence": 0.9, "ranking": [["a", 0.9]]},
-             {"intent": "b", "confidence": 0.4, "ranking": [["b", 0.4]]}]
+    preds = [
+        {"intent": "a", "confidence": 0.9, "ranking": [["a", 0.9]]},
+        {"intent": "b", "confidence": 0.4, "ranking": [["b", 0.4]]},
+    ]
     rows = eval_nlu.threshold_sweep(["a", "b"], preds, [0.0, 0.5])
     assert rows[0]["errors"] == 0 and rows[1]["errors"] == 1 and rows[1]["fallback_share"] == 0.5
 
@@ -109,8 +112,22 @@ def test_eval_tfidf_end_to_end(tmp_path):
     test.write_text(TINY_TEST, encoding="utf-8")
     out = tmp_path / "out"
     assert load_nlu_file(test)[2]["source"] == "https://example.org/a"
-    rc = eval_nlu.main(["--pipelines", "tfidf", "--cv", "0", "--train", str(train), "--sets", "heldout",
-                        "--set", f"heldout={test}", "--out", str(out)])
+    rc = eval_nlu.main(
+        [
+            "--pipelines",
+            "tfidf",
+            "--cv",
+            "0",
+            "--train",
+            str(train),
+            "--sets",
+            "heldout",
+            "--set",
+            f"heldout={test}",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     r = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     rep = r["pipelines"]["tfidf"]["sets"]["heldout"]
@@ -213,8 +230,10 @@ def test_percentile_and_rss():
 
 def test_scenario_summary_reads_results_with_advice_words(tmp_path):
     path = tmp_path / "latest.json"
-    path.write_text(json.dumps({"results": [{"passed": True, "advice_words": [40, 60]},
-                                            {"passed": False, "advice_words": [80]}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"results": [{"passed": True, "advice_words": [40, 60]}, {"passed": False, "advice_words": [80]}]}),
+        encoding="utf-8",
+    )
     s = eval_nlu.scenario_summary(path)
     assert s["total"] == 2 and s["passed"] == 1 and s["pass_rate"] == 0.5
     assert s["advice_messages"] == 3 and s["advice_words_mean"] == 60.0
@@ -229,11 +248,32 @@ def test_summary_from_a_tiny_eval(tmp_path):
     (train / "nlu.yml").write_text(TINY_TRAIN, encoding="utf-8")
     test = tmp_path / "test.yml"
     test.write_text(TINY_TEST, encoding="utf-8")
-    assert eval_nlu.main(["--pipelines", "tfidf", "--cv", "0", "--train", str(train), "--sets", "heldout",
-                          "--set", f"heldout={test}", "--out", str(tmp_path / "ev")]) == 0
+    assert (
+        eval_nlu.main(
+            [
+                "--pipelines",
+                "tfidf",
+                "--cv",
+                "0",
+                "--train",
+                str(train),
+                "--sets",
+                "heldout",
+                "--set",
+                f"heldout={test}",
+                "--out",
+                str(tmp_path / "ev"),
+            ]
+        )
+        == 0
+    )
     out = tmp_path / "latest.md"
-    assert summary.main(["--eval", str(tmp_path / "ev" / "latest.json"), "--bench", str(tmp_path / "none.json"),
-                         "--out", str(out)]) == 0
+    assert (
+        summary.main(
+            ["--eval", str(tmp_path / "ev" / "latest.json"), "--bench", str(tmp_path / "none.json"), "--out", str(out)]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert "| (c) TF-IDF + LogReg | heldout |" in text and "No bench report yet." in text
     assert "sticky sessions" in text and "11717" in text

@@ -1,5 +1,6 @@
 """Several Rasa servers for real (tests/multi/): PostgreSQL + Redis from Debian's packages, started
 on loopback in temp dirs by the tests themselves (tests/infra/infra_helpers.py)."""
+
 from __future__ import annotations
 
 import sys

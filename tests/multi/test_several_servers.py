@@ -16,8 +16,10 @@ OPSW_MULTI_COMPARE=0 skips step 1's burst with Rasa's store (3 Rasa start-ups in
 Sizes: OPSW_MULTI_THREADS (6) x OPSW_MULTI_PER_THREAD (10) messages per burst (at most 6 wait for
 one conversation at once, so no ticket outlives its 60 s lifetime while waiting).
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -27,16 +29,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any
 
 import pytest
-
 from infra_helpers import ROOT, PostgresServer, RedisServer, env_from_scripts, free_port
 
-pytestmark = [pytest.mark.multi, pytest.mark.integration, pytest.mark.postgres,
-              pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.multi, pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 THREADS = int(os.environ.get("OPSW_MULTI_THREADS", "6"))
 PER_THREAD = int(os.environ.get("OPSW_MULTI_PER_THREAD", "10"))
@@ -83,10 +84,11 @@ class Proc:
             return ""
 
 
-def _spawn(name: str, cmd: List[str], env: Dict[str, str], log: Path, port: int) -> Proc:
+def _spawn(name: str, cmd: list[str], env: dict[str, str], log: Path, port: int) -> Proc:
     fh = open(log, "a")
-    p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     return Proc(name, port, p, log)
 
 
@@ -99,10 +101,8 @@ def _stop(p: Proc) -> None:
         os.killpg(p.proc.pid, signal.SIGTERM)
         p.proc.wait(timeout=20)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(p.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         p.proc.wait(timeout=10)
 
 
@@ -116,7 +116,7 @@ def _wait(p: Proc, path: str, timeout: float) -> None:
             with urllib.request.urlopen(p.url + path, timeout=3) as r:
                 if r.status == 200:
                     return
-        except Exception as e:  # noqa: BLE001 - keep polling
+        except Exception as e:
             last = e
         time.sleep(0.25)
     raise AssertionError(f"{p.name} did not answer {path} within {timeout}s ({last}):\n{p.tail()}")
@@ -131,74 +131,104 @@ class Cluster:
         shutil.copy(model, self.model)  # models/ may be replaced by a new training meanwhile
         self.action_port = free_port()
         self.base = env_from_scripts(
-            OPSW_PG_HOST="127.0.0.1", OPSW_PG_PORT=str(self.pg.port), OPSW_PG_USER=self.pg.user,
-            OPSW_PG_DB="rasa", OPSW_REDIS_HOST="127.0.0.1", OPSW_REDIS_PORT=str(self.redis.port),
-            OPSW_REDIS_DB="1", OPSW_REDIS_KEY_PREFIX="opswmulti",
+            OPSW_PG_HOST="127.0.0.1",
+            OPSW_PG_PORT=str(self.pg.port),
+            OPSW_PG_USER=self.pg.user,
+            OPSW_PG_DB="rasa",
+            OPSW_REDIS_HOST="127.0.0.1",
+            OPSW_REDIS_PORT=str(self.redis.port),
+            OPSW_REDIS_DB="1",
+            OPSW_REDIS_KEY_PREFIX="opswmulti",
             OPSW_ACTION_PORT=str(self.action_port),
             OPSW_ACTION_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             OPSW_CALLBACK_URL="http://127.0.0.1:9/bot",
         )
-        self.actions = _spawn("actions", [str(ROOT / ".venv" / "bin" / "python"), "-m",
-                                          "deploy.serve", "actions", "--actions", "actions",
-                                          "-p", str(self.action_port)],
-                              self.base, tmp / "actions.log", self.action_port)
+        self.actions = _spawn(
+            "actions",
+            [
+                str(ROOT / ".venv" / "bin" / "python"),
+                "-m",
+                "deploy.serve",
+                "actions",
+                "--actions",
+                "actions",
+                "-p",
+                str(self.action_port),
+            ],
+            self.base,
+            tmp / "actions.log",
+            self.action_port,
+        )
         # Rasa's plain REST channel: this test is about the stores, not the channels' guard
         self.creds = tmp / "credentials.yml"
         self.creds.write_text("rest:\n", encoding="utf-8")
-        self.rasa: Dict[str, Proc] = {}
+        self.rasa: dict[str, Proc] = {}
         self.ports = {"a": free_port(), "b": free_port()}
         from sqlalchemy import create_engine
 
         self.engine = create_engine(self.base["OPSW_TRACKER_DB_URL"])
 
     # servers ---------------------------------------------------------------------------
-    def start(self, names: Tuple[str, ...], lock_store: str) -> None:
+    def start(self, names: tuple[str, ...], lock_store: str) -> None:
         env = dict(self.base, OPSW_MULTI_LOCK_STORE=lock_store)
         for n in names:
             port = self.ports[n]
             self.rasa[n] = _spawn(
                 f"rasa-{n}",
-                [str(ROOT / ".venv" / "bin" / "python"), "-m", "deploy.serve", "rasa",
-                 "-p", str(port), "--model", str(self.model),
-                 "--credentials", str(self.creds),
-                 "--endpoints", str(ROOT / "endpoints.multi.yml")],
-                env, self.tmp / f"rasa-{n}.log", port)
+                [
+                    str(ROOT / ".venv" / "bin" / "python"),
+                    "-m",
+                    "deploy.serve",
+                    "rasa",
+                    "-p",
+                    str(port),
+                    "--model",
+                    str(self.model),
+                    "--credentials",
+                    str(self.creds),
+                    "--endpoints",
+                    str(ROOT / "endpoints.multi.yml"),
+                ],
+                env,
+                self.tmp / f"rasa-{n}.log",
+                port,
+            )
         _wait(self.actions, "/health", 180)
         for n in names:
             _wait(self.rasa[n], "/", 600)  # "/" answers once the model is loaded
 
-    def stop(self, names: Tuple[str, ...]) -> None:
+    def stop(self, names: tuple[str, ...]) -> None:
         for n in names:
             _stop(self.rasa.pop(n))
 
     def close(self) -> None:
-        for p in list(self.rasa.values()) + [self.actions]:
+        for p in [*list(self.rasa.values()), self.actions]:
             _stop(p)
         self.engine.dispose()
         self.redis.stop()
         self.pg.stop()
 
     # conversations ---------------------------------------------------------------------
-    def send(self, server: str, sender: str, text: str) -> List[Dict[str, Any]]:
+    def send(self, server: str, sender: str, text: str) -> list[dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": text}).encode()
-        req = urllib.request.Request(self.rasa[server].url + "/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.rasa[server].url + "/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=120) as r:
             return json.loads(r.read())
 
-    def events(self, sender: str) -> List[Dict[str, Any]]:
+    def events(self, sender: str) -> list[dict[str, Any]]:
         from sqlalchemy import text
 
         with self.engine.connect() as c:
-            rows = c.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
-                             {"s": sender}).fetchall()
+            rows = c.execute(text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def user_texts(self, sender: str) -> List[str]:
+    def user_texts(self, sender: str) -> list[str]:
         return [e.get("text") for e in self.events(sender) if e.get("event") == "user"]
 
-    def slots(self, sender: str) -> Dict[str, Any]:
-        out: Dict[str, Any] = {}
+    def slots(self, sender: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for e in self.events(sender):
             if e.get("event") == "slot":
                 out[e["name"]] = e.get("value")
@@ -215,11 +245,11 @@ def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 # ---------------------------------------------------------------------------------- checks
-def burst(c: Cluster, sender: str, tag: str) -> Tuple[List[List[str]], List[str], float]:
+def burst(c: Cluster, sender: str, tag: str) -> tuple[list[list[str]], list[str], float]:
     """THREADS senders at once into ONE conversation, each PER_THREAD messages one after the
     other, alternating between server a and b. Returns (texts per thread, failures, seconds)."""
-    sent: List[List[str]] = [[] for _ in range(THREADS)]
-    failures: List[str] = []
+    sent: list[list[str]] = [[] for _ in range(THREADS)]
+    failures: list[str] = []
     barrier = threading.Barrier(THREADS)
 
     def worker(t: int) -> None:
@@ -229,7 +259,7 @@ def burst(c: Cluster, sender: str, tag: str) -> Tuple[List[List[str]], List[str]
             sent[t].append(msg)
             try:
                 c.send("ab"[(t + i) % 2], sender, msg)
-            except Exception as e:  # noqa: BLE001 - a refused message counts as lost
+            except Exception as e:
                 failures.append(f"{msg}: {e}")
 
     t0 = time.monotonic()
@@ -242,7 +272,7 @@ def burst(c: Cluster, sender: str, tag: str) -> Tuple[List[List[str]], List[str]
     return sent, failures, time.monotonic() - t0
 
 
-def analyse(c: Cluster, sender: str, sent: List[List[str]]) -> Dict[str, Any]:
+def analyse(c: Cluster, sender: str, sent: list[list[str]]) -> dict[str, Any]:
     texts = c.user_texts(sender)
     flat = [m for msgs in sent for m in msgs]
     lost = [m for m in flat if m not in texts]
@@ -258,15 +288,20 @@ def analyse(c: Cluster, sender: str, sent: List[List[str]]) -> Dict[str, Any]:
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     for k, i in enumerate(users):
         end = users[k + 1] if k + 1 < len(users) else len(events)
-        if not any(e.get("event") == "action" and e.get("name") != "action_listen"
-                   for e in events[i + 1:end]):
+        if not any(e.get("event") == "action" and e.get("name") != "action_listen" for e in events[i + 1 : end]):
             unanswered += 1
-    return {"sent": len(flat), "stored": len(texts), "lost": len(lost),
-            "duplicated": len(duplicated), "order_broken": len(order_broken),
-            "unanswered": unanswered, "lost_examples": lost[:3]}
+    return {
+        "sent": len(flat),
+        "stored": len(texts),
+        "lost": len(lost),
+        "duplicated": len(duplicated),
+        "order_broken": len(order_broken),
+        "unanswered": unanswered,
+        "lost_examples": lost[:3],
+    }
 
 
-def _facts(slots: Dict[str, Any]) -> Dict[str, Any]:
+def _facts(slots: dict[str, Any]) -> dict[str, Any]:
     d = slots.get("dialogue")
     if isinstance(d, str):
         try:
@@ -316,7 +351,7 @@ def test_two_servers_share_one_conversation(cluster: Cluster, record_property) -
     answer = c.send("a", case, MORE)
     assert answer, "no answer after the restart"
     after = c.slots(case)
-    assert c.user_texts(case) == CASE + [MORE]
+    assert c.user_texts(case) == [*CASE, MORE]
     for name, value in before.items():
         if value not in (None, "", [], {}):
             assert after.get(name) not in (None, "", [], {}), f"slot {name} lost by the restart"

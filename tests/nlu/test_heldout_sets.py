@@ -1,10 +1,11 @@
 """The held-out sets stay held out: no message (normalised) occurs anywhere under data/ or in another set,
 they are big enough, use only intents of the domain, and every external message names its source page."""
+
 from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,12 @@ SETS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_texts() -> frozenset:
     return frozenset(normalise(t) for t in user_texts_under(ROOT / "data") if normalise(t))
 
 
-@lru_cache(maxsize=None)
+@cache
 def examples(name: str):
     path = SETS[name][0]
     if not path.exists():
@@ -53,7 +54,8 @@ def test_leak_check_finds_a_training_text():
 def test_user_texts_under_reads_nlu_and_stories(tmp_path):
     (tmp_path / "nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - [hoi](x) daar\n')
     (tmp_path / "stories.yml").write_text(
-        'version: "3.1"\nstories:\n- story: s\n  steps:\n  - intent: greet\n    user: |\n      goedemorgen [CIZ](instantie)\n')
+        'version: "3.1"\nstories:\n- story: s\n  steps:\n  - intent: greet\n    user: |\n      goedemorgen [CIZ](instantie)\n'
+    )
     texts = user_texts_under(tmp_path)
     assert "hoi daar" in texts and "goedemorgen CIZ" in texts
 

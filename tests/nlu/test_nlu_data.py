@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,14 +34,49 @@ MIN_ENTITY_SHARE_PER_SITUATION = 1 / 4
 # (not inside [..](..) markup), the annotation is inconsistent and the extractor learns noise.
 # A hyphen counts as part of a word (Wlz-indicatie is one token for the whitespace tokenizer).
 MUST_BE_ANNOTATED = [
-    "wlz", "wmo", "jeugdwet", "zvw", "wet langdurige zorg", "wet maatschappelijke ondersteuning",
-    "zorgverzekeringswet", "jeugdhulp",
-    "ciz", "cak", "zorgkantoor", "zorgverzekeraar", "gemeente", "rechtbank", "rechter", "zorgaanbieder",
-    "wijkteam", "jeugdteam", "klachtenfunctionaris", "juiste loket", "cce", "veiligheidshuis", "nationale ombudsman",
-    "landelijk meldpunt zorg", "expertteam jeugd", "akj", "skgz", "nza", "juridisch loket",
-    "voorlopige voorziening", "maatwerkloket", "oggz", "bemoeizorg", "whole system in the room",
-    "moreel beraad", "regionaal ketenoverleg", "mdo", "praktijkteam", "cliëntondersteuner", "clientondersteuner",
-    "cliëntondersteuning", "clientondersteuning", "mantelzorger",
+    "wlz",
+    "wmo",
+    "jeugdwet",
+    "zvw",
+    "wet langdurige zorg",
+    "wet maatschappelijke ondersteuning",
+    "zorgverzekeringswet",
+    "jeugdhulp",
+    "ciz",
+    "cak",
+    "zorgkantoor",
+    "zorgverzekeraar",
+    "gemeente",
+    "rechtbank",
+    "rechter",
+    "zorgaanbieder",
+    "wijkteam",
+    "jeugdteam",
+    "klachtenfunctionaris",
+    "juiste loket",
+    "cce",
+    "veiligheidshuis",
+    "nationale ombudsman",
+    "landelijk meldpunt zorg",
+    "expertteam jeugd",
+    "akj",
+    "skgz",
+    "nza",
+    "juridisch loket",
+    "voorlopige voorziening",
+    "maatwerkloket",
+    "oggz",
+    "bemoeizorg",
+    "whole system in the room",
+    "moreel beraad",
+    "regionaal ketenoverleg",
+    "mdo",
+    "praktijkteam",
+    "cliëntondersteuner",
+    "clientondersteuner",
+    "cliëntondersteuning",
+    "clientondersteuning",
+    "mantelzorger",
 ]
 # "mijn moeder", "onze zoon": the family word is annotated as rol (naaste).
 FAMILY_RE = re.compile(
@@ -65,7 +100,7 @@ ENTITY_RE = re.compile(
 # --------------------------------------------------------------------------- contract
 
 
-@lru_cache(maxsize=None)
+@cache
 def contract():
     text = CONTRACT.read_text(encoding="utf-8")
     intents_part = text.split("## Intents", 1)[1].split("## Entities", 1)[0]
@@ -74,7 +109,8 @@ def contract():
     # "(payload only: `detail`, …)": intents that only buttons send have no NLU examples
     payload_intents = set(re.findall(r"\(payload only: `([a-z_]+)`", conv_part))
     conversation = [
-        name for name in re.findall(r"`([^`]+)`", conv_part)
+        name
+        for name in re.findall(r"`([^`]+)`", conv_part)
         if re.fullmatch(r"[a-z_]+", name) and name != "nlu_fallback" and name not in payload_intents
     ]
     entities_part = text.split("## Entities", 1)[1].split("\n## ", 1)[0]
@@ -140,10 +176,14 @@ def parse_examples(block, where):
 def load_file(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), path
-    assert str(data.get("version")) == "3.1", f"{path}: version must be \"3.1\""
+    assert str(data.get("version")) == "3.1", f'{path}: version must be "3.1"'
     items = data.get("nlu") or []
-    res = {"intents": defaultdict(list), "synonyms": defaultdict(list), "lookups": defaultdict(list),
-           "regexes": defaultdict(list)}
+    res = {
+        "intents": defaultdict(list),
+        "synonyms": defaultdict(list),
+        "lookups": defaultdict(list),
+        "regexes": defaultdict(list),
+    }
     for item in items:
         kinds = [k for k in ("intent", "synonym", "lookup", "regex") if k in item]
         assert len(kinds) == 1, f"{path}: item must have exactly one of intent/synonym/lookup/regex: {item}"
@@ -153,12 +193,17 @@ def load_file(path):
     return res
 
 
-@lru_cache(maxsize=None)
+@cache
 def training():
     files = sorted(NLU_DIR.glob("*.yml"))
     assert files, "no files in data/nlu"
-    merged = {"intents": defaultdict(list), "synonyms": defaultdict(list), "lookups": defaultdict(list),
-              "regexes": defaultdict(list), "files": files}
+    merged = {
+        "intents": defaultdict(list),
+        "synonyms": defaultdict(list),
+        "lookups": defaultdict(list),
+        "regexes": defaultdict(list),
+        "files": files,
+    }
     for f in files:
         part = load_file(f)
         for key in ("intents", "synonyms", "lookups", "regexes"):
@@ -167,7 +212,7 @@ def training():
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def heldout():
     assert HELDOUT.exists(), HELDOUT
     part = load_file(HELDOUT)
@@ -185,7 +230,7 @@ def parse_markup(example):
     plain = []
     pos = 0
     for m in ENTITY_RE.finditer(example):
-        plain.append(example[pos:m.start()])
+        plain.append(example[pos : m.start()])
         start = sum(len(p) for p in plain)
         text = m.group("text")
         if m.group("entity") is not None:
@@ -222,8 +267,12 @@ def parse_markup(example):
     for e in entities:
         before = plain_text[e["start"] - 1] if e["start"] > 0 else " "
         after = plain_text[e["end"]] if e["end"] < len(plain_text) else " "
-        if before.isalnum() or before == "-" or after.isalnum() or (after == "-" and e["end"] + 1 < len(plain_text)
-                                                                     and plain_text[e["end"] + 1].isalnum()):
+        if (
+            before.isalnum()
+            or before == "-"
+            or after.isalnum()
+            or (after == "-" and e["end"] + 1 < len(plain_text) and plain_text[e["end"] + 1].isalnum())
+        ):
             problems.append(f"entity {e['text']!r} does not cover a whole token")
     return plain_text, entities, problems
 
@@ -245,7 +294,7 @@ def all_examples():
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def synonym_map():
     """lower-cased surface text -> normalised value, as Rasa's EntitySynonymMapper would build it."""
     mapping = {}
@@ -256,7 +305,7 @@ def synonym_map():
             if key in mapping and mapping[key] != value:
                 conflicts.append((ex, mapping[key], value))
             mapping[key] = value
-    for intent, exs in training()["intents"].items():
+    for _intent, exs in training()["intents"].items():
         for ex in exs:
             for e in parse_markup(ex)[1]:
                 if e["value"] is not None and e["value"] != e["text"]:
@@ -358,15 +407,19 @@ def test_markup_well_formed():
 
 def test_entities_are_contract_entities():
     allowed = set(contract()["values"])
-    bad = [(src, ex, e["entity"]) for src, _, ex in all_examples() for e in parse_markup(ex)[1]
-           if e["entity"] not in allowed]
+    bad = [
+        (src, ex, e["entity"])
+        for src, _, ex in all_examples()
+        for e in parse_markup(ex)[1]
+        if e["entity"] not in allowed
+    ]
     assert not bad, f"entities not in CONTRACT.md: {bad}"
 
 
 def test_entity_values_resolve_to_contract_values():
     values = contract()["values"]
     bad = []
-    for src, intent, ex in all_examples():
+    for src, _intent, ex in all_examples():
         for e in parse_markup(ex)[1]:
             if e["entity"] not in values:
                 continue
@@ -381,7 +434,7 @@ def test_entity_values_resolve_to_contract_values():
 
 
 def test_synonyms_consistent_and_valid():
-    mapping, conflicts = synonym_map()
+    _mapping, conflicts = synonym_map()
     assert not conflicts, f"surface text mapped to two values: {conflicts}"
     all_values = set().union(*[v for v in contract()["values"].values()])
     bad = [v for v in training()["synonyms"] if v not in all_values]
@@ -397,12 +450,16 @@ def test_synonym_values_fit_the_entities_they_are_used_for():
     values = contract()["values"]
     mapping = synonym_map()[0]
     used_as = defaultdict(set)
-    for src, intent, ex in all_examples():
+    for _src, _intent, ex in all_examples():
         for e in parse_markup(ex)[1]:
             if e["value"] is None and e["text"].lower() in mapping:
                 used_as[e["text"].lower()].add(e["entity"])
-    bad = [(text, ent, mapping[text]) for text, ents in used_as.items() for ent in ents
-           if ent in values and values[ent] and mapping[text] not in values[ent]]
+    bad = [
+        (text, ent, mapping[text])
+        for text, ents in used_as.items()
+        for ent in ents
+        if ent in values and values[ent] and mapping[text] not in values[ent]
+    ]
     assert not bad, bad
 
 
@@ -434,7 +491,7 @@ def test_annotation_is_consistent():
         plain, ents, _ = parse_markup(ex)
         masked = list(plain)
         for e in ents:
-            masked[e["start"]:e["end"]] = ["#"] * (e["end"] - e["start"])
+            masked[e["start"] : e["end"]] = ["#"] * (e["end"] - e["start"])
         masked = "".join(masked)
         hits = [p.pattern for p in patterns if p.search(masked)]
         if FAMILY_RE.search(masked):
@@ -487,21 +544,23 @@ def matches_whole(patterns, text):
     return any(m.group(0) == text for p in patterns for m in p.finditer(text))
 
 
-@pytest.mark.parametrize("text", ["12-10-2026", "3/4/2026", "3 maart", "3 maart 2026", "1 februari", "vorige week",
-                                  "31-12-25"])
+@pytest.mark.parametrize(
+    "text", ["12-10-2026", "3/4/2026", "3 maart", "3 maart 2026", "1 februari", "vorige week", "31-12-25"]
+)
 def test_datum_regex_matches(text):
     assert matches_whole(compiled("datum"), text)
 
 
-@pytest.mark.parametrize("sentence,age", [("mijn zoon is 23 jaar", "23"), ("ze is 87", "87"),
-                                          ("een jongen van 17 jaar", "17"), ("hij is 19 jr", "19")])
+@pytest.mark.parametrize(
+    "sentence,age",
+    [("mijn zoon is 23 jaar", "23"), ("ze is 87", "87"), ("een jongen van 17 jaar", "17"), ("hij is 19 jr", "19")],
+)
 def test_leeftijd_regex_matches(sentence, age):
     found = [m.group(0) for p in compiled("leeftijd") for m in p.finditer(sentence)]
     assert age in found, found
 
 
-@pytest.mark.parametrize("sentence", ["het besluit is van 3 maart", "op 12-10-2026 kwam de brief",
-                                      "bel 088 789 1000"])
+@pytest.mark.parametrize("sentence", ["het besluit is van 3 maart", "op 12-10-2026 kwam de brief", "bel 088 789 1000"])
 def test_leeftijd_regex_ignores_dates(sentence):
     found = [m.group(0) for p in compiled("leeftijd") for m in p.finditer(sentence)]
     assert not found, found
@@ -510,7 +569,7 @@ def test_leeftijd_regex_ignores_dates(sentence):
 def test_annotated_values_match_regexes():
     """Every annotated datum / leeftijd is recognised by its regex (so regex features agree with the labels)."""
     bad = []
-    for src, intent, ex in all_examples():
+    for src, _intent, ex in all_examples():
         plain, ents, _ = parse_markup(ex)
         for e in ents:
             if e["entity"] == "datum" and not matches_whole(compiled("datum"), e["text"]):

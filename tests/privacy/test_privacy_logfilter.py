@@ -1,4 +1,5 @@
 """channels.logfilter: user texts and identifiers are scrubbed from every log record."""
+
 import logging
 
 import pytest

@@ -1,5 +1,6 @@
 """channels.privacy.mask on a set of realistic Dutch messages (tests/privacy/pii_messages.yml):
 no identifier may be left, and the near-misses (terms, dates, public numbers) stay as they are."""
+
 import re
 from pathlib import Path
 
@@ -60,10 +61,21 @@ def test_near_misses_stay_unchanged():
     assert not changed, changed
 
 
-@pytest.mark.parametrize("text", [
-    "6 weken", "Wlz", "artikel 4:8 Awb", "1 januari", "3 maart 2026", "088-789 10 00",
-    "112", "113", "0800-0113", "0800-2000",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6 weken",
+        "Wlz",
+        "artikel 4:8 Awb",
+        "1 januari",
+        "3 maart 2026",
+        "088-789 10 00",
+        "112",
+        "113",
+        "0800-0113",
+        "0800-2000",
+    ],
+)
 def test_named_near_misses_from_the_brief(text):
     assert privacy.mask(text) == (text, [])
 
@@ -95,8 +107,12 @@ def test_decision_date_stays_but_birth_date_goes():
 
 
 def test_insurers_and_bodies_are_not_names():
-    for text in ("Het zorgkantoor Zilveren Kruis zegt nee.", "Ik heb een klacht over de Geschillencommissie Zorg.",
-                 "Kan de Nationale ombudsman helpen?", "Mijn vader heeft de ziekte van Parkinson."):
+    for text in (
+        "Het zorgkantoor Zilveren Kruis zegt nee.",
+        "Ik heb een klacht over de Geschillencommissie Zorg.",
+        "Kan de Nationale ombudsman helpen?",
+        "Mijn vader heeft de ziekte van Parkinson.",
+    ):
         assert privacy.mask(text)[0] == text
 
 
