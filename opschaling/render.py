@@ -218,13 +218,14 @@ def address(text: str, facts: CaseFacts) -> str:
 
 
 # --- the advice --------------------------------------------------------------------------------------------------
-def _user_deadline(deadline: Deadline) -> str:
+def _user_deadline(deadline: Deadline, professional: bool = False) -> str:
     term = amount(deadline.value, deadline.unit)
     start = f" na {deadline.counts_from_text}" if deadline.counts_from_text else ""
     if deadline.due and deadline.passed:
-        return (
-            f"De termijn ({term}{start}) liep tot en met {format_date(deadline.due)}. Vraag snel een "
-            "cliëntondersteuner of het Juridisch Loket wat u nog kunt doen."
+        return f"De termijn liep tot en met {format_date(deadline.due)}. " + (
+            "Vraag snel het Juridisch Loket wat nog kan."
+            if professional
+            else "Vraag snel een cliëntondersteuner of het Juridisch Loket wat nog kan."
         )
     if deadline.due:
         line = f"Doe dit uiterlijk **{format_date(deadline.due)}** ({term}{start})."
@@ -259,14 +260,14 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     if step.via_professional:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
     elif is_professional(facts) and facts.role in (body.who_may_submit.get("roles") or ()):
-        parts.append("U kunt dit als professional zelf doen.")
+        parts.append("Dit kunt u zelf doen.")
     if step.conditions and step.status != "loopt":
         parts.append("Dit kan alleen onder voorwaarden; zie 'Waarom deze stap?'.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     for deadline in step.deadlines:
         if deadline.binding_on == "user" and step.status != "loopt":
-            parts.append(_user_deadline(deadline))
+            parts.append(_user_deadline(deadline, is_professional(facts)))
             break
     if step.status == "loopt":
         for deadline in step.deadlines:
@@ -400,7 +401,11 @@ def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str
     lines = []
     refs: list[Reference] = []
     for deadline in advice.step.deadlines:
-        lines.append(_user_deadline(deadline) if deadline.binding_on == "user" else _body_deadline(deadline))
+        lines.append(
+            _user_deadline(deadline, is_professional(facts))
+            if deadline.binding_on == "user"
+            else _body_deadline(deadline)
+        )
         refs.extend(deadline.references)
     lines.append(cite_line(catalogue, refs))
     return address("\n".join(lines), facts)

@@ -41,7 +41,8 @@ def _cases():
                 organisation=organisation,
                 role=role,
                 age_group="kind" if role == "jongere" else "volwassene",
-                decision_date=date(2026, 11, 3),
+                # a passed deadline for one role, a running one for the others
+                decision_date=date(2026, 9, 1) if role == "clientondersteuner" else date(2026, 11, 3),
                 objection_decision_date=date(2026, 11, 20),
                 acute_danger=False,
                 consent=False,
