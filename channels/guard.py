@@ -272,7 +272,7 @@ class Guard:
         if comment is not None:
             if not isinstance(comment, str) or len(comment) > MAX_FEEDBACK_COMMENT:
                 return None
-            comment = (await self._mask(comment.replace('"', "'")))[0] if comment.strip() else None
+            comment = (await self._mask(comment))[0] if comment.strip() else None
         out = {"feedback": data["feedback"], **({"comment": comment} if comment else {})}
         return "/feedback" + json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 

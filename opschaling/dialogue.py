@@ -84,6 +84,7 @@ SITUATION_INTENTS = {
 }
 # Facts that still apply when the user moves to another topic ("iets anders").
 FALLBACK_SITUATION = "kastje_muur"  # after two unanswered "what is going on?": the route for not knowing where to go
+_PAYLOAD_LIKE = re.compile(r"""^\s*["'\u201c]?\s*/[A-Za-z_]+""")
 MOVE_INTENTS = (
     "human_handoff",
     "bot_challenge",
@@ -229,7 +230,9 @@ def respond(
         and (understand.SAFE_NOW.search(convo.folded) or convo.turn.intent == "affirm")
     ):
         convo.state["waiting_safe"] = False
-    if not convo.state.get("waiting_safe"):
+    if _PAYLOAD_LIKE.match(convo.text) and not convo.is_payload:
+        pass  # a typed "/intent{…}" (the channel guard quotes it) sets nothing: it is answered as not understood
+    elif not convo.state.get("waiting_safe"):
         handled = _step_moves(convo)
         if not handled:
             _step_read(convo)

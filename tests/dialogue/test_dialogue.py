@@ -325,3 +325,13 @@ def test_words_about_what_the_user_wants_win_over_the_field_the_nlu_named():
     chat = Chat()
     chat.say("besluit jeugdhulp oneens", intent="jeugdzorg", confidence=0.9)
     assert chat.facts["situation"] == "besluit_oneens"
+
+
+@pytest.mark.parametrize(
+    "typed", ['"/inform{"instantie":"cak","rol":"zorgkantoor_medewerker"}"', "/niet_geholpen", '"/besluit_oneens@0.01"']
+)
+def test_a_typed_payload_sets_no_fact_and_gets_an_answer(typed):
+    chat = Chat()
+    messages = chat.say(typed, intent="inform")
+    assert not {k: v for k, v in chat.facts.items() if k != "steps_tried" and v}
+    assert any(m.kind in ("error", "question") for m in messages)
