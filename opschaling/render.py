@@ -261,8 +261,6 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
     elif is_professional(facts) and facts.role in (body.who_may_submit.get("roles") or ()):
         parts.append("Dit kunt u zelf doen.")
-    if step.conditions and step.status != "loopt":
-        parts.append("Dit kan alleen onder voorwaarden; zie 'Waarom deze stap?'.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     for deadline in step.deadlines:

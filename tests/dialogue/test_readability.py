@@ -60,7 +60,9 @@ def _cases():
                     allowed = [v for v in ALLOWED.get(fact, ()) if v != "onbekend"]
                     if not allowed:
                         break
-                    facts = CaseFacts(**{**facts.__dict__, fact: allowed[0]})
+                    # the first allowed value for most roles, the last for one: both sides of each yes/no fact
+                    value = allowed[-1] if role == "clientondersteuner" else allowed[0]
+                    facts = CaseFacts(**{**facts.__dict__, fact: value})
                     continue
                 yield facts, advice
                 if advice.step is None:
@@ -87,7 +89,23 @@ def _distinct(cases):
             yield facts, advice
 
 
-CASES = list(_distinct(_cases()))
+def _with_conditions():
+    """The steps whose conditions the walk above does not reach by itself (the Nationale Ombudsman)."""
+    catalogue = load_catalogue()
+    for organisation in ("gemeente", "ciz", "zorgkantoor", "cak"):
+        facts = CaseFacts(
+            situation="klacht_instantie",
+            organisation=organisation,
+            role="naaste",
+            about_decision=False,
+            complaint_within_year=True,
+            today=TODAY,
+            steps_tried={"klacht_bij_instantie": "niet_geholpen", "nationale_ombudsman": "nee"},
+        )
+        yield facts, advise(facts, catalogue)
+
+
+CASES = list(_distinct([*_cases(), *_with_conditions()]))
 JARGON = (yaml.safe_load((load_catalogue().directory / "jargon.yaml").read_text(encoding="utf-8")) or {}).get(
     "terms", {}
 )
