@@ -35,7 +35,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import data as mdata
 from measure import metrics
@@ -166,7 +165,6 @@ def rasa_parse(model: Path, texts: list[str], work: Path, log: Path) -> tuple[li
 
 def danger_judge():
     """(function(text, intent, confidence) -> bool, description). Uses opschaling.safety.assess when it exists."""
-    sys.path.insert(0, str(ROOT))
     try:
         from opschaling import safety  # type: ignore
     except Exception as exc:  # pragma: no cover - depends on the safety engineer's module

@@ -1,13 +1,7 @@
 """Fixtures for the catalogue tests; the helpers live in catalogue_testlib.py (a unique name, so it cannot clash
 with other conftest modules of the project)."""
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from catalogue_testlib import Catalogue, body_ids_on_disk
 
 

@@ -10,10 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from infra_helpers import ROOT, free_port, wait_port
-
-sys.path.insert(0, str(ROOT / "scripts"))
 import train_if_needed
+from infra_helpers import ROOT, free_port, wait_port
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "scripts").glob("*.sh")))

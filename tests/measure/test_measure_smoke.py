@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_nlu  # noqa: E402
 from measure import load, metrics  # noqa: E402

@@ -4,7 +4,6 @@ they are big enough, use only intents of the domain, and every external message 
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
 from measure.data import load_danger, load_nlu_file, normalise, user_texts_under  # noqa: E402
 
