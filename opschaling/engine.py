@@ -23,6 +23,8 @@ from opschaling import deadlines as deadline_rules
 from opschaling.catalogue import Body, Catalogue, Reference, Route, Rung, load_catalogue
 from opschaling.facts import UNKNOWN, CaseFacts
 
+# The body that is the user's own organisation: never recommended to them as "the next step".
+OWN_BODIES: Mapping[str, tuple[str, ...]] = {"zorgkantoor_medewerker": ("zorgkantoor",)}
 CRISIS_BODY = "huisarts_crisis"
 _UNDECIDED = object()
 
@@ -136,6 +138,10 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         if rung.switch_to:
             return _advise(replace(facts, situation=rung.switch_to), catalogue)
         body = catalogue.body(rung.body)
+        if body.id in OWN_BODIES.get(facts.role or "", ()):
+            # a zorgkantoor worker is not sent to the zorgkantoor: that step is their own work; go one rung up
+            walk.skipped.append((body.id, "Dit is uw eigen organisatie."))
+            continue
         answered = _outcome_for(rung.body, rung.aliases, facts)
         outcome = None if answered == "nee" else answered
         if outcome == "niet_geholpen":

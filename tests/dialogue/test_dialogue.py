@@ -335,3 +335,14 @@ def test_a_typed_payload_sets_no_fact_and_gets_an_answer(typed):
     messages = chat.say(typed, intent="inform")
     assert not {k: v for k, v in chat.facts.items() if k != "steps_tried" and v}
     assert any(m.kind in ("error", "question") for m in messages)
+
+
+def test_a_zorgkantoor_worker_is_not_sent_to_the_zorgkantoor():
+    chat = Chat()
+    chat.say("Ik werk bij het zorgkantoor. Voor een cliënt met een Wlz-indicatie is geen plek te vinden.")
+    for _ in range(4):
+        if chat.advice():
+            break
+        chat.say("nee")
+    assert chat.advice()
+    assert chat.state["last"]["step"] not in (None, "zorgkantoor")
