@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from opschaling import crisis, names, render, safety, understand
@@ -189,6 +190,18 @@ class _Conversation:
         self.interrupted = False  # a crisis message or an answer to a side question came first
         self.trace_wanted = bool((turn.metadata or {}).get("trace"))
 
+    # --- what the words say (read once a turn; several steps use them) -------------------------------------
+    @cached_property
+    def words_read(self) -> dict[str, Any]:
+        """The facts the typed text states, the pending question's answer included."""
+        return understand.read_facts(
+            self.words_text, self.today, asked=self.state.get("asked"), step=self.state.get("asked_step")
+        )
+
+    @cached_property
+    def guessed_situation(self) -> str | None:
+        return understand.guess_situation(self.words_text) if self.words_text else None
+
     # --- state helpers ---------------------------------------------------------------------------------------
     @property
     def facts_raw(self) -> dict[str, Any]:
@@ -249,7 +262,7 @@ def respond(
 
 # --- 1. safety ------------------------------------------------------------------------------------------------
 def _crisis(convo: _Conversation, signal: Signal) -> None:
-    message = crisis.crisis_message(signal, convo.catalogue, informal=render.is_young(convo.facts()))
+    message = crisis.crisis_message(signal, convo.catalogue, informal=convo.facts().young)
     convo.say(message.text, "crisis")
 
 
@@ -282,7 +295,7 @@ def _step_safety(convo: _Conversation) -> None:
 
 
 def _still_unsafe(convo: _Conversation) -> None:
-    convo.say(crisis.still_unsafe_message(render.is_young(convo.facts()), convo.catalogue).text, "crisis")
+    convo.say(crisis.still_unsafe_message(convo.facts().young, convo.catalogue).text, "crisis")
     convo.state["waiting_safe"] = True
 
 
@@ -312,10 +325,7 @@ def _step_read(convo: _Conversation) -> None:
     asked = convo.state.get("asked")
     step = convo.state.get("asked_step")
     correction = bool(understand.CORRECTION.search(convo.folded))
-    if convo.is_payload:
-        read = _payload_facts(convo)
-    else:
-        read = understand.read_facts(convo.words_text, convo.today, asked=asked, step=step)
+    read = _payload_facts(convo) if convo.is_payload else dict(convo.words_read)
     # the situation: from a confident intent, else from the words; "weet ik niet" → the route for not knowing
     said_situation = read.pop("situation", None)
     situation, steps = _situation_of(convo)
@@ -390,7 +400,7 @@ def _step_read(convo: _Conversation) -> None:
 def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
     """The situation from a confident NLU intent; the words decide when the NLU is unsure or names none."""
     intent = convo.turn.intent
-    guess = understand.guess_situation(convo.words_text) if convo.words_text else None
+    guess = convo.guessed_situation
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
         if (
@@ -435,11 +445,7 @@ def _step_moves(convo: _Conversation) -> bool:
     """Things that are not an answer to the question. True when the turn is fully answered here."""
     folded = convo.folded
     asked = convo.state.get("asked")
-    answers = bool(
-        asked
-        and convo.words_text
-        and understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
-    )
+    answers = bool(asked and convo.words_text and asked in convo.words_read)
     # an answer to the pending question is never taken for another move the NLU thought it saw
     intent = None if answers and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
     if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
@@ -551,9 +557,7 @@ def _step_moves(convo: _Conversation) -> bool:
         )
         _reask(convo)
         return True
-    only_social = not understand.read_facts(convo.words_text, convo.today) and not understand.guess_situation(
-        convo.words_text
-    )
+    only_social = not convo.words_read and not convo.guessed_situation
     if intent == "greet" and only_social and convo.state.get("asked") in (None, "situation"):
         convo.say(
             _situation_question_text(
@@ -635,7 +639,7 @@ def _what_is(convo: _Conversation) -> str | None:
     if not match:
         return None
     term = next(g for g in match.groups() if g).strip()
-    explanation = _explanation(convo.catalogue, term)
+    explanation = _explanation(convo.catalogue, convo.words_text)
     if explanation:
         return convo.address(explanation)
     body_id = names.body_named(term, convo.catalogue)
@@ -649,25 +653,19 @@ def _what_is(convo: _Conversation) -> str | None:
     return convo.address(text)
 
 
-def _explanation(catalogue: Catalogue, term: str) -> str | None:
-    path = catalogue.directory / "explanations.yaml"
-    if not path.exists():
+def _explanation(catalogue: Catalogue, text: str) -> str | None:
+    """The catalogue's explanation (catalogue/explanations.yaml) that the question asks for, with its source."""
+    topic_id = catalogue.explanation_for(text)
+    if topic_id is None:
         return None
-    import yaml  # noqa: PLC0415
-
-    topics = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("topics") or {}
-    folded = understand.fold(term)
-    for topic in topics.values():
-        for phrase in topic.get("words") or ():
-            if understand.fold(str(phrase)) in folded or folded in understand.fold(str(phrase)):
-                refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
-                return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs)}".strip()
-    return None
+    topic = catalogue.explanations[topic_id]
+    refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
+    return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs)}".strip()
 
 
 def _handoff(convo: _Conversation) -> None:
     facts = convo.facts()
-    routes = HUMAN_ROUTES_PROFESSIONAL if render.is_professional(facts) else HUMAN_ROUTES_CLIENT
+    routes = HUMAN_ROUTES_PROFESSIONAL if facts.is_professional else HUMAN_ROUTES_CLIENT
     lines = ["Ik ben een computerprogramma. Met deze mensen kunt u praten:"]
     refs: list[Reference] = []
     for body_id in routes:

@@ -15,7 +15,7 @@ from opschaling.catalogue import Body, Catalogue, Reference
 from opschaling.dates import format_date
 from opschaling.deadlines import Deadline
 from opschaling.engine import Advice
-from opschaling.facts import PROFESSIONAL_ROLES, UNKNOWN, CaseFacts
+from opschaling.facts import UNKNOWN, CaseFacts
 
 UNITS = {
     "days": ("dag", "dagen"),
@@ -153,14 +153,6 @@ def sentences(text: str, limit: int) -> str:
     return " ".join(parts[:limit])
 
 
-def is_professional(facts: CaseFacts) -> bool:
-    return facts.role in PROFESSIONAL_ROLES
-
-
-def is_young(facts: CaseFacts) -> bool:
-    return facts.role == "jongere" or (facts.role == "client" and facts.age_group == "kind")
-
-
 # --- u → je for young people ---------------------------------------------------------------------------------
 _VERB_U = {
     "heeft": "heb",
@@ -214,7 +206,7 @@ def informal(text: str) -> str:
 
 
 def address(text: str, facts: CaseFacts) -> str:
-    return informal(text) if is_young(facts) else text
+    return informal(text) if facts.young else text
 
 
 # --- the advice --------------------------------------------------------------------------------------------------
@@ -249,7 +241,7 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     body = step.body
     if step.status == "loopt":
         head = f"**Dit loopt nog: {body.short_label}.** Wacht op het antwoord."
-    elif is_professional(facts):
+    elif facts.is_professional:
         head = f"**Volgende stap: {body.label}.**"
     else:
         head = f"**Uw volgende stap: {body.label}.**"
@@ -259,13 +251,13 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     parts.append(sentences(step.reason, 2))
     if step.via_professional:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
-    elif is_professional(facts) and facts.role in (body.who_may_submit.get("roles") or ()):
+    elif facts.is_professional and facts.role in (body.who_may_submit.get("roles") or ()):
         parts.append("Dit kunt u zelf doen.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     for deadline in step.deadlines:
         if deadline.binding_on == "user" and step.status != "loopt":
-            parts.append(_user_deadline(deadline, is_professional(facts)))
+            parts.append(_user_deadline(deadline, facts.is_professional))
             break
     if step.status == "loopt":
         for deadline in step.deadlines:
@@ -400,7 +392,7 @@ def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str
     refs: list[Reference] = []
     for deadline in advice.step.deadlines:
         lines.append(
-            _user_deadline(deadline, is_professional(facts))
+            _user_deadline(deadline, facts.is_professional)
             if deadline.binding_on == "user"
             else _body_deadline(deadline)
         )

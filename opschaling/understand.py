@@ -121,7 +121,7 @@ _ROLE = (
         "naaste",
         r"\bmijn (?:moeder|vader|ma|pa|mam|pap|zoon|dochter|man|vrouw|partner|vriend|vriendin|broer|zus|"
         r"oma|opa|schoonmoeder|schoonvader|kind|kinderen|tante|oom|neef|nicht|buurvrouw|buurman|"
-        r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de )?"
+        r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de |zijn |haar |hun )?"
         r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)",
     ),
     (
@@ -154,7 +154,7 @@ _ROLE_ANSWER = (
         r"schoon\w+",
     ),
     ("jongere", r"jongere|scholier|\bik ben (?:1[2-7])\b|tiener|puber"),
-    ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|\bik\b|patient|bewoner"),
+    ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|^ik$|patient|bewoner"),
 )
 
 # --- age ------------------------------------------------------------------------------------------------
@@ -336,6 +336,8 @@ def age_group(text: str, answer: bool = False) -> str | None:
         r"middelbare school|mijn kind|ons kind|zoontje|dochtertje)\b",
         folded,
     ):
+        return "kind"
+    if answer and re.search(r"\b(?:een|nog) kind\b", folded):  # "ze is nog een kind"
         return "kind"
     if answer and re.search(
         r"\b(?:volwassen|ouder dan 23|bejaard|oudere|senior|dementie|dementerend|"

@@ -1,10 +1,10 @@
-"""Dates, ages, yes/no, step answers and danger signals typed as free text."""
+"""Dates, ages, yes/no, step answers and keywords typed as free text (opschaling.understand)."""
 
 from datetime import date
 
 import pytest
 
-from opschaling import normalise
+from opschaling import understand
 from opschaling.dates import format_date, parse_date
 
 TODAY = date(2026, 11, 22)
@@ -48,7 +48,7 @@ def test_dates_are_written_in_dutch():
     ],
 )
 def test_ages(text, expected):
-    assert normalise.age_group(text) == expected
+    assert understand.read_answer("age_group", text, TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -60,12 +60,12 @@ def test_ages(text, expected):
         ("ja, het bezwaar is afgewezen", "niet_geholpen"),
         ("dat loopt nog", "loopt"),
         ("we wachten op antwoord", "loopt"),
-        ("ja", "niet_geholpen"),
+        ("ja", "gedaan"),  # done, result unknown: the dialogue asks whether it still runs or did not help
         ("hmm", None),
     ],
 )
 def test_step_answers(text, expected):
-    assert normalise.step_outcome(text) == expected
+    assert understand.read_answer("step_outcome", text, TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_step_answers(text, expected):
     ],
 )
 def test_keywords_for_typed_answers(fact, text, expected):
-    assert normalise.keyword_value(fact, text) == expected
+    assert understand.read_answer(fact, text, TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_keywords_for_typed_answers(fact, text, expected):
     ],
 )
 def test_yes_no(text, expected):
-    assert normalise.yes_no(text) is expected if expected is not None else normalise.yes_no(text) is None
+    assert understand.yes_no(text) is expected
 
 
 # Danger signs are tested by the safety engineer in tests/safety/ (opschaling.safety owns the kinds).
