@@ -4,7 +4,7 @@ Used to write held-out sets consistently: every surface form that the training d
 every synonym of data/nlu/synonyms.yml) is marked with its entity, plus ages and dates matched by
 data/nlu/regexes.yml. The NLU data tests (tests/nlu/test_nlu_data.py) check the result.
 
-    python scripts/measure/annotate.py < plain.txt     # one sentence a line -> "- annotated" lines
+    PYTHONPATH=scripts .venv/bin/python -m measure.annotate < plain.txt   # one sentence a line -> "- annotated" lines
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from measure.data import _examples_block, load_nlu, parse_markup
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,7 @@
 """Every rung of every route is reachable, and every body is used somewhere."""
 
+import re
+
 import pytest
 
 from opschaling import load_catalogue
@@ -45,5 +47,6 @@ def test_routes_only_name_bodies_that_exist(catalogue):
 
 def test_every_question_has_text_options_or_free_text_and_an_explanation(catalogue):
     for fact, question in catalogue.questions.items():
-        assert question["text"].strip().endswith("?") or "." in question["text"], fact
+        first_sentence = re.split(r"(?<=[?.!])\s+", question["text"].strip())[0]
+        assert first_sentence.endswith("?"), f"{fact}: the text must open with the question itself"
         assert question.get("explain"), f"{fact} needs an explanation for repeated failures"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from infra_helpers import ROOT, env_from_scripts
+from tests.infra.infra_helpers import ROOT, env_from_scripts
 
 from deploy import serve
 

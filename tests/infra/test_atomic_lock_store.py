@@ -13,7 +13,7 @@ import time
 from unittest import mock
 
 import pytest
-from infra_helpers import ROOT, RedisServer, env_from_scripts, run
+from tests.infra.infra_helpers import ROOT, RedisServer, env_from_scripts, run
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
@@ -191,17 +191,15 @@ def test_several_servers_never_hold_one_lock_together(redis_server, record_prope
 def test_different_conversations_do_not_wait(redis_server) -> None:
     a, b = _atomic(redis_server, "par"), _atomic(redis_server, "par")
 
-    async def hold(store, cid, seen):
+    async def hold(store, cid, entered, other):
         async with store.lock(cid, wait_time_in_seconds=0.01):
-            seen.append(cid)
-            await asyncio.sleep(0.3)
+            entered.set()
+            # both holders must be inside at the same time: had "y" waited for "x", this would time out
+            await asyncio.wait_for(other.wait(), timeout=10)
+            return cid
 
     async def both():
-        seen: list[str] = []
-        inside = asyncio.gather(hold(a, "x", seen), hold(b, "y", seen))
-        await asyncio.sleep(0.15)
-        both_inside = sorted(seen)
-        await inside
-        return both_inside
+        x_in, y_in = asyncio.Event(), asyncio.Event()
+        return await asyncio.gather(hold(a, "x", x_in, y_in), hold(b, "y", y_in, x_in))
 
     assert run(both()) == ["x", "y"]

@@ -7,7 +7,7 @@ import os
 from unittest import mock
 
 import pytest
-from infra_helpers import ROOT, env_from_scripts
+from tests.infra.infra_helpers import ROOT, env_from_scripts
 
 
 def _read_endpoints(name: str, env: dict):

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from infra_helpers import ROOT, PostgresServer, env_from_scripts, run
+from tests.infra.infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 from deploy import retention
 

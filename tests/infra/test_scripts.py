@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import train_if_needed
-from infra_helpers import ROOT, free_port, wait_port
+from tests.infra.infra_helpers import ROOT, free_port, wait_port
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "scripts").glob("*.sh")))

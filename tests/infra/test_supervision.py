@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from infra_helpers import ROOT, env_from_scripts, free_port
-from test_api_closed import listen_addresses
+from tests.infra.infra_helpers import ROOT, env_from_scripts, free_port
+from tests.infra.test_api_closed import listen_addresses
 
 
 def wait_for(cond: Callable[[], object], timeout: float, what: str, proc: subprocess.Popen | None = None) -> object:

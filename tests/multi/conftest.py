@@ -3,12 +3,6 @@ on loopback in temp dirs by the tests themselves (tests/infra/infra_helpers.py).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "infra"))  # infra_helpers: PostgresServer, RedisServer
-
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "multi: several Rasa servers + PostgreSQL + Redis (tests/multi)")
