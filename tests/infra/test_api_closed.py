@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.infra.infra_helpers import ROOT, env_from_scripts
 
 from deploy import serve
+from tests.infra.infra_helpers import ROOT, env_from_scripts
 
 
 # ------------------------------------------------------------------------- settings (no server)

@@ -13,6 +13,7 @@ import time
 from unittest import mock
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, RedisServer, env_from_scripts, run
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]

@@ -7,6 +7,7 @@ import os
 from unittest import mock
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, env_from_scripts
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, RedisServer, env_from_scripts, run
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.infra.infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 from deploy import retention
+from tests.infra.infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 DAY = 86400.0
 NOW = time.time()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import train_if_needed
+
 from tests.infra.infra_helpers import ROOT, free_port, wait_port
 
 

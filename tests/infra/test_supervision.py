@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, env_from_scripts, free_port
 from tests.infra.test_api_closed import listen_addresses
 

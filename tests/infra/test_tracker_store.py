@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, PostgresServer, env_from_scripts, run
 
 pytestmark = pytest.mark.integration

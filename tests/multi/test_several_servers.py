@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.infra.infra_helpers import ROOT, PostgresServer, RedisServer, env_from_scripts, free_port
 
 pytestmark = [pytest.mark.multi, pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
