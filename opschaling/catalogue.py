@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from opschaling.facts import ROLE_GROUPS
+from opschaling import facts as vocabulary
+from opschaling.facts import CATALOGUE_DIR, UNKNOWN, VALUE_GROUPS
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
+DEFAULT_DIR = CATALOGUE_DIR
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,13 @@ class Body:
 
 
 def conditions(raw: Mapping[str, Any] | None) -> Mapping[str, tuple[Any, ...]]:
-    """`when` conditions with role groups ("@burger", "@professional") expanded to their roles."""
+    """`when` conditions with value groups of catalogue/facts.yaml ("@burger", "@professional") expanded."""
     result: dict[str, tuple[Any, ...]] = {}
     for name, values in (raw or {}).items():
+        groups = VALUE_GROUPS.get(name, {})
         expanded: list[Any] = []
         for value in values:
-            for item in ROLE_GROUPS.get(value, (value,)) if isinstance(value, str) else (value,):
+            for item in groups.get(value, (value,)) if isinstance(value, str) else (value,):
                 if item not in expanded:
                     expanded.append(item)
         result[name] = tuple(expanded)
@@ -265,14 +267,78 @@ def _read_optional(path: Path) -> Mapping[str, Any]:
     return _read(path) if path.exists() else {}
 
 
+def _allowed(name: str) -> tuple[Any, ...] | None:
+    """The values a condition on ``name`` may name, or None when ``name`` is no fact of the vocabulary."""
+    if name in vocabulary.DERIVED_FACTS:
+        return (True, False)
+    spec = vocabulary.FACTS.get(name)
+    if spec is None:
+        return None
+    return spec.allowed or ((UNKNOWN,) if spec.unknown else ())
+
+
+def _condition_problems(place: str, when: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for name, values in when.items():
+        allowed = _allowed(name)
+        if allowed is None:
+            problems.append(f"{place}: {name!r} is no fact of {vocabulary.VOCABULARY_FILE}")
+            continue
+        wrong = [v for v in (values if isinstance(values, (list, tuple)) else [values]) if v not in allowed]
+        if wrong:
+            problems.append(f"{place}: {name} {wrong} not among {list(allowed)} ({vocabulary.VOCABULARY_FILE})")
+    return problems
+
+
+def vocabulary_problems(catalogue: Catalogue) -> list[str]:
+    """Where routes, bodies and questions use a fact or a value that catalogue/facts.yaml does not know."""
+    problems: list[str] = []
+    situations = set(vocabulary.SITUATIONS)
+    if set(catalogue.routes) != situations:
+        problems.append(
+            f"routes.yaml situations and the situation values of {vocabulary.VOCABULARY_FILE} differ: "
+            f"{sorted(set(catalogue.routes) ^ situations)}"
+        )
+    for route in catalogue.routes.values():
+        for name in route.needs:
+            if name not in vocabulary.FACTS:
+                problems.append(f"routes.yaml {route.id} needs: {name!r} is no fact of {vocabulary.VOCABULARY_FILE}")
+        for index, rung in enumerate(route.rungs):
+            problems += _condition_problems(f"routes.yaml {route.id} rung {index + 1} ({rung.body})", rung.when)
+            for name in rung.needs:
+                if name not in vocabulary.FACTS:
+                    problems.append(f"routes.yaml {route.id} {rung.body} needs: {name!r} is no fact")
+            if rung.switch_to and rung.switch_to not in situations:
+                problems.append(f"routes.yaml {route.id} {rung.body}: switch_to {rung.switch_to!r} is no situation")
+        for support in route.support:
+            problems += _condition_problems(f"routes.yaml {route.id} support {support.body}", support.when)
+    for body in catalogue.bodies.values():
+        for condition in body.preconditions:
+            place = f"bodies/{body.id}.yaml precondition {condition.get('id')}"
+            problems += _condition_problems(place, condition.get("requires_fact") or {})
+    outcomes = (*vocabulary.STEP_OUTCOMES, UNKNOWN)
+    for name, question in catalogue.questions.items():
+        allowed = outcomes if name == "step_outcome" else _allowed(name)
+        if allowed is None or name in vocabulary.DERIVED_FACTS:
+            problems.append(f"questions.yaml: {name!r} is no fact of {vocabulary.VOCABULARY_FILE}")
+            continue
+        wrong = [o.get("value") for o in question.get("options") or () if o.get("value") not in allowed]
+        if wrong:
+            problems.append(f"questions.yaml {name}: option values {wrong} not among {list(allowed)}")
+    return problems
+
+
 @lru_cache(maxsize=4)
 def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue:
-    """Read the catalogue once per directory (``OPSW_CATALOGUE`` overrides the default folder)."""
+    """Read the catalogue once per directory (``OPSW_CATALOGUE`` overrides the default folder).
+
+    Raises ValueError when routes, bodies or questions use a fact or value the vocabulary (catalogue/facts.yaml,
+    read once per process by opschaling.facts) does not know: such a fact would be asked and never kept."""
     root = Path(directory or os.environ.get("OPSW_CATALOGUE") or DEFAULT_DIR)
     bodies = {p.stem: Body(p.stem, _read(p)) for p in sorted((root / "bodies").glob("*.yaml"))}
     routes_file = _read(root / "routes.yaml")
     templates = routes_file.get("templates") or {}
-    return Catalogue(
+    catalogue = Catalogue(
         bodies=bodies,
         routes={rid: Route.from_dict(rid, raw, templates) for rid, raw in routes_file["situations"].items()},
         questions=_read(root / "questions.yaml")["facts"],
@@ -286,6 +352,13 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
         templates={name: Rung.from_dict(raw) for name, raw in templates.items()},
     )
+    problems = vocabulary_problems(catalogue)
+    if problems:
+        raise ValueError(
+            f"the catalogue in {root} does not match the fact vocabulary {vocabulary.VOCABULARY.path}:\n  "
+            + "\n  ".join(problems)
+        )
+    return catalogue
 
 
 def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None = None) -> Any:

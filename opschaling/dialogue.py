@@ -24,7 +24,7 @@ from opschaling import crisis, names, render, safety, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
 from opschaling.engine import Advice, Question, advise
-from opschaling.facts import ALLOWED, DATE_FACTS, UNKNOWN, CaseFacts
+from opschaling.facts import ALLOWED, BOOLEAN_FACTS, CHOICE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts
 from opschaling.safety import Signal
 
 MAX_CHARS = 4000
@@ -51,18 +51,13 @@ TOPIC_SITUATIONS = (
     "wie_verantwoordelijk",
     "vraag_clientondersteuning",
 )  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
-YES_NO_FACTS = ("acute_danger", "consent", "urgent", "termination")
-# The entity that carries a fact in a button payload (see data/nlu and domain.yml).
+YES_NO_FACTS = BOOLEAN_FACTS  # answered with /affirm, /deny or free-text ja / nee (catalogue/facts.yaml)
+# The entity that carries a fact in a button payload (catalogue/facts.yaml `entity`; see data/nlu and domain.yml).
 FACT_ENTITY = {
-    "law": "wet",
-    "organisation": "instantie",
-    "age_group": "leeftijdsgroep",
-    "role": "rol",
-    "decision_date": "datum",
-    "objection_decision_date": "datum",
-    "step_outcome": "stap_uitkomst",
+    **{name: spec.entity for name, spec in FACTS.items() if spec.entity},
+    "step_outcome": VOCABULARY.step_outcome.entity,
 }
-ENTITY_FACT = {"wet": "law", "instantie": "organisation", "leeftijdsgroep": "age_group", "rol": "role"}
+ENTITY_FACT = {spec.entity: name for name, spec in FACTS.items() if spec.entity and spec.type == CHOICE}
 # Intents that name a situation, and what they tell about the steps already taken.
 SITUATION_INTENTS = {
     "besluit_oneens": ("besluit_oneens", {}),

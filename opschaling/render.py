@@ -15,7 +15,7 @@ from opschaling.catalogue import Body, Catalogue, Reference
 from opschaling.dates import format_date
 from opschaling.deadlines import Deadline
 from opschaling.engine import Advice
-from opschaling.facts import UNKNOWN, CaseFacts
+from opschaling.facts import BOOLEAN_FACTS, DATE, FACTS, UNKNOWN, VOCABULARY, CaseFacts
 
 UNITS = {
     "days": ("dag", "dagen"),
@@ -40,47 +40,14 @@ ROLE_PARTY = {
     "zorgkantoor_medewerker": "zorgkantoor",
     "gemeente_medewerker": "gemeente",
 }
+ANSWER_LABELS = VOCABULARY.answer_labels
 
-FACT_LABELS = {
-    "law": {
-        "wlz": "Wlz (langdurige zorg)",
-        "wmo": "Wmo (gemeente)",
-        "jeugdwet": "Jeugdwet (jeugdhulp)",
-        "zvw": "Zorgverzekeringswet",
-        "forensisch": "forensische zorg",
-    },
-    "organisation": {
-        "gemeente": "de gemeente",
-        "ciz": "het CIZ",
-        "zorgkantoor": "het zorgkantoor",
-        "zorgverzekeraar": "de zorgverzekeraar",
-        "zorgaanbieder": "een zorgaanbieder",
-        "cak": "het CAK",
-    },
-    "role": {
-        "client": "u bent de cliënt",
-        "jongere": "je bent de jongere zelf",
-        "naaste": "u bent familie of naaste",
-        "vertegenwoordiger": "u bent mentor, curator of bewindvoerder",
-        "clientondersteuner": "u bent cliëntondersteuner",
-        "zorgaanbieder": "u werkt bij de zorgaanbieder",
-        "zorgprofessional": "u bent zorgprofessional",
-        "gemeente_medewerker": "u werkt bij de gemeente",
-        "zorgkantoor_medewerker": "u werkt bij het zorgkantoor",
-    },
-    "age_group": {"kind": "jonger dan 18", "jongvolwassene": "18 tot 23 jaar", "volwassene": "23 jaar of ouder"},
+# Dutch labels of the values users see, per fact, and the Dutch names of facts (catalogue/facts.yaml).
+FACT_LABELS: Mapping[str, Mapping[Any, str]] = {
+    **{name: {v: label for v, label in spec.values.items() if label} for name, spec in FACTS.items() if spec.values},
+    **{name: {True: ANSWER_LABELS[True], False: ANSWER_LABELS[False]} for name in BOOLEAN_FACTS},
 }
-FACT_NAMES = {
-    "law": "wet",
-    "organisation": "organisatie",
-    "role": "wie u bent",
-    "age_group": "leeftijd",
-    "decision_date": "datum van het besluit",
-    "objection_decision_date": "datum van de beslissing op bezwaar",
-    "urgent": "spoed",
-    "termination": "zorg opgezegd",
-    "consent": "toestemming",
-}
+FACT_NAMES: Mapping[str, str] = {name: spec.name for name, spec in FACTS.items() if spec.name}
 
 
 # --- small pieces -----------------------------------------------------------------------------------------
@@ -432,20 +399,21 @@ DETAILS = {
 
 # --- facts, info blocks -------------------------------------------------------------------------------------------
 def describe_facts(facts: CaseFacts) -> list[str]:
-    """'wet: Wlz (langdurige zorg)', … — what the assistant knows, one line each."""
+    """'wet: Wlz (langdurige zorg)', … — what the assistant knows, one line each (the facts with a `summary` in
+    catalogue/facts.yaml, in its order)."""
     lines = []
-    for name in ("law", "organisation", "role", "age_group"):
+    for name, spec in FACTS.items():
         value = facts.get(name)
-        if value and value != UNKNOWN:
-            label = FACT_LABELS[name].get(value, value)
-            lines.append(label if name == "role" else f"{FACT_NAMES[name]}: {label}")
-    for name in ("decision_date", "objection_decision_date"):
-        value = facts.get(name)
-        if value and value != UNKNOWN:
+        if not spec.summary or value is None or value == UNKNOWN:
+            continue
+        if spec.summary == "if_true":
+            if value is True:
+                lines.append(f"{FACT_NAMES[name]}: {ANSWER_LABELS[True]}")
+        elif spec.type == DATE:
             lines.append(f"{FACT_NAMES[name]}: {format_date(value)}")
-    for name in ("urgent", "termination"):
-        if facts.get(name) is True:
-            lines.append(f"{FACT_NAMES[name]}: ja")
+        else:
+            label = FACT_LABELS.get(name, {}).get(value, value)
+            lines.append(label if spec.summary == "label" else f"{FACT_NAMES[name]}: {label}")
     return lines
 
 

@@ -15,35 +15,26 @@ from typing import Any
 
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.engine import Advice, Step, advise
-from opschaling.facts import ALLOWED, DATE_FACTS, UNKNOWN, CaseFacts, normalise_value
+from opschaling.facts import ALLOWED, DATE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts, normalise_value
 
-# The selects of the form, in order (fact, Dutch label). Options come from catalogue/questions.yaml.
-SELECT_FACTS: tuple[tuple[str, str], ...] = (
-    ("situation", "Situatie (route)"),
-    ("role", "Wie vraagt het?"),
-    ("law", "Wet"),
-    ("organisation", "Organisatie"),
-    ("age_group", "Leeftijd"),
-    ("acute_danger", "Is er nu direct gevaar?"),
-    ("urgent", "Is er spoed?"),
-    ("termination", "Stopt de zorgaanbieder met de zorg?"),
-    ("consent", "Toestemming om informatie te delen?"),
+# The selects of the form, in the order of catalogue/facts.yaml (fact, Dutch label). Options come from
+# catalogue/questions.yaml, values without a button from the vocabulary; situations from the routes.
+SELECT_FACTS: tuple[tuple[str, str], ...] = tuple(
+    (name, spec.form_label) for name, spec in FACTS.items() if spec.type != DATE
 )
 FACT_LABELS: Mapping[str, str] = {
-    **dict(SELECT_FACTS),
-    "about_decision": "Gaat het over een besluit?",
-    "complaint_within_year": "Klacht binnen een jaar?",
-    "situation": "Situatie",
-    "role": "Rol",
-    "decision_date": "Datum van het besluit",
-    "objection_decision_date": "Datum van de beslissing op bezwaar",
-    "steps_tried": "Al gedane stappen",
+    **{name: spec.label for name, spec in FACTS.items()},
+    "steps_tried": VOCABULARY.step_outcome.label,
     "today": "Datum van vandaag",
 }
 TRIED_ROWS = 3  # rows of "step already taken + outcome" in the form
-OUTCOME_LABELS = {"nee": "nog niet gedaan", "loopt": "loopt nog", "niet_geholpen": "gedaan, hielp niet"}
-BOOL_LABELS = {True: "ja", False: "nee", UNKNOWN: "weet ik niet"}
-VALUE_LABELS = {"forensisch": "Forensische zorg"}  # values without a button title in questions.yaml
+OUTCOME_LABELS: Mapping[str, str] = VOCABULARY.step_outcome.values
+BOOL_LABELS: Mapping[Any, str] = VOCABULARY.answer_labels
+# Values without a button title in questions.yaml (e.g. law forensisch): the vocabulary's label, capitalised.
+VALUE_LABELS: Mapping[str, Mapping[str, str]] = {
+    name: {value: label[:1].upper() + label[1:] for value, label in spec.values.items() if label}
+    for name, spec in FACTS.items()
+}
 
 
 @dataclass
@@ -77,7 +68,8 @@ def options(catalogue: Catalogue, fact: str) -> list[tuple[str, str]]:
     known = {v for v, _ in result}
     for value in ALLOWED.get(fact, ()):
         if _form_value(value) not in known:
-            result.append((_form_value(value), VALUE_LABELS.get(str(value)) or BOOL_LABELS.get(value, str(value))))
+            label = VALUE_LABELS.get(fact, {}).get(str(value)) or BOOL_LABELS.get(value, str(value))
+            result.append((_form_value(value), label))
     return result
 
 
@@ -128,14 +120,9 @@ def read_text(text: str, today: date) -> tuple[dict[str, Any], str]:
 
 
 def select_facts(catalogue: Catalogue) -> list[tuple[str, str]]:
-    """The selects of the form: the known ones first, then every other fact of facts.ALLOWED that has a
-    question in the catalogue (labelled with the question), so new facts appear without a code change."""
-    result = list(SELECT_FACTS)
-    known = {fact for fact, _ in result}
-    for fact in ALLOWED:
-        if fact not in known and fact in catalogue.questions:
-            result.append((fact, str(catalogue.questions[fact].get("text", fact)).strip()))
-    return result
+    """The selects of the form: every choice and yes/no fact of catalogue/facts.yaml, so a new fact appears
+    without a code change (its options from its question in the catalogue, else from the vocabulary)."""
+    return list(SELECT_FACTS)
 
 
 DANGER_LABELS = {"suicide": "gedachten aan zelfdoding", "violence": "geweld of dreiging", "acute": "acuut gevaar"}
@@ -207,7 +194,7 @@ def explain(
 
 
 def used_facts(facts: CaseFacts) -> list[tuple[str, Any]]:
-    names = [name for name in ALLOWED] + list(DATE_FACTS)
+    names = list(FACTS)
     result = [(n, facts.get(n)) for n in names if facts.get(n) is not None]
     if facts.steps_tried:
         result.append(("steps_tried", dict(facts.steps_tried)))

@@ -19,26 +19,15 @@ from typing import Any
 
 import yaml
 
+from opschaling.facts import FACTS, VOCABULARY
+
 DONT_KNOW = "weet ik niet"
 MAX_TURNS = 12
 
-# Dutch topic name (as written in a scenario file) -> engine fact
+# Dutch topic name (as written in a scenario file) -> engine fact: the `topics` of catalogue/facts.yaml.
 TOPICS: Mapping[str, str] = {
-    "wet": "law",
-    "organisatie": "organisation",
-    "leeftijd": "age_group",
-    "rol": "role",
-    "al geprobeerd": "step_outcome",
-    "datum": "decision_date",
-    "datum besluit": "decision_date",
-    "datum beslissing bezwaar": "objection_decision_date",
-    "veiligheid": "acute_danger",
-    "toestemming": "consent",
-    "spoed": "urgent",
-    "opzegging": "termination",
-    "over een besluit": "about_decision",
-    "klacht binnen een jaar": "complaint_within_year",
-    "situatie": "situation",
+    **{topic: name for name, spec in FACTS.items() for topic in spec.topics},
+    **{topic: "step_outcome" for topic in VOCABULARY.step_outcome.topics},
 }
 FACT_TOPIC: dict[str, str] = {}
 for _topic_name, _fact_name in TOPICS.items():
@@ -66,12 +55,8 @@ def topic_fact(name: str) -> str | None:
 
 
 def _engine_facts() -> tuple[str, ...]:
-    """Every fact name the engine knows (so a new fact works under its own name before it has a Dutch topic)."""
-    try:
-        from opschaling import facts
-    except ImportError:  # pragma: no cover
-        return tuple(TOPICS.values())
-    return tuple(dict.fromkeys([*TOPICS.values(), *facts.ALLOWED, *facts.DATE_FACTS]))
+    """Every fact name the engine knows (so a fact also works under its own name, e.g. complaint_within_year)."""
+    return tuple(dict.fromkeys([*TOPICS.values(), *FACTS]))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ FILES = {
     "complexe_casuistiek": "complexe_casuistiek.schema.yaml",
     "clientondersteuning_wlz": "clientondersteuning_wlz.schema.yaml",
     "sources": "sources.schema.yaml",
+    "facts": "facts.schema.yaml",
 }
 SHARED = load_yaml(SCHEMAS / "definitions.schema.yaml")["definitions"]
 

@@ -14,6 +14,7 @@ JARGON = load_yaml(CATALOGUE / "jargon.yaml")["terms"]
 ROUTES = load_yaml(CATALOGUE / "routes.yaml")
 QUESTIONS = load_yaml(CATALOGUE / "questions.yaml")["facts"]
 EXPLANATIONS = load_yaml(CATALOGUE / "explanations.yaml")["topics"]
+FACTS = load_yaml(CATALOGUE / "facts.yaml")["facts"]
 
 
 def sentences(text: str) -> list[str]:
@@ -67,6 +68,12 @@ def every_user_text():
             yield f"questions.{fact}.by_situation", text
     for topic, entry in EXPLANATIONS.items():
         yield f"explanations.{topic}", entry["text"]
+    for fact, spec in FACTS.items():  # the vocabulary's words users see ("Wat weet je van mij?", corrections)
+        if spec.get("name"):
+            yield f"facts.{fact}.name", spec["name"]
+        for value, entry in (spec.get("values") or {}).items():
+            if entry.get("label"):
+                yield f"facts.{fact}.values.{value}", entry["label"]
 
 
 @pytest.mark.parametrize("where,rung", list(all_rungs()), ids=lambda v: v if isinstance(v, str) else "")

@@ -35,7 +35,7 @@ def _cases():
     organisations = ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "cak", "zorgaanbieder")
     for situation in catalogue.routes:
         for law, organisation, role in itertools.product(laws, organisations, roles):
-            facts = CaseFacts(
+            facts = CaseFacts.of(
                 situation=situation,
                 law=law,
                 organisation=organisation,
@@ -62,7 +62,7 @@ def _cases():
                         break
                     # the first allowed value for most roles, the last for one: both sides of each yes/no fact
                     value = allowed[-1] if role == "clientondersteuner" else allowed[0]
-                    facts = CaseFacts(**{**facts.__dict__, fact: value})
+                    facts = facts.with_fact(fact, value)
                     continue
                 yield facts, advice
                 if advice.step is None:
@@ -93,7 +93,7 @@ def _with_conditions():
     """The steps whose conditions the walk above does not reach by itself (the Nationale Ombudsman)."""
     catalogue = load_catalogue()
     for organisation in ("gemeente", "ciz", "zorgkantoor", "cak"):
-        facts = CaseFacts(
+        facts = CaseFacts.of(
             situation="klacht_instantie",
             organisation=organisation,
             role="naaste",

@@ -16,6 +16,6 @@ def catalogue():
 def facts():
     def make(**values):
         values.setdefault("today", TODAY)
-        return CaseFacts(**values)
+        return CaseFacts.of(**values)
 
     return make

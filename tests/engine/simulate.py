@@ -47,7 +47,7 @@ def reach(situation: str, target: Rung, catalogue: Catalogue, facts: CaseFacts, 
                 answers.append((q.about_step, outcome))
                 continue
             value = answer_for(q.fact, target, catalogue, list(q.options))
-            facts = replace(facts, **{q.fact: value})
+            facts = facts.with_fact(q.fact, value)
             answers.append((q.fact, value))
             continue
         if advice.step is None:

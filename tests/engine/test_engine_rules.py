@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from opschaling import CaseFacts, advise, load_catalogue
@@ -29,7 +27,7 @@ def walk(situation: str, role: str, law: str | None = None, limit: int = 60):
                 facts = facts.with_outcome(q.about_step, "niet_geholpen")
             else:
                 value = ANSWERS.get(q.fact, next((o.value for o in q.options if o.value != UNKNOWN), UNKNOWN))
-                facts = replace(facts, **{q.fact: value})
+                facts = facts.with_fact(q.fact, value)
             continue
         if advice.step is None:
             break
@@ -90,7 +88,7 @@ def test_weet_ik_niet_is_an_answer_to_every_question(situation):
             "decision_date",
             "objection_decision_date",
         )
-        facts = replace(facts, **{fact: UNKNOWN})
+        facts = facts.with_fact(fact, UNKNOWN)
         again = advise(facts, CATALOGUE)
         assert not (again.question and again.question.fact == fact), f"{situation}: {fact} asked again after onbekend"
 

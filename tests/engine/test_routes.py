@@ -1,10 +1,13 @@
 """Every rung of every route is reachable, and every body is used somewhere."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from opschaling import load_catalogue
+from opschaling.catalogue import vocabulary_problems
+from opschaling.facts import DERIVED_FACTS
 from tests.engine.simulate import reach
 
 CATALOGUE = load_catalogue()
@@ -41,8 +44,39 @@ def test_routes_only_name_bodies_that_exist(catalogue):
         for rung in route.rungs:
             if rung.switch_to:
                 assert rung.switch_to in catalogue.routes
-            for fact in (*(f for f in rung.when if f not in ("young", "professional")), *rung.needs):
+            for fact in (*(f for f in rung.when if f not in DERIVED_FACTS), *rung.needs):
                 assert fact in catalogue.questions, (route.id, fact)
+
+
+def test_routes_bodies_and_questions_use_only_facts_and_values_of_the_vocabulary(catalogue):
+    """Every `when:`, `needs`, `requires_fact` and question option names a fact and a value of catalogue/facts.yaml
+    (load_catalogue refuses a catalogue that does not)."""
+    assert vocabulary_problems(catalogue) == []
+
+
+def _changed_route(catalogue, situation, **changes):
+    route = catalogue.routes[situation]
+    return replace(catalogue, routes={**catalogue.routes, situation: replace(route, **changes)})
+
+
+def test_a_fact_or_value_outside_the_vocabulary_is_found(catalogue):
+    route = catalogue.routes["klacht_instantie"]
+    first = route.rungs[0]
+    for when, expected in (
+        ({"schoenmaat": ("42",)}, "'schoenmaat' is no fact"),
+        ({"complaint_within_year": ("misschien",)}, "complaint_within_year ['misschien']"),
+        ({"role": ("@buren",)}, "role ['@buren']"),
+        ({"young": ("onbekend",)}, "young ['onbekend']"),
+    ):
+        broken = _changed_route(catalogue, "klacht_instantie", rungs=(replace(first, when=when), *route.rungs[1:]))
+        assert any(expected in p for p in vocabulary_problems(broken)), when
+    questions = {**catalogue.questions, "schoenmaat": catalogue.questions["urgent"]}
+    assert any("'schoenmaat' is no fact" in p for p in vocabulary_problems(replace(catalogue, questions=questions)))
+    urgent = {**catalogue.questions["urgent"], "options": [{"title": "Een beetje", "value": "beetje"}]}
+    questions = {**catalogue.questions, "urgent": urgent}
+    assert any("['beetje']" in p for p in vocabulary_problems(replace(catalogue, questions=questions)))
+    routes = {k: v for k, v in catalogue.routes.items() if k != "geen_plek"}
+    assert any("geen_plek" in p for p in vocabulary_problems(replace(catalogue, routes=routes)))
 
 
 def test_every_question_has_text_options_or_free_text_and_an_explanation(catalogue):

@@ -1,6 +1,6 @@
 """Engine scenarios as data (OpenFisca style): tests/engine/scenarios/*.yaml, facts in -> expected advice out.
 
-Each scenario: `name`, `facts` (CaseFacts fields; dates as YYYY-MM-DD; steps_tried {body or alias: outcome}),
+Each scenario: `name`, `facts` (facts of catalogue/facts.yaml; dates as YYYY-MM-DD; steps_tried {body or alias: outcome}),
 optional `today` (default 2026-11-22) and `expect`, with any of:
   question, about_step              the next question (fact) and, for step_outcome, the body it is about
   step, status, via_professional    the recommended body, "advies" | "loopt", whether it goes via a professional
@@ -40,7 +40,7 @@ CASES = _load()
 def _facts(case) -> CaseFacts:
     values = dict(case.get("facts") or {})
     values["today"] = case.get("today") or TODAY
-    return CaseFacts(**values)
+    return CaseFacts.of(**values)
 
 
 def _ids(steps):
