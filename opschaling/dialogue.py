@@ -309,7 +309,11 @@ def _payload_facts(convo: _Conversation) -> dict[str, Any]:
                 if parsed:
                     facts[asked] = parsed
         elif entity == "stap_uitkomst" and value in ("nee", "loopt", "niet_geholpen", UNKNOWN):
-            facts["step_outcome"] = value
+            asked = convo.state.get("asked")
+            if value == UNKNOWN and asked and asked != "step_outcome" and asked not in FACT_ENTITY:
+                facts[asked] = UNKNOWN  # the "Weet ik niet" button of a yes/no question
+            else:
+                facts["step_outcome"] = value
     asked = convo.state.get("asked")
     if asked and (asked in YES_NO_FACTS or understand.is_yes_no(asked)) and convo.turn.intent in ("affirm", "deny"):
         facts[asked] = convo.turn.intent == "affirm"

@@ -143,3 +143,24 @@ def test_bad_input_gets_an_answer(rasa_server):
     for text in ["<script>alert(1)</script>", "Hello, I need help", "?!", "ééé"]:
         reply = Conversation(rasa_server).say(text)
         assert any(m.get("text") for m in reply)
+
+
+def test_the_weet_ik_niet_button_of_a_yes_no_question_is_understood(rasa_server):
+    """Pressed on a yes/no question ("Gaat uw klacht over een besluit?"), "Weet ik niet" moves the conversation
+    on; it used to be answered with "not understood" because its payload was read as a step outcome."""
+    yes_no = {"consent", "urgent", "termination", "about_decision", "complaint_within_year"}
+    conv = Conversation(rasa_server)
+    reply = conv.say("Ik wil een klacht indienen over het CIZ, ze reageren nergens op")
+    answers = {"role": "ik ben de cliënt", "organisation": "het CIZ", "step_outcome": "nee, nog niet"}
+    for _ in range(8):
+        question = trace(reply).get("question")
+        if question in yes_no:
+            button = next(b for m in reply for b in m.get("buttons") or () if b["title"].startswith("Weet ik niet"))
+            reply = conv.say(button["payload"])
+            said = " ".join(m.get("text") or "" for m in reply)
+            assert not re.search(r"begreep ik niet", said, re.IGNORECASE), said
+            assert trace(reply).get("question") != question
+            return
+        assert question, f"no yes/no question reached; last reply: {[m.get('text') for m in reply]}"
+        reply = conv.say(answers.get(question, "weet ik niet"))
+    raise AssertionError("no yes/no question reached")
