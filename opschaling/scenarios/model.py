@@ -60,7 +60,7 @@ def _engine_facts() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Step names: id, label, short label, NLU synonyms -> body id
+# Step names: id, label, short label, catalogue synonyms, NLU synonyms -> body id
 # ------------------------------------------------------------------------------------------------
 class StepNames:
     """Resolves what a cliëntondersteuner writes ("het Juiste Loket", "klachtenfunctionaris") to a body id."""
@@ -78,6 +78,10 @@ class StepNames:
         for body_id, body in catalogue.bodies.items():
             for name in (body_id, body_id.replace("_", " "), body.label, body.short_label):
                 names.setdefault(normalise(name), body_id)
+        # the names people use, from the catalogue (metadata.synonyms), after every id and label
+        for body_id, body in catalogue.bodies.items():
+            for name in (body.raw.get("metadata") or {}).get("synonyms") or ():
+                names.setdefault(normalise(str(name)), body_id)
         path = synonyms or Path(catalogue.directory).parent / "data" / "nlu" / "synonyms.yml"
         if path.exists():
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

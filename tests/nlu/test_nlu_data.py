@@ -88,8 +88,8 @@ FAMILY_RE = re.compile(
 
 PLURAL = {"intent": "intents", "synonym": "synonyms", "lookup": "lookups", "regex": "regexes"}
 
-# Entities whose value is free text (digits / the date as typed), no enumerated values.
-FREE_TEXT_ENTITIES = {"leeftijd", "datum"}
+# Entities whose value is free text (digits / the date as typed / a body name as typed), no enumerated values.
+FREE_TEXT_ENTITIES = {"leeftijd", "datum", "naam"}
 
 ENTITY_RE = re.compile(
     r"\[(?P<text>[^\[\]]*)\]"
@@ -128,7 +128,6 @@ def contract():
         values[name] = {v for v in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[a-z_]+", v)}
     bodies_list = re.split(r":\s*\n", bodies_part, maxsplit=1)[1]
     body_ids = {v for v in re.findall(r"`([^`]+)`", bodies_list) if re.fullmatch(r"[a-z_0-9]+", v)}
-    values["instantie"] |= body_ids
     return {
         "situation": situation,
         "conversation": list(dict.fromkeys(conversation)),
@@ -151,10 +150,10 @@ def test_contract_parsed():
     assert len(c["situation"]) >= 14, c["situation"]
     for name in ["greet", "goodbye", "inform", "acute_nood", "feedback", "volgende_stap"]:
         assert name in c["conversation"]
-    assert {"wet", "instantie", "rol", "leeftijd", "leeftijdsgroep", "datum"} <= set(c["values"])
+    assert {"wet", "instantie", "naam", "rol", "leeftijd", "leeftijdsgroep", "datum"} <= set(c["values"])
     assert free_entities() == FREE_TEXT_ENTITIES
     assert all(c["values"][e] for e in enum_entities())
-    assert "veiligheidshuis" in c["values"]["instantie"]
+    assert "veiligheidshuis" in c["body_ids"] and "veiligheidshuis" not in c["values"]["instantie"]
 
 
 # --------------------------------------------------------------------------- loading
@@ -579,3 +578,30 @@ def test_annotated_values_match_regexes():
                 if (e["start"], e["end"]) not in found:
                     bad.append((src, ex, e["text"]))
     assert not bad, "annotated dates/ages not matched by the regexes:\n" + "\n".join(map(str, bad))
+
+
+def test_body_names_are_known_to_the_catalogue():
+    """Every `naam` span (a body named in an example) is a name opschaling/names.py maps to a catalogue body, so
+    the dialogue understands the names the NLU data uses without NLU synonyms. "MEE" is the exception: the lower-case
+    word "mee" is ordinary Dutch, so the catalogue does not list it."""
+    from opschaling import names
+    from opschaling.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    unknown = sorted(
+        {
+            e["text"]
+            for _src, _intent, ex in all_examples()
+            for e in parse_markup(ex)[1]
+            if e["entity"] == "naam" and e["text"] != "MEE" and not names.bodies_named(e["text"], catalogue)
+        }
+    )
+    assert not unknown, f"body names that no catalogue body lists (add them to metadata.synonyms): {unknown}"
+
+
+def test_instantie_is_only_the_organisation_fact():
+    """Body ids are no NLU values (issue 10): `instantie` resolves to an organisation, no synonym to a body id."""
+    organisations = contract()["values"]["instantie"]
+    assert organisations == {"gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "zorgaanbieder", "cak"}
+    body_values = set(training()["synonyms"]) & contract()["body_ids"] - organisations - contract()["values"]["rol"]
+    assert not body_values, f"synonyms whose value is a body id: {sorted(body_values)}"
