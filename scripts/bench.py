@@ -25,6 +25,7 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -89,32 +90,6 @@ LONG_STORY = (
     "vaak en 's nachts is er niemand. "
 )
 
-# --cached-validator: what the fix for RasaHQ/rasa#11717 would give. Rasa 3.6 checks every action server
-# response with jsonschema.validate(), which re-checks the schema against its meta-schema on every call
-# (jsonschema 4.17: tens of ms per call). This sitecustomize (Rasa server only) builds the validator once.
-CACHED_VALIDATOR = """
-def _opsw_cache_action_validator():
-    from jsonschema import exceptions, validators
-    from rasa.core.actions import action
-
-    spec = action.RemoteAction.action_response_format_spec()
-    cls = validators.validator_for(spec)
-    cls.check_schema(spec)
-    validator = cls(spec)
-
-    def _validate_action_result(self, result):
-        error = exceptions.best_match(validator.iter_errors(result))
-        if error is not None:
-            error.message += ". Failed to validate Action server response from API."
-            raise error
-        return True
-
-    action.RemoteAction._validate_action_result = _validate_action_result
-
-
-_opsw_cache_action_validator()
-"""
-
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LEVELS = (1, 10, 50)
 
@@ -151,13 +126,12 @@ class Servers:
         self.proc: subprocess.Popen | None = None
         self.pids: dict[str, int] = {}
 
-    def start_project(self, model: Path, ports: tuple, work: Path, patch_dir: Path | None = None) -> None:
+    def start_project(self, model: Path, ports: tuple, work: Path, extra: dict | None = None) -> None:
         rasa_port, action_port = ports
         script = (
             'source scripts/env.sh && source scripts/servers.sh && OPSW_LOG_DIR="$BENCH_LOG_DIR" && '
             'trap "opsw_stop_all; exit 0" TERM INT; '
             'opsw_start_actions; echo "actions ${OPSW_ACTIONS_PID:-}" >> "$BENCH_PIDS"; '
-            '[[ -n "${BENCH_PATCH:-}" ]] && export PYTHONPATH="$BENCH_PATCH:$PYTHONPATH"; '
             'opsw_start_rasa "$BENCH_MODEL"; echo "rasa $OPSW_RASA_PID" >> "$BENCH_PIDS"; '
             "while true; do sleep 1 & wait $!; done"
         )
@@ -170,7 +144,7 @@ class Servers:
                 "BENCH_LOG_DIR": str(work),
                 "BENCH_MODEL": str(model),
                 "BENCH_PIDS": str(work / "pids"),
-                "BENCH_PATCH": str(patch_dir or ""),
+                **(extra or {}),
             }
         )
         (work / "pids").unlink(missing_ok=True)
@@ -234,6 +208,36 @@ class Servers:
         self.proc = None
 
 
+def start_redis(work: Path, port: int) -> subprocess.Popen:
+    """A throw-away redis-server on loopback for the lock store of several Sanic workers."""
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=work,
+        stdout=open(work / "redis.log", "w"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def workers_env(workers: int, redis_port: int) -> dict:
+    """Rasa runs several Sanic workers only with a lock store other than in-memory (rasa.core.utils)."""
+    return {
+        "SANIC_WORKERS": str(workers),
+        "OPSW_LOCK_STORE": "deploy.lock_store.AtomicRedisLockStore",
+        "OPSW_REDIS_HOST": "127.0.0.1",
+        "OPSW_REDIS_PORT": str(redis_port),
+        "OPSW_REDIS_DB": "0",
+    }
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -284,7 +288,7 @@ def measure_bot(
         "rss_after_mb": load.rss_mb(pid),
     }
     if servers:
-        out["peak_rss_mb"] = {k: load.peak_rss_mb(p) for k, p in servers.pids.items()}
+        out["peak_rss_mb"] = {k: load.tree_peak_rss_mb(p) for k, p in servers.pids.items()}
     return out
 
 
@@ -344,7 +348,7 @@ def write_report(result: dict, out_dir: Path) -> str:
     init = result["bots"].get("rasa_init", {})
     by = lambda b, c: next((lv for lv in b.get("levels", []) if lv["concurrency"] == c), None)  # noqa: E731
     targets = {}
-    for name in ("ours", "ours_cached_validator"):
+    for name in [n for n in result["bots"] if n.startswith("ours")]:
         ours = result["bots"].get(name)
         if not ours:
             continue
@@ -371,17 +375,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)))
     ap.add_argument("-n", "--conversations", type=int, default=10, help="conversations per level (at least 2×C)")
     ap.add_argument(
-        "--cached-validator",
-        action="store_true",
-        help="also run ours with the action-response validator built once (fix for rasa#11717)",
+        "--workers",
+        type=int,
+        default=2,
+        help="also run ours with this many Sanic workers (Redis lock store; 1 = skip)",
     )
-    ap.add_argument("--ports", default="5105,5155,5106", help="rasa, action server, init bot")
+    ap.add_argument("--ports", default="5105,5155,5106,5107", help="rasa, action server, init bot, redis")
     ap.add_argument("--out", default="reports/bench")
     a = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop the servers
     os.chdir(ROOT)
     levels = [int(x) for x in a.levels.split(",") if x.strip()]
-    rasa_port, action_port, init_port = (int(x) for x in a.ports.split(","))
+    rasa_port, action_port, init_port, redis_port = (int(x) for x in a.ports.split(","))
     out_dir = Path(a.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="opsw-bench-"))
@@ -436,18 +441,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 model = work / "models" / "bench.tar.gz"
             ours["model_mb"] = round(model.stat().st_size / 1e6, 2)
-            variants = [("ours", None)]
-            if a.cached_validator:
-                patch = work / "patch"
-                patch.mkdir()
-                (patch / "sitecustomize.py").write_text(CACHED_VALIDATOR, encoding="utf-8")
-                variants.append(("ours_cached_validator", patch))
-            for name, patch_dir in variants:
+            variants: list[tuple[str, dict]] = [("ours", {})]
+            if a.workers > 1:
+                variants.append((f"ours_{a.workers}_workers", workers_env(a.workers, redis_port)))
+            for name, extra in variants:
                 entry = ours if name == "ours" else {"model_mb": ours["model_mb"]}
                 servers = Servers()
+                redis = start_redis(work, redis_port) if extra else None
                 try:
                     t0 = time.perf_counter()
-                    servers.start_project(model.resolve(), (rasa_port, action_port), work, patch_dir)
+                    servers.start_project(model.resolve(), (rasa_port, action_port), work, extra=extra)
                     url = f"http://127.0.0.1:{rasa_port}"
                     entry["cold_start_s"] = round(wait_first_answer(url, servers, t0, 600, CONVERSATIONS[0][0]), 1)
                     entry.update(
@@ -455,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 finally:
                     servers.stop()
+                    if redis is not None:
+                        redis.terminate()
+                        redis.wait(timeout=30)
                 result["bots"][name] = entry
         result["bots"]["ours"] = ours
 

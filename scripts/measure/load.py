@@ -4,6 +4,7 @@ sent one after another (the next message only after the answer), latency per mes
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Sequence
 
@@ -118,6 +119,30 @@ async def one_message(url: str, sender: str, text: str, timeout: float = 120.0) 
 def peak_rss_mb(pid: int | None) -> float | None:
     """Peak resident memory (VmHWM) of a process from /proc, in MB; None when unknown."""
     return _status_kb(pid, "VmHWM")
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (Sanic workers are child processes of the Rasa server)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def tree_peak_rss_mb(pid: int | None) -> float | None:
+    """Sum of the peak resident memory of a process and its descendants, in MB."""
+    if not pid:
+        return None
+    peaks = [peak_rss_mb(p) for p in process_tree(pid)]
+    known = [p for p in peaks if p is not None]
+    return round(sum(known), 1) if known else None
 
 
 def rss_mb(pid: int | None) -> float | None:
