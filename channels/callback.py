@@ -1,25 +1,22 @@
 """Callback channel behind the guard (credentials key ``channels.callback.CallbackInput``;
 ``name()`` "callback", ``POST /webhooks/callback/webhook``; the answers are POSTed to ``url``).
 
-Same request body and checks as :mod:`channels.rest` (bad body → HTTP 400 with a Dutch JSON
-error); the answers POSTed to ``url`` carry ``opsw`` like the REST items.
+Same request body, checks and route code as :mod:`channels.rest` (bad body → HTTP 400 with a Dutch
+JSON error); the answers POSTed to ``url`` carry ``opsw`` like the REST items; the HTTP answer is
+``success``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.callback import CallbackInput as RasaCallbackInput
-from rasa.core.channels.channel import UserMessage
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
-from sanic import Blueprint, response
-from sanic.request import Request
+from sanic import response
 from sanic.response import HTTPResponse
 
-from channels import guard
-from channels.rest import OpswCollectingOutput, bad_request, parse_body
+from channels.rest import OpswCollectingOutput, RestInput
 
 logger = logging.getLogger(__name__)
 
@@ -45,40 +42,21 @@ class CallbackOutput(OpswCollectingOutput):
             logger.error("Failed to send output message to callback: %s", type(e).__name__)
 
 
-class CallbackInput(RasaCallbackInput):
+class CallbackInput(RestInput, RasaCallbackInput):
+    """Our REST route code (:class:`channels.rest.RestInput`) with Rasa's callback credentials."""
+
     @classmethod
     def name(cls) -> str:
         return "callback"
 
+    def blueprint_name(self) -> str:
+        return "callback_webhook"
+
     def get_output_channel(self) -> CallbackOutput:
         return CallbackOutput(self.callback_endpoint)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        guarded = guard.wrap(on_new_message)
-        webhook = Blueprint("callback_webhook", __name__)
-        guard.GUARD.attach(webhook)
+    def webhook_output(self) -> CallbackOutput:
+        return self.get_output_channel()
 
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            fields, error = parse_body(request)
-            if error:
-                return bad_request(error)
-            try:
-                await guarded(
-                    UserMessage(
-                        fields["message"],
-                        self.get_output_channel(),
-                        fields["sender"],
-                        input_channel=self.name(),
-                        metadata=fields["metadata"],
-                    )
-                )
-            except Exception:
-                logger.exception("callback message failed")
-            return response.text("success")
-
-        return webhook
+    def webhook_answer(self, output: OpswCollectingOutput) -> HTTPResponse:
+        return response.text("success")

@@ -28,6 +28,10 @@ the tracker store and Rasa's logs). In this order:
    the static response ``utter_service_down`` is sent (from the model's domain, else domain.yml,
    else :data:`SERVICE_DOWN_TEXT`).
 
+Telegram and Twilio pass on a conversation id, not the chat id or phone number
+(:mod:`channels.sender_ids`). :func:`channel_blueprint` gives every channel's blueprint the guard
+and the ``GET /`` health check.
+
 Importing this module installs the log scrubber (``channels.logfilter``).
 """
 
@@ -43,9 +47,12 @@ import unicodedata
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels import logfilter, privacy
 from channels.erase import erase_conversation
@@ -471,3 +478,18 @@ GUARD = Guard()
 def wrap(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
     """``on_new_message`` behind the process-wide guard :data:`GUARD`."""
     return GUARD.wrap(on_new_message)
+
+
+BlueprintT = TypeVar("BlueprintT", bound=Blueprint)
+
+
+def channel_blueprint(blueprint: BlueprintT) -> BlueprintT:
+    """A channel's blueprint with the guard attached (:meth:`Guard.attach`) and ``GET /``
+    answering ``{"status": "ok"}`` (as Rasa's channels do)."""
+    GUARD.attach(blueprint)
+
+    @blueprint.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return blueprint

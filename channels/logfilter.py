@@ -8,6 +8,9 @@ on top of that this factory
 * replaces every user text the guard passed on (``register_user_text``; the last 512, in memory
   only) by ``[gebruikerstekst: N tekens]`` in every log record of the process, so a typed
   payload ("/inform{...}") or a message that made Rasa fail is never written in full;
+* replaces the addresses of the text channels (a Telegram chat id, a Twilio phone number;
+  ``register_sender``, the last 512) by their conversation id (``channels.sender_ids``), also in
+  what third-party code logs (aiogram logs every API call with the chat id at DEBUG);
 * runs ``channels.privacy.mask_quick`` (BSN, phone, e-mail, IBAN, postcode, date of birth)
   over those records and their exception text, as a second net.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import traceback
 from collections import OrderedDict
@@ -29,8 +33,10 @@ from channels.privacy import mask_quick
 
 MIN_REGISTERED_CHARS = 8
 MAX_REGISTERED = 512
+MIN_SENDER_CHARS = 5  # shorter chat ids would replace unrelated numbers
 
 _texts: OrderedDict[str, str] = OrderedDict()  # text -> its JSON-escaped form
+_senders: OrderedDict[str, tuple[re.Pattern[str], str]] = OrderedDict()  # address -> (its pattern, conversation id)
 _lock = threading.Lock()
 _previous_factory: callable | None = None
 
@@ -47,17 +53,33 @@ def register_user_text(text: str) -> None:
             _texts.popitem(last=False)
 
 
+def register_sender(address: str, conversation_id: str) -> None:
+    """Show ``conversation_id`` instead of ``address`` (not inside a longer word or number) in log records."""
+    if not isinstance(address, str) or len(address.strip()) < MIN_SENDER_CHARS:
+        return
+    pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(address) + r"(?![0-9A-Za-z])")
+    with _lock:
+        _senders[address] = (pattern, conversation_id)
+        _senders.move_to_end(address)
+        while len(_senders) > MAX_REGISTERED:
+            _senders.popitem(last=False)
+
+
 def scrub(message: str) -> str:
-    """``message`` with registered user texts and identifiers masked."""
+    """``message`` with registered user texts, addresses and identifiers masked."""
     if not message:
         return message
     with _lock:
         texts = sorted(_texts.items(), key=lambda item: len(item[0]), reverse=True)
+        senders = sorted(_senders.items(), key=lambda item: len(item[0]), reverse=True)
     for text, escaped in texts:
         # JSON logs (structlog) escape quotes and non-ASCII: compare with that form too
         for form in (text, escaped):
             if form in message:
                 message = message.replace(form, f"[gebruikerstekst: {len(text)} tekens]")
+    for address, (pattern, conversation_id) in senders:
+        if address in message:
+            message = pattern.sub(conversation_id, message)
     masked, _ = mask_quick(message)
     return masked
 

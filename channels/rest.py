@@ -18,7 +18,6 @@ Request: ``{"sender": str, "message": str, "metadata"?: {"trace": bool}}``. Diff
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -114,43 +113,52 @@ def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST input with the guard in front (see the module doc)."""
+    """Rasa's REST input with the guard in front (see the module doc).
+
+    The route code is shared with :class:`channels.callback.CallbackInput`, which overrides
+    :meth:`webhook_output` (where the answers go) and :meth:`webhook_answer` (the HTTP answer).
+    """
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        guarded = guard.wrap(on_new_message)
-        module = inspect.getmodule(self)
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
-        guard.GUARD.attach(webhook)
+    def blueprint_name(self) -> str:
+        return f"custom_webhook_{type(self).__name__}"
 
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def webhook_output(self) -> OpswCollectingOutput:
+        """The output channel of one request."""
+        return OpswCollectingOutput()
+
+    def webhook_answer(self, output: OpswCollectingOutput) -> HTTPResponse:
+        """The HTTP answer after the bot answered: the collected messages."""
+        return response.json(output.messages)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        guarded = guard.wrap(on_new_message)
+        webhook = guard.channel_blueprint(Blueprint(self.blueprint_name(), type(self).__module__))
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             fields, error = parse_body(request)
-            if error:
-                return bad_request(error)
-            collector = OpswCollectingOutput()
+            if error or fields is None:
+                return bad_request(error or "not_object")
+            output = self.webhook_output()
             try:
                 await guarded(
                     UserMessage(
                         fields["message"],
-                        collector,
+                        output,
                         fields["sender"],
                         input_channel=self.name(),
                         metadata=fields["metadata"],
                     )
                 )
             except Exception:
-                logger.exception("REST message failed")
-            if not collector.messages:
+                logger.exception("%s message failed", self.name())
+            if not output.messages:  # never silent, also when the guard itself failed
                 down = guard.GUARD.service_down()
-                await guard.Guard.reply(collector, fields["sender"], down["text"], "error", down.get("buttons"))
-            return response.json(collector.messages)
+                await guard.Guard.reply(output, fields["sender"], down["text"], "error", down.get("buttons"))
+            return self.webhook_answer(output)
 
         return webhook

@@ -30,9 +30,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic import Blueprint
 from socketio import AsyncServer
 
 from channels import guard
@@ -99,8 +97,7 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guarded = guard.wrap(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-        webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
-        guard.GUARD.attach(webhook)
+        webhook = guard.channel_blueprint(SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__))
         self.sio = sio
 
         async def error_to(sid: str, text: str) -> None:
@@ -110,10 +107,6 @@ class SocketIOInput(RasaSocketIOInput):
                 room=sid,
                 namespace=self.namespace,
             )
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:

@@ -22,6 +22,9 @@ Differences from Rasa's ``TelegramInput`` (rasa 3.6, aiogram 2.x):
 * ``/start`` (Telegram's first message) is sent to Rasa as ``/greet``.
 * Updates without a message (e.g. the user blocked the bot) no longer raise;
   photos, voice messages and stickers get a short Dutch answer.
+* The chat id is passed on as a keyed hash (``telegram-<hex>``, see
+  ``channels.sender_ids``); what all text channels share is in
+  ``channels.text_channel``.
 * ``api_base_url``: another Bot API server (a local ``telegram-bot-api`` or a
   test double); default ``https://api.telegram.org``.
 """
@@ -45,21 +48,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import guard
-from channels.choice import apply_choice
-from channels.numbered_options import (
-    KEYBOARD_PROMPT,
-    SCOPE_TURN,
-    SCOPES,
-    option_label,
-    render_text_with_options,
-)
-from channels.text_format import (
-    STYLE_PLAIN,
-    TELEGRAM_MAX_CHARS,
-    split_long_text,
-    to_plain_text,
-)
+from channels.numbered_options import KEYBOARD_PROMPT, SCOPE_TURN, option_label
+from channels.sender_ids import AddressBook
+from channels.text_channel import TextInput, TextOutput, as_bool
+from channels.text_format import STYLE_PLAIN, TELEGRAM_MAX_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -68,24 +60,21 @@ START_COMMAND = "/start"
 # What Telegram's /start is sent to Rasa as (contract intent `greet`).
 START_TEXT = INTENT_MESSAGE_PREFIX + "greet"
 
-TEXT_ONLY_NOTICE = "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"
-ERROR_NOTICE = "Er ging iets mis aan mijn kant. Probeer het later nog eens."
 
-
-def _as_bool(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
-
-
-class NumberedTelegramOutput(TelegramOutput):
+class NumberedTelegramOutput(TextOutput, TelegramOutput):
     """Telegram output: plain text, numbered options plus a reply keyboard."""
 
-    def __init__(self, access_token: str | None, api_base_url: str | None = None) -> None:
+    style = STYLE_PLAIN
+    max_chars = TELEGRAM_MAX_CHARS
+    prompt = KEYBOARD_PROMPT
+    paragraph_messages = True  # like Rasa: one Telegram message per paragraph
+
+    def __init__(
+        self, access_token: str | None, api_base_url: str | None = None, addresses: AddressBook | None = None
+    ) -> None:
         server = TelegramAPIServer.from_base(api_base_url) if api_base_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
+        self.addresses = addresses
         self._username: str | None = None
 
     async def bot_username(self) -> str | None:
@@ -108,21 +97,6 @@ class NumberedTelegramOutput(TelegramOutput):
             payload["secret_token"] = secret_token
         return bool(await self.request("setWebhook", payload))
 
-    async def _send_chunks(self, recipient_id: str, text: str, reply_markup: Any = None) -> None:
-        chunks = split_long_text(text, TELEGRAM_MAX_CHARS)
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            if last and reply_markup is not None:
-                await self.send_message(recipient_id, chunk, reply_markup=reply_markup)
-            else:
-                await self.send_message(recipient_id, chunk)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """One Telegram message per paragraph, like Rasa; Markdown made plain."""
-        for part in to_plain_text(text, STYLE_PLAIN).strip().split("\n\n"):
-            if part.strip():
-                await self._send_chunks(recipient_id, part)
-
     @staticmethod
     def reply_keyboard(buttons: list[dict[str, Any]]) -> ReplyKeyboardMarkup:
         """One keyboard row per option, labelled "1. Titel"."""
@@ -131,33 +105,19 @@ class NumberedTelegramOutput(TelegramOutput):
             markup.row(KeyboardButton(option_label(number, button)))
         return markup
 
-    async def send_text_with_buttons(
-        self,
-        recipient_id: str,
-        text: str,
-        buttons: list[dict[str, Any]],
-        button_type: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Text with numbered options in one message, plus a reply keyboard.
+    async def deliver(self, address: str, text: str, buttons: list[dict[str, Any]] | None) -> None:
+        """``sendMessage``; with options a reply keyboard ("1. Titel", ...).
 
-        ``button_type`` (Rasa's inline/vertical/reply) is ignored: inline
-        buttons would send the payload as callback data (max. 64 bytes) and
-        could not be answered by number.
+        Rasa's ``button_type`` (inline/vertical/reply) is ignored: inline buttons would send the
+        payload as callback data (max. 64 bytes) and could not be answered by number.
         """
-        buttons = [
-            {**b, "title": to_plain_text(str(b.get("title") or ""), STYLE_PLAIN)}
-            for b in buttons
-            if isinstance(b, dict)
-        ]
-        if not buttons:
-            await self.send_text_message(recipient_id, text)
-            return
-        body = render_text_with_options(to_plain_text(text or "", STYLE_PLAIN), buttons, KEYBOARD_PROMPT)
-        await self._send_chunks(recipient_id, body, self.reply_keyboard(buttons))
+        if buttons:
+            await self.send_message(address, text, reply_markup=self.reply_keyboard(buttons))
+        else:
+            await self.send_message(address, text)
 
 
-class NumberedTelegramInput(TelegramInput):
+class NumberedTelegramInput(TextInput, TelegramInput):
     """Telegram input that understands "2" as the second button."""
 
     @classmethod
@@ -172,11 +132,9 @@ class NumberedTelegramInput(TelegramInput):
             credentials.get("access_token"),
             credentials.get("verify"),
             credentials.get("webhook_url"),
-            debug_mode=_as_bool(credentials.get("debug_mode"), False),
             secret_token=credentials.get("secret_token") or None,
-            api_base_url=credentials.get("api_base_url") or None,
-            set_webhook_on_startup=_as_bool(credentials.get("set_webhook_on_startup"), True),
-            number_scope=credentials.get("number_scope") or SCOPE_TURN,
+            set_webhook_on_startup=as_bool(credentials.get("set_webhook_on_startup"), True),
+            **cls.text_options(credentials),
         )
 
     def __init__(
@@ -191,18 +149,15 @@ class NumberedTelegramInput(TelegramInput):
         number_scope: str = SCOPE_TURN,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
-        if number_scope not in SCOPES:
-            raise ValueError(f"number_scope must be one of {SCOPES}")
+        self.setup_text_input(number_scope, api_base_url)
         self.secret_token = secret_token
-        self.api_base_url = api_base_url
         self.set_webhook_on_startup = set_webhook_on_startup
-        self.number_scope = number_scope
         self._output: NumberedTelegramOutput | None = None
 
     def get_output_channel(self) -> NumberedTelegramOutput:
         """One output channel per input channel; no network call here."""
         if self._output is None:
-            self._output = NumberedTelegramOutput(self.access_token, self.api_base_url)
+            self._output = NumberedTelegramOutput(self.access_token, self.api_base_url, self.addresses)
         return self._output
 
     async def set_webhook(self) -> bool:
@@ -235,10 +190,7 @@ class NumberedTelegramInput(TelegramInput):
         return text
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # every message passes the channel guard (masking, limits, payload check, never silent)
-        on_new_message = guard.wrap(on_new_message)
-        telegram_webhook = Blueprint("numbered_telegram_webhook", __name__)
-        guard.GUARD.attach(telegram_webhook)
+        telegram_webhook, guarded = self.text_blueprint("numbered_telegram_webhook", on_new_message)
         out_channel = self.get_output_channel()
 
         @telegram_webhook.listener("after_server_start")
@@ -258,10 +210,6 @@ class NumberedTelegramInput(TelegramInput):
         @telegram_webhook.listener("after_server_stop")
         async def close_session(app: Any, loop: Any) -> None:
             await out_channel.close_session()
-
-        @telegram_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @telegram_webhook.route("/set_webhook", methods=["GET", "POST"])
         async def set_webhook(_: Request) -> HTTPResponse:
@@ -310,12 +258,12 @@ class NumberedTelegramInput(TelegramInput):
                 elif self._is_location(msg):
                     text = f'{{"lng":{msg.location.longitude}, "lat":{msg.location.latitude}}}'
                 else:
-                    await out_channel.send_text_message(str(msg.chat.id), TEXT_ONLY_NOTICE)
+                    await self.text_only(out_channel, self.conversation_id(str(msg.chat.id)))
                     return response.text("success")
             if msg is None or text is None:
                 return response.text("success")
 
-            sender_id = str(msg.chat.id)
+            conversation = self.conversation_id(str(msg.chat.id))
             metadata = self.get_metadata(request)
             if typed:
                 # like Rasa: "/bot hallo" (groups) is "hallo"
@@ -323,31 +271,12 @@ class NumberedTelegramInput(TelegramInput):
                 if text.startswith("/"):
                     text = self._command_text(text)
                 else:
-                    text, metadata = await apply_choice(request, sender_id, text, metadata, self.number_scope)
+                    text, metadata = await self.typed_text(request, conversation, text, metadata)
 
             texts = [text]
             if text.strip() == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:
                 texts = [text, START_TEXT]  # like Rasa: restart, then start
-            try:
-                for item in texts:
-                    await on_new_message(
-                        UserMessage(
-                            item,
-                            out_channel,
-                            sender_id,
-                            input_channel=self.name(),
-                            metadata=metadata,
-                        )
-                    )
-            except Exception as e:
-                logger.error(f"Exception when trying to handle message.{e}")
-                logger.debug(e, exc_info=True)
-                if self.debug_mode:
-                    raise
-                try:
-                    await out_channel.send_text_message(sender_id, ERROR_NOTICE)
-                except Exception:
-                    logger.debug("Could not send the error notice.", exc_info=True)
+            await self.pass_on(guarded, out_channel, conversation, texts, metadata)
             return response.text("success")
 
         return telegram_webhook

@@ -25,6 +25,9 @@ Differences from Rasa's ``TwilioInput`` (rasa 3.6, twilio 8.x):
   empty body (a photo, a voice message) gets a short Dutch answer.
 * ``api_base_url``: send the REST calls to another host (a test double);
   default ``https://api.twilio.com``.
+* The phone number is passed on as a keyed hash (``twilio-<hex>``, see
+  ``channels.sender_ids``): it never becomes a tracker store key. What all text
+  channels share is in ``channels.text_channel``.
 """
 
 import asyncio
@@ -44,37 +47,16 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from channels import guard
-from channels.choice import apply_choice
-from channels.numbered_options import (
-    OPTION_PROMPT,
-    SCOPE_TURN,
-    SCOPES,
-    render_text_with_options,
-)
-from channels.text_format import (
-    STYLE_PLAIN,
-    STYLE_WHATSAPP,
-    TWILIO_MAX_CHARS,
-    split_long_text,
-    to_plain_text,
-)
+from channels.numbered_options import OPTION_PROMPT, SCOPE_TURN
+from channels.sender_ids import AddressBook
+from channels.text_channel import TextInput, TextOutput, as_bool
+from channels.text_format import STYLE_PLAIN, STYLE_WHATSAPP, TWILIO_MAX_CHARS
 
 logger = logging.getLogger(__name__)
 # twilio logs every REST request at INFO; keep Rasa's log readable
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
-TEXT_ONLY_NOTICE = "Ik kan alleen tekst lezen. Wilt u uw vraag typen?"
-ERROR_NOTICE = "Er ging iets mis aan mijn kant. Probeer het later nog eens."
-
-
-def _as_bool(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "yes", "ja", "on")
 
 
 class _SignedParams(dict):
@@ -97,8 +79,11 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, new_url, *args, **kwargs)
 
 
-class NumberedTwilioOutput(TwilioOutput):
-    """Twilio output for a text-only channel."""
+class NumberedTwilioOutput(TextOutput, TwilioOutput):
+    """Twilio output for a text-only channel: one bot message is one SMS/WhatsApp message."""
+
+    max_chars = TWILIO_MAX_CHARS
+    prompt = OPTION_PROMPT
 
     def __init__(
         self,
@@ -106,6 +91,7 @@ class NumberedTwilioOutput(TwilioOutput):
         auth_token: str | None,
         twilio_number: str | None,
         api_base_url: str | None = None,
+        addresses: AddressBook | None = None,
     ) -> None:
         http_client = BaseUrlHttpClient(api_base_url) if api_base_url else None
         Client.__init__(self, account_sid, auth_token, http_client=http_client)
@@ -113,6 +99,7 @@ class NumberedTwilioOutput(TwilioOutput):
         self.send_retry = 0
         self.max_retry = 5
         self.style = STYLE_WHATSAPP if (twilio_number or "").startswith("whatsapp:") else STYLE_PLAIN
+        self.addresses = addresses
 
     async def _send_message(self, message_data: dict[str, Any]) -> Any:
         """``messages.create`` in a thread; errors are logged, not raised."""
@@ -123,30 +110,12 @@ class NumberedTwilioOutput(TwilioOutput):
             logger.error(f"Twilio did not send the message: {e.msg} (code {e.code})")
             return None
 
-    async def _send_body(self, recipient_id: str, body: str) -> None:
-        for part in split_long_text(body, TWILIO_MAX_CHARS):
-            await self._send_message({"to": recipient_id, "from_": self.twilio_number, "body": part})
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """The whole text as one message (split only above 1600 characters)."""
-        await self._send_body(recipient_id, to_plain_text(text, self.style))
-
-    async def send_text_with_buttons(
-        self,
-        recipient_id: str,
-        text: str,
-        buttons: list[dict[str, Any]],
-        **kwargs: Any,
-    ) -> None:
-        """Text, numbered options and "Typ het nummer van uw keuze." in one message."""
-        buttons = [
-            {**b, "title": to_plain_text(str(b.get("title") or ""), self.style)} for b in buttons if isinstance(b, dict)
-        ]
-        body = render_text_with_options(to_plain_text(text or "", self.style), buttons, OPTION_PROMPT)
-        await self._send_body(recipient_id, body)
+    async def deliver(self, address: str, text: str, buttons: list[dict[str, Any]] | None) -> None:
+        """One Twilio message (the options are in the text: SMS and WhatsApp show no buttons)."""
+        await self._send_message({"to": address, "from_": self.twilio_number, "body": text})
 
 
-class NumberedTwilioInput(TwilioInput):
+class NumberedTwilioInput(TextInput, TwilioInput):
     """Twilio input that understands "2" as the second button."""
 
     @classmethod
@@ -161,11 +130,9 @@ class NumberedTwilioInput(TwilioInput):
             credentials.get("account_sid"),
             credentials.get("auth_token"),
             credentials.get("twilio_number"),
-            debug_mode=_as_bool(credentials.get("debug_mode"), False),
             webhook_url=credentials.get("webhook_url") or None,
-            validate_signature=_as_bool(credentials.get("validate_signature"), True),
-            api_base_url=credentials.get("api_base_url") or None,
-            number_scope=credentials.get("number_scope") or SCOPE_TURN,
+            validate_signature=as_bool(credentials.get("validate_signature"), True),
+            **cls.text_options(credentials),
         )
 
     def __init__(
@@ -180,17 +147,16 @@ class NumberedTwilioInput(TwilioInput):
         number_scope: str = SCOPE_TURN,
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode)
-        if number_scope not in SCOPES:
-            raise ValueError(f"number_scope must be one of {SCOPES}")
+        self.setup_text_input(number_scope, api_base_url)
         self.webhook_url = webhook_url
         self.validate_signature = validate_signature
-        self.api_base_url = api_base_url
-        self.number_scope = number_scope
         if not validate_signature:
             logger.warning("Twilio: signature check is OFF; anyone can post to the webhook.")
 
     def get_output_channel(self) -> NumberedTwilioOutput:
-        return NumberedTwilioOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base_url)
+        return NumberedTwilioOutput(
+            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url, self.addresses
+        )
 
     def _signed_urls(self, request: Request) -> list[str]:
         if self.webhook_url:
@@ -215,14 +181,7 @@ class NumberedTwilioInput(TwilioInput):
         return any(validator.validate(url, params, signature) for url in self._signed_urls(request))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # every message passes the channel guard (masking, limits, payload check, never silent)
-        on_new_message = guard.wrap(on_new_message)
-        twilio_webhook = Blueprint("numbered_twilio_webhook", __name__)
-        guard.GUARD.attach(twilio_webhook)
-
-        @twilio_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        twilio_webhook, guarded = self.text_blueprint("numbered_twilio_webhook", on_new_message)
 
         @twilio_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -238,6 +197,7 @@ class NumberedTwilioInput(TwilioInput):
                 logger.debug("Invalid message")
                 return response.text("", status=204)
 
+            conversation = self.conversation_id(sender)
             metadata = self.get_metadata(request)
             if self._is_location_message(request):
                 text = "/locationData{{'Latitude': {lat},'Longitude': {long}}}".format(
@@ -246,30 +206,13 @@ class NumberedTwilioInput(TwilioInput):
             elif form.get("ButtonPayload"):
                 text = form.get("ButtonPayload")
             elif not (text or "").strip():
-                await out_channel.send_text_message(sender, TEXT_ONLY_NOTICE)
+                await self.text_only(out_channel, conversation)
                 return response.text("", status=204)
             else:
                 # @ signs get corrupted in SMSes by some carriers (as in Rasa)
-                text = text.replace("¡", "@")
-                text, metadata = await apply_choice(request, sender, text, metadata, self.number_scope)
+                text, metadata = await self.typed_text(request, conversation, text.replace("¡", "@"), metadata)
 
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        out_channel,
-                        sender,
-                        input_channel=self.name(),
-                        metadata=metadata,
-                    )
-                )
-            except Exception as e:
-                logger.error(f"Exception when trying to handle message.{e}")
-                logger.debug(e, exc_info=True)
-                if self.debug_mode:
-                    raise
-                await out_channel.send_text_message(sender, ERROR_NOTICE)
-
+            await self.pass_on(guarded, out_channel, conversation, [text], metadata)
             return response.text("", status=204)
 
         return twilio_webhook

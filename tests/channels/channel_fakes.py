@@ -9,13 +9,17 @@
   the Twilio REST API and a callback receiver, for a Rasa server running in
   another process (the connectors get ``api_base_url`` pointing here).
 * ``rasa_app``: a Rasa server (Sanic) with given input channels and a model,
-  started in-process on a free loopback port.
+  started in-process on a free loopback port; ``channel_app``: only the channels'
+  webhooks, with a fake ``on_new_message`` instead of Rasa.
+* ``conversation_of``: the conversation id (tracker key) a text channel uses for a
+  chat id or phone number.
 """
 
 import asyncio
 import contextlib
 import itertools
 import json
+import os
 import re
 import socket
 import threading
@@ -26,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.sender_ids import pseudonym
 from tests.conftest import Server, stop_process
 
 FAKE_TELEGRAM_TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijklmn"
@@ -34,6 +39,7 @@ FAKE_TWILIO_SID = "AC" + "0" * 30 + "fa"
 FAKE_TWILIO_TOKEN = "fake-twilio-auth-token-for-tests"
 FAKE_TWILIO_NUMBER = "whatsapp:+14155238886"
 FAKE_SMS_NUMBER = "+3197010000001"
+FAKE_SENDER_SALT = "fake-sender-salt-for-the-live-tests"
 
 _ids = itertools.count(1000)
 
@@ -431,13 +437,35 @@ async def rasa_app(model_path: str, input_channels: list[Any], endpoints: Any = 
     Sanic.test_mode = True  # several apps with the same name in one process
     app = configure_app(input_channels=input_channels, enable_api=True, route="/webhooks/")
     app.ctx.agent = await load_agent(model_path=model_path, endpoints=endpoints)
+    async with _serving(app) as base:
+        yield base, app
+
+
+@contextlib.asynccontextmanager
+async def channel_app(input_channels: list[Any], on_new_message: Callable[[Any], Any]):
+    """Only the channels' webhooks (``/webhooks/<name>/...``, as Rasa registers them), each
+    message handed to ``on_new_message`` (through the channel's guard); no model, no tracker
+    store. Yields the base URL."""
+    from sanic import Sanic
+
+    Sanic.test_mode = True
+    app = Sanic(f"channels_{next(_ids)}")
+    for channel in input_channels:
+        app.blueprint(channel.blueprint(on_new_message), url_prefix=f"/webhooks/{channel.url_prefix()}")
+    async with _serving(app) as base:
+        yield base
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: Any):
+    """Serve a Sanic app on a free loopback port, with its start and stop listeners."""
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.before_start()
     await server.after_start()
     try:
-        yield f"http://127.0.0.1:{port}", app
+        yield f"http://127.0.0.1:{port}"
     finally:
         await server.before_stop()
         server.close()
@@ -448,6 +476,12 @@ async def rasa_app(model_path: str, input_channels: list[Any], endpoints: Any = 
 async def tracker_events(app: Any, sender_id: str) -> list[dict[str, Any]]:
     tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
     return [e.as_dict() for e in tracker.events] if tracker else []
+
+
+def conversation_of(channel: str, address: str, salt: str | None = None) -> str:
+    """The conversation id (the tracker store's key) of ``address`` on the text channel ``channel``,
+    with the secret ``salt`` (default: ``OPSW_SENDER_SALT`` of this process)."""
+    return pseudonym(channel, address, (salt or os.environ["OPSW_SENDER_SALT"]).encode())
 
 
 def last_user_event(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -544,6 +578,7 @@ def channel_env(base_env: dict[str, str], fake: "FakeServices", port: int) -> di
         TWILIO_NUMBER=FAKE_TWILIO_NUMBER,
         TWILIO_API_BASE_URL=fake.url,
         OPSW_CALLBACK_URL=fake.callback_url,
+        OPSW_SENDER_SALT=FAKE_SENDER_SALT,
         OPSW_RASA_PORT=str(port),
         RASA_TELEMETRY_ENABLED="false",
     )

@@ -1,4 +1,10 @@
-"""Fixtures for the channel tests (tests/channels/)."""
+"""Fixtures for the channel tests (tests/channels/).
+
+The repo root is on sys.path through pytest.ini (``pythonpath``); this folder has no
+``__init__.py``, so pytest puts it on sys.path for ``channel_fakes`` and ``guard_server``.
+tests/fuzz imports this module as ``tests.channels.conftest``: the fixtures import
+``tests.channels.guard_server`` for that reason.
+"""
 
 import os
 import subprocess
@@ -8,12 +14,16 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-for path in (str(ROOT), str(HERE)):  # `channels` package and `channel_fakes`
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
 TINY_BOT = HERE / "tiny_bot"
+TEST_SENDER_SALT = "test-sender-salt-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def sender_salt(monkeypatch) -> str:
+    """The secret of the conversation ids (channels.sender_ids) for in-process channels: no
+    per-install secret file is written into the checkout's var/ by the tests."""
+    monkeypatch.setenv("OPSW_SENDER_SALT", TEST_SENDER_SALT)
+    return TEST_SENDER_SALT
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +71,7 @@ def tiny_model(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def guard_server(tiny_model, tmp_path_factory):
     """``rasa run --debug`` with the tiny bot behind the guarded channels (see guard_server.py)."""
-    from guard_server import start_guard_server, stop_guard_server
+    from tests.channels.guard_server import start_guard_server, stop_guard_server
 
     server = start_guard_server(tiny_model, tmp_path_factory.mktemp("guard_server"))
     yield server

@@ -23,6 +23,7 @@ from channel_fakes import (
     FakeServices,
     TelegramApiMock,
     TwilioApiMock,
+    conversation_of,
     last_user_event,
     rasa_app,
     telegram_update,
@@ -104,7 +105,7 @@ def test_telegram_reply_keyboard_numbered_options_and_typed_number(tiny_model):
                     sent = api.sent_messages()
                     assert sent[-1]["text"] == GEEN_PLEK
                     assert "reply_markup" not in sent[-1]
-                    user = last_user_event(await tracker_events(app, str(chat)))
+                    user = last_user_event(await tracker_events(app, conversation_of("telegram", str(chat))))
                     assert user["text"] == "/geen_plek"
                     assert user["parse_data"]["intent"]["name"] == "geen_plek"
                     assert user["metadata"]["numbered_choice"] == {
@@ -134,14 +135,17 @@ def test_telegram_number_out_of_range_and_after_open_question_stay_text(tiny_mod
                     assert api.sent_messages()[-1]["text"].startswith(WELCOME)
 
                     await post_telegram(http, base, telegram_update(chat, "7"))
-                    assert last_user_event(await tracker_events(app, str(chat)))["text"] == "7"
+                    assert (
+                        last_user_event(await tracker_events(app, conversation_of("telegram", str(chat))))["text"]
+                        == "7"
+                    )
 
                     await post_telegram(http, base, telegram_update(chat, "hallo"))
                     await post_telegram(http, base, telegram_update(chat, "mijn kind"))
                     assert api.sent_messages()[-1]["text"] == "Hoe oud is uw kind?"
                     # "2" answers the open question; it is not option 2 of the older list
                     await post_telegram(http, base, telegram_update(chat, "2"))
-                    user = last_user_event(await tracker_events(app, str(chat)))
+                    user = last_user_event(await tracker_events(app, conversation_of("telegram", str(chat))))
                     assert user["text"] == "2"
                     assert "numbered_choice" not in (user.get("metadata") or {})
 
@@ -158,7 +162,7 @@ def test_telegram_rejects_calls_without_the_secret_token(tiny_model):
                     status, _ = await post_telegram(http, base, telegram_update(77, "hallo"), secret="fout")
                     assert status == 403
                 assert api.sent_messages() == []
-                assert await tracker_events(app, "77") == []
+                assert await tracker_events(app, conversation_of("telegram", "77")) == []
 
     run(scenario())
 
@@ -215,7 +219,10 @@ def test_typed_number_works_across_servers_sharing_the_tracker_store(tiny_model,
                 async with rasa_app(str(tiny_model), [telegram_channel()], endpoints) as (base, app):
                     await post_telegram(http, base, telegram_update(chat, "2"))
                     assert api.sent_messages()[-1]["text"] == GEEN_PLEK
-                    assert last_user_event(await tracker_events(app, str(chat)))["text"] == "/geen_plek"
+                    assert (
+                        last_user_event(await tracker_events(app, conversation_of("telegram", str(chat))))["text"]
+                        == "/geen_plek"
+                    )
 
     run(scenario())
 
@@ -247,14 +254,17 @@ def test_twilio_whatsapp_numbered_options_and_typed_number(tiny_model):
 
                     assert await post_twilio(http, base, twilio_form(user_number, "2")) == 204
                     assert api.bodies()[-1] == GEEN_PLEK
-                    user = last_user_event(await tracker_events(app, user_number))
+                    user = last_user_event(await tracker_events(app, conversation_of("twilio", user_number)))
                     assert user["text"] == "/geen_plek"
                     assert user["metadata"]["numbered_choice"]["number"] == 2
 
                     # out of range: goes through as text
                     await post_twilio(http, base, twilio_form(user_number, "hallo"))
                     await post_twilio(http, base, twilio_form(user_number, "4"))
-                    assert last_user_event(await tracker_events(app, user_number))["text"] == "4"
+                    assert (
+                        last_user_event(await tracker_events(app, conversation_of("twilio", user_number)))["text"]
+                        == "4"
+                    )
 
     run(scenario())
 
@@ -271,7 +281,7 @@ def test_twilio_sms_title_typed_instead_of_number(tiny_model):
                     http, base, twilio_form(user_number, "ik heb een klacht over de zorg", to=FAKE_SMS_NUMBER)
                 )
                 assert api.bodies()[-1] == KLACHT
-                user = last_user_event(await tracker_events(app, user_number))
+                user = last_user_event(await tracker_events(app, conversation_of("twilio", user_number)))
                 assert user["text"] == "/klacht_zorgaanbieder"
                 assert user["metadata"]["numbered_choice"]["how"] == "title"
 
@@ -293,7 +303,7 @@ def test_twilio_rejects_unsigned_or_badly_signed_requests(tiny_model):
                     sig = twilio_signature(f"{base}/webhooks/twilio/webhook", form)
                     assert await post_twilio(http, base, tampered, signature=sig) == 403
                 assert api.select() == []
-                assert await tracker_events(app, sender) == []
+                assert await tracker_events(app, conversation_of("twilio", sender)) == []
 
     run(scenario())
 

@@ -30,6 +30,7 @@ from channel_fakes import (
     FakeServices,
     channel_env,
     channel_server,
+    conversation_of,
     free_port,
     post_form,
     post_json,
@@ -161,7 +162,7 @@ def test_live_telegram_numbered_options_and_number_two(live, fake_services):
     chat = random.randint(10**8, 10**9)
     assert post_telegram_update(live.telegram_webhook, telegram_update(chat, "/start"), FAKE_SECRET_TOKEN) == 200
 
-    tracker = live.tracker(str(chat))
+    tracker = live.tracker(conversation_of("telegram", str(chat), live.env["OPSW_SENDER_SALT"]))
     assert last_user(tracker)["text"] == "/greet"
     bots = bot_events(events_after_last_user(tracker))
     assert bots, "the assistant did not answer /start"
@@ -183,7 +184,7 @@ def test_live_telegram_numbered_options_and_number_two(live, fake_services):
 
     before = len(sent)
     assert post_telegram_update(live.telegram_webhook, telegram_update(chat, "2"), FAKE_SECRET_TOKEN) == 200
-    tracker = live.tracker(str(chat))
+    tracker = live.tracker(conversation_of("telegram", str(chat), live.env["OPSW_SENDER_SALT"]))
     user = last_user(tracker)
     assert user["text"] == buttons[1]["payload"]
     assert user["metadata"]["numbered_choice"]["number"] == 2
@@ -209,7 +210,7 @@ def test_live_twilio_whatsapp_numbered_options_and_number_two(live, fake_service
         return post_form(live.twilio_webhook, form, headers)
 
     assert send("Hallo") == 204
-    tracker = live.tracker(sender)
+    tracker = live.tracker(conversation_of("twilio", sender, live.env["OPSW_SENDER_SALT"]))
     bots = bot_events(events_after_last_user(tracker))
     with_buttons = [e for e in bots if buttons_of(e)]
     assert with_buttons, f"'Hallo' was understood as {last_user(tracker)['parse_data']['intent']} and gave no options"
@@ -224,7 +225,7 @@ def test_live_twilio_whatsapp_numbered_options_and_number_two(live, fake_service
 
     before = len(bodies)
     assert send("2") == 204
-    tracker = live.tracker(sender)
+    tracker = live.tracker(conversation_of("twilio", sender, live.env["OPSW_SENDER_SALT"]))
     user = last_user(tracker)
     assert user["text"] == buttons[1]["payload"]
     after = events_after_last_user(tracker)
