@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +16,14 @@ from opschaling import facts as vocabulary
 from opschaling.facts import CATALOGUE_DIR, UNKNOWN, VALUE_GROUPS
 
 DEFAULT_DIR = CATALOGUE_DIR
+TEXTS_FILE = "texts.yaml"  # every sentence of the conversation itself (Catalogue.text)
+
+
+class TextError(KeyError):
+    """An unknown key of texts.yaml or a placeholder without a value (a KeyError whose message reads plainly)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +221,37 @@ class Catalogue:
     explanations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     jargon: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     templates: Mapping[str, Rung] = field(default_factory=dict)  # named rung templates of routes.yaml
+    texts: Mapping[str, Any] = field(default_factory=dict)  # texts.yaml: key -> text, or {u: text, je: text}
+    situation_labels: Mapping[str, str] = field(default_factory=dict)  # texts.yaml: situation -> button label
+
+    def text(self, key: str, /, **values: Any) -> str:
+        """The Dutch text ``key`` of catalogue/texts.yaml (the "u" form), its placeholders filled from ``values``.
+
+        Raises KeyError on an unknown key or when ``values`` lacks a placeholder of the text."""
+        entry = self._text_entry(key)
+        return _fill(key, entry if isinstance(entry, str) else entry["u"], values)
+
+    def informal_text(self, key: str, /, **values: Any) -> str | None:
+        """The written-out "je" form of ``key`` when texts.yaml has one, else None (then the u → je rule of
+        ``opschaling.render.informal`` applies to ``text(key)``)."""
+        entry = self._text_entry(key)
+        return _fill(key, entry["je"], values) if isinstance(entry, Mapping) else None
+
+    def _text_entry(self, key: str) -> Any:
+        try:
+            return self.texts[key]
+        except KeyError:
+            raise TextError(f"no text {key!r} in {self.directory / TEXTS_FILE}") from None
+
+    def situation_label(self, situation: str) -> str:
+        """A situation's label for a button: texts.yaml `situation_labels`, else the title of the situation's option
+        in questions.yaml."""
+        if situation in self.situation_labels:
+            return self.situation_labels[situation]
+        for option in (self.questions.get("situation") or {}).get("options") or ():
+            if option.get("value") == situation:
+                return str(option["title"])
+        raise TextError(f"no label for situation {situation!r} in {TEXTS_FILE} or questions.yaml")
 
     def template_for(self, body_id: str) -> Rung | None:
         """The named rung template for a body (its short sourced reason), e.g. for a route's `final` step."""
@@ -256,6 +296,18 @@ class Catalogue:
         source = self.sources.get(ref.source, {})
         label = source.get("cite") or source.get("title") or ref.title
         return f"{label}, '{ref.section}'" + (f" ({ref.href})" if ref.href else "")
+
+
+def placeholders(template: str) -> list[str]:
+    """The names of the str.format placeholders of a text ("{days}" → ["days"]); ValueError on a broken brace."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def _fill(key: str, template: str, values: Mapping[str, Any]) -> str:
+    missing = [name for name in placeholders(template) if name not in values]
+    if missing:
+        raise TextError(f"text {key!r} of {TEXTS_FILE} needs a value for {{{missing[0]}}}: {template!r}")
+    return template.format(**values)
 
 
 def _read(path: Path) -> Any:
@@ -328,16 +380,57 @@ def vocabulary_problems(catalogue: Catalogue) -> list[str]:
     return problems
 
 
+def text_problems(catalogue: Catalogue) -> list[str]:
+    """What is wrong with texts.yaml: placeholders that are not plain names, a "je" form with other placeholders
+    than its "u" form, situation labels for unknown situations, a situation without a label, and a label that copies
+    the questions.yaml option title (that title is used without it)."""
+    problems: list[str] = []
+    for key, entry in catalogue.texts.items():
+        forms = [entry] if isinstance(entry, str) else [entry.get("u"), entry.get("je")]
+        found = []
+        for form in forms:
+            if not isinstance(form, str):
+                problems.append(f"{TEXTS_FILE} {key}: not a text, nor {{u: text, je: text}}")
+                continue
+            try:
+                names = placeholders(form)
+            except ValueError as error:
+                problems.append(f"{TEXTS_FILE} {key}: {error} in {form!r}")
+                continue
+            problems += [
+                f"{TEXTS_FILE} {key}: placeholder {{{n}}} is no plain name" for n in names if not n.isidentifier()
+            ]
+            found.append(sorted(set(names)))
+        if len(found) == 2 and found[0] != found[1]:
+            problems.append(f"{TEXTS_FILE} {key}: the u and je forms have other placeholders {found}")
+    options = {
+        o.get("value"): o.get("title") for o in (catalogue.questions.get("situation") or {}).get("options") or ()
+    }
+    for situation, label in catalogue.situation_labels.items():
+        if situation not in catalogue.routes:
+            problems.append(f"{TEXTS_FILE} situation_labels: {situation!r} is no situation")
+        elif options.get(situation) == label:
+            problems.append(f"{TEXTS_FILE} situation_labels {situation}: the questions.yaml title, drop it here")
+    problems += [
+        f"situation {s!r} has no label in {TEXTS_FILE} nor an option in questions.yaml"
+        for s in catalogue.routes
+        if s not in catalogue.situation_labels and s not in options
+    ]
+    return problems
+
+
 @lru_cache(maxsize=4)
 def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue:
     """Read the catalogue once per directory (``OPSW_CATALOGUE`` overrides the default folder).
 
     Raises ValueError when routes, bodies or questions use a fact or value the vocabulary (catalogue/facts.yaml,
-    read once per process by opschaling.facts) does not know: such a fact would be asked and never kept."""
+    read once per process by opschaling.facts) does not know: such a fact would be asked and never kept; and when
+    texts.yaml has a broken placeholder or a situation without a label (``text_problems``)."""
     root = Path(directory or os.environ.get("OPSW_CATALOGUE") or DEFAULT_DIR)
     bodies = {p.stem: Body(p.stem, _read(p)) for p in sorted((root / "bodies").glob("*.yaml"))}
     routes_file = _read(root / "routes.yaml")
     templates = routes_file.get("templates") or {}
+    texts_file = _read(root / TEXTS_FILE) or {}
     catalogue = Catalogue(
         bodies=bodies,
         routes={rid: Route.from_dict(rid, raw, templates) for rid, raw in routes_file["situations"].items()},
@@ -351,6 +444,8 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         explanations=_read_optional(root / "explanations.yaml").get("topics", {}),
         jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
         templates={name: Rung.from_dict(raw) for name, raw in templates.items()},
+        texts=texts_file.get("texts") or {},
+        situation_labels=texts_file.get("situation_labels") or {},
     )
     problems = vocabulary_problems(catalogue)
     if problems:
@@ -358,6 +453,9 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
             f"the catalogue in {root} does not match the fact vocabulary {vocabulary.VOCABULARY.path}:\n  "
             + "\n  ".join(problems)
         )
+    problems = text_problems(catalogue)
+    if problems:
+        raise ValueError(f"{root / TEXTS_FILE}:\n  " + "\n  ".join(problems))
     return catalogue
 
 

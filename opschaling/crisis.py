@@ -1,9 +1,10 @@
 """The crisis message: one short B1 text that starts with the right step for the kind of danger.
 
-Every number and claim comes from the catalogue bodies ``zelfmoordpreventie_113`` and ``veilig_thuis``
-(public facts §20 "Hulplijnen bij gevaar") and ``huisarts_crisis`` (catalogue note "Veiligheid bij acuut
-gevaar"); the "Bron:" line cites exactly those references (``Catalogue.cite``). Phone numbers are ``tel:``
-Markdown links, so a tap on a phone calls them.
+The texts are in ``catalogue/texts.yaml`` (keys ``crisis_*``). Every number and claim comes from the catalogue
+bodies ``zelfmoordpreventie_113`` and ``veilig_thuis`` (public facts §20 "Hulplijnen bij gevaar") and
+``huisarts_crisis`` (catalogue note "Veiligheid bij acuut gevaar"); the "Bron:" line cites exactly those references
+(``Catalogue.cite``). Phone numbers are ``tel:`` Markdown links (filled into the texts' placeholders here), so a tap
+on a phone calls them.
 """
 
 from __future__ import annotations
@@ -30,44 +31,25 @@ class CrisisText:
     references: tuple[Reference, ...]
 
 
-# (formal "u", informal "je") per kind. Short sentences, the step first, 112 always named.
-_TEXTS = {
-    SUICIDE: (
-        "**Denkt u aan zelfdoding, of maakt u zich zorgen om iemand?** Praat erover met 113 Zelfmoordpreventie. "
-        f"Bel {TEL_113} of {TEL_0800_0113} (gratis), of chat via {CHAT_113}. Dag en nacht, en anoniem. "
-        f"Is er nu direct gevaar? Bel {TEL_112}.",
-        "**Denk je aan zelfdoding, of maak je je zorgen om iemand?** Praat erover met 113 Zelfmoordpreventie. "
-        f"Bel {TEL_113} of {TEL_0800_0113} (gratis), of chat via {CHAT_113}. Dag en nacht, en anoniem. "
-        f"Is er nu direct gevaar? Bel {TEL_112}.",
-    ),
-    VIOLENCE: (
-        f"**Is er nu direct gevaar? Bel {TEL_112}.** Bij huiselijk geweld, kindermishandeling of "
-        f"ouderenmishandeling kunt u Veilig Thuis bellen: {TEL_VEILIG_THUIS}. Gratis, alle dagen en alle uren. "
-        "Anoniem bellen kan. Ook als u het ziet gebeuren bij een ander.",
-        f"**Is er nu direct gevaar? Bel {TEL_112}.** Bij huiselijk geweld, kindermishandeling of "
-        f"ouderenmishandeling kun je Veilig Thuis bellen: {TEL_VEILIG_THUIS}. Gratis, alle dagen en alle uren. "
-        "Anoniem bellen kan. Ook als je het ziet gebeuren bij een ander.",
-    ),
-    ACUTE: (
-        f"**Is er nu gevaar? Bel {TEL_112}.** Is het dringend, maar niet levensgevaarlijk? Bel dan uw huisarts. "
-        "Buiten kantoortijd belt u de huisartsenpost.",
-        f"**Is er nu gevaar? Bel {TEL_112}.** Is het dringend, maar niet levensgevaarlijk? Bel dan je huisarts. "
-        "Buiten kantoortijd bel je de huisartsenpost.",
-    ),
+# The text of each kind (catalogue/texts.yaml). Short sentences, the step first, 112 always named.
+_TEXT_KEYS = {SUICIDE: "crisis_suicide", VIOLENCE: "crisis_violence", ACUTE: "crisis_acute"}
+# The phone numbers and the chat as links a phone can open; the texts name them as placeholders.
+_LINKS = {
+    "tel_112": TEL_112,
+    "tel_113": TEL_113,
+    "tel_0800_0113": TEL_0800_0113,
+    "tel_veilig_thuis": TEL_VEILIG_THUIS,
+    "chat_113": CHAT_113,
 }
-# Only when the NLU alone saw danger (the kind is unknown): 113 is named too.
-_ALSO_113 = (
-    f"Denkt u aan zelfdoding? Bel {TEL_113} of {TEL_0800_0113}.",
-    f"Denk je aan zelfdoding? Bel {TEL_113} of {TEL_0800_0113}.",
-)
-_GO_ON = ("Daarna help ik u graag verder met uw vraag.", "Daarna help ik je graag verder met je vraag.")
 
-_STILL_UNSAFE = (
-    f"**Bel nu {TEL_112}.** Denkt u aan zelfdoding? Bel {TEL_113} of {TEL_0800_0113}. "
-    f"Gaat het om geweld thuis? Bel Veilig Thuis: {TEL_VEILIG_THUIS}. Dag en nacht.",
-    f"**Bel nu {TEL_112}.** Denk je aan zelfdoding? Bel {TEL_113} of {TEL_0800_0113}. "
-    f"Gaat het om geweld thuis? Bel Veilig Thuis: {TEL_VEILIG_THUIS}. Dag en nacht.",
-)
+
+def _text(catalogue: Catalogue, key: str, informal: bool) -> str:
+    """A crisis text of catalogue/texts.yaml with its links, in "u" or, informal, "je"."""
+    from opschaling.render import informal as with_je  # noqa: PLC0415 - render imports the engine; keep this lazy
+
+    if not informal:
+        return catalogue.text(key, **_LINKS)
+    return catalogue.informal_text(key, **_LINKS) or with_je(catalogue.text(key, **_LINKS))
 
 
 def _refs(catalogue: Catalogue, *body_ids: str) -> tuple[Reference, ...]:
@@ -94,14 +76,13 @@ _BODIES = {SUICIDE: (BODY_113, BODY_ACUTE), VIOLENCE: (BODY_VEILIG_THUIS,), ACUT
 def crisis_message(signal: Signal, catalogue: Catalogue | None = None, informal: bool = False) -> CrisisText:
     """The one crisis message for ``signal`` (``opschaling.safety.assess``), in "u" or, informal, "je"."""
     catalogue = catalogue or load_catalogue()
-    kind = signal.kind if signal.kind in _TEXTS else ACUTE
-    form = 1 if informal else 0
-    parts = [_TEXTS[kind][form]]
+    kind = signal.kind if signal.kind in _TEXT_KEYS else ACUTE
+    parts = [_text(catalogue, _TEXT_KEYS[kind], informal)]
     bodies = _BODIES[kind]
     if kind == ACUTE and signal.evidence.startswith("intent:"):
-        parts.append(_ALSO_113[form])
+        parts.append(_text(catalogue, "crisis_also_113", informal))
         bodies = (BODY_ACUTE, BODY_113)
-    parts.append(_GO_ON[form])
+    parts.append(_text(catalogue, "crisis_go_on", informal))
     return _with_sources(" ".join(parts), _refs(catalogue, *bodies), catalogue)
 
 
@@ -109,5 +90,7 @@ def still_unsafe_message(informal: bool = False, catalogue: Catalogue | None = N
     """What to say when the user says it is not safe now: 112 first, then 113 and Veilig Thuis."""
     catalogue = catalogue or load_catalogue()
     return _with_sources(
-        _STILL_UNSAFE[1 if informal else 0], _refs(catalogue, BODY_ACUTE, BODY_113, BODY_VEILIG_THUIS), catalogue
+        _text(catalogue, "crisis_still_unsafe", informal),
+        _refs(catalogue, BODY_ACUTE, BODY_113, BODY_VEILIG_THUIS),
+        catalogue,
     )

@@ -7,6 +7,9 @@ dispatcher. The order inside ``respond`` never changes (see docs/ARCHITECTURE.md
 2. read every fact the message states (also corrections, "weet ik niet", step outcomes);
 3. conversation moves (waarom, details, a question like "wat is het CCE?", handoff, restart, feedback);
 4. the engine: one question (asked at most twice) or the advice.
+
+Every sentence this module says is a key of ``catalogue/texts.yaml`` (``_Conversation.phrase`` / ``addressed``);
+the answers about steps come from ``opschaling.render``. tests/dialogue/test_text_layer.py keeps Dutch out of here.
 """
 
 from __future__ import annotations
@@ -96,24 +99,7 @@ MOVE_INTENTS = (
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
-HANDOFF_BUTTON = {"title": "Ik wil iemand spreken", "payload": "/human_handoff"}
-FALLBACK_LABELS = {
-    "besluit_oneens": "Ik ben het niet eens met een besluit",
-    "klacht_zorgaanbieder": "Klacht over een zorgaanbieder",
-    "klacht_instantie": "Klacht over gemeente, CIZ of zorgkantoor",
-    "geen_plek": "We vinden geen passende plek",
-    "zorg_past_niet": "De zorg past niet meer of stopt",
-    "probleemgedrag": "Er is probleemgedrag",
-    "multiproblematiek": "Veel problemen tegelijk",
-    "jeugdzorg": "Het gaat om jeugdhulp",
-    "kastje_muur": "Ik word van het kastje naar de muur gestuurd",
-    "wie_verantwoordelijk": "Wie is verantwoordelijk?",
-    "vraag_clientondersteuning": "Vraag over cliëntondersteuning",
-    "informatie_delen": "Mag ik informatie delen?",
-    "besluit_te_laat": "Er komt geen besluit op tijd",
-    "achttien_worden": "Mijn kind wordt 18",
-    "mantelzorg_overbelast": "Ik ben als mantelzorger overbelast",
-}
+HANDOFF_PAYLOAD = "/human_handoff"
 
 
 @dataclass(frozen=True)
@@ -224,6 +210,22 @@ class _Conversation:
     def address(self, text: str) -> str:
         return render.address(text, self.facts())
 
+    def phrase(self, key: str, **values: Any) -> str:
+        """The text ``key`` of catalogue/texts.yaml as written ("u"), placeholders filled."""
+        return self.catalogue.text(key, **values)
+
+    def addressed(self, key: str, **values: Any) -> str:
+        """The text ``key`` of catalogue/texts.yaml, with "je" for a young person (the written-out "je" form when
+        texts.yaml has one, else the u → je rule)."""
+        if self.facts().young:
+            written = self.catalogue.informal_text(key, **values)
+            if written is not None:
+                return written
+        return self.address(self.phrase(key, **values))
+
+    def handoff_button(self) -> dict[str, str]:
+        return {"title": self.phrase("handoff_button"), "payload": HANDOFF_PAYLOAD}
+
 
 # ------------------------------------------------------------------------------------------------------------
 def respond(
@@ -250,7 +252,7 @@ def respond(
     if not convo.state.get("greeted"):
         convo.state["greeted"] = True
         first = next((i for i, m in enumerate(convo.messages) if m.kind != "crisis"), len(convo.messages))
-        convo.messages.insert(first, Message(text=_privacy_notice(), kind="notice"))
+        convo.messages.insert(first, Message(text=_privacy_notice(convo), kind="notice"))
     _attach_trace(convo)
     return Reply(state=convo.state, messages=convo.messages)
 
@@ -330,7 +332,7 @@ def _step_read(convo: _Conversation) -> None:
     situation, steps = _situation_of(convo)
     if said_situation == UNKNOWN and not situation and not convo.facts_raw.get("situation"):
         situation = FALLBACK_SITUATION
-        convo.say(convo.address("Dan noem ik de stap voor als u niet weet waar u terecht kunt."), "notice")
+        convo.say(convo.addressed("situation_unknown"), "notice")
     answered_asked = asked is not None and asked in read
     current = convo.facts_raw.get("situation")
     if situation and situation != current and situation in convo.catalogue.routes:
@@ -362,13 +364,7 @@ def _step_read(convo: _Conversation) -> None:
             convo.facts_raw.setdefault("steps_tried", {})[step] = "nee"
             convo.answered = True
         if outcome == "nee" and step == "klachtenfunctionaris" and understand._TOLD_STAFF.search(convo.folded):
-            convo.say(
-                convo.address(
-                    "Goed dat u het al tegen de medewerkers zei. Een klacht bij de "
-                    "klachtenfunctionaris is iets anders: die kijkt onafhankelijk naar uw klacht."
-                ),
-                "info",
-            )
+            convo.say(convo.addressed("told_staff"), "info")
     elif convo.state.get("clarify") and outcome in ("loopt", "niet_geholpen"):
         convo.facts_raw.setdefault("steps_tried", {})[convo.state["clarify"]] = outcome
         convo.state["clarify"] = None
@@ -452,7 +448,7 @@ def _step_moves(convo: _Conversation) -> bool:
         convo.state.update(new_state())
         convo.state["greeted"] = True
         convo.say(
-            _situation_question_text(convo, "We beginnen opnieuw. Wat ik van u wist, ben ik vergeten."),
+            _situation_question_text(convo, convo.phrase("restart")),
             "question",
             _situation_buttons(convo),
         )
@@ -461,7 +457,7 @@ def _step_moves(convo: _Conversation) -> bool:
     if intent == "feedback" or (convo.is_payload and convo.text.startswith("/feedback")):
         value = _entity(convo, "feedback")
         if value not in ("up", "down"):
-            convo.say("Ik kon uw reactie niet opslaan. Kies 👍 of 👎.", "notice")
+            convo.say(convo.phrase("feedback_not_saved"), "notice")
             return True
         comment = _entity(convo, "comment")
         last = convo.state.get("last") or {}
@@ -473,10 +469,10 @@ def _step_moves(convo: _Conversation) -> bool:
                 "comment": str(comment)[:500] if comment else None,
             }
         )
-        convo.say(convo.address("Dank u voor uw reactie."), "notice")
+        convo.say(convo.addressed("feedback_thanks"), "notice")
         return True
     if understand.DELETE_REQUEST.search(folded):
-        convo.say(convo.address("Typ precies 'verwijder mijn gesprek', dan wis ik dit gesprek."), "notice")
+        convo.say(convo.addressed("delete_how"), "notice")
         return True
     detail = _entity(convo, "onderwerp") if intent == "detail" else None
     if detail is None and not convo.is_payload and (intent == "waarom" or re.fullmatch(r"waarom\??", folded or "")):
@@ -518,7 +514,7 @@ def _step_moves(convo: _Conversation) -> bool:
     if understand.SOMETHING_ELSE.search(folded) and convo.facts_raw.get("situation"):
         _new_topic(convo)
         convo.say(
-            _situation_question_text(convo, "Goed. Wat ik over u weet, onthoud ik."),
+            _situation_question_text(convo, convo.phrase("new_topic")),
             "question",
             _situation_buttons(convo),
         )
@@ -547,43 +543,19 @@ def _step_moves(convo: _Conversation) -> bool:
         _reask(convo)
         return True
     if intent == "bot_challenge":
-        convo.say(
-            convo.address(
-                "Ik ben een computerprogramma, geen mens. Wilt u met een mens praten? Kies 'Ik wil iemand spreken'."
-            ),
-            "info",
-            [HANDOFF_BUTTON],
-        )
+        convo.say(convo.addressed("bot_challenge"), "info", [convo.handoff_button()])
         _reask(convo)
         return True
     only_social = not convo.words_read and not convo.guessed_situation
     if intent == "greet" and only_social and convo.state.get("asked") in (None, "situation"):
-        convo.say(
-            _situation_question_text(
-                convo, "Hallo! Ik help als het niet lukt om langdurige zorg te regelen. Ik zoek met u de volgende stap."
-            ),
-            "question",
-            _situation_buttons(convo),
-        )
+        convo.say(_situation_question_text(convo, convo.phrase("greeting")), "question", _situation_buttons(convo))
         convo.state["asked"] = "situation"
         return True
     if intent in ("thanks", "goodbye") and only_social and convo.turn.confidence >= 0.6:
-        text = (
-            "Graag gedaan. Kan ik nog ergens mee helpen?"
-            if intent == "thanks"
-            else ("Tot ziens. Veel sterkte. U kunt altijd terugkomen met een nieuwe vraag.")
-        )
-        convo.say(convo.address(text), "info")
+        convo.say(convo.addressed("thanks" if intent == "thanks" else "goodbye"), "info")
         return True
     if intent == "out_of_scope" and only_social and convo.turn.confidence >= 0.6 and not convo.state.get("asked"):
-        convo.say(
-            convo.address(
-                "Daar kan ik niet mee helpen. Ik help als u vastloopt in de langdurige zorg: bezwaar, "
-                "een klacht, geen plek, of wie verantwoordelijk is. Voor medische vragen: uw huisarts."
-            ),
-            "info",
-            [*_situation_buttons(convo)[:2], HANDOFF_BUTTON],
-        )
+        convo.say(convo.addressed("out_of_scope"), "info", [*_situation_buttons(convo)[:2], convo.handoff_button()])
         return True
     return False
 
@@ -592,14 +564,16 @@ def _detail(convo: _Conversation, topic: str) -> bool:
     if topic == "waarom" and convo.state.get("asked") and convo.state.get("last") is None:
         question = _current_question(convo)
         if question:
-            convo.say(convo.address(question.explain or "Deze vraag helpt mij de juiste route te kiezen."), "info")
+            convo.say(
+                convo.address(question.explain) if question.explain else convo.addressed("why_this_question"), "info"
+            )
             _reask(convo)
             return True
     if topic == "wat_weet_je":
         _what_i_know(convo)
         return True
     if not convo.state.get("last"):
-        convo.say(convo.address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt."), "info")
+        convo.say(convo.addressed("no_step_yet"), "info")
         _reask(convo)
         return True
     advice = advise(convo.facts(), convo.catalogue)
@@ -613,19 +587,21 @@ def _what_i_know(convo: _Conversation) -> None:
     lines = render.describe_facts(convo.facts())
     situation = str(convo.facts_raw.get("situation") or "")
     if situation in convo.catalogue.routes:
-        lines.insert(0, "onderwerp: " + convo.catalogue.routes[situation].label.lower())
+        lines.insert(0, convo.phrase("known_topic", topic=convo.catalogue.routes[situation].label.lower()))
     tried = convo.facts_raw.get("steps_tried") or {}
     for body_id, outcome in tried.items():
         if body_id in convo.catalogue.bodies and outcome != "nee":
-            status = "loopt nog" if outcome == "loopt" else "hielp niet"
-            lines.append(f"{convo.catalogue.body(body_id).short_label}: {status}")
+            key = "known_step_running" if outcome == "loopt" else "known_step_not_helped"
+            lines.append(convo.phrase(key, step=convo.catalogue.body(body_id).short_label))
     if not lines:
-        convo.say(convo.address("Ik weet nog niets van u. Vertel gerust wat er speelt."), "info")
+        convo.say(convo.addressed("known_nothing"), "info")
         return
     text = (
-        "**Wat ik van u weet:**\n"
+        convo.phrase("known_heading")
+        + "\n"
         + "\n".join(f"- {line}" for line in lines)
-        + ("\n\nKlopt iets niet? Typ wat anders is, bijvoorbeeld: 'het was de gemeente'.")
+        + "\n\n"
+        + convo.phrase("known_correction_hint")
     )
     convo.say(convo.address(text), "info")
 
@@ -665,7 +641,7 @@ def _explanation(catalogue: Catalogue, text: str) -> str | None:
 def _handoff(convo: _Conversation) -> None:
     facts = convo.facts()
     routes = HUMAN_ROUTES_PROFESSIONAL if facts.is_professional else HUMAN_ROUTES_CLIENT
-    lines = ["Ik ben een computerprogramma. Met deze mensen kunt u praten:"]
+    lines = [convo.phrase("handoff_intro")]
     refs: list[Reference] = []
     for body_id in routes:
         if body_id not in convo.catalogue.bodies:
@@ -675,7 +651,7 @@ def _handoff(convo: _Conversation) -> None:
         refs.extend(body.references)
     known = render.describe_facts(facts)
     if known:
-        lines.append("Neem dit mee naar het gesprek: " + "; ".join(known) + ".")
+        lines.append(convo.phrase("handoff_bring", facts="; ".join(known)))
     lines.append(render.cite_line(convo.catalogue, refs, limit=2))
     convo.say(convo.address("\n".join(lines)), "info")
     convo.state["handoff"] = True
@@ -706,13 +682,16 @@ def _reask(convo: _Conversation) -> None:
 def _step_engine(convo: _Conversation) -> None:
     if convo.state.get("clarify"):
         step = convo.state["clarify"]
-        label = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "deze stap"
+        label = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else convo.phrase("this_step")
         convo.say(
-            convo.address(f"U deed dit al ({label}). Loopt het nog, of kreeg u antwoord en hielp het niet?"),
+            convo.addressed("clarify_outcome", step=label),
             "question",
             [
-                {"title": "Het loopt nog", "payload": '/inform{"stap_uitkomst":"loopt"}'},
-                {"title": "Het hielp niet", "payload": '/inform{"stap_uitkomst":"niet_geholpen"}'},
+                {"title": convo.phrase("outcome_running_button"), "payload": '/inform{"stap_uitkomst":"loopt"}'},
+                {
+                    "title": convo.phrase("outcome_not_helped_button"),
+                    "payload": '/inform{"stap_uitkomst":"niet_geholpen"}',
+                },
             ],
         )
         convo.state["asked"] = "step_outcome"
@@ -734,13 +713,17 @@ def _ask_situation(convo: _Conversation) -> bool:
     """Ask what is going on. True when it moved on without an answer (then the engine goes on)."""
     count = convo.state["asked_count"].get("situation", 0)
     if convo.state.get("asked") == "situation" and not convo.answered:
-        ranking = [name for name, _ in convo.turn.ranking if name in FALLBACK_LABELS][:3]
+        ranking = [name for name, _ in convo.turn.ranking if name in convo.catalogue.routes][:3]
         if ranking:
-            buttons = [{"title": FALLBACK_LABELS[n], "payload": f"/{n}"} for n in ranking]
+            buttons = [{"title": convo.catalogue.situation_label(n), "payload": f"/{n}"} for n in ranking]
             convo.say(
-                convo.address("Ik weet niet zeker of ik u goed begrijp. Bedoelt u een van deze?"),
+                convo.addressed("did_you_mean"),
                 "question",
-                [*buttons, {"title": "Iets anders", "payload": "/deny"}, HANDOFF_BUTTON],
+                [
+                    *buttons,
+                    {"title": convo.phrase("something_else_button"), "payload": "/deny"},
+                    convo.handoff_button(),
+                ],
             )
             convo.state["asked_count"]["situation"] = count + 1
             return False
@@ -750,14 +733,9 @@ def _ask_situation(convo: _Conversation) -> bool:
             convo.state["unread"].append(convo.words_text[:500])
         convo.facts_raw["situation"] = FALLBACK_SITUATION
         convo.state["asked"] = None
-        convo.say(
-            convo.address(
-                "Ik weet niet precies wat er speelt. Daarom noem ik de stap voor als u niet weet waar u terecht kunt."
-            ),
-            "notice",
-        )
+        convo.say(convo.addressed("situation_moved_on"), "notice")
         return True
-    intro = "" if count == 0 else "Dat begreep ik niet helemaal."
+    intro = "" if count == 0 else convo.phrase("not_understood_again")
     convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
     convo.state["asked"] = "situation"
     convo.state["asked_count"]["situation"] = count + 1
@@ -793,17 +771,17 @@ def _ask(convo: _Conversation, question: Question) -> bool:
         return False
     intro = ""
     if same and not_a_miss:
-        intro = "Als het veilig is, gaan we verder. " if convo.interrupted and convo.state.get("safety") else ""
+        intro = convo.phrase("after_crisis_go_on") + " " if convo.interrupted and convo.state.get("safety") else ""
         convo.say(convo.address(_acknowledge(convo) + intro + question.text), "question", _buttons(question))
         return True
     if bad_date and bad_date["fact"] == question.fact:
         when = format_date(date.fromisoformat(bad_date["value"]))
-        intro = f"U schreef {when}. Die datum ligt in de toekomst of is niet mogelijk. "
+        intro = convo.phrase("date_not_possible", date=when) + " "
     elif same and count >= 1:
-        intro = "Dat begreep ik niet helemaal. " + (question.explain + " " if question.explain else "")
+        intro = convo.phrase("not_understood_again") + " " + (question.explain + " " if question.explain else "")
     buttons = _buttons(question)
     if same and count >= 1:
-        buttons = [*buttons, HANDOFF_BUTTON]
+        buttons = [*buttons, convo.handoff_button()]
     text = convo.address(_acknowledge(convo) + intro + question.text)
     convo.say(text, "question", buttons)
     counts[key] = count + 1
@@ -821,7 +799,7 @@ def _move_on(convo: _Conversation, question: Question) -> None:
         convo.facts_raw[question.fact] = UNKNOWN
     if convo.words_text:
         convo.state["unread"].append(convo.words_text[:500])
-    convo.say(convo.address("Ik ga verder met wat ik weet."), "notice")
+    convo.say(convo.addressed("moving_on"), "notice")
     convo.state["asked"] = None
     convo.state["asked_step"] = None
 
@@ -837,8 +815,8 @@ def _acknowledge(convo: _Conversation) -> str:
             render.FACT_LABELS.get(name, {}).get(value, value) if not isinstance(value, date) else format_date(value)
         )
         if value is not None:
-            parts.append(f"{render.FACT_NAMES[name]} is nu {label}")
-    return ("Ik heb het aangepast: " + ", ".join(parts) + ". ") if parts else ""
+            parts.append(convo.phrase("fact_now", name=render.FACT_NAMES[name], value=label))
+    return (convo.phrase("fact_changed", changes=", ".join(parts)) + " ") if parts else ""
 
 
 def _buttons(question: Question) -> list[dict[str, str]]:
@@ -866,11 +844,9 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
     ):
         # nothing new since the advice: do not repeat it, offer what is one tap away
         convo.say(
-            convo.address(
-                "Ik heb u de volgende stap genoemd. Wilt u meer weten? Kies een knop, of vertel wat er anders is."
-            ),
+            convo.addressed("advice_given_already"),
             "info",
-            [*render.advice_buttons(advice)[:4], HANDOFF_BUTTON],
+            [*render.advice_buttons(advice)[:4], convo.handoff_button()],
         )
         return
     convo.state["asked"] = None
@@ -883,10 +859,12 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
         convo.say(info, "info")
     if advice.step is None and not advice.exhausted:
         if not info:
-            convo.say(render.exhausted_text(advice, convo.catalogue, facts), "advice", [HANDOFF_BUTTON], feedback=True)
+            convo.say(
+                render.exhausted_text(advice, convo.catalogue, facts), "advice", [convo.handoff_button()], feedback=True
+            )
         convo.state["last"] = _summary(advice, facts)
         return
-    buttons = render.advice_buttons(advice) if advice.step else [HANDOFF_BUTTON]
+    buttons = render.advice_buttons(advice) if advice.step else [convo.handoff_button()]
     convo.say(render.advice_text(advice, convo.catalogue, facts), "advice", buttons, feedback=True)
     convo.state["last"] = _summary(advice, facts)
 
@@ -916,26 +894,13 @@ def _not_understood(convo: _Conversation) -> None:
         convo.state["unread"].append(convo.words_text[:500])
         convo.state["unread"] = convo.state["unread"][-10:]
     if not convo.text.strip():
-        convo.say(
-            convo.address("Ik kreeg een leeg bericht. Typ gerust in uw eigen woorden waar u tegenaan loopt."), "error"
-        )
+        convo.say(convo.addressed("empty_message"), "error")
         return
-    convo.say(
-        convo.address(
-            "Dat begreep ik niet. Beschrijf in een paar woorden waar u tegenaan loopt, bijvoorbeeld "
-            "'klacht over het verpleeghuis'."
-        ),
-        "error",
-        [*_situation_buttons(convo)[:3], HANDOFF_BUTTON],
-    )
+    convo.say(convo.addressed("not_understood"), "error", [*_situation_buttons(convo)[:3], convo.handoff_button()])
 
 
-def _privacy_notice() -> str:
-    days = os.environ.get("OPSW_RETENTION_DAYS", "30")
-    return (
-        f"Privacy: ik bewaar dit gesprek {days} dagen, zonder BSN, telefoonnummer of adres. Typ 'verwijder mijn "
-        "gesprek' om het te wissen."
-    )
+def _privacy_notice(convo: _Conversation) -> str:
+    return convo.phrase("privacy_notice", days=os.environ.get("OPSW_RETENTION_DAYS", "30"))
 
 
 def trace(convo_state: Mapping[str, Any], facts: CaseFacts, advice: Advice | None) -> dict[str, Any]:

@@ -274,7 +274,7 @@ def advice_buttons(advice: Advice) -> list[dict[str, str]]:
 # --- the details ---------------------------------------------------------------------------------------------------
 def why_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     if advice.step is None:
-        return address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.", facts)
+        return address(catalogue.text("no_step_yet"), facts)
     step = advice.step
     lines = [f"Ik noem **{step.body.label}**, omdat: {sentences(step.reason, 2)}"]
     what = step.body.text("what")
@@ -298,7 +298,7 @@ def prepare_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
 
 def after_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     if advice.step is None:
-        return address("Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.", facts)
+        return address(catalogue.text("no_step_yet"), facts)
     if advice.after:
         nxt = advice.after[0]
         text = f"Helpt dit niet? Dan is de volgende stap: **{nxt.body.label}**. {sentences(nxt.reason, 1)}"

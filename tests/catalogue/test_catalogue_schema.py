@@ -22,6 +22,7 @@ FILES = {
     "clientondersteuning_wlz": "clientondersteuning_wlz.schema.yaml",
     "sources": "sources.schema.yaml",
     "facts": "facts.schema.yaml",
+    "texts": "texts.schema.yaml",
 }
 SHARED = load_yaml(SCHEMAS / "definitions.schema.yaml")["definitions"]
 
@@ -74,6 +75,22 @@ def test_a_shared_definition_is_enforced_through_the_ref():
     data = copy.deepcopy(load_yaml(CATALOGUE / "woonzorgplek.yaml"))
     data["metadata"]["reference"][0]["source"] = "S9"
     assert any("S9" in e for e in errors(data, "woonzorgplek.schema.yaml"))
+
+
+def test_a_text_is_checked_through_the_shared_user_text_definition():
+    """texts.yaml: a text with white space at its end, a key that is no snake_case, a je form without u, a long
+    situation label all fail."""
+    base = load_yaml(CATALOGUE / "texts.yaml")
+    assert errors(base, "texts.schema.yaml") == []
+    for change in (
+        lambda d: d["texts"].update(greeting="Hallo! "),
+        lambda d: d["texts"].update(Greeting="Hallo!"),
+        lambda d: d["texts"].update(greeting={"je": "Hoi!"}),
+        lambda d: d["situation_labels"].update(geen_plek="We vinden geen plek " * 5),
+    ):
+        data = copy.deepcopy(base)
+        change(data)
+        assert errors(data, "texts.schema.yaml"), change
 
 
 def test_a_route_rung_needs_a_body_or_a_template():

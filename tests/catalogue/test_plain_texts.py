@@ -15,6 +15,7 @@ ROUTES = load_yaml(CATALOGUE / "routes.yaml")
 QUESTIONS = load_yaml(CATALOGUE / "questions.yaml")["facts"]
 EXPLANATIONS = load_yaml(CATALOGUE / "explanations.yaml")["topics"]
 FACTS = load_yaml(CATALOGUE / "facts.yaml")["facts"]
+TEXTS = load_yaml(CATALOGUE / "texts.yaml")
 
 
 def sentences(text: str) -> list[str]:
@@ -74,6 +75,17 @@ def every_user_text():
         for value, entry in (spec.get("values") or {}).items():
             if entry.get("label"):
                 yield f"facts.{fact}.values.{value}", entry["label"]
+    yield from conversation_texts()
+
+
+def conversation_texts():
+    """(where, text) for every sentence of the conversation itself (catalogue/texts.yaml), both forms of a text that
+    writes its "je" form out, and the situation labels of the "Bedoelt u een van deze?" buttons."""
+    for key, entry in TEXTS["texts"].items():
+        for form, text in [("u", entry)] if isinstance(entry, str) else entry.items():
+            yield f"texts.{key}.{form}", text
+    for situation, label in TEXTS["situation_labels"].items():
+        yield f"texts.situation_labels.{situation}", label
 
 
 @pytest.mark.parametrize("where,rung", list(all_rungs()), ids=lambda v: v if isinstance(v, str) else "")

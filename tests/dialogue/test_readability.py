@@ -4,6 +4,8 @@ The cases are generated from the catalogue: for every situation, law, organisati
 rung by rung (each step in turn marked as "tried, did not help"), and every advice and every detail behind its
 buttons is rendered. Checked: the word budget of the advice, the average sentence length of B1 texts, no jargon
 from catalogue/jargon.yaml left unexplained, a source on every answer, and no remark about source texts.
+The conversation's own sentences (catalogue/texts.yaml: greeting, "not understood", crisis, ...) are checked the
+same way, each in its "u" and its "je" form.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 import yaml
 
 from opschaling import advise, load_catalogue, render
-from opschaling.catalogue import unexplained_jargon
+from opschaling.catalogue import placeholders, unexplained_jargon
 from opschaling.facts import ALLOWED, CaseFacts
 
 TODAY = date(2026, 12, 1)
@@ -167,6 +169,31 @@ def test_no_jargon_is_left_unexplained_and_no_remark_about_sources():
             if SOURCE_REMARK.search(body):
                 problems.add(f"source remark: {text[:200]}")
     assert not problems, "\n".join(sorted(problems)[:8])
+
+
+def _conversation_texts():
+    """(key, text) for every text of catalogue/texts.yaml, in "u" and in "je" (as a young person reads it)."""
+    catalogue = load_catalogue()
+    for key, entry in catalogue.texts.items():
+        template = entry if isinstance(entry, str) else entry["u"]
+        values = {name: name for name in placeholders(template)}
+        formal = catalogue.text(key, **values)
+        yield key, formal
+        yield f"{key} (je)", catalogue.informal_text(key, **values) or render.informal(formal)
+
+
+CONVERSATION_TEXTS = list(_conversation_texts())
+
+
+@pytest.mark.parametrize("key,text", CONVERSATION_TEXTS, ids=[key for key, _ in CONVERSATION_TEXTS])
+def test_every_sentence_of_the_conversation_reads_at_b1(key, text):
+    """A placeholder counts as one word; the sentences around it stay short."""
+    lengths = sentence_lengths(text)
+    assert lengths, key
+    assert max(lengths) <= LONGEST_SENTENCE_WORDS, f"{key}: {text}"
+    assert sum(lengths) / len(lengths) <= AVERAGE_SENTENCE_WORDS, f"{key}: {text}"
+    assert unexplained_jargon(text, JARGON) == [], f"{key}: {text}"
+    assert not SOURCE_REMARK.search(text), f"{key}: {text}"
 
 
 def test_young_people_are_addressed_with_je():
