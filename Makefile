@@ -14,7 +14,7 @@ help:
 	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
 	@echo "make bench      speed: 1/10/50 concurrent REST conversations, ours vs the rasa init bot -> reports/bench"
 	@echo "make lint       ruff, shellcheck, yamllint (make format fixes what ruff can)"
-	@echo "make types      mypy on opschaling/ and actions/"
+	@echo "make types      mypy on opschaling/, actions/ and nlu_components/"
 	@echo "make test-unit  pytest without servers or browser (seconds)"
 
 run:
@@ -55,11 +55,11 @@ retention: bootstrap
 # code checks (configuration: pyproject.toml [tool.ruff] / [tool.mypy], .yamllint.yaml).
 #   make lint          ruff check + ruff format --check, shellcheck scripts/*.sh .ci/run, yamllint; all run, then fail
 #   make format        ruff check --fix + ruff format (FILES="a.py dir/" to limit it)
-#   make types         mypy opschaling/ actions/ (strict for engine, catalogue, facts, deadlines)
+#   make types         mypy opschaling/ actions/ nlu_components/ (strict for engine, catalogue, facts, deadlines)
 #   make test-unit     pytest on the folders that need no servers and no browser (seconds; ARGS="-x -k name")
 LINT_YAML := catalogue data scenarios domain.yml config.yml $(wildcard endpoints*.yml) credentials.yml
 UNIT_TESTS := tests/catalogue tests/engine tests/dialogue tests/actions tests/safety tests/scenarios \
-              tests/workbench tests/nlu tests/measure tests/channels/test_channels_numbered_options.py
+              tests/workbench tests/nlu tests/nlu_components tests/measure tests/channels/test_channels_numbered_options.py
 UNIT_MARKERS := not integration and not browser and not rest and not multi and not slow and not postgres and not redis
 .PHONY: lint format types test-unit
 lint: bootstrap
@@ -77,7 +77,7 @@ format: bootstrap
 	.venv/bin/ruff format $(or $(FILES),.)
 
 types: bootstrap
-	@source scripts/env.sh && $(PY) -m mypy opschaling actions
+	@source scripts/env.sh && $(PY) -m mypy opschaling actions nlu_components
 
 test-unit: bootstrap
 	@source scripts/env.sh && $(PY) -m pytest $(UNIT_TESTS) -m "$(UNIT_MARKERS)" -p no:cacheprovider -q $(ARGS)

@@ -457,7 +457,7 @@ def _step_moves(convo: _Conversation) -> bool:
     if intent == "feedback" or (convo.is_payload and convo.text.startswith("/feedback")):
         value = _entity(convo, "feedback")
         if value not in ("up", "down"):
-            convo.say(convo.phrase("feedback_not_saved"), "notice")
+            convo.say(convo.addressed("feedback_not_saved"), "notice")
             return True
         comment = _entity(convo, "comment")
         last = convo.state.get("last") or {}

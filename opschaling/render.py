@@ -150,12 +150,20 @@ _VERB_U = {
 }
 
 
+# words ending in -t before "u" that are not verbs: they keep their -t
+_NOT_VERBS = frozenset(
+    {"met", "dat", "wat", "niet", "tot", "want", "omdat", "zodat", "nadat", "voordat", "totdat", "doordat", "opdat"}
+)
+
+
 def informal(text: str) -> str:
     """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je')."""
 
     def verb_u(match: re.Match[str]) -> str:
         verb = match[1]
         lower = verb.lower()
+        if lower in _NOT_VERBS:  # "met u" → "met je", "dat u" → "dat je"
+            return f"{verb} je"
         new = _VERB_U.get(lower) or (lower[:-1] if lower.endswith("t") and not lower.endswith("dt") else lower)
         if lower.endswith("dt") and lower not in _VERB_U:
             new = lower[:-1]

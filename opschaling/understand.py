@@ -580,7 +580,8 @@ _SITUATION = (
     (
         "klacht_zorgaanbieder",
         r"\bklacht\w*\b[^.?!]{0,50}\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|"
-        r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder)\b|"
+        r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder|wijkverpleg\w*|"
+        r"\w*hulpverlener|\w*behandelaar|verpleegkundige|huishoudelijke hulp|dagbesteding|zorgboerderij)\b|"
         r"\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|verzorging)\b[^.?!]{0,50}\b"
         r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout|te laat|niet gewassen)\b|"
         r"\bklachtenfunctionaris\b|\bontevreden over de (?:behandeling|zorg|begeleiding)\b|"

@@ -474,7 +474,9 @@ def evaluate(a) -> dict:
 def cv_report(gold_all, pred_all, secs_all, folds) -> dict:
     rep = metrics.intent_report(gold_all, [p["intent"] for p in pred_all])
     rep["confusions"] = metrics.top_confusions(gold_all, [p["intent"] for p in pred_all], [""] * len(gold_all), k=10)
-    rep["threshold_sweep"] = threshold_sweep(gold_all, pred_all, [0.0, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7])
+    rep["threshold_sweep"] = threshold_sweep(
+        gold_all, pred_all, [0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7]
+    )
     rep["train_seconds_mean"] = round(sum(secs_all) / len(secs_all), 1)
     rep["folds"] = folds
     rep["folds_run"] = len(secs_all)

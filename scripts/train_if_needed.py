@@ -77,7 +77,13 @@ def _spacy_model_version() -> str:
 
 def input_files(root: Path) -> list[Path]:
     """All files whose content goes into the model hash (sorted, deterministic)."""
-    return _files(root / "config.yml") + _files(domain_path(root)) + _files(root / "data")
+    # nlu_components/: the code of our own NLU components is part of what a trained model means
+    return (
+        _files(root / "config.yml")
+        + _files(domain_path(root))
+        + _files(root / "data")
+        + [p for p in _files(root / "nlu_components") if p.suffix == ".py"]
+    )
 
 
 def model_hash(root: Path = ROOT, rasa_version: str | None = None) -> str:

@@ -282,6 +282,15 @@ def test_informal_turns_u_into_je():
         render.informal("Heeft u al bezwaar gemaakt? U kunt uw cliëntondersteuner bellen.")
         == "Heb je al bezwaar gemaakt? Je kunt je cliëntondersteuner bellen."
     )
+    # words ending in -t that are not verbs keep it: "met u" is "met je", not "me je"
+    assert render.informal("Ik zoek met u de stap. Goed dat u belt.") == "Ik zoek met je de stap. Goed dat je belt."
+
+
+def test_a_young_person_is_greeted_with_je():
+    chat = Chat()
+    chat.say("ik ben 15 en ik wil een klacht indienen over mijn jeugdhulpverlener")
+    text = " ".join(m.text for m in chat.say("hallo", intent="greet"))
+    assert not re.search(r"\bme je\b|\b[Uu]w?\b", text), text
 
 
 def test_advice_fits_one_phone_screen_and_has_its_source():

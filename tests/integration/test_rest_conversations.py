@@ -150,8 +150,9 @@ def test_the_weet_ik_niet_button_of_a_yes_no_question_is_understood(rasa_server)
     on; it used to be answered with "not understood" because its payload was read as a step outcome."""
     yes_no = {"consent", "urgent", "termination", "about_decision", "complaint_within_year"}
     conv = Conversation(rasa_server)
-    reply = conv.say("Ik wil een klacht indienen over het CIZ, ze reageren nergens op")
-    answers = {"role": "ik ben de cliënt", "organisation": "het CIZ", "step_outcome": "nee, nog niet"}
+    reply = conv.say("Ik wil een klacht indienen over de gemeente, ze reageren nergens op")
+    # the complaint at the gemeente itself did not help: next comes "Gaat uw klacht over een besluit?"
+    answers = {"role": "ik ben de cliënt", "organisation": "de gemeente", "step_outcome": "ja, maar dat hielp niet"}
     for _ in range(8):
         question = trace(reply).get("question")
         if question in yes_no:
