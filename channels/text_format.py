@@ -4,10 +4,17 @@ The responses are written for the web chat, which renders Markdown. Channels
 that show raw text get readable text instead:
 
 * ``[Het Juridisch Loket](https://www.juridischloket.nl)`` becomes
-  ``Het Juridisch Loket (https://www.juridischloket.nl)``;
-* ``**vet**`` becomes ``*vet*`` on WhatsApp (its own bold) and ``vet`` elsewhere;
+  ``Het Juridisch Loket (https://www.juridischloket.nl)``; a label that already is the address
+  (``[info@ciz.nl](mailto:info@ciz.nl)``, ``[112](tel:112)``) is shown once; a link to anything
+  but http(s), tel: or mailto: (``javascript:``, a relative path, a target with a space) shows
+  its label only, as in the widget;
+* ``**vet**`` becomes ``*vet*`` on WhatsApp (its own bold) and ``vet`` elsewhere (``__x__`` is
+  not bold: ``__init__`` stays text, as in the widget);
 * ``## Kop`` becomes ``Kop``;
 * ``_cursief_`` becomes ``cursief`` (WhatsApp keeps it: it shows italics).
+
+The dialect and the cases both parsers must agree on: docs/markdown.md and
+tests/fixtures/markdown_cases.yaml.
 
 Long messages are split at paragraph, line or word boundaries to fit the
 channel's limit (Twilio: 1600 characters, Telegram: 4096).
@@ -21,8 +28,13 @@ STYLE_WHATSAPP = "whatsapp"
 TWILIO_MAX_CHARS = 1600
 TELEGRAM_MAX_CHARS = 4096
 
-_LINK_RE = re.compile(r"\[([^\]\n]+)\]\(\s*([^)\s]+)\s*\)")
-_BOLD_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# [label](target): a label may hold one level of [brackets], a target one level of (parentheses)
+_LINK_RE = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\(((?:[^()\n]|\([^()\n]*\))*)\)")
+# the link targets a reader may follow (the widget makes the same ones clickable)
+_HTTP_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TEL_RE = re.compile(r"tel:\+?[0-9][0-9()-]*", re.IGNORECASE)
+_MAILTO_RE = re.compile(r"mailto:[^\s<>\"'`]+@[^\s<>\"'`]+", re.IGNORECASE)
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 # _cursief_ (not inside words or URLs such as a_b_c)
 _ITALIC_RE = re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
@@ -30,11 +42,14 @@ _ITALIC_RE = re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
 
 def _link(match: "re.Match[str]") -> str:
     label, url = match.group(1).strip(), match.group(2).strip()
-    if label == url or label.rstrip("/") == url.rstrip("/"):
-        return url
-    if url.startswith("mailto:") or url.startswith("tel:"):
-        return f"{label} ({url.split(':', 1)[1]})"
-    return f"{label} ({url})"
+    if _HTTP_RE.fullmatch(url):
+        if label == url or label.rstrip("/") == url.rstrip("/"):
+            return url
+        return f"{label} ({url})"
+    if _TEL_RE.fullmatch(url) or _MAILTO_RE.fullmatch(url):
+        address = url.split(":", 1)[1]
+        return label if label == address else f"{label} ({address})"
+    return label  # not an address a reader can use (javascript:, a path, a space in it)
 
 
 def to_plain_text(text: str, style: str = STYLE_PLAIN) -> str:
@@ -42,7 +57,7 @@ def to_plain_text(text: str, style: str = STYLE_PLAIN) -> str:
     if not text:
         return text
     text = _LINK_RE.sub(_link, text)
-    bold = r"*\2*" if style == STYLE_WHATSAPP else r"\2"
+    bold = r"*\1*" if style == STYLE_WHATSAPP else r"\1"
     text = _BOLD_RE.sub(bold, text)
     text = _HEADING_RE.sub("", text)
     if style != STYLE_WHATSAPP:  # WhatsApp shows _cursief_ itself

@@ -238,13 +238,14 @@
 
   // **bold**, _italic_ (between spaces or punctuation only, so snake_case and __x__ stay text),
   // [label](url), bare https://… and www.… addresses, e-mail addresses and phone numbers;
-  // everything else is text.
+  // everything else is text. The dialect is docs/markdown.md; channels/text_format.py reads the
+  // same [label](url) (a label may hold one level of [brackets], a url one level of (parentheses)).
   var TOKEN = new RegExp(
     [
       /\*\*(\S(?:[^\n]*?\S)?)\*\*/.source, // 1: bold
-      /\[([^\[\]\n]+)\]\(\s*([^()\s]+)\s*\)/.source, // 2: label, 3: url
+      /\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\(((?:[^()\n]|\([^()\n]*\))*)\)/.source, // 2: label, 3: url
       /(https?:\/\/[^\s<>"'`]+)/.source, // 4: bare URL
-      /(^|[\s(\["'‘“])_(\S(?:[^\n]*?\S)?)_(?=$|[\s.,;:!?)\]"'’”])/.source, // 5: text before, 6: italic
+      /(^|[\s(\["'‘“])_([^\s_](?:[^\n]*?[^\s_])?)_(?=$|[\s.,;:!?)\]"'’”])/.source, // 5: text before, 6: italic
       /(?<![\w@.\/:-])(www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[\/?#][^\s<>"'`]*)?)/.source, // 7: www.… address
       /(?<![\w.+%-])([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?![\w@-])/.source, // 8: e-mail
       /(?<![\w+\/.,-])(0(?:800|900|[1-9]\d{1,2})(?:[ -]?\d){4,8})(?![\w-])/.source, // 9: phone number
@@ -293,9 +294,12 @@
         if (wrapper !== parent) parent.appendChild(wrapper);
       } else if (m[2] !== undefined) {
         // [label](url): a link for http(s), mailto: and tel:, otherwise only the label as text
+        // (also for a url with a space or quote in it: "[de website](https://de website)")
         var label = m[2];
-        var href = safeHttpUrl(m[3]);
-        var contact = href ? null : safeContactUrl(m[3]);
+        var target = m[3].trim();
+        var plainTarget = /[\s<>"'`]/.test(target) ? null : target;
+        var href = plainTarget && safeHttpUrl(plainTarget);
+        var contact = href || !plainTarget ? null : safeContactUrl(plainTarget);
         if (href) parent.appendChild(link(href, label));
         else if (contact) parent.appendChild(contactLink(contact, label));
         else parent.appendChild(document.createTextNode(label));
@@ -1247,6 +1251,12 @@
       return canSend();
     },
     config: config,
+    /** The message-text parser on its own (docs/markdown.md): a text → a new, detached <div class="osw-p">. */
+    renderText: function (text, crisis) {
+      var node = el("div", { className: "osw-p" });
+      renderRichText(node, text, !!crisis);
+      return node;
+    },
   };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
