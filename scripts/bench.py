@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 import contextlib
 
-from measure import load
+from measure import cpu_profile, load
 
 # Realistic conversations: an opening message, three free-text answers, "waarom?".
 CONVERSATIONS = [
@@ -268,7 +268,14 @@ def wait_first_answer(url: str, servers: Servers | None, t0: float, limit: float
 
 
 def measure_bot(
-    name: str, url: str, conversations, servers: Servers | None, levels, per_level: int, run_id: str
+    name: str,
+    url: str,
+    conversations,
+    servers: Servers | None,
+    levels,
+    per_level: int,
+    run_id: str,
+    profile_to: Path | None = None,
 ) -> dict:
     webhook = url + "/webhooks/rest/webhook"
     out: dict = {"levels": []}
@@ -276,7 +283,14 @@ def measure_bot(
     for c in levels:
         total = max(per_level, 2 * c)
         print(f"[opsw] {name}: {c} concurrent, {total} conversations ...", file=sys.stderr)
+        spy = None
+        if profile_to is not None and c == 10 and servers and servers.pids.get("rasa"):
+            spy = cpu_profile.start(servers.pids["rasa"], 15, profile_to)
         out["levels"].append(asyncio.run(load.run_level(webhook, c, conversations, total, run_id)))
+        if spy is not None:
+            spy.wait(timeout=120)
+            if profile_to.exists():
+                out["profile"] = cpu_profile.summarise(profile_to)
     pid = servers.pids.get("rasa") if servers else None
     before = load.rss_mb(pid)
     secs, body = asyncio.run(load.one_message(webhook, run_id + "-long", long_message(4000)))
@@ -380,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         default=2,
         help="also run ours with this many Sanic workers (Redis lock store; 1 = skip)",
     )
+    ap.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="py-spy profile of ours at 10 concurrent (when py-spy is on PATH or OPSW_PYSPY)",
+    )
     ap.add_argument("--ports", default="5105,5155,5106,5107", help="rasa, action server, init bot, redis")
     ap.add_argument("--out", default="reports/bench")
     a = ap.parse_args(argv)
@@ -454,7 +474,16 @@ def main(argv: list[str] | None = None) -> int:
                     url = f"http://127.0.0.1:{rasa_port}"
                     entry["cold_start_s"] = round(wait_first_answer(url, servers, t0, 600, CONVERSATIONS[0][0]), 1)
                     entry.update(
-                        measure_bot(name, url, CONVERSATIONS, servers, levels, a.conversations, f"{run_id}-{name}")
+                        measure_bot(
+                            name,
+                            url,
+                            CONVERSATIONS,
+                            servers,
+                            levels,
+                            a.conversations,
+                            f"{run_id}-{name}",
+                            work / "profile.txt" if name == "ours" and a.profile else None,
+                        )
                     )
                 finally:
                     servers.stop()

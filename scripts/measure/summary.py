@@ -93,6 +93,19 @@ def bench_section(b: dict) -> list:
     if b.get("targets"):
         L.append("")
         L += [f"- {k}: {v}" for k, v in b["targets"].items()]
+    prof = (b["bots"].get("ours") or {}).get("profile")
+    if prof and prof.get("samples"):
+        L += [
+            "",
+            f"Where the Rasa server's event loop spends its time at 10 concurrent conversations (py-spy, "
+            f"{prof['seconds']} s of samples; a sample counts in every group it is in):",
+            "",
+            "| part of a message | share of the event loop |",
+            "|---|---:|",
+        ]
+        L += [f"| {k} | {_f(v, 2)} |" for k, v in prof["shares"].items()]
+    else:
+        L.append("\nNo profile in this run (py-spy not found: `pip install py-spy`, or set OPSW_PYSPY).")
     return L
 
 
@@ -106,7 +119,7 @@ the server-side time per message at low load. Two fixes, either is enough:
 
 1. cached validator (preferred, version independent): build `validators.validator_for(spec)(spec)` once and replace
    `RemoteAction._validate_action_result` with a function that raises `best_match(validator.iter_errors(result))`;
-   `make bench` runs this variant as `ours_cached_validator` (code: `CACHED_VALIDATOR` in scripts/bench.py);
+   `deploy/serve.py` (`cache_action_response_validator`) does this on every start of the Rasa server;
 2. pin `jsonschema==3.2.0` (Rasa 3.6.21 requires `jsonschema>=3.2,<4.18`; `pip install --dry-run` resolves without
    conflicts; the catalogue schemas are draft-07 and `opschaling/catalogue.py` uses `Draft7Validator`/`RefResolver`,
    both in 3.2.0).

@@ -275,3 +275,22 @@ def test_summary_from_a_tiny_eval(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| (c) TF-IDF + LogReg | heldout |" in text and "No bench report yet." in text
     assert "sticky sessions" in text and "11717" in text
+
+
+def test_profile_summary_groups_event_loop_samples(tmp_path) -> None:
+    from measure import cpu_profile as profile
+
+    raw = tmp_path / "profile.txt"
+    loop = "_run_module_as_main (runpy.py:196);receive (channels/rest.py:40)"
+    raw.write_text(
+        f"{loop};save_tracker (rasa/core/processor.py:1) 30\n"
+        f"{loop};_parse_message_with_graph (rasa/core/processor.py:2) 20\n"
+        "_bootstrap (threading.py:973);_worker (concurrent/futures/thread.py:81) 500\n"
+        "_run_module_as_main (runpy.py:196);select (selectors.py:1) 50\n",
+        encoding="utf-8",
+    )
+    summary = profile.summarise(raw)
+    assert summary["samples"] == 100  # the executor thread is not the event loop
+    assert summary["shares"]["tracker store: save"] == 0.3
+    assert summary["shares"]["NLU: parse"] == 0.2
+    assert summary["shares"]["whole message (REST channel, all of the above)"] == 0.5
