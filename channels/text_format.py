@@ -48,7 +48,10 @@ def _link(match: "re.Match[str]") -> str:
         return f"{label} ({url})"
     if _TEL_RE.fullmatch(url) or _MAILTO_RE.fullmatch(url):
         address = url.split(":", 1)[1]
-        return label if label == address else f"{label} ({address})"
+        digits = re.sub(r"[^\d+]", "", label)
+        if label == address or (url.lower().startswith("tel:") and digits == re.sub(r"[^\d+]", "", address)):
+            return label  # "0800-0113" for tel:08000113: the same number, shown once as written
+        return f"{label} ({address})"
     return label  # not an address a reader can use (javascript:, a path, a space in it)
 
 

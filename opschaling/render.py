@@ -86,9 +86,15 @@ def tel_link(number: str) -> str:
 
 
 def web_link(site: str) -> str:
+    """A website as a link labelled with its host name; text that is no address ("de website van de VNG") stays
+    text."""
     site = site.strip()
+    if not re.fullmatch(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?", site):
+        return site
     href = site if site.startswith("http") else "https://" + site
     label = re.sub(r"^https?://", "", site).rstrip("/")
+    if "/" in label:  # a deep link: the host says where it goes, the path is noise on a phone
+        label = label.split("/", 1)[0]
     return f"[{label}]({href})"
 
 

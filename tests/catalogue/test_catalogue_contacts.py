@@ -80,7 +80,8 @@ def test_seed_websites_are_used(cat):
         "vertrouwenspersoon_akj": "www.akj.nl",
         "landelijk_meldpunt_zorg": "www.landelijkmeldpuntzorg.nl",
         "nationale_ombudsman": "www.nationaleombudsman.nl",
-        "expertteam_jeugd": "de website van de VNG",
+        # the seed says "de website van de VNG"; the page itself comes from R-public §11 (sourced above)
+        "expertteam_jeugd": "https://vng.nl/nieuws/coordinator-complexe-casuistiek-voor-elke-jeugdregio-bekend",
     }
     assert {bid: cat.bodies[bid]["contact"].get("website") for bid in expected} == expected
 

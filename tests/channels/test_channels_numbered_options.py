@@ -213,7 +213,9 @@ def test_resolve_against_events_out_of_range_goes_through():
 
 def test_markdown_link_becomes_readable_text():
     text = "Bel [Het Juridisch Loket](https://www.juridischloket.nl) of [0800-8020](tel:08008020)."
-    assert to_plain_text(text) == ("Bel Het Juridisch Loket (https://www.juridischloket.nl) of 0800-8020 (08008020).")
+    assert to_plain_text(text) == ("Bel Het Juridisch Loket (https://www.juridischloket.nl) of 0800-8020.")
+    # a label that is not the number keeps the number after it
+    assert to_plain_text("[Bel de huisarts](tel:0201234567)") == "Bel de huisarts (0201234567)"
 
 
 def test_link_with_url_as_label_is_just_the_url():
