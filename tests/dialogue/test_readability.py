@@ -30,13 +30,13 @@ SOURCE_REMARK = re.compile(
 )
 
 
-def _cases():
+def walk_routes(combos):
+    """For every route and every (law, organisation, role): the engine walked rung by rung, each step in turn
+    marked as "tried, did not help"; every (facts, advice) on the way. Questions are answered with the first
+    allowed value, for the cliëntondersteuner with the last (both sides of each yes/no fact)."""
     catalogue = load_catalogue()
-    roles = ("naaste", "clientondersteuner", "jongere", "zorgkantoor_medewerker")
-    laws = ("wlz", "wmo", "jeugdwet", "zvw")
-    organisations = ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "cak", "zorgaanbieder")
     for situation in catalogue.routes:
-        for law, organisation, role in itertools.product(laws, organisations, roles):
+        for law, organisation, role in combos:
             facts = CaseFacts.of(
                 situation=situation,
                 law=law,
@@ -62,7 +62,6 @@ def _cases():
                     allowed = [v for v in ALLOWED.get(fact, ()) if v != "onbekend"]
                     if not allowed:
                         break
-                    # the first allowed value for most roles, the last for one: both sides of each yes/no fact
                     value = allowed[-1] if role == "clientondersteuner" else allowed[0]
                     facts = facts.with_fact(fact, value)
                     continue
@@ -70,6 +69,13 @@ def _cases():
                 if advice.step is None:
                     break
                 facts = facts.with_outcome(advice.step.id, "niet_geholpen")
+
+
+def _cases():
+    roles = ("naaste", "clientondersteuner", "jongere", "zorgkantoor_medewerker")
+    laws = ("wlz", "wmo", "jeugdwet", "zvw")
+    organisations = ("gemeente", "ciz", "zorgkantoor", "zorgverzekeraar", "cak", "zorgaanbieder")
+    yield from walk_routes(list(itertools.product(laws, organisations, roles)))
 
 
 def _distinct(cases):

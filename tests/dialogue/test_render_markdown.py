@@ -21,11 +21,12 @@ import pytest
 import yaml
 
 from channels.text_format import STYLE_PLAIN, STYLE_WHATSAPP, to_plain_text
-from opschaling import advise, load_catalogue, render
+from opschaling import load_catalogue, render
 from opschaling.crisis import crisis_message, still_unsafe_message
 from opschaling.engine import Advice
-from opschaling.facts import ALLOWED, CaseFacts
+from opschaling.facts import CaseFacts
 from opschaling.safety import ACUTE, SUICIDE, VIOLENCE, Signal
+from tests.dialogue.test_readability import walk_routes
 
 TODAY = date(2026, 12, 1)
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "markdown_cases.yaml"
@@ -92,7 +93,6 @@ def test_the_checker_accepts_exactly_the_fixture_cases_marked_in_dialect(case):
 # --- what render.py writes ------------------------------------------------------------------------------------------
 def _walk() -> Iterator[tuple[CaseFacts, Advice]]:
     """A handful of cases per route, each walked rung by rung (each step marked 'tried, did not help')."""
-    catalogue = load_catalogue()
     combos = [
         ("wlz", "ciz", "naaste"),
         ("wmo", "gemeente", "clientondersteuner"),
@@ -101,37 +101,7 @@ def _walk() -> Iterator[tuple[CaseFacts, Advice]]:
         ("wlz", "zorgkantoor", "zorgaanbieder"),
         ("wlz", "zorgaanbieder", "naaste"),
     ]
-    for situation, (law, organisation, role) in itertools.product(catalogue.routes, combos):
-        facts = CaseFacts.of(
-            situation=situation,
-            law=law,
-            organisation=organisation,
-            role=role,
-            age_group="kind" if role == "jongere" else "volwassene",
-            decision_date=date(2026, 9, 1) if role == "clientondersteuner" else date(2026, 11, 3),
-            objection_decision_date=date(2026, 11, 20),
-            acute_danger=False,
-            consent=False,
-            urgent=False,
-            termination=True,
-            today=TODAY,
-        )
-        for _ in range(12):
-            advice = advise(facts, catalogue)
-            if advice.question is not None:
-                fact = advice.question.fact
-                if fact == "step_outcome":
-                    facts = facts.with_outcome(advice.question.about_step, "nee")
-                    continue
-                allowed = [v for v in ALLOWED.get(fact, ()) if v != "onbekend"]
-                if not allowed:
-                    break
-                facts = facts.with_fact(fact, allowed[-1] if role == "clientondersteuner" else allowed[0])
-                continue
-            yield facts, advice
-            if advice.step is None:
-                break
-            facts = facts.with_outcome(advice.step.id, "niet_geholpen")
+    yield from walk_routes(combos)
 
 
 def _rendered() -> dict[str, str]:
