@@ -1,7 +1,7 @@
 """Where the Rasa server's time goes under load: py-spy samples of its event-loop thread, grouped.
 
-py-spy is an optional tool (``pip install py-spy`` into any environment, or ``OPSW_PYSPY=/path/to/py-spy``);
-without it ``make bench`` skips the profile and says so.
+py-spy is in requirements.txt (the venv's own is used; ``OPSW_PYSPY=/path/to/py-spy`` for another); without it
+``make bench`` skips the profile and says so.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +26,8 @@ GROUPS = (
 
 
 def py_spy() -> str | None:
-    return os.environ.get("OPSW_PYSPY") or shutil.which("py-spy")
+    beside = Path(sys.executable).with_name("py-spy")  # the venv's own (requirements.txt)
+    return os.environ.get("OPSW_PYSPY") or (str(beside) if beside.exists() else shutil.which("py-spy"))
 
 
 def start(pid: int, seconds: int, out: Path) -> subprocess.Popen | None:
