@@ -285,10 +285,10 @@ def measure_bot(
         print(f"[opsw] {name}: {c} concurrent, {total} conversations ...", file=sys.stderr)
         spy = None
         if profile_to is not None and c == 10 and servers and servers.pids.get("rasa"):
-            spy = cpu_profile.start(servers.pids["rasa"], 15, profile_to)
+            spy = cpu_profile.start(servers.pids["rasa"], profile_to)
         out["levels"].append(asyncio.run(load.run_level(webhook, c, conversations, total, run_id)))
         if spy is not None:
-            spy.wait(timeout=120)
+            cpu_profile.stop(spy)
             if profile_to.exists():
                 out["profile"] = cpu_profile.summarise(profile_to)
     pid = servers.pids.get("rasa") if servers else None
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="model of this project (default: train one, timed)")
     ap.add_argument("--no-init-bot", action="store_true", help="skip the rasa init comparison")
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)))
-    ap.add_argument("-n", "--conversations", type=int, default=10, help="conversations per level (at least 2×C)")
+    ap.add_argument("-n", "--conversations", type=int, default=100, help="conversations per level (at least 2×C)")
     ap.add_argument(
         "--workers",
         type=int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -19,6 +20,9 @@ GROUPS = (
     ("tracker store: save", r"\bsave_tracker \(rasa/core/processor\.py"),
     ("tracker store: load", r"\bget_tracker \(rasa/core/processor\.py"),
     ("NLU: parse", r"\b_parse_message_with_graph \(rasa/core/processor\.py"),
+    ("NLU: spaCy (part of parse)", r"\bprocess \(rasa/nlu/utils/spacy_utils\.py"),
+    ("NLU: entity regexes (part of parse)", r"\bprocess \(rasa/nlu/extractors/regex_entity_extractor\.py"),
+    ("NLU: TF-IDF intents (part of parse)", r"\bprocess \(nlu_components/tfidf_intents\.py"),
     ("policies: predict", r"\b_predict_next_with_tracker \(rasa/core/processor\.py"),
     ("custom action call (HTTP + validation)", r"\brun \(rasa/core/actions/action\.py"),
     ("whole message (REST channel, all of the above)", r"\breceive \(channels/rest\.py"),
@@ -30,12 +34,22 @@ def py_spy() -> str | None:
     return os.environ.get("OPSW_PYSPY") or (str(beside) if beside.exists() else shutil.which("py-spy"))
 
 
-def start(pid: int, seconds: int, out: Path) -> subprocess.Popen | None:
+def start(pid: int, out: Path, seconds: int = 600) -> subprocess.Popen | None:
+    """Sample ``pid`` until :func:`stop` (at most ``seconds``)."""
     binary = py_spy()
     if not binary:
         return None
     cmd = [binary, "record", "-p", str(pid), "-d", str(seconds), "-r", "50", "-f", "raw", "-o", str(out)]
     return subprocess.Popen([*cmd, "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(spy: subprocess.Popen, timeout: float = 60) -> None:
+    """py-spy writes its samples when interrupted."""
+    spy.send_signal(signal.SIGINT)
+    try:
+        spy.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        spy.kill()
 
 
 def _frame(frame: str) -> str:
