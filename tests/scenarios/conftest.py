@@ -114,3 +114,12 @@ def fake_dialogue() -> FakeDialogue:
 @pytest.fixture(scope="session")
 def names() -> StepNames:
     return StepNames.from_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def _reports_in_tmp(tmp_path, monkeypatch):
+    """The command line writes reports/scenarios/latest.json by default: in tests it writes into tmp_path, so a
+    test's one-scenario run never replaces the figures of a real run (make eval reads that file)."""
+    from opschaling.scenarios import cli
+
+    monkeypatch.setattr(cli, "REPORT_DIR", tmp_path / "reports")
