@@ -777,6 +777,8 @@ def _ask(convo: _Conversation, question: Question) -> bool:
     if bad_date and bad_date["fact"] == question.fact:
         when = format_date(date.fromisoformat(bad_date["value"]))
         intro = convo.phrase("date_not_possible", date=when) + " "
+    elif same and count >= 1 and _restated(convo):
+        intro = convo.phrase("already_known") + " "  # "ik ben zijn moeder" when that was known: no reproach
     elif same and count >= 1:
         intro = convo.phrase("not_understood_again") + " " + (question.explain + " " if question.explain else "")
     buttons = _buttons(question)
@@ -788,6 +790,13 @@ def _ask(convo: _Conversation, question: Question) -> bool:
     convo.state["asked"] = question.fact
     convo.state["asked_step"] = question.about_step
     return True
+
+
+def _restated(convo: _Conversation) -> bool:
+    """The message only repeats facts the assistant already had (no answer to the question, nothing new)."""
+    known = convo.state.get("facts") or {}
+    read = {k: v for k, v in convo.words_read.items() if k not in ("steps_tried", "situation")}
+    return bool(read) and all(known.get(k) == v for k, v in read.items())
 
 
 def _move_on(convo: _Conversation, question: Question) -> None:

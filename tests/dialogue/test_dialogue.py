@@ -355,3 +355,13 @@ def test_a_zorgkantoor_worker_is_not_sent_to_the_zorgkantoor():
         chat.say("nee")
     assert chat.advice()
     assert chat.state["last"]["step"] not in (None, "zorgkantoor")
+
+
+def test_repeating_a_known_fact_is_thanked_not_called_not_understood():
+    chat = Chat()
+    chat.say("mijn zoon van 17 heeft autisme en de jeugdhulp stopt omdat hij 18 wordt", intent="achttien_worden")
+    asked = (chat.state["asked"], chat.state["asked_step"])
+    assert chat.facts["role"] == "naaste"
+    messages = chat.say("ik ben zijn moeder")
+    assert "begreep ik niet" not in messages[-1].text
+    assert messages[-1].kind == "question" and (chat.state["asked"], chat.state["asked_step"]) == asked
