@@ -121,20 +121,21 @@ def tune_sqlite() -> None:
     survives a crash of the server process; only a power cut can lose the last commits. ``busy_timeout``
     lets several Sanic workers share the file. PostgreSQL connections are not touched.
     """
-    import sqlite3
-
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
+    if not event.contains(Engine, "connect", _sqlite_pragmas):  # one listener, however often this is called
+        event.listen(Engine, "connect", _sqlite_pragmas)
 
-    if not event.contains(Engine, "connect", _on_connect):
-        event.listen(Engine, "connect", _on_connect)
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
 
 
 def main(argv: list[str] | None = None) -> int:

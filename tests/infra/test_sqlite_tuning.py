@@ -25,8 +25,12 @@ def _pragmas(url: str) -> tuple[str, int, int]:
 
 
 def test_sqlite_connections_use_the_write_ahead_log(tmp_path: Path) -> None:
+    from sqlalchemy.pool import Pool
+
     serve.tune_sqlite()
     serve.tune_sqlite()  # twice: still one listener, no error
+    registered = Pool.dispatch.connect._clslevel[Pool]  # Engine "connect" events live on the pool
+    assert [getattr(fn, "__name__", "") for fn in registered].count("_sqlite_pragmas") == 1
     journal, synchronous, busy = _pragmas(f"sqlite:///{tmp_path / 'trackers.db'}")
     assert journal == "wal"
     assert synchronous == 1  # NORMAL
