@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 import contextlib
 
-from measure import cpu_profile, load
+from measure import cpu_profile, load, summary
 
 # Realistic conversations: an opening message, three free-text answers, "waarom?".
 CONVERSATIONS = [
@@ -326,20 +326,7 @@ def to_markdown(r: dict) -> str:
                 f"{lv['errors']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | {lv['p99_ms']} | "
                 f"{lv['max_ms']} |"
             )
-    L += [
-        "",
-        "| bot | training s | model MB | cold start s | peak RSS MB (rasa / actions) | 4000 chars: s, RSS MB "
-        "before→after |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for name, b in r["bots"].items():
-        rss = b.get("peak_rss_mb") or {}
-        lm = b.get("long_message") or {}
-        L.append(
-            f"| {name} | {b.get('train_seconds', '–')} | {b.get('model_mb', '–')} | "
-            f"{b.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
-            f"{lm.get('seconds', '–')}, {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} |"
-        )
+    L += ["", *summary.cost_table(r["bots"])]
     if r.get("targets"):
         L += [
             "",
@@ -349,6 +336,7 @@ def to_markdown(r: dict) -> str:
         ]
         for k, v in r["targets"].items():
             L.append(f"- {k}: {v}")
+    L += ["", *summary.profile_table((r["bots"].get("ours") or {}).get("profile"))]
     L += [
         "",
         "Conversations (ours): "

@@ -79,6 +79,38 @@ def scenario_section(path: Path) -> list:
     ]
 
 
+def cost_table(bots: dict) -> list:
+    """Training, model size, cold start, memory and the 4000-character message, one row per bot (also used by
+    scripts/bench.py for reports/bench/latest.md)."""
+    L = [
+        "| bot | training s | model MB | cold start s | peak RSS MB rasa / actions | 4000 characters |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for name, bot in bots.items():
+        rss = bot.get("peak_rss_mb") or {}
+        lm = bot.get("long_message") or {}
+        L.append(
+            f"| {name} | {bot.get('train_seconds', '–')} | {bot.get('model_mb', '–')} | "
+            f"{bot.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
+            f"{lm.get('seconds', '–')} s, RSS {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} MB |"
+        )
+    return L
+
+
+def profile_table(prof: dict | None) -> list:
+    """The py-spy shares of the Rasa server's event loop (scripts/measure/cpu_profile.py)."""
+    if not prof or not prof.get("samples"):
+        return ["No profile in this run (py-spy not found: `pip install py-spy`, or set OPSW_PYSPY)."]
+    return [
+        f"Where the Rasa server's event loop spends its time at 10 concurrent conversations (py-spy, "
+        f"{prof['seconds']} s of samples; a sample counts in every group it is in):",
+        "",
+        "| part of a message | share of the event loop |",
+        "|---|---:|",
+        *(f"| {k} | {_f(v, 2)} |" for k, v in prof["shares"].items()),
+    ]
+
+
 def bench_section(b: dict) -> list:
     L = [
         f"## Speed (`make bench`, {b['date']}, {b['machine']}, load average at start {b['loadavg']})",
@@ -92,35 +124,11 @@ def bench_section(b: dict) -> list:
                 f"| {name} | {lv['concurrency']} | {lv['msg_per_s']} | {lv['p50_ms']} | {lv['p95_ms']} | "
                 f"{lv['p99_ms']} | {lv['errors']} |"
             )
-    L += [
-        "",
-        "| bot | training s | model MB | cold start s | peak RSS MB rasa / actions | 4000 characters |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for name, bot in b["bots"].items():
-        rss = bot.get("peak_rss_mb") or {}
-        lm = bot.get("long_message") or {}
-        L.append(
-            f"| {name} | {bot.get('train_seconds', '–')} | {bot.get('model_mb', '–')} | "
-            f"{bot.get('cold_start_s', '–')} | {rss.get('rasa', '–')} / {rss.get('actions', '–')} | "
-            f"{lm.get('seconds', '–')} s, RSS {lm.get('rss_before_mb', '–')}→{lm.get('rss_after_mb', '–')} MB |"
-        )
+    L += ["", *cost_table(b["bots"])]
     if b.get("targets"):
         L.append("")
         L += [f"- {k}: {v}" for k, v in b["targets"].items()]
-    prof = (b["bots"].get("ours") or {}).get("profile")
-    if prof and prof.get("samples"):
-        L += [
-            "",
-            f"Where the Rasa server's event loop spends its time at 10 concurrent conversations (py-spy, "
-            f"{prof['seconds']} s of samples; a sample counts in every group it is in):",
-            "",
-            "| part of a message | share of the event loop |",
-            "|---|---:|",
-        ]
-        L += [f"| {k} | {_f(v, 2)} |" for k, v in prof["shares"].items()]
-    else:
-        L.append("\nNo profile in this run (py-spy not found: `pip install py-spy`, or set OPSW_PYSPY).")
+    L += ["", *profile_table((b["bots"].get("ours") or {}).get("profile"))]
     return L
 
 

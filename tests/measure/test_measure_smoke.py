@@ -102,30 +102,21 @@ nlu:
 """
 
 
-def test_eval_tfidf_end_to_end(tmp_path):
+def _tiny_tfidf_eval(tmp_path, out) -> int:
+    """make eval with only the TF-IDF pipeline, on the tiny training and test sets above."""
     train = tmp_path / "nlu"
     train.mkdir()
     (train / "nlu.yml").write_text(TINY_TRAIN, encoding="utf-8")
     test = tmp_path / "test.yml"
     test.write_text(TINY_TEST, encoding="utf-8")
-    out = tmp_path / "out"
     assert load_nlu_file(test)[2]["source"] == "https://example.org/a"
-    rc = eval_nlu.main(
-        [
-            "--pipelines",
-            "tfidf",
-            "--cv",
-            "0",
-            "--train",
-            str(train),
-            "--sets",
-            "heldout",
-            "--set",
-            f"heldout={test}",
-            "--out",
-            str(out),
-        ]
-    )
+    argv = ["--pipelines", "tfidf", "--cv", "0", "--train", str(train), "--sets", "heldout"]
+    return eval_nlu.main([*argv, "--set", f"heldout={test}", "--out", str(out)])
+
+
+def test_eval_tfidf_end_to_end(tmp_path):
+    out = tmp_path / "out"
+    rc = _tiny_tfidf_eval(tmp_path, out)
     assert rc == 0
     r = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     rep = r["pipelines"]["tfidf"]["sets"]["heldout"]
@@ -241,34 +232,14 @@ def test_scenario_summary_reads_results_with_advice_words(tmp_path):
 def test_summary_from_a_tiny_eval(tmp_path):
     from measure import summary
 
-    train = tmp_path / "nlu"
-    train.mkdir()
-    (train / "nlu.yml").write_text(TINY_TRAIN, encoding="utf-8")
-    test = tmp_path / "test.yml"
-    test.write_text(TINY_TEST, encoding="utf-8")
-    assert (
-        eval_nlu.main(
-            [
-                "--pipelines",
-                "tfidf",
-                "--cv",
-                "0",
-                "--train",
-                str(train),
-                "--sets",
-                "heldout",
-                "--set",
-                f"heldout={test}",
-                "--out",
-                str(tmp_path / "ev"),
-            ]
-        )
-        == 0
-    )
+    assert _tiny_tfidf_eval(tmp_path, tmp_path / "ev") == 0
     out = tmp_path / "latest.md"
     assert (
         summary.main(
-            ["--eval", str(tmp_path / "ev" / "latest.json"), "--bench", str(tmp_path / "none.json"), "--out", str(out)]
+            [
+                *("--eval", str(tmp_path / "ev" / "latest.json"), "--bench", str(tmp_path / "none.json")),
+                *("--scenarios", str(tmp_path / "none.json"), "--out", str(out)),
+            ]
         )
         == 0
     )
