@@ -438,10 +438,11 @@ def names_enabled() -> bool:
     return os.environ.get("OPSW_PRIVACY_NAMES", "1").strip().lower() not in ("0", "false", "no", "nee", "off")
 
 
-def lookups_used(config: Any = None) -> frozenset[str]:
+@lru_cache(maxsize=1)
+def lookups_used() -> frozenset[str]:
     """The deduce lookup lists the annotators of DEDUCE_CONFIG read (``lookup``, ``neg_lookup``, ``lookup_values``)."""
     found: set[str] = set()
-    todo = [DEDUCE_CONFIG if config is None else config]
+    todo: list[Any] = [DEDUCE_CONFIG]
     while todo:
         item = todo.pop()
         if isinstance(item, dict):

@@ -794,9 +794,8 @@ def _ask(convo: _Conversation, question: Question) -> bool:
 
 def _restated(convo: _Conversation) -> bool:
     """The message only repeats facts the assistant already had (no answer to the question, nothing new)."""
-    known = convo.state.get("facts") or {}
     read = {k: v for k, v in convo.words_read.items() if k not in ("steps_tried", "situation")}
-    return bool(read) and all(known.get(k) == v for k, v in read.items())
+    return bool(read) and all(convo.facts_raw.get(k) == v for k, v in read.items())
 
 
 def _move_on(convo: _Conversation, question: Question) -> None:
