@@ -11,7 +11,7 @@ help:
 	@echo "make deps       Debian packages + web/ npm packages for the tests"
 	@echo "make train      train the model if its inputs changed (cached)"
 	@echo "make validate   rasa data validate"
-	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
+	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV; danger signs on the blind batches through REST -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
 	@echo "make bench      speed: 1/10/50 concurrent REST conversations, ours vs the rasa init bot -> reports/bench"
 	@echo "make lint       ruff, shellcheck, yamllint (make format fixes what ruff can)"
 	@echo "make types      mypy on opschaling/, actions/ and nlu_components/"
@@ -37,6 +37,9 @@ validate: bootstrap
 
 eval: bootstrap
 	@source scripts/env.sh && nice -n 19 $(PY) scripts/eval_nlu.py $(if $(MIN_F1),--min-f1 $(MIN_F1)) $(if $(CV),--cv $(CV))
+	@source scripts/env.sh && model="$$($(PY) scripts/train_if_needed.py 2>/dev/null | tail -n 1)" && \
+	  $(PY) scripts/eval_safety.py --start "$$model" tests/safety/blind/locked_a1 tests/safety/blind/locked_a2 \
+	  tests/safety/blind/final_b1 tests/safety/blind/final_b2 --out reports/eval
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

@@ -17,8 +17,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from opschaling import load_catalogue
-from opschaling.dialogue import Turn, respond
+from opschaling import load_catalogue, safety_model
+from opschaling.dialogue import ALARM_KINDS, Turn, respond
+
+# the learned danger model is loaded (or trained, once) when the action server starts, not on a user's message
+safety_model.model()
 
 STATE_SLOT = "dialogue"
 ACTION = "action_turn"
@@ -76,10 +79,10 @@ class ActionTurn(Action):
         for event in unanswered(tracker):
             reply = respond(state, turn_of(event), catalogue, day)
             state = reply.state
-            earlier_crisis += [m for m in reply.messages if m.kind == "crisis"]
+            earlier_crisis += [m for m in reply.messages if m.kind in ALARM_KINDS]
         reply = respond(state, turn_of(tracker.latest_message or {}), catalogue, day)
         messages = reply.messages
-        if earlier_crisis and not any(m.kind == "crisis" for m in messages):
+        if earlier_crisis and not any(m.kind in ALARM_KINDS for m in messages):
             messages = earlier_crisis[-1:] + messages
         for message in messages:
             dispatcher.utter_message(text=message.text, buttons=message.buttons or None, opsw=message.opsw())

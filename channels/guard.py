@@ -56,6 +56,7 @@ from sanic.response import HTTPResponse
 
 from channels import logfilter, privacy
 from channels.erase import erase_conversation
+from opschaling.safety_rules import remove_invisible
 
 logger = logging.getLogger(__name__)
 logfilter.install()
@@ -133,12 +134,13 @@ def valid_sender(sender_id: Any) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Lone surrogates, control, bidi and zero-width characters removed; NFC; ``\\r\\n`` → ``\\n``."""
+    """Lone surrogates, control, bidi, zero-width and other invisible format characters removed (the same set the
+    danger reading removes: ``opschaling.safety_rules.remove_invisible``); NFC; ``\\r\\n`` → ``\\n``."""
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         text = text.replace("\ufffd", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_INVISIBLE)
+    text = remove_invisible(text.translate(_INVISIBLE))
     return unicodedata.normalize("NFC", text)
 
 

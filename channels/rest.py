@@ -40,7 +40,11 @@ ERRORS = {
     "not_object": 'Het verzoek moet een JSON-object zijn: {"sender": "...", "message": "..."}.',
     "no_message": 'Het veld "message" ontbreekt of is geen tekst.',
     "no_sender": 'Het veld "sender" ontbreekt of is ongeldig (hoogstens 128 tekens: letters, cijfers, _ . : + @ = -).',
+    "too_deep": 'Het verzoek is te diep genest. Stuur {"sender": "...", "message": "..."}.',
+    "not_json_type": "Stuur het verzoek als JSON, met de header Content-Type: application/json.",
 }
+# Deeper JSON than this is refused before it is parsed (a RecursionError would be a 500).
+MAX_JSON_DEPTH = 32
 
 
 def opsw_parts(opsw: Any, last: bool) -> dict[str, Any]:
@@ -89,11 +93,40 @@ def bad_request(code: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": ERRORS[code], "code": code}, status=status)
 
 
+def json_depth(raw: bytes) -> int:
+    """How deep the brackets of a JSON text nest (strings skipped): linear, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
-    """``(fields, None)`` or ``(None, error code)`` for a REST/callback request body."""
+    """``(fields, None)`` or ``(None, error code)`` for a REST/callback request body. Only JSON is accepted (a
+    form or text/plain post from another web site needs no CORS preflight)."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return None, "not_json_type"
+    raw = request.body or b""
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        return None, "too_deep"
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None, "not_json"
     if not isinstance(body, dict):
         return None, "not_object"
@@ -142,7 +175,7 @@ class RestInput(RasaRestInput):
         async def receive(request: Request) -> HTTPResponse:
             fields, error = parse_body(request)
             if error or fields is None:
-                return bad_request(error or "not_object")
+                return bad_request(error or "not_object", 415 if error == "not_json_type" else 400)
             output = self.webhook_output()
             try:
                 await guarded(

@@ -23,7 +23,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from opschaling import crisis, names, render, safety, understand
+from opschaling import crisis, language, names, render, safety, safety_rules, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
 from opschaling.engine import Advice, Question, advise
@@ -100,6 +100,7 @@ KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
 HANDOFF_PAYLOAD = "/human_handoff"
+ALARM_KINDS = ("crisis", "check_in")  # the kinds of message that come before anything else in a reply
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Turn:
 @dataclass
 class Message:
     text: str
-    kind: str  # crisis | question | advice | detail | info | notice | error
+    kind: str  # crisis | check_in | question | advice | detail | info | notice | error
     buttons: list[dict[str, str]] = field(default_factory=list)
     feedback: bool = False
     trace: dict[str, Any] | None = None
@@ -143,6 +144,9 @@ def new_state() -> dict[str, Any]:
         "clarify": None,
         "last": None,
         "safety": None,
+        "check_in": None,
+        "weak_sign": False,
+        "helplines_shown": False,
         "greeted": False,
         "feedback": [],
         "unread": [],
@@ -169,15 +173,16 @@ class _Conversation:
         self.answered = False
         self.progress = False  # a fact or step was learnt this turn (then a re-ask is not a "miss")
         self.interrupted = False  # a crisis message or an answer to a side question came first
+        self.sign_here = False  # a danger sign (or the answer to a check-in) is in this message: it answers no question
+        self.helplines = False  # a weak sign: the reply ends with the help lines
         self.trace_wanted = bool((turn.metadata or {}).get("trace"))
 
     # --- what the words say (read once a turn; several steps use them) -------------------------------------
     @cached_property
     def words_read(self) -> dict[str, Any]:
         """The facts the typed text states, the pending question's answer included."""
-        return understand.read_facts(
-            self.words_text, self.today, asked=self.state.get("asked"), step=self.state.get("asked_step")
-        )
+        asked, step = (None, None) if self.sign_here else (self.state.get("asked"), self.state.get("asked_step"))
+        return understand.read_facts(self.words_text, self.today, asked=asked, step=step)
 
     @cached_property
     def guessed_situation(self) -> str | None:
@@ -249,9 +254,12 @@ def respond(
             _step_engine(convo)
     if not convo.messages:
         _not_understood(convo)
+    if convo.helplines:
+        convo.state["helplines_shown"] = True
+        convo.say(crisis.helplines_message(convo.facts().young, convo.catalogue).text, "notice")
     if not convo.state.get("greeted"):
         convo.state["greeted"] = True
-        first = next((i for i, m in enumerate(convo.messages) if m.kind != "crisis"), len(convo.messages))
+        first = next((i for i, m in enumerate(convo.messages) if m.kind not in ALARM_KINDS), len(convo.messages))
         convo.messages.insert(first, Message(text=_privacy_notice(convo), kind="notice"))
     _attach_trace(convo)
     return Reply(state=convo.state, messages=convo.messages)
@@ -259,33 +267,59 @@ def respond(
 
 # --- 1. safety ------------------------------------------------------------------------------------------------
 def _crisis(convo: _Conversation, signal: Signal) -> None:
-    message = crisis.crisis_message(signal, convo.catalogue, informal=convo.facts().young)
-    convo.say(message.text, "crisis")
+    lang = language.detect(convo.words_text) if convo.words_text else language.DUTCH
+    message = crisis.crisis_message(signal, convo.catalogue, informal=convo.facts().young, lang=lang)
+    convo.say(message.text, message.kind)
 
 
 def _step_safety(convo: _Conversation) -> None:
+    """A danger sign in this message (or the answer to last turn's check-in) gets its crisis or check-in message
+    first. The message then answers no pending question (``sign_here``): "ik weet niet of hij het meent" is no
+    "weet ik niet"."""
     turn = convo.turn
+    asked = convo.state.get("asked")
+    check_in = convo.state.get("check_in")
+    convo.state["check_in"] = None
     signal = None
     if convo.words_text:
-        signal = safety.assess(convo.words_text, intent=turn.intent, confidence=turn.confidence)
+        after_sign = bool(convo.state.get("safety") or check_in or convo.state.get("weak_sign"))
+        signal = safety.assess(convo.words_text, intent=turn.intent, confidence=turn.confidence, after_sign=after_sign)
     elif turn.intent == "acute_nood":
-        signal = Signal(kind=safety.ACUTE, evidence="button")
-    asked = convo.state.get("asked")
+        signal = Signal(kind=safety.ACUTE, evidence="button", sign="acute_danger", source="button")
     if (
         signal is None
         and asked == "acute_danger"
         and (understand.yes_no(convo.words_text) is True or (turn.intent == "affirm" and convo.is_payload))
     ):
-        signal = Signal(kind=safety.ACUTE, evidence="answer")
+        signal = Signal(kind=safety.ACUTE, evidence="answer", sign="acute_danger", source="answer")
+    if check_in and convo.words_text and (signal is None or signal.tier == safety.CHECK_IN):
+        answer = safety_rules.check_in_answer(convo.words_text)
+        if answer == "yes" or signal is not None:
+            # "ja", "soms", doubt, or a second sign right after the check-in: the crisis message
+            about = check_in.get("about", "self")
+            sign = "suicide_other_acute" if about == "other" else "suicide_explicit"
+            signal = Signal(safety.SUICIDE, "check-in answer", sign=sign, about=about, source="answer")
+        elif answer == "no":
+            convo.sign_here = True
+            convo.say(crisis.check_in_no_message(convo.facts().young, convo.catalogue), "info")
+            convo.interrupted = True
+            return
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
         return
     if signal is None:
+        if convo.words_text and safety.weak_sign(convo.words_text, after_sign=bool(convo.state.get("weak_sign"))):
+            convo.state["weak_sign"] = True  # the next message is read as after a sign (a question about a dose)
+            convo.helplines = not convo.state.get("helplines_shown")
         return
     _crisis(convo, signal)
+    convo.sign_here = True
     convo.interrupted = True
-    convo.facts_raw["acute_danger"] = True
     convo.state["safety"] = signal.kind
+    if signal.tier == safety.CHECK_IN:
+        convo.state["check_in"] = {"about": signal.about, "sign": signal.sign}
+    else:
+        convo.facts_raw["acute_danger"] = True
     if asked == "acute_danger":
         convo.state["asked"] = None
         convo.answered = True
@@ -323,8 +357,8 @@ def _payload_facts(convo: _Conversation) -> dict[str, Any]:
 
 
 def _step_read(convo: _Conversation) -> None:
-    asked = convo.state.get("asked")
-    step = convo.state.get("asked_step")
+    asked = None if convo.sign_here else convo.state.get("asked")
+    step = None if convo.sign_here else convo.state.get("asked_step")
     correction = bool(understand.CORRECTION.search(convo.folded))
     read = _payload_facts(convo) if convo.is_payload else dict(convo.words_read)
     # the situation: from a confident intent, else from the words; "weet ik niet" → the route for not knowing
@@ -441,8 +475,9 @@ def _step_moves(convo: _Conversation) -> bool:
     folded = convo.folded
     asked = convo.state.get("asked")
     answers = bool(asked and convo.words_text and asked in convo.words_read)
-    # an answer to the pending question is never taken for another move the NLU thought it saw
-    intent = None if answers and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
+    # an answer to the pending question, or a message with a danger sign, is never taken for another move the NLU
+    # thought it saw ("I want to die" is no out_of_scope)
+    intent = None if (answers or convo.sign_here) and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
     if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
         convo.state.clear()
         convo.state.update(new_state())

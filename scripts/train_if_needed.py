@@ -209,8 +209,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     path = ensure_model(args.root, force=args.force)
     print(f"[opsw] using model {path}", file=sys.stderr)
+    ensure_safety_model()
     print(path)
     return 0
+
+
+def ensure_safety_model() -> None:
+    """The learned danger model (opschaling/safety_model.py), trained once per set of inputs and cached, so that
+    no server trains it while a user waits."""
+    sys.path.insert(0, str(ROOT))
+    from opschaling import safety_model  # noqa: PLC0415
+
+    started = time.time()
+    path = safety_model.cache_path()
+    fresh = not path.exists()
+    safety_model.model()
+    what = f"trained in {time.time() - started:.0f}s" if fresh else "cached"
+    print(f"[opsw] danger model {path.name}: {what}", file=sys.stderr)
 
 
 if __name__ == "__main__":

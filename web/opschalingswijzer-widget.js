@@ -471,7 +471,9 @@
     return el("div", { className: "osw-msg osw-msg-user" }, [srOnly(TEXT.you), entry.text]);
   }
 
-  var KINDS = ["crisis", "question", "advice", "detail", "info", "notice", "error"];
+  var KINDS = ["crisis", "check_in", "question", "advice", "detail", "info", "notice", "error"];
+  // a crisis message and a check-in (a direct question about suicide with 113) both come first, with call buttons
+  var ALARM = { crisis: true, check_in: true };
 
   function paragraph(part, crisis) {
     var p = el("div", { className: "osw-p" });
@@ -513,13 +515,14 @@
   function renderPart(part, entry, live, merge) {
     var nodes = [];
     var kind = KINDS.indexOf(part.kind) >= 0 ? part.kind : null;
+    var alarm = kind !== null && ALARM[kind] === true;
     if (part.text || part.link) {
       if (merge) {
-        merge.appendChild(paragraph(part, kind === "crisis"));
-        if (kind === "crisis") refreshCalls(merge);
+        merge.appendChild(paragraph(part, alarm));
+        if (alarm) refreshCalls(merge);
       } else {
         var attrs = { className: "osw-msg osw-msg-bot" + (kind ? " osw-kind-" + kind : "") };
-        if (kind === "crisis") {
+        if (alarm) {
           attrs.className += " osw-msg-crisis";
           // announced at once (assertive), not after what the polite log region is reading; only
           // for messages that arrive now, not for a conversation shown again after a reload
@@ -529,8 +532,8 @@
           }
         }
         var bubble = el("div", attrs, [srOnly(TEXT.bot)]);
-        bubble.appendChild(paragraph(part, kind === "crisis"));
-        if (kind === "crisis") refreshCalls(bubble);
+        bubble.appendChild(paragraph(part, alarm));
+        if (alarm) refreshCalls(bubble);
         nodes.push(bubble);
       }
     }
@@ -864,7 +867,7 @@
     if (opsw) {
       if (KINDS.indexOf(opsw.kind) >= 0) part.kind = opsw.kind;
       // never on crisis messages or questions, whatever the server says
-      part.feedback = opsw.feedback === true && part.kind !== "crisis" && part.kind !== "question";
+      part.feedback = opsw.feedback === true && !ALARM[part.kind] && part.kind !== "question";
     } else if (previous) {
       if (previous.kind) part.kind = previous.kind;
       part.feedback = !!previous.feedback;

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from opschaling.dialogue import ALARM_KINDS
 from opschaling.facts import FACTS, VOCABULARY
 
 DONT_KNOW = "weet ik niet"
@@ -340,8 +341,8 @@ def _crisis_first(scenario: Scenario, result: Result) -> bool:
     """The first reply that holds a crisis message starts with it; when the danger is in the opening
     messages (no 'veiligheid' answer), that reply answers one of the opening messages."""
     for index, ex in enumerate(result.transcript):
-        if any(m.kind == "crisis" for m in ex.replies):
-            if ex.replies[0].kind != "crisis":
+        if any(m.kind in ALARM_KINDS for m in ex.replies):
+            if ex.replies[0].kind not in ALARM_KINDS:
                 return False
             return not ("acute_danger" not in scenario.answers and index >= len(scenario.messages))
     return False

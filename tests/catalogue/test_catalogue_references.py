@@ -1,5 +1,7 @@
 """Every reference points at a real source and a section that exists in it; every seed body is catalogued."""
 
+import re
+
 import pytest
 from catalogue_testlib import iter_references
 
@@ -149,7 +151,10 @@ def test_crisis_body_cites_catalogue_note(cat):
 
 def test_extra_facts_note_is_small_and_says_what_it_is(cat):
     text = cat.source_text("R-catalogue")
-    assert len(text.splitlines()) < 30
+    assert len(text.splitlines()) < 60
     assert "algemeen bekende" in text.lower()
+    # after the two parts of common knowledge, every fact the developers found has its address and a quote
+    for section in re.split(r"^## ", text, flags=re.MULTILINE)[3:]:
+        assert re.search(r"https://\S+", section) and '"' in section, section[:60]
     for fact in ("112", "113", "0800-0113", "huisarts", "huisartsenpost"):
         assert fact in text

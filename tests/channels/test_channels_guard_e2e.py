@@ -69,6 +69,29 @@ def test_bad_rest_bodies_get_400_with_a_dutch_error(guard_server, body, code):
     assert answer["code"] == code and answer["error"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"sender": "s-1", "message": "hallo", "metadata": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        b'{"sender": "s-1", "message": "[[[[ hallo"}' + b" " * 10,
+    ],
+    ids=["nested-body", "nested-metadata", "brackets-in-a-string"],
+)
+def test_deeply_nested_json_gets_400_not_500(guard_server, body):
+    status, answer = guard_server.post(body)
+    if b"metadata" in body or body.startswith(b"["):
+        assert status == 400 and answer["code"] == "too_deep"
+    else:  # brackets inside a string are text, not nesting
+        assert status == 200 and answer
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_only_json_is_accepted_so_no_other_site_posts_without_a_preflight(guard_server, content_type):
+    status, answer = guard_server.post(b'{"sender": "s-1", "message": "hallo"}', content_type=content_type)
+    assert status == 415 and answer["code"] == "not_json_type"
+
+
 def test_empty_and_control_only_messages_get_an_answer(guard_server):
     for text in ("", "   ", "\u0000\u0007", "\u200b"):
         answer = guard_server.send(text)

@@ -61,14 +61,57 @@ def test_danger_as_a_first_message_gets_the_crisis_step_first(rasa_server, dange
     assert (reply[0].get("opsw") or {}).get("feedback") is False
 
 
-@pytest.mark.parametrize("danger", ["ik wil dood", "ik zie het niet meer zitten", "mijn man slaat me"])
-def test_danger_during_a_follow_up_question_is_not_swallowed(rasa_server, danger):
+@pytest.mark.parametrize(
+    "danger,tier",
+    [("ik wil dood", "crisis"), ("ik zie het niet meer zitten", "check_in"), ("mijn man slaat me", "crisis")],
+)
+def test_danger_during_a_follow_up_question_is_not_swallowed(rasa_server, danger, tier):
     conv = Conversation(rasa_server)
     first = conv.say("Ik ben het niet eens met het besluit van het CIZ")
     assert trace(first).get("question") == "step_outcome"
     reply = conv.say(danger)
-    assert kind(reply[0]) == "crisis" and CRISIS.search(reply[0]["text"])
+    assert kind(reply[0]) == tier and CRISIS.search(reply[0]["text"])
     assert kind(reply[-1]) == "question"  # then the conversation goes on where it was
+    assert trace(reply).get("question") == "step_outcome"  # the sign answered nothing
+
+
+def first_tel(message: dict) -> str:
+    return re.search(r"\(tel:(\d+)\)", message["text"]).group(1)
+
+
+def test_a_check_in_answered_with_soms_gets_the_crisis_message(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say(
+        "Mijn moeder heeft dementie en wacht al maanden op een verpleeghuis. Ik zorg dag en nacht voor haar en "
+        "soms denk ik dat iedereen beter af is zonder mij."
+    )
+    assert kind(reply[0]) == "check_in" and first_tel(reply[0]) == "113"
+    reply = conv.say("soms wel ja")
+    assert kind(reply[0]) == "crisis" and first_tel(reply[0]) == "113"
+
+
+@pytest.mark.parametrize(
+    "text,first",
+    [
+        ("mijn zoon beheert haar rekening en er is niets meer over voor boodschappen", "08002000"),
+        ("hij dreigde met een mes in de keuken", "08002000"),
+        ("my mother has dementia and she is gone since this morning", "112"),
+    ],
+)
+def test_abuse_and_a_missing_person_get_their_own_first_step(rasa_server, text, first):
+    reply = Conversation(rasa_server).say(text)
+    assert kind(reply[0]) == "crisis" and first_tel(reply[0]) == first
+
+
+def test_english_gets_the_help_lines_in_english(rasa_server):
+    reply = Conversation(rasa_server).say("I don't want to live anymore")
+    assert kind(reply[0]) == "crisis" and first_tel(reply[0]) == "113"
+    assert "suicide" in reply[0]["text"].lower() and "Dutch" in reply[0]["text"]
+
+
+def test_a_figure_of_speech_gets_no_alarm(rasa_server):
+    reply = Conversation(rasa_server).say("het CIZ wurgt ons met regels")
+    assert not any(kind(m) in ("crisis", "check_in") for m in reply)
 
 
 def test_a_running_objection_leads_to_waiting_not_to_beroep(rasa_server):

@@ -1,9 +1,9 @@
-"""opschaling.safety.assess / detect / evaluate: kinds, negation, hard negatives, the NLU signal."""
+"""opschaling.safety.assess / detect / evaluate: groups and tiers, negation, hard negatives, the NLU signal."""
 
 import pytest
 
 from opschaling import safety
-from opschaling.safety import ACUTE, SUICIDE, VIOLENCE, Signal
+from opschaling.safety import ACUTE, SUICIDE, VIOLENCE
 
 # The danger signs named in the issue, each with its kind.
 ISSUE_SIGNS = [
@@ -56,7 +56,6 @@ QUIET = [
     "ik zie het niet meer zitten met die papieren",
     "ik zie het niet meer zitten dat de gemeente op tijd beslist",
     "ik kan niet meer wachten op een plek",
-    "ik wil niet dood",
     "",
     "   ",
 ]
@@ -65,7 +64,8 @@ QUIET = [
 @pytest.mark.parametrize("text,kind", ISSUE_SIGNS + TYPOS)
 def test_danger_signs_are_found_with_their_kind(text, kind):
     signal = safety.assess(text)
-    assert signal == Signal(kind, signal.evidence) and signal.evidence
+    assert signal is not None and signal.kind == kind and signal.evidence
+    assert signal.sign in safety.load_lexicon().kinds and signal.tier in safety.TIERS
 
 
 @pytest.mark.parametrize("text,kind", NEGATION_WITH_SIGN)
@@ -76,6 +76,40 @@ def test_negation_never_hides_a_sign(text, kind):
 @pytest.mark.parametrize("text", QUIET)
 def test_denials_and_hard_negatives_stay_quiet(text):
     assert safety.assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik wil niet dood", "ik heb geen zelfmoordgedachten hoor, maar ik ben zo moe", "nee ik ga mezelf niks aandoen"],
+)
+def test_a_denied_sign_is_never_a_crisis(text):
+    """Negation lowers a crisis to a check-in, never to nothing: a crisis line would still ask."""
+    signal = safety.assess(text)
+    assert signal is None or signal.tier == safety.CHECK_IN
+
+
+def test_a_denial_right_before_a_sign_lowers_it_to_a_check_in():
+    signal = safety.assess("ik heb geen zelfmoordgedachten", use_model=False)
+    assert signal is not None and signal.tier == safety.CHECK_IN and signal.kind == SUICIDE
+
+
+@pytest.mark.parametrize(
+    "text,sign,tier",
+    [
+        ("ik wil dood", "suicide_explicit", "crisis"),
+        ("ik zie het niet meer zitten", "passive", "check_in"),
+        ("mijn vader zegt dat hij dood wil", "other_wish", "check_in"),
+        ("mijn zoon heeft gezegd dat hij er een einde aan maakt", "suicide_other_acute", "crisis"),
+        ("ik ben een last voor iedereen", "passive", "check_in"),
+        ("mijn zoon beheert haar rekening en er is niets meer over voor boodschappen", "elder_abuse", "crisis"),
+        ("ik heb haar te hard vastgepakt", "carer_hurts", "crisis"),
+        ("she is gone since this morning and she has dementia", "missing_person", "crisis"),
+        ("I don't want to live anymore", "suicide_explicit", "crisis"),
+    ],
+)
+def test_the_rules_give_the_sign_and_the_tier_a_crisis_line_would(text, sign, tier):
+    signal = safety.assess(text, use_model=False)
+    assert signal is not None and (signal.sign, signal.tier) == (sign, tier)
 
 
 def test_evidence_is_the_matched_words_as_typed():
@@ -110,17 +144,25 @@ def test_sign_at_the_end_of_a_long_story():
     assert safety.assess(story).kind == SUICIDE
 
 
-@pytest.mark.parametrize("confidence,expected", [(0.49, None), (0.5, ACUTE), (0.93, ACUTE)])
-def test_nlu_signal_counts_from_the_threshold(confidence, expected):
-    signal = safety.assess("hallo", intent="acute_nood", confidence=confidence)
+@pytest.mark.parametrize("offset,expected", [(-0.01, None), (0.0, ACUTE), (0.05, ACUTE)])
+def test_nlu_signal_counts_from_the_threshold(offset, expected):
+    signal = safety.assess("hallo", intent="acute_nood", confidence=safety.NLU_THRESHOLD + offset)
     assert (signal.kind if signal else None) == expected
-    assert safety.NLU_THRESHOLD == 0.5
+    assert signal is None or signal.tier == safety.CHECK_IN  # the NLU alone never gives a crisis
+    assert safety.load_lexicon().data["model"]["nlu"] == safety.NLU_THRESHOLD
 
 
 def test_nlu_signal_evidence_and_other_intents():
-    assert safety.assess("hoi", intent="acute_nood", confidence=0.8).evidence == "intent:acute_nood (0.80)"
+    assert safety.assess("hoi", intent="acute_nood", confidence=0.95).evidence == "intent:acute_nood (0.95)"
     assert safety.assess("hoi", intent="greet", confidence=0.99) is None
-    assert safety.assess(None, intent="acute_nood") == Signal(ACUTE, "intent:acute_nood")
+    alone = safety.assess(None, intent="acute_nood")
+    assert (alone.kind, alone.evidence, alone.sign, alone.tier, alone.source) == (
+        ACUTE,
+        "intent:acute_nood",
+        "unclear",
+        safety.CHECK_IN,
+        "nlu",
+    )
 
 
 def test_rules_decide_the_kind_even_with_the_nlu_signal():
@@ -152,9 +194,10 @@ def test_evaluate_counts():
 
 
 def test_every_pattern_compiles_to_bounded_slots():
-    assert len(safety._PATTERNS) > 150
-    for kind, _, slots in safety._PATTERNS:
-        assert kind in safety.KINDS
+    lexicon = safety.load_lexicon()
+    assert len(lexicon.patterns) > 150
+    for entry_index, _, slots in lexicon.patterns:
+        assert lexicon.kinds[lexicon.entries[entry_index].kind]["group"] in safety.KINDS
         assert slots[0].exact or slots[0].prefixes
         assert all(slot.gap <= 4 for slot in slots)
         assert all(prefix for slot in slots for prefix in slot.prefixes)  # no empty stem (would match anything)
@@ -185,7 +228,7 @@ def test_cooccurrence_rules_catch_other_word_orders(text, kind):
     ],
 )
 def test_cooccurrence_rules_stay_quiet_on_hard_negatives(text):
-    assert safety.assess(text) is None
+    assert safety.assess(text, use_model=False) is None
 
 
 def test_cooccurrence_needs_the_words_close_together():

@@ -6,7 +6,7 @@ import signal as os_signal
 
 import pytest
 
-from opschaling import safety
+from opschaling import safety, safety_rules
 
 ADVERSARIAL = [
     lambda n: "ik|" * n,
@@ -29,13 +29,13 @@ ADVERSARIAL = [
 @pytest.fixture
 def counter(monkeypatch):
     calls = {"n": 0}
-    original = safety._match_at
+    original = safety_rules._match
 
     def counted(*args):
         calls["n"] += 1
         return original(*args)
 
-    monkeypatch.setattr(safety, "_match_at", counted)
+    monkeypatch.setattr(safety_rules, "_match", counted)
     return calls
 
 
@@ -55,7 +55,7 @@ def alarm():
 
 def work(counter, text):
     counter["n"] = 0
-    safety.assess(text)
+    safety.assess(text, use_model=False)
     return counter["n"]
 
 
@@ -71,10 +71,12 @@ def test_huge_inputs_complete(alarm):
     assert safety.assess("ik|" * 40000) is None
     assert safety.assess("x" * 100_000) is None
     assert safety.assess("a " * 50_000 + "ik wil dood").kind == "suicide"
+    # the learned model reads a huge message in a bounded number of chunks
+    assert safety.assess("Mijn moeder wacht op een plek. " * 3000) is None
 
 
 def test_module_regexes_have_no_nested_quantifiers():
-    regexes = [v for v in vars(safety).values() if isinstance(v, re.Pattern)]
+    regexes = [v for module in (safety, safety_rules) for v in vars(module).values() if isinstance(v, re.Pattern)]
     assert regexes
     for rx in regexes:
         assert not re.search(r"\([^)]*[+*][^)]*\)[+*{]", rx.pattern), rx.pattern

@@ -53,8 +53,23 @@ def digits_in(text):
     return {re.sub(r"\D", "", m) for m in re.findall(r"\b\d{3}(?:[- ]?\d{4})?\b|\b0800-\d{4}\b", text)}
 
 
-EXPECTED_FIRST = {SUICIDE: "113", VIOLENCE: "112", ACUTE: "112"}
+EXPECTED_FIRST = {SUICIDE: "113", VIOLENCE: "08002000", ACUTE: "112"}
 NUMBERS = {SUICIDE: {"113", "08000113", "112"}, VIOLENCE: {"112", "08002000"}, ACUTE: {"112"}}
+# every text a signal can get: (signal, the number it starts with, its opsw kind)
+SIGNALS = [
+    (Signal(SUICIDE, "x", sign="suicide_explicit"), "113", "crisis"),
+    (Signal(VIOLENCE, "x", sign="violence_now"), "08002000", "crisis"),
+    (Signal(VIOLENCE, "x", sign="elder_abuse"), "08002000", "crisis"),
+    (Signal(VIOLENCE, "x", sign="carer_hurts"), "08002000", "crisis"),
+    (Signal(ACUTE, "x", sign="missing_person"), "112", "crisis"),
+    (Signal(ACUTE, "x", sign="medical_emergency"), "112", "crisis"),
+    (Signal(SUICIDE, "x", sign="passive", tier="check_in"), "113", "check_in"),
+    (Signal(SUICIDE, "x", sign="other_wish", tier="check_in", about="other"), "113", "check_in"),
+    (Signal(ACUTE, "x", sign="unclear", tier="check_in", source="nlu"), "112", "check_in"),
+    (Signal(SUICIDE, "x", sign="suicide_explicit", source="answer"), "113", "crisis"),
+    (Signal(SUICIDE, "x", sign="suicide_other_acute", about="other", source="answer"), "113", "crisis"),
+]
+IDS = [f"{s.tier}-{s.sign}-{s.source}" for s, _, _ in SIGNALS]
 
 
 @pytest.mark.parametrize("kind", [SUICIDE, VIOLENCE, ACUTE])
@@ -72,16 +87,48 @@ def test_message_per_kind(cat, kind, informal):
         assert re.search(r"\bu\b", text) and not re.search(r"\b(je|jij|jouw)\b", text)
 
 
+@pytest.mark.parametrize("signal,first,kind", SIGNALS, ids=IDS)
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_sign_gets_its_first_step_short_and_sourced(cat, signal, first, kind, lang):
+    message = crisis.crisis_message(signal, cat, lang=lang)
+    assert message.kind == kind
+    assert TEL.search(message.text).group(2) == first
+    assert words(main_text(message)) <= 60
+    sourced = set().union(*(digits_in(source_text(cat, r)) for r in message.references))
+    assert {n for _, n in TEL.findall(message.text)} <= sourced
+    english = re.search(r"\b(call|the|you)\b", main_text(message), re.I) is not None
+    assert english == (lang == "en")
+
+
+def test_a_check_in_asks_directly_and_names_113(cat):
+    own = main_text(crisis.crisis_message(Signal(SUICIDE, "x", sign="passive", tier="check_in"), cat))
+    assert "denkt u weleens aan zelfdoding?" in own.lower() and "113" in own
+    other = main_text(
+        crisis.crisis_message(Signal(SUICIDE, "x", sign="other_wish", tier="check_in", about="other"), cat)
+    )
+    assert "vragen of iemand aan zelfdoding denkt" in other and "brengt niemand op ideeën" in other
+    # the claim that asking does no harm is cited
+    refs = crisis.crisis_message(
+        Signal(SUICIDE, "x", sign="other_wish", tier="check_in", about="other"), cat
+    ).references
+    assert any(r.source == "R-catalogue" and r.section.startswith("Vragen naar zelfdoding") for r in refs)
+
+
 def test_suicide_message_names_chat_day_and_night(cat):
     text = main_text(crisis.crisis_message(Signal(SUICIDE, "x"), cat))
     assert "113.nl" in text and "Dag en nacht" in text and "gratis" in text and "anoniem" in text
     assert text.index("113") < text.index("112")
 
 
-def test_violence_message_names_veilig_thuis_after_112(cat):
+def test_violence_message_names_veilig_thuis_first_and_112_for_now(cat):
     text = main_text(crisis.crisis_message(Signal(VIOLENCE, "x"), cat))
-    assert text.index("112") < text.index("Veilig Thuis") < text.index("0800-2000")
-    assert "Gratis" in text and "Anoniem" in text
+    assert text.index("Veilig Thuis") < text.index("0800-2000") < text.index("112")
+    assert "Gratis" in text and "Anoniem" in text and "geld" in text
+
+
+def test_a_carer_who_hurts_hears_that_veilig_thuis_helps_carers_too(cat):
+    text = main_text(crisis.crisis_message(Signal(VIOLENCE, "x", sign="carer_hurts"), cat))
+    assert text.startswith("**Bel Veilig Thuis") and "mantelzorger" in text
 
 
 def test_acute_message_names_huisarts_and_post(cat):
@@ -89,10 +136,18 @@ def test_acute_message_names_huisarts_and_post(cat):
     assert "huisarts" in text and "huisartsenpost" in text and "113" not in text
 
 
-def test_nlu_only_signal_also_names_113(cat):
-    message = crisis.crisis_message(Signal(ACUTE, "intent:acute_nood (0.71)"), cat)
-    assert {"112", "113", "08000113"} <= {n for _, n in TEL.findall(message.text)}
+def test_nlu_only_signal_gets_the_general_check_in(cat):
+    message = crisis.crisis_message(Signal(ACUTE, "intent:acute_nood (0.71)", sign="unclear", tier="check_in"), cat)
+    assert message.kind == "check_in"
+    assert {"112", "113", "08000113", "08002000"} <= {n for _, n in TEL.findall(message.text)}
     assert words(main_text(message)) <= 60
+
+
+def test_a_second_group_in_the_same_message_adds_its_line(cat):
+    both = crisis.crisis_message(Signal(VIOLENCE, "x", sign="violence_now", also=(SUICIDE,)), cat)
+    assert "08002000" in both.text and "08000113" in both.text
+    both = crisis.crisis_message(Signal(SUICIDE, "x", sign="suicide_explicit", also=(VIOLENCE,)), cat)
+    assert TEL.search(both.text).group(2) == "113" and "08002000" in both.text
 
 
 @pytest.mark.parametrize("kind", [SUICIDE, VIOLENCE, ACUTE, "unknown"])
@@ -133,3 +188,4 @@ def test_catalogue_bodies_hold_the_numbers(cat):
     assert "0800-0113" in cat.body("zelfmoordpreventie_113").contact["how"]
     assert cat.body("veilig_thuis").contact["phone"] == "0800-2000"
     assert {r.source for r in cat.body("veilig_thuis").references} == {"R-public"}
+    assert "financieel misbruik" in cat.body("veilig_thuis").text("when")

@@ -1,0 +1,297 @@
+"""The learned reader of danger signs: TF-IDF (character 2-5-grams and words) + logistic regression.
+
+Trained on ``lexicon/training/*.yaml`` (several thousand messages by several writers, in the format of
+tests/safety/blind/README.md), on the positive and negative examples of every entry of ``lexicon/safety.yaml``,
+and on the ordinary care messages of the NLU data (``data/nlu``, every intent but ``acute_nood``) as negatives.
+It predicts a lexicon kind (or ``none``) per chunk of the message: short messages are read whole, long stories
+sentence by sentence, so one sentence of despair in a 600-word story is not drowned by the rest.
+
+The thresholds are data (``model`` in lexicon/safety.yaml), chosen on a development split of the training
+material, never on a blind batch. The trained model is cached by a hash of its inputs (skops, only
+scikit-learn / SciPy / NumPy types are loaded) in ``$OPSW_CACHE/safety`` or ``var/cache``; training takes
+seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opschaling.safety_rules import fold, load_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING_DIR = ROOT / "lexicon" / "training"
+NLU_DIR = ROOT / "data" / "nlu"
+NONE = "none"
+TRUSTED_PREFIXES = ("sklearn.", "scipy.", "numpy.", "builtins.")
+_MARKUP = re.compile(r"\[([^\[\]]*)\](?:\([^()]*\)|\{[^{}]*\})")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+WHOLE_WORDS = 45  # a message up to this many words is read whole
+CHUNK_WORDS = (8, 40)  # longer ones in chunks of whole sentences, at least 8 and at most ~40 words
+MAX_CHUNKS = 120
+
+
+def chunks(text: str) -> list[str]:
+    """The pieces of ``text`` the model reads: the whole message when it is short, else runs of sentences."""
+    text = text.strip()
+    if len(text.split()) <= WHOLE_WORDS:
+        return [text] if text else []
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0).strip()
+        n = len(sentence.split())
+        if current and size + n > CHUNK_WORDS[1]:
+            out.append(" ".join(current))
+            current, size = [], 0
+        current.append(sentence)
+        size += n
+        if size >= CHUNK_WORDS[0]:
+            out.append(" ".join(current))
+            current, size = [], 0
+        if len(out) >= MAX_CHUNKS:
+            break
+    if current and len(out) < MAX_CHUNKS:
+        out.append(" ".join(current))
+    return [" ".join(c.split()[: CHUNK_WORDS[1] * 2]) for c in out]
+
+
+def prepare(text: str) -> str:
+    """What the model sees: folded (accents, invisible characters), lower case, white space made single."""
+    return " ".join(fold(text).split())
+
+
+# --------------------------------------------------------------------------------------------- training data
+
+
+def _items(path: Path) -> Iterable[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return data if isinstance(data, list) else []
+
+
+def item_examples(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, label) for one written item: the turns before the sign are "none" (a method question's first turn
+    voices despair: "passive"), the sign's turn has the item's kind, the turns after it are not used."""
+    turns = [str(t) for t in item.get("turns") or []]
+    tier = str(item.get("tier") or NONE)
+    kind = str(item.get("kind") or NONE)
+    if tier == NONE:
+        return [(t, NONE) for t in turns]
+    sign = item.get("sign_turn")
+    sign = len(turns) - 1 if sign is None else min(int(sign), len(turns) - 1)
+    before = "passive" if kind == "method_seeking" else NONE
+    return [(t, before) for t in turns[:sign]] + [(turns[sign], kind)]
+
+
+def training_files() -> list[Path]:
+    return sorted(TRAINING_DIR.glob("*.yaml"))
+
+
+def _nlu_negatives() -> list[str]:
+    out = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            if "intent" not in block or block["intent"] == "acute_nood":
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    out.append(_MARKUP.sub(r"\1", line[2:]).strip())
+    return [t for t in out if t]
+
+
+def training_set() -> tuple[list[str], list[str]]:
+    """(texts, labels) the model is trained on."""
+    pairs: list[tuple[str, str]] = []
+    for path in training_files():
+        for item in _items(path):
+            pairs += item_examples(item)
+    for entry in load_lexicon().data["entries"]:  # the rules' near misses; their positives are the rules' own job
+        pairs += [(t, NONE) for t in (entry.get("examples") or {}).get("negative") or []]
+    pairs += [(t, NONE) for t in _nlu_negatives()]
+    kinds = set(load_lexicon().kinds)
+    pairs = [(t, label) for t, label in pairs if t.strip() and (label == NONE or label in kinds)]
+    return [t for t, _ in pairs], [label for _, label in pairs]
+
+
+def fingerprint() -> str:
+    """A hash of everything the trained model depends on: this module, scikit-learn, the training files, the NLU
+    data and the lexicon (without the thresholds, which are applied when the model is used, not trained)."""
+    import json  # noqa: PLC0415
+
+    import sklearn  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    digest.update(sklearn.__version__.encode())
+    data = dict(load_lexicon().data)
+    data["model"] = {k: v for k, v in data["model"].items() if k in ("C", "class_weight")}
+    digest.update(json.dumps(data, sort_keys=True, default=str).encode())
+    for path in [Path(__file__), *training_files(), *sorted(NLU_DIR.glob("*.yml"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def class_weights(labels: Sequence[str], mode: str) -> dict[str, float] | str | None:
+    """ "balanced" (rare kinds weigh as much as "none"), "sqrt" (halfway: the square root of that), or None."""
+    if mode != "sqrt":
+        return mode or None
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    total, k = len(labels), len(counts)
+    return {label: (total / (k * n)) ** 0.5 for label, n in counts.items()}
+
+
+def build_pipeline(weights: dict[str, float] | str | None = None) -> Any:
+    """Hashed character 2-5-grams and word 1-2-grams, TF-IDF weighted, and logistic regression. Hashing keeps no
+    vocabulary: the saved model is ~20 MB of numbers and loads in a second."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer  # noqa: PLC0415
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+    from sklearn.pipeline import FeatureUnion, make_pipeline  # noqa: PLC0415
+
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=2**17, alternate_sign=False)
+    words = HashingVectorizer(
+        analyzer="word", ngram_range=(1, 2), n_features=2**16, alternate_sign=False, token_pattern=r"\b\w+\b"
+    )
+    features = FeatureUnion(
+        [
+            ("chars", make_pipeline(chars, TfidfTransformer(sublinear_tf=True))),
+            ("words", make_pipeline(words, TfidfTransformer(sublinear_tf=True))),
+        ]
+    )
+    strength = float(load_lexicon().data["model"].get("C", 8.0))
+    classifier = LogisticRegression(C=strength, max_iter=3000, class_weight=weights)
+    return make_pipeline(features, classifier)
+
+
+def train(texts: Sequence[str], labels: Sequence[str], weighting: str | None = None) -> Any:
+    """The pipeline trained on (text, label); ``weighting``: the class weights (default: the lexicon's ``model``)."""
+    mode = weighting if weighting is not None else str(load_lexicon().data["model"].get("class_weight", "sqrt"))
+    pipeline = build_pipeline(class_weights(labels, mode))
+    pipeline.fit([prepare(t) for t in texts], list(labels))
+    return pipeline
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("OPSW_CACHE")
+    return Path(base) / "safety" if base else ROOT / "var" / "cache"
+
+
+def _load(path: Path) -> Any:
+    import skops.io as sio  # noqa: PLC0415
+
+    types = sio.get_untrusted_types(file=path)
+    strange = [t for t in types if not t.startswith(TRUSTED_PREFIXES)]
+    if strange:
+        raise ValueError(f"unexpected types in {path.name}: {strange}")
+    return sio.load(path, trusted=types)
+
+
+def cache_path() -> Path:
+    return cache_dir() / f"safety-model-{fingerprint()}.skops"
+
+
+@lru_cache(maxsize=1)
+def model() -> Any:
+    """The trained pipeline (from the cache when its inputs have not changed)."""
+    import skops.io as sio  # noqa: PLC0415
+
+    path = cache_path()
+    if path.exists():
+        try:
+            return _load(path)
+        except Exception:  # noqa: BLE001 - a broken or foreign cache file: train again
+            path.unlink(missing_ok=True)
+    pipeline = train(*training_set())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        sio.dump(pipeline, tmp.name)
+    os.replace(tmp.name, path)
+    for old in path.parent.glob("safety-model-*.skops"):  # models of earlier inputs are never used again
+        if old != path:
+            old.unlink(missing_ok=True)
+    return pipeline
+
+
+@lru_cache(maxsize=256)
+def _scores(text: str) -> tuple[tuple[tuple[str, float], ...], ...]:
+    return tuple(tuple(row.items()) for row in _score_chunks(text))
+
+
+def scores(text: str) -> list[dict[str, float]]:
+    """Per chunk of ``text``: probability per label (remembered for the last few hundred texts: the dialogue
+    asks for a sign and for a weak sign of the same message)."""
+    return [dict(row) for row in _scores(text)]
+
+
+def _score_chunks(text: str) -> list[dict[str, float]]:
+    pipeline = model()
+    pieces = [prepare(c) for c in chunks(text)]
+    if not pieces:
+        return []
+    labels = list(pipeline.classes_)
+    return [dict(zip(labels, map(float, row), strict=True)) for row in pipeline.predict_proba(pieces)]
+
+
+def decide(rows: Sequence[dict[str, float]], after_sign: bool = False) -> tuple[str, str, float, bool] | None:
+    """(kind, tier, score, about someone else) from the chunk scores, or None below the thresholds.
+
+    Per chunk: P(sign) = 1 - P(none), P(crisis) = the sum over the crisis kinds. A chunk at or above the crisis
+    threshold gives a crisis (its most likely crisis kind); else a chunk at or above the check-in threshold
+    gives a check-in (its most likely kind). After an earlier sign the thresholds are lower (``after_sign``)."""
+    lex = load_lexicon()
+    cfg = lex.data["model"]
+    scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0
+    # a kind that only counts after an earlier sign (asking about a dose): without one its share is no sign
+    muted = set() if after_sign else {k for k, v in lex.kinds.items() if v.get("context") == "after_sign"}
+    crisis_kinds = [k for k, v in lex.kinds.items() if v["tier"] == "crisis" and k not in muted]
+    best: tuple[float, str, str] | None = None
+    for row in rows:
+        p_crisis = sum(row.get(k, 0.0) for k in crisis_kinds)
+        p_sign = 1.0 - row.get(NONE, 0.0) - sum(row.get(k, 0.0) for k in muted)
+        if p_crisis >= cfg["crisis"] * scale:
+            kind = max(crisis_kinds, key=lambda k: row.get(k, 0.0))
+            candidate = (2 + p_crisis, kind, "crisis")
+        elif p_sign >= cfg["check_in"] * scale:
+            kind = max((k for k in row if k != NONE and k not in muted), key=lambda k: row[k])
+            candidate = (1 + p_sign, kind, "check_in")
+        else:
+            continue
+        if best is None or candidate[0] > best[0]:
+            best = candidate
+    if best is None:
+        return None
+    score, kind, tier = best
+    other_kinds = {k for k, v in lex.kinds.items() if v.get("about") == "other"}
+    return kind, tier, score - int(score), kind in other_kinds
+
+
+MIN_WORDS = 4  # shorter messages ("weet ik niet", "nee, nog niet") are answers: the rules read those
+
+
+def sign_chance(text: str, after_sign: bool = False) -> float:
+    """The highest chance of any sign in a chunk of ``text`` (the kinds that need an earlier sign left out when
+    there was none); 0 for a short message."""
+    if len(text.split()) < MIN_WORDS:
+        return 0.0
+    lex = load_lexicon()
+    muted = set() if after_sign else {k for k, v in lex.kinds.items() if v.get("context") == "after_sign"}
+    return max((1.0 - row.get(NONE, 0.0) - sum(row.get(k, 0.0) for k in muted) for row in scores(text)), default=0.0)
+
+
+def predict(text: str, after_sign: bool = False) -> tuple[str, str, float, bool] | None:
+    """(kind, tier, score, about someone else) for ``text``, or None when the model sees no sign."""
+    if len(text.split()) < MIN_WORDS:
+        return None
+    return decide(scores(text), after_sign)
