@@ -38,8 +38,10 @@ validate: bootstrap
 eval: bootstrap
 	@source scripts/env.sh && nice -n 19 $(PY) scripts/eval_nlu.py $(if $(MIN_F1),--min-f1 $(MIN_F1)) $(if $(CV),--cv $(CV))
 	@source scripts/env.sh && model="$$($(PY) scripts/train_if_needed.py 2>/dev/null | tail -n 1)" && \
-	  $(PY) scripts/eval_safety.py --start "$$model" tests/safety/blind/locked_a1 tests/safety/blind/locked_a2 \
-	  tests/safety/blind/final_b1 tests/safety/blind/final_b2 --out reports/eval
+	  $(PY) scripts/eval_safety.py --start "$$model" --out reports/eval \
+	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
+	  batch_b=tests/safety/blind/final_b1,tests/safety/blind/final_b2 \
+	  final_c=tests/safety/blind/final_c1,tests/safety/blind/final_c2
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))
@@ -60,7 +62,7 @@ retention: bootstrap
 #   make format        ruff check --fix + ruff format (FILES="a.py dir/" to limit it)
 #   make types         mypy opschaling/ actions/ nlu_components/ (strict for engine, catalogue, facts, deadlines)
 #   make test-unit     pytest on the folders that need no servers and no browser (seconds; ARGS="-x -k name")
-LINT_YAML := catalogue data scenarios domain.yml config.yml $(wildcard endpoints*.yml) credentials.yml
+LINT_YAML := catalogue lexicon data scenarios domain.yml config.yml $(wildcard endpoints*.yml) credentials.yml
 UNIT_TESTS := tests/catalogue tests/engine tests/dialogue tests/actions tests/safety tests/scenarios \
               tests/workbench tests/nlu tests/nlu_components tests/measure tests/channels/test_channels_numbered_options.py
 UNIT_MARKERS := not integration and not browser and not rest and not multi and not slow and not postgres and not redis

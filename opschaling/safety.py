@@ -95,18 +95,36 @@ def _other_kinds() -> frozenset[str]:
     return frozenset(k for k, v in load_lexicon().kinds.items() if v.get("about") == "other")
 
 
-def rule_signals(text: str | None, after_sign: bool = False) -> list[Signal]:
-    """Every sign the lexicon rules find in ``text``, with its tier (a denied crisis sign becomes a check-in)."""
+def rule_signals(text: str | None, after_sign: bool = False, topic_sign: bool = True) -> list[Signal]:
+    """Every sign the lexicon rules find in ``text``, with its tier: a denied crisis sign becomes a check-in, and
+    so does a word that only names the topic ("huiselijk geweld", "ouderenmishandeling") when ``topic_sign`` is
+    False (the learned model sees no sign in the message: a question about the meldcode)."""
     lex = load_lexicon()
     reading = rules.read(text, lex, after_sign=after_sign)
     out = []
     for hit in reading.hits:
         tier = lex.kinds[hit.entry.kind]["tier"]
-        if hit.denied and tier == CRISIS:
+        if tier == CRISIS and (hit.denied or (hit.entry.topic and not topic_sign)):
             tier = CHECK_IN
         other = lex.about_other(reading.tokens, hit.start, hit.end)
         out.append(_signal(hit.entry.kind, hit.evidence, tier, other, as_other=hit.entry.other))
     return out
+
+
+def _topic_sign(text: str | None, after_sign: bool) -> bool:
+    """Whether a topic word may count as a crisis: the learned model sees at least model.topic chance of a sign
+    (short messages always count: the model does not read them)."""
+    if not text or len(text.split()) < _model_min_words():
+        return True
+    from opschaling import safety_model  # noqa: PLC0415
+
+    return safety_model.sign_chance(text, after_sign) >= float(load_lexicon().data["model"]["topic"])
+
+
+def _model_min_words() -> int:
+    from opschaling import safety_model  # noqa: PLC0415
+
+    return safety_model.MIN_WORDS
 
 
 def model_signal(text: str | None, after_sign: bool = False) -> Signal | None:
@@ -144,7 +162,7 @@ def assess(
 
     ``after_sign``: the conversation already had a danger sign (then a question about a method or a dose is one
     too). ``use_model=False``: the rules and the NLU only (for measuring the parts on their own)."""
-    signals = rule_signals(text, after_sign)
+    signals = rule_signals(text, after_sign, topic_sign=not use_model or _topic_sign(text, after_sign))
     if use_model and not any(s.crisis and s.kind == SUICIDE for s in signals):
         found = model_signal(text, after_sign)
         if found is not None:

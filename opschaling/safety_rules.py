@@ -106,6 +106,8 @@ class Entry:
     unless: frozenset[str]  # a word of these close to the match (4 words before, 2 after): it does not count
     other: str = ""  # the kind when the sign is about someone else ("" = the kind's own ``other``)
     unless_message: frozenset[str] = frozenset()  # such a word anywhere in the message: it does not count
+    topic: bool = False  # a word that names the topic: a crisis only when the learned model also sees a sign
+    unless_before: frozenset[str] = frozenset()  # such a word among the 4 words before the match: it does not count
 
 
 @dataclass(frozen=True)
@@ -208,12 +210,23 @@ class Lexicon:
                 raise ValueError(f"entry {raw['id']}: unknown kind {raw['kind']!r}")
             unless = frozenset().union(*(unless_sets[name] for name in raw.get("unless", [])))
             unless_message = frozenset().union(*(unless_sets[name] for name in raw.get("unless_message", [])))
+            unless_before = frozenset().union(*(unless_sets[name] for name in raw.get("unless_before", [])))
             deniable = raw.get("deniable") or ("drop" if self.kinds[raw["kind"]]["tier"] == "none" else "lower")
             other = raw.get("other", "")
             if other and other not in self.kinds:
                 raise ValueError(f"entry {raw['id']}: unknown kind {other!r}")
             self.entries.append(
-                Entry(raw["id"], raw["kind"], deniable, raw.get("context", "any"), unless, other, unless_message)
+                Entry(
+                    raw["id"],
+                    raw["kind"],
+                    deniable,
+                    raw.get("context", "any"),
+                    unless,
+                    other,
+                    unless_message,
+                    bool(raw.get("topic")),
+                    unless_before,
+                )
             )
             for text in raw.get("patterns", []):
                 drop = deniable == "drop" or text.startswith("-")
@@ -528,6 +541,8 @@ def read(text: str | None, lex: Lexicon | None = None, after_sign: bool = False)
         if entry.unless and any(t in entry.unless for t in lex.near(tokens, hit.start, hit.end)):
             continue
         if entry.unless_message and not entry.unless_message.isdisjoint(present):
+            continue
+        if entry.unless_before and any(t in entry.unless_before for t in lex.near(tokens, hit.start, hit.start, 4, 0)):
             continue
         past, long_ago, told_past = lex.in_the_past(words_, spans[hit.start])
         # an acute sign placed in the past is not acute now; a sign placed long ago ("30 jaar geleden", "toen ik 15

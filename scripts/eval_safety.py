@@ -65,7 +65,7 @@ def start_servers(model: Path, work: Path):  # noqa: ANN201 - bench.Servers
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("batches", nargs="+", help="batch folders (or YAML files)")
+    ap.add_argument("batches", nargs="+", help="batch folders or YAML files; NAME=PATH,PATH measures several as one")
     ap.add_argument("--url", default=None, help="the assistant's REST base URL (default $OPSW_RASA_URL or :5005)")
     ap.add_argument("--local", action="store_true", help="dialogue.respond without Rasa")
     ap.add_argument("--start", default=None, metavar="MODEL", help="start the servers with this model first")
@@ -91,12 +91,15 @@ def run(a: argparse.Namespace, send: sb.Send) -> int:
     out.mkdir(parents=True, exist_ok=True)
     sections = []
     for batch in a.batches:
-        path = Path(batch)
-        files = sb.batch_files(path) if path.is_dir() else [path]
+        name, _, paths = batch.rpartition("=")
+        files = []
+        for part in paths.split(","):
+            path = Path(part)
+            files += sb.batch_files(path) if path.is_dir() else [path]
+            name = name or (path.stem if path.is_file() else path.name)
         items = sb.load_items(files)
         outcomes = sb.play(items, send)
         result = sb.score(outcomes)
-        name = path.stem if path.is_file() else path.name
         result["batch"] = name
         result["channel"] = "local" if a.local else "rest"
         result["date"] = date.today().isoformat()

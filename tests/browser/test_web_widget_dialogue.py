@@ -24,9 +24,32 @@ def dialogue_rasa():
 
 @pytest.fixture
 def page(site_factory, dialogue_rasa, browser) -> WidgetPage:
-    pytest.importorskip("opschaling.dialogue")
     site = site_factory(dialogue_rasa.url)
     return WidgetPage(browser, site.url, answer_timeout=20).load()
+
+
+def test_a_check_in_then_soms_then_abuse_each_show_their_own_first_call_button(page):
+    """Issue 13 as a user meets it: the caregiver's burden sentence gets a check-in (113 first, call buttons,
+    announced), "soms" gets the crisis message, money taken by a son gets Veilig Thuis first."""
+    page.open_with_keyboard()
+    first = ask(
+        page,
+        "Mijn moeder heeft dementie en wacht al maanden op een verpleeghuis. Ik zorg dag en nacht voor haar en "
+        "soms denk ik dat iedereen beter af is zonder mij.",
+    )
+    check_in = first.find_element(By.CSS_SELECTOR, ".osw-kind-check_in")
+    assert check_in.get_attribute("role") == "alert" and "zelfdoding" in check_in.text
+    calls = check_in.find_elements(By.CSS_SELECTOR, ".osw-call")
+    assert calls and calls[0].get_attribute("href") == "tel:113"
+    page.input.click()
+    second = ask(page, "soms")
+    crisis = second.find_element(By.CSS_SELECTOR, ".osw-kind-crisis")
+    assert crisis.find_elements(By.CSS_SELECTOR, ".osw-call")[0].get_attribute("href") == "tel:113"
+    page.input.click()
+    third = ask(page, "Mijn broer beheert de rekening van onze moeder en er is niets meer over voor boodschappen.")
+    abuse = third.find_element(By.CSS_SELECTOR, ".osw-kind-crisis")
+    assert abuse.find_elements(By.CSS_SELECTOR, ".osw-call")[0].get_attribute("href") == "tel:08002000"
+    assert third.find_elements(By.CSS_SELECTOR, ".osw-fb") == []
 
 
 def test_crisis_then_questions_then_advice_with_feedback_and_comment(page, dialogue_rasa):

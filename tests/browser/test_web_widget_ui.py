@@ -37,9 +37,10 @@ def test_page_explains_what_the_chat_does_and_does_not(page):
     assert "geen medisch advies" in main
     assert "neemt geen besluiten" in main
     assert "geen BSN" in main and "volledige naam" in main
-    # the emergency numbers on the page can be tapped on a phone
+    # the emergency numbers on the page can be tapped on a phone, Veilig Thuis among them
     hrefs = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "main a[href^='tel:']")]
-    assert hrefs == ["tel:112", "tel:113", "tel:08000113"]
+    assert hrefs == ["tel:112", "tel:113", "tel:08000113", "tel:08002000"]
+    assert "Veilig Thuis" in main
     assert page.launcher.get_attribute("aria-expanded") == "false"
     assert not page.is_open()
 

@@ -35,7 +35,8 @@ def test_entry_ids_are_unique_and_kinds_are_known():
     assert {e["kind"] for e in ENTRIES} <= set(DATA["kinds"])
     assert {e.get("other") for e in ENTRIES if e.get("other")} <= set(DATA["kinds"])
     names = set(DATA["unless"])
-    assert {n for e in ENTRIES for n in e.get("unless", []) + e.get("unless_message", [])} <= names
+    named = [n for e in ENTRIES for key in ("unless", "unless_before", "unless_message") for n in e.get(key, [])]
+    assert set(named) <= names
 
 
 def test_every_kind_of_the_issue_has_an_entry():
