@@ -334,18 +334,9 @@ class Lexicon:
         15 was") or a verb of ``past_tense`` ("wilde", "heeft gedaan"), and its clause (up to a comma or "maar")
         has no word of ``now`` ("sinds", "vannacht", "weer", "nu"): "vroeger sloeg hij me, nu slaat hij de
         kinderen" is now. Read on all words, fillers included."""
-        lo = at
-        while lo > 0 and words_[lo - 1] != BOUNDARY and at - lo < _PAST_WINDOW:
-            lo -= 1
-        hi = at
-        while hi < len(words_) and words_[hi] != BOUNDARY and hi - at < _PAST_WINDOW:
-            hi += 1
-        clo = at
-        while clo > lo and words_[clo - 1] != _SOFT and words_[clo - 1] not in _CLAUSE_WORDS:
-            clo -= 1
-        chi = at
-        while chi < hi and words_[chi] != _SOFT and words_[chi] not in _CLAUSE_WORDS:
-            chi += 1
+        lo, hi = _around(words_, at, at, {BOUNDARY}, _PAST_WINDOW, _PAST_WINDOW)
+        clo, chi = _around(words_[lo:hi], at - lo, at - lo, {BOUNDARY, _SOFT, *_CLAUSE_WORDS}, hi - lo, hi - lo)
+        clo, chi = clo + lo, chi + lo
         if any(self.token(w) in self.now for w in words_[clo:chi]):
             return False, False, False
         part = [self.token(w) for w in words_[lo:hi] if w != _SOFT]
@@ -355,12 +346,7 @@ class Lexicon:
 
     def near(self, tokens: Sequence[str], start: int, end: int, before: int = 4, after: int = 2) -> Iterable[str]:
         """The tokens of the match and a few around it, inside its sentence part ("het CIZ wurgt ons met regels")."""
-        i = start
-        while i > 0 and tokens[i - 1] != BOUNDARY and start - i < before:
-            i -= 1
-        j = end
-        while j < len(tokens) and tokens[j] != BOUNDARY and j - end < after:
-            j += 1
+        i, j = _around(tokens, start, end, {BOUNDARY}, before, after)
         return tokens[i:j]
 
     def about_other(self, tokens: Sequence[str], start: int, end: int) -> bool:
@@ -379,6 +365,18 @@ class Lexicon:
             if tokens[i] in self.third_person:
                 return True
         return False
+
+
+def _around(seq: Sequence[str], start: int, end: int, stops: set[str], before: int, after: int) -> tuple[int, int]:
+    """(i, j): seq[start:end] widened by at most ``before`` items to the left and ``after`` to the right, never
+    across an item of ``stops``."""
+    i = start
+    while i > 0 and seq[i - 1] not in stops and start - i < before:
+        i -= 1
+    j = end
+    while j < len(seq) and seq[j] not in stops and j - end < after:
+        j += 1
+    return i, j
 
 
 def _near(a: str, b: str) -> bool:
