@@ -27,6 +27,24 @@ ROOT = Path(__file__).resolve().parent.parent  # workbench is importable: the pr
 
 DATA_SERVER = re.compile(rb'data-server="[^"]*"')
 STAFF_PATHS = ("/workbench", "/review")
+# The only files of web/ a visitor gets: the page, the widget and its socket.io client. Everything else there
+# (package.json, node_modules/, build.sh) is the build's, not the site's: 404.
+PUBLIC_FILES = frozenset(
+    {
+        "index.html",
+        "page.css",
+        "opschalingswijzer-widget.js",
+        "opschalingswijzer-widget.css",
+        "vendor/socket.io.min.js",
+        "vendor/socket.io-client.LICENSE",
+    }
+)
+
+
+def is_public(url_path: str) -> bool:
+    """Whether a URL path names one of PUBLIC_FILES ("/" is the page)."""
+    path = url_path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    return path in ("", *PUBLIC_FILES)
 
 
 def _is_staff_path(path: str) -> bool:
@@ -83,6 +101,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     # -- static files --------------------------------------------------------------------------
     def send_head(self):  # type: ignore[override]
+        if not is_public(self.path):
+            self.send_error(404, "Niet gevonden")
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"

@@ -185,3 +185,23 @@ def test_the_login_page_says_when_logins_pause(client: Client) -> None:
         assert client.login(token="fout").status == 401
     response = client.login()
     assert response.status == 429 and "Wacht een minuut" in response.body.decode()
+
+
+def test_serve_web_serves_the_page_and_the_widget_only() -> None:
+    """package.json, node_modules/ and the build script in web/ are the build's, not the site's (issue 17)."""
+    module = _serve_web()
+    for path in ("/", "/index.html", "/page.css", "/opschalingswijzer-widget.js?v=2", "/vendor/socket.io.min.js"):
+        assert module.is_public(path), path
+    for path in ("/package.json", "/node_modules/socket.io-client/package.json", "/build.sh", "/../README.md"):
+        assert not module.is_public(path), path
+
+    class Fake(module.Handler):
+        def __init__(self, path: str) -> None:
+            self.path = path
+            self.errors: list[int] = []
+
+        def send_error(self, code, message=None, explain=None):  # type: ignore[override]
+            self.errors.append(code)
+
+    handler = Fake("/package.json")
+    assert handler.send_head() is None and handler.errors == [404]
