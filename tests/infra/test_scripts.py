@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -103,8 +104,11 @@ def test_model_is_copied_from_the_cache(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_serve_web_rewrites_data_server(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text('<script src="w.js" data-server="http://localhost:5005" defer></script>')
-    (tmp_path / "w.js").write_text("console.log(1)")
+    (tmp_path / "index.html").write_text(
+        '<script src="opschalingswijzer-widget.js" data-server="http://localhost:5005" defer></script>'
+    )
+    (tmp_path / "opschalingswijzer-widget.js").write_text("console.log(1)")
+    (tmp_path / "package.json").write_text("{}")
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -124,8 +128,11 @@ def test_serve_web_rewrites_data_server(tmp_path: Path) -> None:
         wait_port(port)
         html = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
         assert 'data-server="http://localhost:7005"' in html
-        js = urllib.request.urlopen(f"http://127.0.0.1:{port}/w.js", timeout=5).read()
+        js = urllib.request.urlopen(f"http://127.0.0.1:{port}/opschalingswijzer-widget.js", timeout=5).read()
         assert js == b"console.log(1)"
+        with pytest.raises(urllib.error.HTTPError) as refused:  # the build's files are not the site's
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/package.json", timeout=5)
+        assert refused.value.code == 404
     finally:
         proc.terminate()
         proc.wait(timeout=10)
