@@ -42,7 +42,8 @@ eval: bootstrap
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
 	  batch_b=tests/safety/blind/final_b1,tests/safety/blind/final_b2 \
 	  batch_c=tests/safety/blind/final_c1,tests/safety/blind/final_c2 \
-	  final_d=tests/safety/blind/final_d1,tests/safety/blind/final_d2
+	  batch_d=tests/safety/blind/final_d1,tests/safety/blind/final_d2 \
+	  final_e=tests/safety/blind/final_e1,tests/safety/blind/final_e2
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))
