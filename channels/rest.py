@@ -122,7 +122,8 @@ def parse_body(request: Request) -> tuple[dict[str, Any] | None, str | None]:
     if content_type != "application/json":
         return None, "not_json_type"
     raw = request.body or b""
-    if json_depth(raw) > MAX_JSON_DEPTH:
+    # the byte-by-byte scan only for a body with enough brackets to be that deep (counting runs at C speed)
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
         return None, "too_deep"
     try:
         body = json.loads(raw)

@@ -85,14 +85,9 @@ def _signal(
         evidence=evidence,
         sign=sign,
         tier=min(tier or info["tier"], info["tier"], key=TIERS.index),
-        about="other" if sign in _other_kinds() else "self",
+        about="other" if sign in lex.other_kinds else "self",
         source=source,
     )
-
-
-def _other_kinds() -> frozenset[str]:
-    """The kinds that are about someone else (``about: other`` in the lexicon's kinds)."""
-    return frozenset(k for k, v in load_lexicon().kinds.items() if v.get("about") == "other")
 
 
 def rule_signals(text: str | None, after_sign: bool = False, topic_sign: bool = True) -> list[Signal]:
@@ -114,17 +109,11 @@ def rule_signals(text: str | None, after_sign: bool = False, topic_sign: bool = 
 def _topic_sign(text: str | None, after_sign: bool) -> bool:
     """Whether a topic word may count as a crisis: the learned model sees at least model.topic chance of a sign
     (short messages always count: the model does not read them)."""
-    if not text or len(text.split()) < _model_min_words():
+    from opschaling import safety_model  # noqa: PLC0415
+
+    if not text or len(text.split()) < safety_model.MIN_WORDS:
         return True
-    from opschaling import safety_model  # noqa: PLC0415
-
     return safety_model.sign_chance(text, after_sign) >= float(load_lexicon().data["model"]["topic"])
-
-
-def _model_min_words() -> int:
-    from opschaling import safety_model  # noqa: PLC0415
-
-    return safety_model.MIN_WORDS
 
 
 def model_signal(text: str | None, after_sign: bool = False) -> Signal | None:
@@ -223,12 +212,6 @@ def evaluate(
         "n_neg": n_neg,
         "kind_accuracy": kind_right / found if found else 0.0,
     }
-
-
-def clean(text: str) -> str:
-    """``text`` without invisible and format characters (zero-width joiners, soft hyphens ...): what every check
-    reads, so that a sign split by them is still a sign."""
-    return rules.remove_invisible(text)
 
 
 _normalise = rules.normalise

@@ -244,26 +244,33 @@ def _score_chunks(text: str) -> list[dict[str, float]]:
     return [dict(zip(labels, map(float, row), strict=True)) for row in pipeline.predict_proba(pieces)]
 
 
-def decide(rows: Sequence[dict[str, float]], after_sign: bool = False) -> tuple[str, str, float, bool] | None:
+def decide(
+    rows: Sequence[dict[str, float]],
+    after_sign: bool = False,
+    crisis: float | None = None,
+    check_in: float | None = None,
+) -> tuple[str, str, float, bool] | None:
     """(kind, tier, score, about someone else) from the chunk scores, or None below the thresholds.
 
     Per chunk: P(sign) = 1 - P(none), P(crisis) = the sum over the crisis kinds. A chunk at or above the crisis
     threshold gives a crisis (its most likely crisis kind); else a chunk at or above the check-in threshold
-    gives a check-in (its most likely kind). After an earlier sign the thresholds are lower (``after_sign``)."""
+    gives a check-in (its most likely kind). The thresholds are the lexicon's (``crisis`` / ``check_in`` given
+    here only to sweep them: scripts/tune_safety.py); after an earlier sign they are lower (``after_sign``)."""
     lex = load_lexicon()
     cfg = lex.data["model"]
     scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0
-    # a kind that only counts after an earlier sign (asking about a dose): without one its share is no sign
-    muted = set() if after_sign else {k for k, v in lex.kinds.items() if v.get("context") == "after_sign"}
-    crisis_kinds = [k for k, v in lex.kinds.items() if v["tier"] == "crisis" and k not in muted]
+    crisis_at = (cfg["crisis"] if crisis is None else crisis) * scale
+    check_in_at = (cfg["check_in"] if check_in is None else check_in) * scale
+    muted = _muted(after_sign)
+    crisis_kinds = [k for k in lex.crisis_kinds if k not in muted]
     best: tuple[float, str, str] | None = None
     for row in rows:
         p_crisis = sum(row.get(k, 0.0) for k in crisis_kinds)
-        p_sign = 1.0 - row.get(NONE, 0.0) - sum(row.get(k, 0.0) for k in muted)
-        if p_crisis >= cfg["crisis"] * scale:
+        p_sign = _chance(row, muted)
+        if p_crisis >= crisis_at:
             kind = max(crisis_kinds, key=lambda k: row.get(k, 0.0))
             candidate = (2 + p_crisis, kind, "crisis")
-        elif p_sign >= cfg["check_in"] * scale:
+        elif p_sign >= check_in_at:
             kind = max((k for k in row if k != NONE and k not in muted), key=lambda k: row[k])
             candidate = (1 + p_sign, kind, "check_in")
         else:
@@ -273,8 +280,17 @@ def decide(rows: Sequence[dict[str, float]], after_sign: bool = False) -> tuple[
     if best is None:
         return None
     score, kind, tier = best
-    other_kinds = {k for k, v in lex.kinds.items() if v.get("about") == "other"}
-    return kind, tier, score - int(score), kind in other_kinds
+    return kind, tier, score - int(score), kind in lex.other_kinds
+
+
+def _muted(after_sign: bool) -> frozenset[str]:
+    """The kinds whose share is no sign here: those that need an earlier sign (asking about a dose), without one."""
+    return frozenset() if after_sign else load_lexicon().after_sign_kinds
+
+
+def _chance(row: dict[str, float], muted: frozenset[str]) -> float:
+    """The chance of any sign in one chunk: all but "none" and the muted kinds."""
+    return 1.0 - row.get(NONE, 0.0) - sum(row.get(k, 0.0) for k in muted)
 
 
 MIN_WORDS = 4  # shorter messages ("weet ik niet", "nee, nog niet") are answers: the rules read those
@@ -285,9 +301,8 @@ def sign_chance(text: str, after_sign: bool = False) -> float:
     there was none); 0 for a short message."""
     if len(text.split()) < MIN_WORDS:
         return 0.0
-    lex = load_lexicon()
-    muted = set() if after_sign else {k for k, v in lex.kinds.items() if v.get("context") == "after_sign"}
-    return max((1.0 - row.get(NONE, 0.0) - sum(row.get(k, 0.0) for k in muted) for row in scores(text)), default=0.0)
+    muted = _muted(after_sign)
+    return max((_chance(row, muted) for row in scores(text)), default=0.0)
 
 
 def predict(text: str, after_sign: bool = False) -> tuple[str, str, float, bool] | None:

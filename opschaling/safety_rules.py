@@ -186,6 +186,10 @@ class Lexicon:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
         self.kinds: dict[str, dict[str, str]] = {k: dict(v) for k, v in data["kinds"].items()}
+        # kinds by what they are: crisis kinds, kinds always about someone else, kinds that need an earlier sign
+        self.crisis_kinds = tuple(k for k, v in self.kinds.items() if v["tier"] == "crisis")
+        self.other_kinds = frozenset(k for k, v in self.kinds.items() if v.get("about") == "other")
+        self.after_sign_kinds = frozenset(k for k, v in self.kinds.items() if v.get("context") == "after_sign")
         words_ = data["words"]
         self.spelling = {collapse(k): collapse(v) for k, v in words_["spelling"].items()}
         self.fillers = _words_set(words_["fillers"])
@@ -402,7 +406,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 # --------------------------------------------------------------------------------------------- matching
 
 
-def match_at(slots: Sequence[Slot], tokens: Sequence[str], i: int, start: int, negators: frozenset[str]) -> int | None:
+def match_at(slots: Sequence[Slot], tokens: Sequence[str], i: int, negators: frozenset[str]) -> int | None:
     """End index of a match of ``slots`` at tokens[i], or None. Gaps are bounded (<= 4 in the patterns), so the
     work per start position is bounded by a constant. A gap never holds a boundary or a negation."""
     if not slots:
@@ -418,24 +422,24 @@ def match_at(slots: Sequence[Slot], tokens: Sequence[str], i: int, start: int, n
                 or tokens[i + skip - 1] in slot.exact
             ):
                 break
-            end = match_at(rest, tokens, i + skip, start, negators)
+            end = match_at(rest, tokens, i + skip, negators)
             if end is not None:
                 return end
         return None
     if slot.boundary:
         if i >= n:
             return i
-        return match_at(rest, tokens, i + 1, start, negators) if tokens[i] == BOUNDARY else None
+        return match_at(rest, tokens, i + 1, negators) if tokens[i] == BOUNDARY else None
     if slot.negative:
         if i < n and slot.matches(tokens[i]):
             return None
-        return match_at(rest, tokens, i, start, negators)
+        return match_at(rest, tokens, i, negators)
     if i < n and slot.matches(tokens[i]):
-        end = match_at(rest, tokens, i + 1, start, negators)
+        end = match_at(rest, tokens, i + 1, negators)
         if end is not None:
             return end
     if slot.optional:
-        return match_at(rest, tokens, i, start, negators)
+        return match_at(rest, tokens, i, negators)
     return None
 
 
@@ -476,7 +480,7 @@ def _sequence_hits(lex: Lexicon, tokens: Sequence[str], words_: Sequence[str], s
 
 def _match(slots: Sequence[Slot], tokens: Sequence[str], i: int, negators: frozenset[str]) -> int | None:
     """One call per start position (tests/safety/test_backtracking.py counts these calls)."""
-    return match_at(slots, tokens, i, i, negators)
+    return match_at(slots, tokens, i, negators)
 
 
 def _co_hits(lex: Lexicon, tokens: Sequence[str], words_: Sequence[str], spans: Sequence[int]) -> Iterable[Hit]:
@@ -513,9 +517,6 @@ class Reading:
 
     hits: tuple[Hit, ...]
     tokens: tuple[str, ...]
-
-    def kinds(self) -> list[str]:
-        return [h.entry.kind for h in self.hits]
 
 
 def read(text: str | None, lex: Lexicon | None = None, after_sign: bool = False) -> Reading:

@@ -91,20 +91,13 @@ def score_items(items: list[dict], pipeline) -> list[dict]:
 
 def tier_of(row: dict, after_sign: bool, crisis: float, check_in: float, nlu: float = 1.01) -> str:
     """The tier the dialogue would give this message: the highest of the rules', the model's and the NLU's."""
-    lexicon = load_lexicon()
     rank = {"none": 0, "check_in": 1, "crisis": 2}
     rules = row["rules"] if after_sign else row["rules_plain"]
     best = max(rules, key=rank.__getitem__, default="none")
     intent, confidence = row.get("nlu") or (None, 0.0)
     if intent == safety.NLU_INTENT and confidence >= nlu:
         best = max(best, "check_in", key=rank.__getitem__)
-    model = dict(lexicon.data["model"], crisis=crisis, check_in=check_in)
-    original = lexicon.data["model"]
-    lexicon.data["model"] = model  # type: ignore[index]
-    try:
-        found = safety_model.decide(row["scores"], after_sign)
-    finally:
-        lexicon.data["model"] = original  # type: ignore[index]
+    found = safety_model.decide(row["scores"], after_sign, crisis=crisis, check_in=check_in)
     if found is not None:
         best = max(best, found[1], key=rank.__getitem__)
     return best
