@@ -100,6 +100,13 @@ KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
 HANDOFF_PAYLOAD = "/human_handoff"
+# a fallback sentence never comes twice in a row: the second time the other wording
+FALLBACK_AGAIN = {
+    "advice_given_already": "advice_given_already_again",
+    "question_unknown": "question_unknown_again",
+    "advice_given_already_again": "advice_given_already",
+    "question_unknown_again": "question_unknown",
+}
 ALARM_KINDS = ("crisis", "check_in")  # the kinds of message that come before anything else in a reply
 
 
@@ -142,7 +149,9 @@ def new_state() -> dict[str, Any]:
         "asked_step": None,
         "asked_count": {},
         "clarify": None,
+        "clarified": None,
         "last": None,
+        "last_fallback": None,
         "safety": None,
         "check_in": None,
         "weak_sign": False,
@@ -388,7 +397,12 @@ def _step_read(convo: _Conversation) -> None:
     # the step outcome
     outcome = read.pop("step_outcome", None)
     if asked == "step_outcome" and step:
-        if outcome == "gedaan":
+        if outcome == "gedaan" and convo.state.get("clarified") == step:
+            # "ja" again to "loopt het nog, of hielp het niet?": the user did it and asks what next
+            convo.facts_raw.setdefault("steps_tried", {})[step] = "niet_geholpen"
+            convo.say(convo.addressed("clarify_assumed"), "notice")
+            convo.answered = True
+        elif outcome == "gedaan":
             convo.state["clarify"] = step
             convo.answered = True
         elif outcome in ("nee", "loopt", "niet_geholpen"):
@@ -462,7 +476,9 @@ def _new_topic(convo: _Conversation, keep_steps: bool = False) -> None:
     if convo.facts_raw.get("acute_danger"):
         kept["acute_danger"] = True
     convo.state["facts"] = kept
-    convo.state.update({"asked": None, "asked_step": None, "asked_count": {}, "clarify": None, "last": None})
+    convo.state.update(
+        {"asked": None, "asked_step": None, "asked_count": {}, "clarify": None, "clarified": None, "last": None}
+    )
 
 
 # --- 3. conversation moves ------------------------------------------------------------------------------------
@@ -538,10 +554,15 @@ def _step_moves(convo: _Conversation) -> bool:
         and not understand.TRIED_ALREADY.search(folded)
     ):
         detail = "daarna"
+    after_advice = bool(convo.state.get("last")) and not convo.state.get("asked") and not convo.is_payload
+    if detail is None and after_advice and understand.is_question(convo.words_text):
+        detail = understand.follow_up_topic(convo.words_text)  # lexicon/follow_up.yaml
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
     if detail:
         return _detail(convo, str(detail))
+    if after_advice and understand.is_question(convo.words_text) and _about_other_body(convo):
+        return True
     if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):
         _what_i_know(convo)
         _reask(convo)
@@ -615,6 +636,35 @@ def _detail(convo: _Conversation, topic: str) -> bool:
     renderer = render.DETAILS.get(topic, render.why_text)
     buttons = [b for b in render.advice_buttons(advice) if topic not in b["payload"]][:4] if advice.step else []
     convo.say(renderer(advice, convo.catalogue, convo.facts()), "detail", buttons, feedback=True)
+    return True
+
+
+def _about_other_body(convo: _Conversation) -> bool:
+    """'Moet ik dan het CIZ bellen?', 'kan ik niet naar de ombudsman?' after the advice: what that body does, and
+    where it stands in this route (the step itself, a later step, or not the step now and why)."""
+    if understand.QUESTION_WHAT_IS.search(convo.folded):
+        return False  # "wat is het CCE?" has its own answer
+    body_id = names.body_named(convo.words_text, convo.catalogue)
+    if body_id is None:
+        return False
+    advice = advise(convo.facts(), convo.catalogue)
+    if advice.step is None:
+        return False
+    if body_id == advice.step.id:
+        return _detail(convo, "contact")
+    body = convo.catalogue.body(body_id)
+    later = next((s for s in advice.after if s.id == body_id), None)
+    what = render.sentences(body.text("what") or str(body.raw.get("description") or ""), 1)
+    key = "other_body_later" if later else "other_body_not_now"
+    step_name = advice.step.body.short_label
+    text = convo.phrase(key, body=body.label, step=step_name, reason=render.first_sentence(advice.step.reason))
+    refs = [*(later.references if later else ()), *body.references, *advice.step.references]
+    convo.say(
+        convo.address(f"{what} {text}\n\n{render.cite_line(convo.catalogue, refs, limit=2)}"),
+        "detail",
+        render.advice_buttons(advice)[:4],
+        feedback=True,
+    )
     return True
 
 
@@ -732,6 +782,7 @@ def _step_engine(convo: _Conversation) -> None:
         convo.state["asked"] = "step_outcome"
         convo.state["asked_step"] = step
         convo.state["clarify"] = None
+        convo.state["clarified"] = step
         return
     if not convo.facts_raw.get("situation") and not _ask_situation(convo):
         return
@@ -747,7 +798,7 @@ def _step_engine(convo: _Conversation) -> None:
 def _ask_situation(convo: _Conversation) -> bool:
     """Ask what is going on. True when it moved on without an answer (then the engine goes on)."""
     count = convo.state["asked_count"].get("situation", 0)
-    if convo.state.get("asked") == "situation" and not convo.answered:
+    if convo.state.get("asked") == "situation" and not convo.answered and count < MAX_ASKS:
         ranking = [name for name, _ in convo.turn.ranking if name in convo.catalogue.routes][:3]
         if ranking:
             buttons = [{"title": convo.catalogue.situation_label(n), "payload": f"/{n}"} for n in ranking]
@@ -885,13 +936,15 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
         and last.get("step") == advice.step.id
         and not (convo.progress or convo.answered or convo.changed)
     ):
-        # nothing new since the advice: do not repeat it, offer what is one tap away
-        convo.say(
-            convo.addressed("advice_given_already"),
-            "info",
-            [*render.advice_buttons(advice)[:4], convo.handoff_button()],
-        )
+        # nothing new since the advice: do not repeat it, offer what is one tap away; a question we cannot answer
+        # gets an honest "not in my sources" and who does know; never the same sentence twice in a row
+        key = "question_unknown" if understand.is_question(convo.words_text) else "advice_given_already"
+        if convo.state.get("last_fallback") == key:
+            key = FALLBACK_AGAIN[key]
+        convo.state["last_fallback"] = key
+        convo.say(convo.addressed(key), "info", [*render.advice_buttons(advice)[:4], convo.handoff_button()])
         return
+    convo.state["last_fallback"] = None
     convo.state["asked"] = None
     convo.state["asked_step"] = None
     ack = _acknowledge(convo)

@@ -93,7 +93,9 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
             outcome = step_outcome(following)  # "… ingeschakeld. Nog steeds niks."
         if outcome == "gedaan":
             outcome = "niet_geholpen"  # "X is al betrokken" in a story that asks what next: X did not solve it
-        if outcome in ("niet_geholpen", "loopt"):
+        if outcome == "niet_geholpen":  # a story goes forward: "bezwaar gemaakt. ... bezwaar ongegrond."
+            result.update(dict.fromkeys(named, outcome))
+        elif outcome == "loopt":
             for body_id in named:
                 result.setdefault(body_id, outcome)
     return result

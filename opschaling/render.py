@@ -400,7 +400,66 @@ def checklist_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> st
     return address(f"**Breng eerst in kaart:**\n{items}\n\n{cite_line(catalogue, refs)}", facts)
 
 
+def contact_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """How to reach the body of the step, and how to hand in what it needs (its `contact` in the catalogue)."""
+    if advice.step is None:
+        return address(catalogue.text("no_step_yet"), facts)
+    body = advice.step.body
+    how = str(body.contact.get("how") or "").strip()
+    lines = [f"**{body.label}**: {contact_sentence(body)}"]
+    if how and first_sentence(how) not in lines[0]:
+        lines.append(sentences(how, 2))
+    lines.append(cite_line(catalogue, body.field_references("contact") or body.references))
+    return address("\n\n".join(lines), facts)
+
+
+_COST_WORDS = re.compile(r"\b(?:gratis|kosten|kosteloos|griffierecht|euro|betaalt u)\b", re.I)
+_COST_SENTENCE_WORDS = 22  # a longer sentence is not a short answer
+_COST_FIELDS = ("what", "when", "who_may_submit", "contact", "after", "uncertain", "prepare")
+
+
+def costs_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """What the catalogue says about the costs of the step (sentences with gratis, kosten, griffierecht ...), or an
+    honest 'my sources do not say' with who does know."""
+    if advice.step is None:
+        return address(catalogue.text("no_step_yet"), facts)
+    body = advice.step.body
+    found: list[str] = []
+    refs: list[Reference] = []
+    for name in _COST_FIELDS:
+        raw = body.raw.get(name)
+        items = raw if isinstance(raw, list) else [raw]
+        for item in items:
+            text = item.get("text") or item.get("how") if isinstance(item, Mapping) else None
+            if not text:
+                continue
+            for sentence in re.split(r"(?<=[.!?])\s+", str(text).strip()):
+                short = len(sentence.split()) <= _COST_SENTENCE_WORDS and not sentence.endswith("?")
+                if short and _COST_WORDS.search(sentence) and sentence not in found:
+                    found.append(sentence)
+                    refs.extend(_refs_of(item))
+    if not found:
+        return address(catalogue.text("costs_unknown", step=body.short_label), facts)
+    return address(f"{' '.join(found[:3])}\n\n{cite_line(catalogue, refs or list(body.references))}", facts)
+
+
+def carer_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """For the mantelzorger: the gemeente's mantelzorgondersteuning and respijtzorg, from the catalogue."""
+    lines = [catalogue.text("carer_intro")]
+    refs: list[Reference] = []
+    for body_id in ("mantelzorgondersteuning", "respijtzorg"):
+        if body_id in catalogue.bodies:
+            body = catalogue.body(body_id)
+            lines.append(f"- **{body.label}**: {sentences(body.text('what'), 1)} {contact_sentence(body)}")
+            refs.extend(body.references)
+    lines.append(cite_line(catalogue, refs, limit=2))
+    return address("\n".join(lines), facts)
+
+
 DETAILS = {
+    "contact": contact_text,
+    "kosten": costs_text,
+    "mantelzorger": carer_text,
     "in_kaart": checklist_text,
     "waarom": why_text,
     "voorbereiden": prepare_text,

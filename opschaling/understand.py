@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from opschaling.dates import parse_date
 from opschaling.facts import UNKNOWN, age_group_for
@@ -53,7 +57,11 @@ _LAW = (
         r"\bwlz\b|wet langdurige zorg|langdurige zorg|wlz-?indicatie|\bciz\b|zorgkantoor|zorgprofiel|"
         r"\bvpt\b|\bmpt\b|volledig pakket thuis|modulair pakket",
     ),
-    ("jeugdwet", r"jeugdwet|jeugdhulp|jeugdzorg|jeugdteam|jeugd-?ggz|jeugdconsulent"),
+    (
+        "jeugdwet",
+        r"jeugdwet|jeugdhulp|jeugdzorg|jeugdteam|jeugd-?ggz|jeugdconsulent|behandelgroep|pleegzorg|pleeggezin|"
+        r"gezinshuis|jeugdbescherming|\bvoogd\b|gecertificeerde instelling",
+    ),
     (
         "wmo",
         r"\bwmo\b|maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
@@ -198,7 +206,10 @@ _FAILED = re.compile(
     r"\bnul op (?:het )?rekest\b|\bnee gezegd\b|\bkunnen (?:ons|me|mij) niet helpen\b|\bkonden (?:ons|me|mij|niks|niets) "
     r"(?:niet )?(?:helpen|doen)\b|\bniet gelukt\b|\blukte niet\b|\bwas negatief\b|\bnegatief\b|\bgeen gelijk\b|"
     r"\bbleef hetzelfde\b|\blukt (?:het )?(?:nog )?(?:steeds )?niet\b|\bnog steeds (?:niks|niets|geen (?:plek|oplossing))\b|"
-    r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b"
+    r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b|"
+    r"\bafgehandeld\b|\b(?:ontevreden|niet tevreden)\b|\bdat was het\b|\bstandaardbrief\b|\bexcuses\b|"
+    r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
+    r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b"
 )
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
@@ -291,7 +302,9 @@ _OWN_EMPLOYER = re.compile(
 
 def organisation(text: str) -> str | None:
     folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
-    found = _first(_ORGANISATION, folded)
+    # a body that takes decisions (CAK, CIZ, zorgkantoor, verzekeraar, gemeente) before the provider of the care:
+    # "we vroegen 4 dagdelen dagbesteding, de gemeente geeft er 2" is a decision of the gemeente
+    found = _first(_ORGANISATION[:-1], folded) or _first(_ORGANISATION[-1:], folded)
     if found:
         return found
     if re.search(r"\bindicatie\b", folded) and not re.search(r"\bwmo|jeugd", folded):
@@ -543,124 +556,89 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
 
 
 # --- situation (when there is no NLU, or it is unsure) ------------------------------------------------------
-_SITUATION = (
-    (
-        "besluit_te_laat",
-        r"\b(?:beslist|beslissen) (?:maar )?niet\b|\bniet (?:op tijd|tijdig|binnen de termijn) "
-        r"(?:beslist|besluit|beslissen|besloten)\b|\breageert niet op (?:mijn|de|onze|ons) aanvraag\b|\bte laat (?:met )?beslis|"
-        r"\bgeen besluit\b|\bnog steeds geen (?:besluit|beslissing|beschikking|antwoord)\b|"
-        r"\b(?:beslistermijn|termijn) (?:is )?(?:verlopen|overschreden|voorbij)\b|\bingebrekestelling\b|"
-        r"\bdwangsom\b|\bwachten al (?:\w+ )?(?:weken|maanden) op (?:een |het )?(?:besluit|beslissing|"
-        r"beschikking|indicatie)\b|\bnog (?:steeds )?niet beslist\b|\baanvraag\b[^.?!]{0,80}\b(?:te laat|"
-        r"niet beslist|geen antwoord|geen reactie)\b",
-    ),
-    (
-        "achttien_worden",
-        r"\bwordt (?:bijna |binnenkort |straks |over \w+ \w+ )?(?:18|achttien)\b|"
-        r"\b(?:net |pas |bijna )?(?:18|achttien) (?:geworden|jaar geworden)\b|\b18 (?:worden|wordt)\b|\b18-/18\+|\b18-18\+|"
-        r"\bverlengde jeugdhulp\b|\bbijna (?:18|achttien)\b",
-    ),
-    (
-        "mantelzorg_overbelast",
-        r"\bmantelzorg\w*\b[^.?!]{0,40}\b(?:overbelast|op|uitgeput|zwaar|niet meer)\b|"
-        r"\boverbelast\b|\brespijtzorg\b|\bmantelzorgondersteuning\b|\bik trek het niet meer\b|"
-        r"\bik kan de zorg (?:voor \w+ )?niet meer aan\b|\bsta er alleen voor\b|"
-        r"\bik zorg (?:al \w+ |dag en nacht |elke dag )?voor (?:mijn|ons)\b[^.?!]{0,80}\b(?:niet meer|"
-        r"te zwaar|zwaar)\b|\b(?:kan|trek) het (?:eigenlijk |echt )?niet meer aan\b|\bte zwaar\b",
-    ),
-    (
-        "besluit_oneens",
-        r"\bbezwaar\b|\bniet eens met\b|\boneens\b|\bafgewezen\b|\bafwijzing\b|\bbeschikking\b|"
-        r"\bbesluit\b|\bberoep\b|\bte weinig uren\b|\bindicatie (?:is )?(?:te laag|verlaagd|ingetrokken)\b|"
-        r"\bniet mee eens\b|\bwees\b[^.?!]{0,60}\baf\b|\bte lage indicatie\b|\bminder (?:zorg|uren|begeleiding)\b|\bzorg minder\b|"
-        r"\b(?:wil|wilt|willen)\b[^.?!]{0,30}\bniet (?:meer )?vergoeden\b|\bweigert\b[^.?!]{0,30}\bte vergoeden\b|"
-        r"\b(?:stopt|stopgezet|stopzetten)\b[^.?!]{0,20}\b(?:begeleiding|hulp|huishoudelijke)\b|"
-        r"\b(?:gemeente|ciz|zorgkantoor)\b[^.?!]{0,60}\b(?:stopgezet|ingetrokken|verlaagd|afgenomen)\b",
-    ),
-    (
-        "klacht_zorgaanbieder",
-        r"\bklacht\w*\b[^.?!]{0,50}\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|"
-        r"verzorging|begeleid\w*|behandeling|personeel|woongroep|aanbieder|wijkverpleg\w*|"
-        r"\w*hulpverlener|\w*behandelaar|verpleegkundige|huishoudelijke hulp|dagbesteding|zorgboerderij)\b|"
-        r"\b(?:verpleeghuis|thuiszorg|instelling|zorgaanbieder|verzorging)\b[^.?!]{0,50}\b"
-        r"(?:klacht|slecht|ontevreden|respectloos|verwaarloos\w*|fout|te laat|niet gewassen)\b|"
-        r"\bklachtenfunctionaris\b|\bontevreden over de (?:behandeling|zorg|begeleiding)\b|"
-        r"\b(?:iets melden|klagen) over de (?:thuiszorg|wijkverpleging|zorg|instelling|begeleiding)\b|"
-        r"\b(?:wijkverpleging|thuiszorg)\b[^.?!]{0,80}\b(?:te laat|niet gewassen|niet gekomen)\b",
-    ),
-    (
-        "klacht_instantie",
-        r"\bklacht\w*\b[^.?!]{0,40}\b(?:gemeente|ciz|zorgkantoor|cak|verzekeraar|consulent|ambtenaar)\b|"
-        r"\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,40}\b(?:belt niet terug|onbeschoft|kwijt|"
-        r"bejegening|neemt niet op)\b|\bombudsman\b|\bklacht over (?:een )?instantie\b|"
-        r"\bklagen over (?:mijn |de |het )?(?:zorgverzekeraar|verzekeraar|gemeente|ciz|zorgkantoor|cak)\b|"
-        r"\bklacht bij (?:de |het |mijn )?(?:zorgverzekeraar|verzekeraar|gemeente|zorgkantoor|ciz|cak)\b|"
-        r"\bgeen reactie\b[^.?!]{0,40}\bop mijn klacht\b|\bgeklaagd\b[^.?!]{0,20}\b(?:bij )?(?:de |het )?"
-        r"(?:gemeente|ciz|zorgkantoor|cak|verzekeraar)\b|\b(?:gemeente|ciz|zorgkantoor|cak)\b[^.?!]{0,20}"
-        r"\bgeklaagd\b|\breageren niet op (?:mijn|onze) klacht\b",
-    ),
-    (
-        "zorg_past_niet",
-        r"\bopgezegd\b|\bopzegging\b|\bzorg stopt\b|\bwil(?:len)? (?:de zorg )?stoppen\b|\bmoet (?:hij |zij |ze )?weg\b|"
-        r"\bpast niet (?:meer)?\b|\bniet meer passend\b|\bkunnen (?:hem|haar) niet meer\b|\bkan niet blijven\b|"
-        r"\bpast (?:niet|neit) meer\b|\bblijft niet passend\b|\bgaat niet meer op de (?:huidige )?plek\b|"
-        r"\b(?:zorg|begeleiding)\b[^.?!]{0,30}\b(?:stoppen|beeindigen)\b|"
-        r"\b(?:kunnen|kan) (?:wij |we )?de zorg\b[^.?!]{0,20}\bniet meer (?:bieden|geven|leveren)\b",
-    ),
-    (
-        "probleemgedrag",
-        r"\bprobleemgedrag\b|\bonbegrepen gedrag\b|\bagressie\w*\b|\bagressief\b|\bzelfbeschadig\w*\b|"
-        r"\bmoeilijk verstaanbaar gedrag\b|\bgedragsproblemen\b|\bonrustig\b|\bschreeuwt\b|"
-        r"\bslaat (?:medebewoners|personeel|begeleiders)\b",
-    ),
-    (
-        "multiproblematiek",
-        r"\bmultiproblemati\w*\b|\bschulden\b|\bverslav\w*\b|\boverlast\b|\bmultiprobleem\w*\b|\bveel problemen tegelijk\b|"
-        r"\bpolitie\b[^.?!]{0,40}\b(?:zorg|ggz|wijkteam)\b|\bzorgwekkend\b|\bverward gedrag\b",
-    ),
-    (
-        "jeugdzorg",
-        r"\bjeugdhulp\b|\bjeugdzorg\b|\bjeugdteam\b|\bjeugd-?ggz\b|\bmijn (?:zoon|dochter|kind)\b[^.?!]{0,40}"
-        r"\b(?:hulp|zorg|wachtlijst)\b|\b(?:ons|mijn) kind\b[^.?!]{0,40}\bloopt vast\b",
-    ),
-    (
-        "geen_plek",
-        r"\bgeen (?:passende )?(?:plek|plaats|woonplek|woonzorgplek|verpleeghuis|opvang|aanbieder)\b|"
-        r"\bwachtlijst\b|\bniemand wil (?:hem|haar)\b|\bvinden (?:geen|niks|niets)\b|\bnergens terecht\b|"
-        r"\bverpleeghuisplek\b|\bplek (?:vinden|zoeken)\b|\bnergens (?:een )?(?:plek|plaats)\b|"
-        r"\boveral (?:een )?wachtlijst\w*\b|\bzoek(?:en|t)?\b[^.?!]{0,30}\b(?:woonplek|woonzorgplek|verpleeghuis|plek|plaats)\b|"
-        r"\bzoek(?:en)? een plek\b|\ber is nergens plek\b",
-    ),
-    (
-        "kastje_muur",
-        r"\bkastje\b[^.?!]{0,20}\bmuur\b|\bniemand (?:is )?verantwoordelijk\b|\bstuurt (?:me|mij|ons) door\b|"
-        r"\bdoorgestuurd\b|\bvan het kastje\b|\bweet niet waar (?:ik|we) (?:heen|terecht)\b",
-    ),
-    (
-        "wie_verantwoordelijk",
-        r"\bzorgplicht\b|\bwie (?:is )?verantwoordelijk\b|\bwie moet (?:dit|dat|het) (?:regelen|betalen)\b|"
-        r"\bwelke wet\b|\bwie betaalt\b",
-    ),
-    (
-        "vraag_clientondersteuning",
-        r"\bwat (?:is|doet) een clientondersteuner\b|\bclientondersteun\w* (?:aanvragen|krijgen|vinden|"
-        r"regelen|kost\w*)\b|\b(?:hoe|waar) (?:kom|vind|krijg) ik (?:aan )?(?:een )?(?:onafhankelijke )?"
-        r"clientondersteun\w*\b|"
-        r"\bonafhankelijke ondersteuning\b|\bwie kan (?:mij|me|ons) helpen\b|\bclientondersteuning\b|"
-        r"\b(?:ik|we|wij) (?:zoek|zoeken) (?:een )?(?:onafhankelijke )?clientondersteuner\b|"
-        r"\bgratis helpen\b|\bclientondersteuner\s*\?",
-    ),
-    (
-        "informatie_delen",
-        r"\binformatie (?:over \w+ )?(?:delen|deel)\b|\binformatie\b[^.?!]{0,40}\bdelen\b|\bgegevens delen\b|\btoestemming\b|\bprivacy\b|\bavg\b|\bberoepsgeheim\b",
-    ),
-)
+# The words that point to each situation live in lexicon/situations.yaml (weighted cues with examples).
+SITUATION_LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "situations.yaml"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    pattern: re.Pattern[str]
+    weight: int
+    most: int
+
+
+@dataclass(frozen=True)
+class SituationLexicon:
+    threshold: int
+    cues: tuple[tuple[str, tuple[_Cue, ...]], ...]  # in the order of the file: a tie goes to the first
+
+    def scores(self, text: str) -> dict[str, int]:
+        """Per situation the sum of the weights of its cues found in ``text`` (0 left out)."""
+        folded = fold(text)
+        result: dict[str, int] = {}
+        for situation, cues in self.cues:
+            score = sum(c.weight * min(c.most, len(c.pattern.findall(folded))) for c in cues)
+            if score:
+                result[situation] = score
+        return result
+
+    def best(self, text: str) -> str | None:
+        scores = self.scores(text)
+        if not scores:
+            return None
+        top = max(scores.values())
+        if top < self.threshold:
+            return None
+        return next(s for s, _ in self.cues if scores.get(s) == top)
+
+
+def load_situation_lexicon(path: Path = SITUATION_LEXICON) -> SituationLexicon:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return SituationLexicon(
+        threshold=int(raw["threshold"]),
+        cues=tuple(
+            (
+                name,
+                tuple(_Cue(re.compile(c["pattern"]), int(c["weight"]), int(c.get("max", 1))) for c in entry["cues"]),
+            )
+            for name, entry in raw["situations"].items()
+        ),
+    )
+
+
+SITUATIONS = load_situation_lexicon()
 
 
 def guess_situation(text: str) -> str | None:
-    """The situation that the words suggest, or None. Order of the table = priority."""
+    """The situation that the words suggest most (lexicon/situations.yaml), or None."""
+    return SITUATIONS.best(text)
+
+
+# --- questions after the advice ------------------------------------------------------------------------------
+FOLLOW_UP_LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "follow_up.yaml"
+
+
+def _load_follow_up(path: Path = FOLLOW_UP_LEXICON) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple((topic, tuple(re.compile(p) for p in entry["patterns"])) for topic, entry in raw["topics"].items())
+
+
+FOLLOW_UPS = _load_follow_up()
+
+
+def follow_up_topic(text: str) -> str | None:
+    """What a question after the advice asks about (lexicon/follow_up.yaml): termijn, kosten, contact, ..."""
     folded = fold(text)
-    for situation, pattern in _SITUATION:
-        if re.search(pattern, folded):
-            return situation
-    return None
+    return next((topic for topic, patterns in FOLLOW_UPS if any(p.search(folded) for p in patterns)), None)
+
+
+def is_question(text: str) -> bool:
+    """A question: a question mark, or a question word at the start."""
+    folded = fold(text)
+    return folded.endswith("?") or bool(
+        re.match(
+            r"(?:en |maar )?(?:wat|wie|waar|wanneer|hoe|waarom|welke|kan|kun|mag|moet|is|zijn|heb|heeft|"
+            r"what|who|where|when|how|why|can|should|is)\b",
+            folded,
+        )
+    )

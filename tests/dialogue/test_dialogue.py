@@ -365,3 +365,78 @@ def test_repeating_a_known_fact_is_thanked_not_called_not_understood():
     messages = chat.say("ik ben zijn moeder")
     assert "begreep ik niet" not in messages[-1].text
     assert messages[-1].kind == "question" and (chat.state["asked"], chat.state["asked_step"]) == asked
+
+
+# --- reading strangers (issue 14) ------------------------------------------------------------------------------
+def test_ja_twice_to_did_it_help_moves_on_instead_of_asking_forever():
+    chat = Chat()
+    chat.say("De gemeente heeft mijn begeleiding afgewezen")
+    for _ in range(6):
+        if not chat.questions() or "bezwaar" not in chat.questions()[-1].lower():
+            break
+        chat.say("ja")
+    questions = chat.questions()
+    assert questions.count(questions[-1]) <= 2 or chat.advice()
+    assert len([q for q in questions if "Loopt het nog" in q]) <= 1
+
+
+def _advised_bezwaar() -> Chat:
+    chat = Chat()
+    chat.say("De gemeente heeft mijn huishoudelijke hulp gekort. De brief is van 20 november 2026.")
+    for answer in ("nee nog niet", "ik ben het zelf", "70"):
+        if chat.advice():
+            break
+        chat.say(answer)
+    assert chat.advice(), chat.questions()
+    return chat
+
+
+def test_a_question_about_costs_after_the_advice_gets_an_answer_with_a_source():
+    chat = _advised_bezwaar()
+    reply = without_notice(chat.say("Kost dat geld?"))
+    text = reply[0].text
+    assert "Bron" in text and "Ik heb u de volgende stap genoemd" not in text
+
+
+def test_a_question_about_the_deadline_after_the_advice_names_the_term():
+    chat = _advised_bezwaar()
+    text = without_notice(chat.say("Wat als ik te laat ben?"))[0].text
+    assert "6 weken" in text or "weken" in text
+
+
+def test_a_question_about_another_body_says_where_it_stands():
+    chat = _advised_bezwaar()
+    text = without_notice(chat.say("Kan ik niet meteen naar de rechter?"))[0].text
+    assert "Bezwaar" in text or "bezwaar" in text
+    assert "Bron" in text
+
+
+def test_an_unknown_question_after_the_advice_never_gets_the_same_sentence_twice_in_a_row():
+    chat = _advised_bezwaar()
+    first = without_notice(chat.say("Hoe heet de wethouder eigenlijk?"))[0].text
+    second = without_notice(chat.say("En wie is de burgemeester dan?"))[0].text
+    third = without_notice(chat.say("Weet u wie de wethouder is?"))[0].text
+    assert first != second and second != third
+    assert "Juiste Loket" in first
+
+
+def test_a_decision_body_counts_before_the_provider_that_is_named_first():
+    found = understand_facts("we vroegen 4 dagdelen dagbesteding. de gemeente geeft er 2. brief is van 2 weken terug")
+    assert found["organisation"] == "gemeente"
+
+
+def understand_facts(text: str) -> dict:
+    from opschaling import understand
+
+    return understand.read_facts(text, TODAY)
+
+
+def test_a_story_that_goes_forward_keeps_the_last_outcome_of_a_step():
+    from opschaling import names
+
+    said = names.steps_said(
+        "We hebben bezwaar gemaakt tegen het besluit. Hoorzitting gehad, en 2 weken geleden kwam de beslissing: "
+        "bezwaar ongegrond.",
+        load_catalogue(),
+    )
+    assert said.get("bezwaar") == "niet_geholpen"

@@ -81,9 +81,10 @@ def catalogue_with_a_new_fact(tmp_path_factory) -> Path:
     }
     (root / "questions.yaml").write_text(yaml.safe_dump(questions, allow_unicode=True, sort_keys=False), "utf-8")
     routes = yaml.safe_load((root / "routes.yaml").read_text(encoding="utf-8"))
-    first = routes["situations"]["kastje_muur"]["rungs"][0]
-    assert first == {"use": "clientondersteuner"}, "the test expects the cliëntondersteuner as the first rung"
-    first["when"] = {"role": ["@burger"], FACT: [True]}
+    # a new first rung that only holds when the new fact is true
+    routes["situations"]["kastje_muur"]["rungs"].insert(
+        0, {"use": "clientondersteuner", "when": {"role": ["@burger"], FACT: [True]}}
+    )
     (root / "routes.yaml").write_text(yaml.safe_dump(routes, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root
 

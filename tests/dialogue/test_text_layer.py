@@ -116,7 +116,14 @@ def _keys_read(path: str) -> list[tuple[int, str]]:
 
 
 def test_the_key_finder_sees_each_way_of_reading_a_text():
-    assert [key for _, key in _keys_read("opschaling/render.py")] == ["no_step_yet", "no_step_yet"]
+    assert [key for _, key in _keys_read("opschaling/render.py")] == [
+        "carer_intro",
+        "no_step_yet",
+        "no_step_yet",
+        "no_step_yet",
+        "no_step_yet",
+        "costs_unknown",
+    ]
     keys = {key for _, key in _keys_read("opschaling/dialogue.py")}
     assert {"greeting", "handoff_button", "privacy_notice", "clarify_outcome"} <= keys
 

@@ -99,10 +99,17 @@ def test_every_fact_question_offers_weet_ik_niet():
             assert UNKNOWN in [o["value"] for o in question.get("options") or ()], fact
 
 
+def test_turning_18_starts_with_verlengde_jeugdhulp_for_everyone():
+    """Verlengde jeugdhulp must be asked before the 18th birthday (R-public §11): it comes before the AKJ."""
+    for role in ("jongere", "naaste", "zorgprofessional"):
+        advice = advise(CaseFacts(situation="achttien_worden", role=role, today=TODAY), CATALOGUE)
+        assert advice.question and advice.question.about_step == "verlengde_jeugdhulp", role
+
+
 def test_a_young_person_gets_the_vertrouwenspersoon_first_in_youth_routes():
     for situation, extra in (
         ("jeugdzorg", {}),
-        ("achttien_worden", {}),
+        ("achttien_worden", {"steps_tried": {"verlengde_jeugdhulp": "niet_geholpen"}}),
         ("klacht_zorgaanbieder", {"law": "jeugdwet"}),
         ("geen_plek", {"law": "jeugdwet"}),
     ):

@@ -1,0 +1,77 @@
+"""The reading lexicons (lexicon/situations.yaml, lexicon/follow_up.yaml): well formed, and every entry reads its
+own examples as itself and its `not` examples as something else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from opschaling import load_catalogue, understand
+
+ROOT = Path(__file__).resolve().parents[2]
+SITUATIONS = yaml.safe_load((ROOT / "lexicon" / "situations.yaml").read_text(encoding="utf-8"))
+FOLLOW_UP = yaml.safe_load((ROOT / "lexicon" / "follow_up.yaml").read_text(encoding="utf-8"))
+
+
+def _cases(raw: dict, group: str) -> list[tuple[str, str, bool]]:
+    return [
+        (name, text, positive)
+        for name, entry in raw[group].items()
+        for positive, key in ((True, "examples"), (False, "not"))
+        for text in entry.get(key) or ()
+    ]
+
+
+def test_every_situation_of_the_lexicon_is_a_route_and_every_route_has_words():
+    routes = set(load_catalogue().routes)
+    assert set(SITUATIONS["situations"]) == routes
+
+
+def test_every_cue_compiles_has_a_weight_and_every_entry_has_examples():
+    for name, entry in SITUATIONS["situations"].items():
+        assert entry.get("examples") and entry.get("not"), name
+        for cue in entry["cues"]:
+            re.compile(cue["pattern"])
+            assert isinstance(cue["weight"], int) and cue["weight"] > 0, (name, cue)
+    for name, entry in FOLLOW_UP["topics"].items():
+        assert entry.get("examples") and entry.get("not"), name
+        for pattern in entry["patterns"]:
+            re.compile(pattern)
+
+
+@pytest.mark.parametrize(("situation", "text", "positive"), _cases(SITUATIONS, "situations"))
+def test_situation_examples(situation, text, positive):
+    found = understand.guess_situation(text)
+    if positive:
+        assert found == situation, (found, understand.SITUATIONS.scores(text))
+    else:
+        assert found != situation, understand.SITUATIONS.scores(text)
+
+
+@pytest.mark.parametrize(("topic", "text", "positive"), _cases(FOLLOW_UP, "topics"))
+def test_follow_up_examples(topic, text, positive):
+    found = understand.follow_up_topic(text)
+    assert (found == topic) is positive, found
+
+
+def test_a_tie_goes_to_the_situation_written_first():
+    lexicon = understand.SituationLexicon(
+        threshold=2,
+        cues=(
+            ("eerste", (understand._Cue(re.compile(r"\bwoord\b"), 2, 1),)),
+            ("tweede", (understand._Cue(re.compile(r"\bwoord\b"), 2, 1),)),
+        ),
+    )
+    assert lexicon.best("een woord") == "eerste"
+    assert lexicon.best("niets") is None
+
+
+def test_a_cue_with_max_counts_each_mention_up_to_its_max():
+    lexicon = understand.SituationLexicon(
+        threshold=2, cues=(("kastje", (understand._Cue(re.compile(r"\bzegt\b"), 1, 2),)),)
+    )
+    assert lexicon.scores("a zegt, b zegt, c zegt") == {"kastje": 2}
+    assert lexicon.best("a zegt") is None  # one hint is not enough
