@@ -26,7 +26,7 @@ from typing import Any
 from opschaling import crisis, language, names, render, safety, safety_rules, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
-from opschaling.engine import Advice, Question, advise
+from opschaling.engine import CRISIS_BODY, Advice, Question, advise
 from opschaling.facts import ALLOWED, BOOLEAN_FACTS, CHOICE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts
 from opschaling.safety import Signal
 
@@ -152,6 +152,7 @@ def new_state() -> dict[str, Any]:
         "clarified": None,
         "last": None,
         "last_fallback": None,
+        "other_language": None,
         "safety": None,
         "check_in": None,
         "weak_sign": False,
@@ -263,6 +264,7 @@ def respond(
             _step_engine(convo)
     if not convo.messages:
         _not_understood(convo)
+    _other_language(convo)
     if convo.helplines:
         convo.state["helplines_shown"] = True
         convo.say(crisis.helplines_message(convo.facts().young, convo.catalogue).text, "notice")
@@ -272,6 +274,25 @@ def respond(
         convo.messages.insert(first, Message(text=_privacy_notice(convo), kind="notice"))
     _attach_trace(convo)
     return Reply(state=convo.state, messages=convo.messages)
+
+
+def _other_language(convo: _Conversation) -> None:
+    """A message in English, once per conversation: this assistant works in Dutch; who helps in English (the
+    Juiste Loket) and the emergency numbers, from the catalogue; the conversation goes on in short Dutch."""
+    if convo.state.get("other_language") or not convo.words_text or convo.is_payload:
+        return
+    if language.detect(convo.words_text) != "en":
+        return
+    convo.state["other_language"] = "en"
+    loket = convo.catalogue.body("juiste_loket")
+    text = convo.phrase(
+        "other_language_en",
+        loket=render.tel_link(str(loket.contact.get("phone"))) + f", {loket.contact.get('email')}",
+        emergency=render.tel_link(str(convo.catalogue.body(CRISIS_BODY).contact.get("phone"))),
+        suicide=render.tel_link(str(convo.catalogue.body("zelfmoordpreventie_113").contact.get("phone"))),
+    )
+    first = next((i for i, m in enumerate(convo.messages) if m.kind not in ALARM_KINDS), len(convo.messages))
+    convo.messages.insert(first, Message(text=text, kind="notice"))
 
 
 # --- 1. safety ------------------------------------------------------------------------------------------------

@@ -440,3 +440,15 @@ def test_a_story_that_goes_forward_keeps_the_last_outcome_of_a_step():
         load_catalogue(),
     )
     assert said.get("bezwaar") == "niet_geholpen"
+
+
+def test_a_message_in_english_hears_once_that_the_assistant_works_in_dutch_with_who_helps_in_english():
+    chat = Chat()
+    first = chat.say("My father has dementia and has been waiting for a nursing home for months. Who is responsible?")
+    notices = [m.text for m in first if m.kind == "notice" and "Dutch" in m.text]
+    assert len(notices) == 1
+    assert "030-7897878" in notices[0] and "112" in notices[0] and "113" in notices[0]
+    again = chat.say("I do not understand the question, can you say it in English?")
+    assert not [m for m in again if "Dutch" in m.text]
+    dutch = Chat().say("Mijn vader wacht al maanden op een verpleeghuis, wie is verantwoordelijk?")
+    assert not [m for m in dutch if "Dutch" in m.text]
