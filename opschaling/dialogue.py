@@ -284,6 +284,8 @@ def _other_language(convo: _Conversation) -> None:
     if language.detect(convo.words_text) != "en":
         return
     convo.state["other_language"] = "en"
+    if any(m.kind in ALARM_KINDS for m in convo.messages):
+        return  # the crisis or check-in message in English already says that this assistant works in Dutch
     loket = convo.catalogue.body("juiste_loket")
     text = convo.phrase(
         "other_language_en",
@@ -575,14 +577,19 @@ def _step_moves(convo: _Conversation) -> bool:
         and not understand.TRIED_ALREADY.search(folded)
     ):
         detail = "daarna"
-    after_advice = bool(convo.state.get("last")) and not convo.state.get("asked") and not convo.is_payload
-    if detail is None and after_advice and understand.is_question(convo.words_text):
+    question_after_advice = (
+        bool(convo.state.get("last"))
+        and not convo.state.get("asked")
+        and not convo.is_payload
+        and understand.is_question(convo.words_text)
+    )
+    if detail is None and question_after_advice:
         detail = understand.follow_up_topic(convo.words_text)  # lexicon/follow_up.yaml
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
     if detail:
         return _detail(convo, str(detail))
-    if after_advice and understand.is_question(convo.words_text) and _about_other_body(convo):
+    if question_after_advice and _about_other_body(convo):
         return True
     if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):
         _what_i_know(convo)

@@ -452,3 +452,9 @@ def test_a_message_in_english_hears_once_that_the_assistant_works_in_dutch_with_
     assert not [m for m in again if "Dutch" in m.text]
     dutch = Chat().say("Mijn vader wacht al maanden op een verpleeghuis, wie is verantwoordelijk?")
     assert not [m for m in dutch if "Dutch" in m.text]
+
+
+def test_an_english_danger_message_says_once_that_the_assistant_works_in_dutch():
+    messages = Chat().say("my father says he wants to die, he has dementia and waits for a nursing home")
+    assert messages[0].kind in ("crisis", "check_in")
+    assert sum("I work in Dutch only" in m.text for m in messages) == 1
