@@ -633,9 +633,9 @@ def follow_up_topic(text: str) -> str | None:
 
 
 def is_question(text: str) -> bool:
-    """A question: a question mark, or a question word at the start."""
+    """A question: a question mark anywhere ("kost dat geld? en wat zet ik erin"), or a question word at the start."""
     folded = fold(text)
-    return folded.endswith("?") or bool(
+    return "?" in folded or bool(
         re.match(
             r"(?:en |maar )?(?:wat|wie|waar|wanneer|hoe|waarom|welke|kan|kun|mag|moet|is|zijn|heb|heeft|"
             r"what|who|where|when|how|why|can|should|is)\b",

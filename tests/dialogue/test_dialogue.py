@@ -458,3 +458,9 @@ def test_an_english_danger_message_says_once_that_the_assistant_works_in_dutch()
     messages = Chat().say("my father says he wants to die, he has dementia and waits for a nursing home")
     assert messages[0].kind in ("crisis", "check_in")
     assert sum("I work in Dutch only" in m.text for m in messages) == 1
+
+
+def test_a_question_mark_in_the_middle_still_makes_a_question_after_the_advice():
+    chat = _advised_bezwaar()
+    text = without_notice(chat.say("Kost dat geld? en wat moet ik in de brief zetten"))[0].text
+    assert "Ik heb u de volgende stap genoemd" not in text and "Bron" in text
