@@ -40,10 +40,8 @@ eval: bootstrap
 	@source scripts/env.sh && model="$$($(PY) scripts/train_if_needed.py 2>/dev/null | tail -n 1)" && \
 	  $(PY) scripts/eval_safety.py --start "$$model" --out reports/eval \
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
-	  batch_b=tests/safety/blind/final_b1,tests/safety/blind/final_b2 \
-	  batch_c=tests/safety/blind/final_c1,tests/safety/blind/final_c2 \
-	  batch_d=tests/safety/blind/final_d1,tests/safety/blind/final_d2 \
-	  final_e=tests/safety/blind/final_e1,tests/safety/blind/final_e2
+	  final_f=tests/safety/blind/final_f1,tests/safety/blind/final_f2 \
+	  final_g=tests/safety/blind/final_g1,tests/safety/blind/final_g2
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

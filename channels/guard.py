@@ -96,10 +96,17 @@ SERVICE_DOWN_TEXT = (
     "Probeer het later nog eens."
 )
 
+_ERASE_WHAT = r"(?:mijn|dit|het|ons|al\s+mijn)\s+(?:gesprek(?:ken)?|gegevens|chat|data|berichten)"
+_PLEASE = r"(?:\s+(?:alsjeblieft|alstublieft|graag|aub|a\.u\.b\.?))?"
 ERASE_RE = re.compile(
-    r"^\s*(?:graag\s+|wil\s+je\s+|kunt\s+u\s+|kun\s+je\s+)?(?:verwijder|wis|vergeet)\s+"
-    r"(?:mijn|dit|het|ons|al\s+mijn)\s+(?:gesprek(?:ken)?|gegevens|chat|data|berichten)"
-    r"(?:\s+(?:alsjeblieft|alstublieft|graag|aub|a\.u\.b\.?))?\s*[.!]?\s*$",
+    # "verwijder mijn gesprek", "wis mijn gegevens", "wis alles"
+    rf"^\s*(?:(?:graag\s+|wil\s+je\s+|kunt\s+u\s+|kun\s+je\s+)?(?:verwijder|wis|vergeet)\s+{_ERASE_WHAT}"
+    r"|wis\s+alles"
+    # "Kunt u mijn gesprek verwijderen?", "wilt u mijn gegevens wissen"
+    rf"|(?:kunt\s+u|kun\s+je|wilt\s+u|wil\s+je)\s+{_ERASE_WHAT}\s+(?:verwijderen|wissen)"
+    # "ik wil dat je mijn gegevens wist", "ik wil mijn gesprek verwijderen"
+    rf"|ik\s+wil\s+(?:graag\s+)?(?:dat\s+(?:je|u|jullie)\s+)?{_ERASE_WHAT}\s+(?:verwijdert|verwijderen|wist|wissen))"
+    rf"{_PLEASE}\s*[.!?]?\s*$",
     re.IGNORECASE,
 )
 

@@ -56,6 +56,8 @@ _ENGLISH = {
     "check_in_self": "check_in_self_en",
     "check_in_other": "check_in_other_en",
     "check_in_general": "check_in_general_en",
+    "crisis_also_113": "crisis_also_113_en",
+    "crisis_also_veilig_thuis": "crisis_also_veilig_thuis_en",
 }
 # The phone numbers and the chat as links a phone can open; the texts name them as placeholders.
 _LINKS = {
@@ -120,15 +122,16 @@ def crisis_message(
     "je"; ``lang="en"``: the English form (the assistant itself goes on in Dutch)."""
     catalogue = catalogue or load_catalogue()
     key, bodies, fields = _choice(signal)
+    group = signal.kind if signal.kind in _TEXT_KEYS else ACUTE
     english = lang == "en" and key in _ENGLISH
     parts = [_text(catalogue, _ENGLISH[key] if english else key, informal)]
     suicide_text = key.startswith(("crisis_suicide", "crisis_check_in", "check_in"))
-    if SUICIDE in signal.also and not suicide_text:
-        parts.append(_text(catalogue, "crisis_also_113", informal))
-        bodies = (*bodies, BODY_113)
-    elif VIOLENCE in signal.also and suicide_text and key != "check_in_general":
-        parts.append(_text(catalogue, "crisis_also_veilig_thuis", informal))
-        bodies = (*bodies, BODY_VEILIG_THUIS)
+    also = "crisis_also_113" if SUICIDE in signal.also and not suicide_text else None
+    if also is None and VIOLENCE in signal.also and (suicide_text or group == ACUTE) and key != "check_in_general":
+        also = "crisis_also_veilig_thuis"
+    if also:
+        parts.append(_text(catalogue, _ENGLISH[also] if english else also, informal))
+        bodies = (*bodies, BODY_113 if also == "crisis_also_113" else BODY_VEILIG_THUIS)
     if english:
         parts.append(_text(catalogue, "only_dutch_en", informal))
     elif signal.tier != CHECK_IN:

@@ -95,6 +95,7 @@ MOVE_INTENTS = (
     "volgende_stap",
     "feedback",
     "restart",
+    "opnieuw_beginnen",
 )
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
@@ -152,6 +153,7 @@ def new_state() -> dict[str, Any]:
         "clarified": None,
         "last": None,
         "last_fallback": None,
+        "confirm_restart": None,  # "Wilt u opnieuw beginnen?" was asked (a typed restart that was not plainly one)
         "other_language": None,
         "safety": None,
         "check_in": None,
@@ -517,7 +519,11 @@ def _step_moves(convo: _Conversation) -> bool:
     # an answer to the pending question, or a message with a danger sign, is never taken for another move the NLU
     # thought it saw ("I want to die" is no out_of_scope)
     intent = None if (answers or convo.sign_here) and convo.turn.intent in MOVE_INTENTS else convo.turn.intent
-    if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")):
+    confirming = convo.state.get("confirm_restart")
+    convo.state["confirm_restart"] = None
+    plain_restart = intent == "opnieuw_beginnen" and understand.move_of(convo.text) == "opnieuw_beginnen"
+    yes = confirming and understand.yes_no(convo.words_text) is True
+    if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")) or plain_restart or yes:
         convo.state.clear()
         convo.state.update(new_state())
         convo.state["greeted"] = True
@@ -527,6 +533,20 @@ def _step_moves(convo: _Conversation) -> bool:
             _situation_buttons(convo),
         )
         convo.state["asked"] = "situation"
+        return True
+    if intent == "opnieuw_beginnen":
+        # the NLU thinks "start again", but the words are not plainly that ("kunt u dat opnieuw zeggen?"): ask first,
+        # never forget what the user said by mistake
+        convo.state["confirm_restart"] = True
+        buttons = [
+            {"title": convo.phrase("restart_yes"), "payload": "/restart"},
+            {"title": convo.phrase("restart_no"), "payload": "/deny"},
+        ]
+        convo.say(convo.addressed("restart_confirm"), "question", buttons)
+        return True
+    if confirming and (understand.yes_no(convo.words_text) is False or intent == "deny"):
+        convo.say(convo.addressed("restart_declined"), "info")
+        _reask(convo)
         return True
     if intent == "feedback" or (convo.is_payload and convo.text.startswith("/feedback")):
         value = _entity(convo, "feedback")

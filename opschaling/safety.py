@@ -25,7 +25,7 @@ Measured recall and false alarms on blind batches, and how honest those numbers 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opschaling import safety_rules as rules
 from opschaling.safety_rules import load_lexicon
@@ -99,7 +99,7 @@ def rule_signals(text: str | None, after_sign: bool = False, topic_sign: bool = 
     out = []
     for hit in reading.hits:
         tier = lex.kinds[hit.entry.kind]["tier"]
-        if tier == CRISIS and (hit.denied or (hit.entry.topic and not topic_sign)):
+        if tier == CRISIS and (hit.denied or hit.joking or (hit.entry.topic and not topic_sign)):
             tier = CHECK_IN
         other = lex.about_other(reading.tokens, hit.start, hit.end)
         out.append(_signal(hit.entry.kind, hit.evidence, tier, other, as_other=hit.entry.other))
@@ -129,13 +129,35 @@ def model_signal(text: str | None, after_sign: bool = False) -> Signal | None:
     return _signal(sign, f"model:{sign} ({score:.2f})", tier, other, source="model")
 
 
+def model_violence(text: str | None, after_sign: bool = False, alone: bool = False) -> Signal | None:
+    """Violence or abuse as the learned model sees it when the violence kinds are counted together
+    (``safety_model.violence``); ``alone`` (no other sign in the message): only from the check-in threshold on."""
+    if not text or not text.strip():
+        return None
+    from opschaling import safety_model  # noqa: PLC0415
+
+    found = safety_model.violence(text, after_sign)
+    if found is None:
+        return None
+    sign, tier, share = found
+    if alone and share < float(load_lexicon().data["model"]["check_in"]):
+        return None
+    return _signal(sign, f"model:violence ({share:.2f})", tier, source="model")
+
+
 def best(signals: Iterable[Signal]) -> Signal | None:
-    """The signal that decides the answer (``_rank``). ``also`` names the other groups seen, so the answer can add
-    their help line."""
+    """The signal that decides the answer (``_rank``). Violence or abuse comes before a passive suicide sign
+    (check-in) in the same message: Veilig Thuis first, 113 after it (``also``). A crisis-level suicide sign and an
+    acute one (112: someone on the floor, missing, not breathing) stay first, with Veilig Thuis after them.
+    ``also`` names the other groups seen, so the answer can add their help line."""
     found = list(signals)
     if not found:
         return None
     top = max(found, key=_rank)
+    violence = [s for s in found if s.kind == VIOLENCE]
+    if violence and top.kind == SUICIDE and not top.crisis:
+        first = max(violence, key=_rank)
+        top = replace(first, tier=max(first.tier, top.tier, key=TIERS.index))
     others = tuple(sorted({s.kind for s in found if s.kind != top.kind}, key=KINDS.index))
     return Signal(top.kind, top.evidence, top.sign, top.tier, top.about, top.source, others)
 
@@ -156,6 +178,10 @@ def assess(
         found = model_signal(text, after_sign)
         if found is not None:
             signals.append(found)
+        if not any(s.kind == VIOLENCE for s in signals):
+            violence = model_violence(text, after_sign, alone=not signals)
+            if violence is not None:
+                signals.append(violence)
     if intent == NLU_INTENT and (confidence is None or confidence >= NLU_THRESHOLD):
         conf = "" if confidence is None else f" ({confidence:.2f})"
         signals.append(_signal(NLU_KIND, f"intent:{NLU_INTENT}{conf}", source="nlu"))

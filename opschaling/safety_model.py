@@ -305,6 +305,28 @@ def sign_chance(text: str, after_sign: bool = False) -> float:
     return max((_chance(row, muted) for row in scores(text)), default=0.0)
 
 
+def violence(text: str, after_sign: bool = False) -> tuple[str, str, float] | None:
+    """(kind, tier, share) when one chunk of ``text`` gives the violence kinds together (the lexicon's group
+    "violence") at least the lexicon's ``model.violence``: abuse told in words that the kinds split between
+    elder_abuse, violence_now and worry. The tier is a crisis when the chunk reaches the crisis threshold."""
+    if len(text.split()) < MIN_WORDS:
+        return None
+    lex = load_lexicon()
+    cfg = lex.data["model"]
+    group = [k for k, v in lex.kinds.items() if v["group"] == "violence"]
+    crisis_at = float(cfg["crisis"]) * (float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0)
+    muted = _muted(after_sign)
+    crisis_kinds = [k for k in lex.crisis_kinds if k not in muted]
+    found: tuple[float, str, str] | None = None
+    for row in scores(text):
+        share = sum(row.get(k, 0.0) for k in group)
+        if share < float(cfg.get("violence", 1.0)) or (found and share <= found[0]):
+            continue
+        tier = "crisis" if sum(row.get(k, 0.0) for k in crisis_kinds) >= crisis_at else "check_in"
+        found = (share, max(group, key=lambda k: row.get(k, 0.0)), tier)
+    return None if found is None else (found[1], found[2], round(found[0], 3))
+
+
 def predict(text: str, after_sign: bool = False) -> tuple[str, str, float, bool] | None:
     """(kind, tier, score, about someone else) for ``text``, or None when the model sees no sign."""
     if len(text.split()) < MIN_WORDS:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ _CLAUSE_WORDS = frozenset(("maar", "but", "doch"))  # a clause ends here as at a
 # characters (Unicode category Cf: U+200B-U+200F, U+2060-U+2064, U+00AD, U+061C, U+FEFF ...), the combining
 # grapheme joiner U+034F, the Mongolian vowel separator U+180E, Hangul fillers and variation selectors.
 _INVISIBLE_EXTRA = frozenset("\u034f\u180e\u115f\u1160\u3164\uffa0") | frozenset(map(chr, range(0xFE00, 0xFE10)))
+
+
+# laughing and winking emoji: U+1F602 face with tears of joy, U+1F923 rolling on the floor, U+1F606, U+1F605,
+# U+1F609, U+1F61C, U+1F61D
+_LAUGH_RE = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f609\U0001f61c\U0001f61d]")
 
 
 def remove_invisible(text: str) -> str:
@@ -66,6 +72,7 @@ def words(text: str) -> list[str]:
     """Folded word tokens (not collapsed); punctuation and line breaks become one boundary word: BOUNDARY for
     a sentence end, _SOFT for a comma, semicolon or colon."""
     folded = fold(text).replace("'", "").replace("\u2019", "")  # 's nachts -> s nachts, m'n -> mn
+    folded = _LAUGH_RE.sub(" haha ", folded)  # a laughing emoji reads as "haha" (the joke words of the lexicon)
     out: list[str] = []
     for match in _TOKEN_RE.finditer(folded):
         tok = match.group(0)
@@ -117,6 +124,7 @@ class Hit:
     start: int  # token index of the match
     end: int
     denied: bool  # a denial right before ("geen", "niet", "niemand" ...)
+    joking: bool = False  # a laugh in the same sentence ("haha", "lol", a laughing emoji)
 
 
 def _atoms(spec: str) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -202,6 +210,11 @@ class Lexicon:
         self.past_tense = _words_set(words_["past_tense"])
         self.long_ago = tuple(tuple(collapse(w) for w in phrase.split("_")) for phrase in words_["long_ago"])
         self.over = tuple(tuple(collapse(w) for w in phrase.split("_")) for phrase in words_["over"])
+        self.past_forms = _words_set(words_.get("past_forms", ()))
+        self.then = _words_set(words_.get("then", ()))
+        self.relative_now = _words_set(words_.get("relative_now", ()))
+        self.over_after = tuple(tuple(collapse(w) for w in p.split("_")) for p in words_.get("over_after", ()))
+        self.jokes = _words_set(data.get("unless", {}).get("joke", ()))
         self.first_person = _words_set(words_["first_person"])
         self.third_person = _words_set(words_["third_person"])
         sets = {name: "|".join(values) for name, values in data["sets"].items()}
@@ -341,12 +354,40 @@ class Lexicon:
         lo, hi = _around(words_, at, at, {BOUNDARY}, _PAST_WINDOW, _PAST_WINDOW)
         clo, chi = _around(words_[lo:hi], at - lo, at - lo, {BOUNDARY, _SOFT, *_CLAUSE_WORDS}, hi - lo, hi - lo)
         clo, chi = clo + lo, chi + lo
-        if any(self.token(w) in self.now for w in words_[clo:chi]):
+        clause = [self.token(w) for w in words_[clo:chi]]
+        back_then = not self.then.isdisjoint(clause)
+        if any(t in self.now and not (back_then and t in self.relative_now) for t in clause):
             return False, False, False
         part = [self.token(w) for w in words_[lo:hi] if w != _SOFT]
         long_ago = _has_phrase(part, self.long_ago)
         past = long_ago or any(t in self.past for t in part)
         return past, long_ago, past or any(t in self.past_tense for t in part)
+
+    def told_back(self, words_: Sequence[str], at: int) -> bool:
+        """The sign at word ``at`` is told as something of back then: no word of ``now`` in its clause and a past
+        word, a past-tense verb or one of ``past_forms`` in its sentence."""
+        past, _, told_past = self.in_the_past(words_, at)
+        if past or told_past:
+            return True
+        lo, hi = _around(words_, at, at, {BOUNDARY}, _PAST_WINDOW, _PAST_WINDOW)
+        clo, chi = _around(words_[lo:hi], at - lo, at - lo, {BOUNDARY, _SOFT, *_CLAUSE_WORDS}, hi - lo, hi - lo)
+        clause = [self.token(w) for w in words_[lo + clo : lo + chi]]
+        back_then = not self.then.isdisjoint(clause)
+        if any(t in self.now and not (back_then and t in self.relative_now) for t in clause):
+            return False
+        return any(self.token(w) in self.past_forms for w in words_[lo:hi])
+
+    def sentence(self, words_: Sequence[str], at: int) -> list[str]:
+        """The tokens of the whole sentence around word ``at`` (commas included)."""
+        i, j = _around(words_, at, at, {BOUNDARY}, 40, 40)
+        return [self.token(w) for w in words_[i:j]]
+
+    def years_back(self, tokens: Sequence[str]) -> bool:
+        """The message places something years back: a phrase of ``long_ago`` or a year before this one."""
+        this_year = date.today().year
+        return _has_phrase(tokens, self.long_ago) or any(
+            len(t) == 4 and t.isdigit() and 1950 <= int(t) < this_year for t in tokens
+        )
 
     def near(self, tokens: Sequence[str], start: int, end: int, before: int = 4, after: int = 2) -> Iterable[str]:
         """The tokens of the match and a few around it, inside its sentence part ("het CIZ wurgt ons met regels")."""
@@ -531,6 +572,7 @@ def read(text: str | None, lex: Lexicon | None = None, after_sign: bool = False)
     tokens = [t for t, _ in pairs]
     spans = [i for _, i in pairs]
     over = _has_phrase(tokens, lex.over)
+    years_back = over and lex.years_back(tokens)
     present = frozenset(tokens)
     kept: list[Hit] = []
     for hit in (*_sequence_hits(lex, tokens, words_, spans), *_co_hits(lex, tokens, words_, spans)):
@@ -545,11 +587,20 @@ def read(text: str | None, lex: Lexicon | None = None, after_sign: bool = False)
             continue
         past, long_ago, told_past = lex.in_the_past(words_, spans[hit.start])
         # an acute sign placed in the past is not acute now; a sign placed long ago ("30 jaar geleden", "toen ik 15
-        # was"), or told in the past in a message that says it is over ("vorig jaar ..., nu gaat het goed"), is no
-        # danger now
+        # was"), or told in the past in a message that says it is over ("vorig jaar ..., nu gaat het goed"; "dat
+        # is vijf jaar geleden, ik woon nu veilig": the years anywhere in the message), is no danger now; nor is
+        # one the message calls over right after it ("de onveilige situatie is voorbij")
         if long_ago or (told_past and over) or (past and lex.kinds[entry.kind]["group"] == "acute"):
             continue
-        kept.append(hit)
+        if years_back and lex.told_back(words_, spans[hit.start]):
+            continue
+        after = tokens[hit.end : hit.end + 3]
+        if _has_phrase(after[: after.index(BOUNDARY)] if BOUNDARY in after else after, lex.over_after):
+            continue
+        # a laugh in the same sentence ("ik spring uit het raam, haha"): a figure of speech, most likely; it lowers a
+        # crisis to a check-in as a denial does, never to nothing
+        joking = not lex.jokes.isdisjoint(lex.sentence(words_, spans[hit.start]))
+        kept.append(replace(hit, joking=True) if joking else hit)
     return Reading(tuple(kept), tuple(tokens))
 
 

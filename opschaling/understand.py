@@ -624,6 +624,14 @@ def _load_follow_up(path: Path = FOLLOW_UP_LEXICON) -> tuple[tuple[str, tuple[re
 
 
 FOLLOW_UPS = _load_follow_up()
+MOVES_LEXICON = FOLLOW_UP_LEXICON.parent / "moves.yaml"
+MOVES = _load_follow_up(MOVES_LEXICON)
+
+
+def move_of(text: str) -> str | None:
+    """A conversation move the whole message plainly is (lexicon/moves.yaml): "opnieuw_beginnen", or None."""
+    folded = fold(text).strip()
+    return next((move for move, patterns in MOVES if any(p.search(folded) for p in patterns)), None)
 
 
 def follow_up_topic(text: str) -> str | None:

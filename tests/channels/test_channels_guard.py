@@ -199,7 +199,17 @@ def test_erase_conversation_deletes_only_that_sender(tmp_path):
     assert erase_conversation(f"sqlite:///{tmp_path / 'leeg.db'}", "a") == 0  # no table yet
 
 
-@pytest.mark.parametrize("text", ["verwijder mijn gesprek", "Wis mijn gegevens.", "wis mijn gegevens alstublieft"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "verwijder mijn gesprek",
+        "Wis mijn gegevens.",
+        "wis mijn gegevens alstublieft",
+        "wis alles",
+        "Kunt u mijn gesprek verwijderen?",
+        "ik wil dat je mijn gegevens wist",
+    ],
+)
 def test_erase_request_deletes_and_answers_in_dutch(tmp_path, text):
     url, engine = _events_db(tmp_path)
     g = Guard(db_url=url, clock=FakeClock())
@@ -213,6 +223,8 @@ def test_erase_request_deletes_and_answers_in_dutch(tmp_path, text):
 
 def test_a_sentence_about_erasing_is_not_an_erase_request():
     assert not guard_mod.is_erase_request("de gemeente wil mijn gegevens wissen, mag dat?")
+    assert not guard_mod.is_erase_request("wis alles wat de gemeente over mij heeft, kan dat?")
+    assert not guard_mod.is_erase_request("kunt u mijn gegevens doorsturen naar de gemeente?")
     assert not guard_mod.is_erase_request("verwijder mijn gesprek niet")
 
 

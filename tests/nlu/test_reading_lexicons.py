@@ -1,4 +1,4 @@
-"""The reading lexicons (lexicon/situations.yaml, lexicon/follow_up.yaml): well formed, and every entry reads its
+"""The reading lexicons (lexicon/situations.yaml, lexicon/follow_up.yaml, lexicon/moves.yaml): well formed, and every entry reads its
 own examples as itself and its `not` examples as something else."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from opschaling import load_catalogue, understand
 ROOT = Path(__file__).resolve().parents[2]
 SITUATIONS = yaml.safe_load((ROOT / "lexicon" / "situations.yaml").read_text(encoding="utf-8"))
 FOLLOW_UP = yaml.safe_load((ROOT / "lexicon" / "follow_up.yaml").read_text(encoding="utf-8"))
+MOVES = yaml.safe_load((ROOT / "lexicon" / "moves.yaml").read_text(encoding="utf-8"))
 
 
 def _cases(raw: dict, group: str) -> list[tuple[str, str, bool]]:
@@ -36,7 +37,7 @@ def test_every_cue_compiles_has_a_weight_and_every_entry_has_examples():
         for cue in entry["cues"]:
             re.compile(cue["pattern"])
             assert isinstance(cue["weight"], int) and cue["weight"] > 0, (name, cue)
-    for name, entry in FOLLOW_UP["topics"].items():
+    for name, entry in [*FOLLOW_UP["topics"].items(), *MOVES["topics"].items()]:
         assert entry.get("examples") and entry.get("not"), name
         for pattern in entry["patterns"]:
             re.compile(pattern)
@@ -55,6 +56,12 @@ def test_situation_examples(situation, text, positive):
 def test_follow_up_examples(topic, text, positive):
     found = understand.follow_up_topic(text)
     assert (found == topic) is positive, found
+
+
+@pytest.mark.parametrize(("move", "text", "positive"), _cases(MOVES, "topics"))
+def test_move_examples(move, text, positive):
+    found = understand.move_of(text)
+    assert (found == move) is positive, found
 
 
 def test_a_tie_goes_to_the_situation_written_first():

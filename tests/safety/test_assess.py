@@ -251,3 +251,58 @@ def test_evaluate_with_an_nlu_signal():
     fake_nlu = {"hallo": ("acute_nood", 0.9), "goedemiddag": ("greet", 0.95)}.get
     result = safety.evaluate(pairs, nlu=fake_nlu)
     assert result["recall"] == 1.0 and result["false_alarm_rate"] == 0.0
+
+
+def test_abuse_comes_before_a_passive_sign_and_keeps_it_as_the_second_line():
+    passive = safety.Signal(kind=SUICIDE, evidence="x", sign="passive", tier=safety.CHECK_IN)
+    abuse = safety.Signal(kind=VIOLENCE, evidence="y", sign="elder_abuse", tier=safety.CHECK_IN, source="model")
+    top = safety.best([passive, abuse])
+    assert top.kind == VIOLENCE and SUICIDE in top.also
+    explicit = safety.Signal(kind=SUICIDE, evidence="z", sign="suicide_explicit")
+    assert safety.best([explicit, abuse]).kind == SUICIDE  # a suicide crisis stays first
+    fallen = safety.Signal(kind=ACUTE, evidence="w", sign="medical_emergency")
+    assert safety.best([fallen, abuse]).kind == ACUTE  # someone on the floor: 112 first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn ex-man heeft me jarenlang geslagen. Dat is vijf jaar geleden, ik woon nu veilig. Kan ik een douchestoel krijgen?",
+        "Back in 2019 I tried to end my life. I had good treatment and I'm doing well now. Can I be paid through a pgb?",
+        "Toen mijn opa nog thuis woonde heeft hij een overdosis genomen, dat is vijf jaar geleden. Hij is goed geholpen.",
+    ],
+)
+def test_a_sign_placed_years_back_in_a_story_that_says_it_is_over_is_no_crisis(text):
+    signal = safety.rule_signal(text)
+    assert signal is None, signal
+
+
+def test_a_sign_told_recently_with_a_comfort_word_still_counts():
+    assert safety.rule_signal("Hij heeft me geslagen. Gelukkig zijn de kinderen veilig.").kind == VIOLENCE
+
+
+@pytest.mark.parametrize("text", ["spring ik uit het raam, haha", "ik spring uit het raam 😂"])
+def test_a_laugh_lowers_a_crisis_to_a_check_in_never_to_nothing(text):
+    signals = safety.rule_signals(text)
+    assert signals and all(s.tier == safety.CHECK_IN for s in signals)
+    assert safety.rule_signals("haha ik wil gewoon dood")[0].tier == safety.CHECK_IN
+    assert safety.rule_signals("ik spring uit het raam")[0].tier == safety.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For a paper: how does Veilig Thuis handle reports of financial abuse of older people?",
+        "Question about the rules: must a gemeente arrange shelter for someone fleeing domestic violence?",
+        "I'm dying to know why the gemeente needs a brand new assessment every year.",
+        "Vader lag in een kamer achterin met de gordijnen dicht, hij rook naar urine.",
+    ],
+)
+def test_policy_questions_and_look_alike_words_are_no_crisis(text):
+    signal = safety.rule_signal(text)
+    assert signal is None or not signal.crisis, signal
+
+
+def test_locking_someone_in_from_outside_is_abuse_and_wandering_prevented_is_no_missing_person():
+    assert safety.rule_signal("de dochter doet de deur van buiten op slot als ze weggaat").kind == VIOLENCE
+    assert safety.rule_signal("ze sluit haar op zodat ze niet gaat dwalen").kind == VIOLENCE

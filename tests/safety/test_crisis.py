@@ -189,3 +189,15 @@ def test_catalogue_bodies_hold_the_numbers(cat):
     assert cat.body("veilig_thuis").contact["phone"] == "0800-2000"
     assert {r.source for r in cat.body("veilig_thuis").references} == {"R-public"}
     assert "financieel misbruik" in cat.body("veilig_thuis").text("when")
+
+
+def test_an_acute_message_names_veilig_thuis_when_abuse_is_seen_too(cat):
+    signal = Signal(kind=ACUTE, evidence="x", sign="medical_emergency", also=(VIOLENCE,))
+    text = crisis.crisis_message(signal, cat).text
+    assert text.index("112") < text.index("Veilig Thuis")
+
+
+def test_violence_first_with_113_after_it_in_english(cat):
+    signal = Signal(kind=VIOLENCE, evidence="x", sign="elder_abuse", tier="check_in", also=(SUICIDE,))
+    text = crisis.crisis_message(signal, cat, lang="en").text
+    assert text.index("Veilig Thuis") < text.index("113") and "Thinking about suicide" in text
