@@ -56,15 +56,32 @@ def turn_of(message: Mapping[str, Any]) -> Turn:
 
 
 def unanswered(tracker: Tracker) -> list[dict[str, Any]]:
-    """User events after the last run of this action, oldest first, without the latest message."""
+    """User events after the last run of this action that answered, oldest first, without the latest message.
+
+    Rasa logs the action event also when the call failed (the action server was down: "the actions events are
+    lost"); only a run followed by its own events (bot messages, the dialogue slot) answered the messages before it.
+    """
+    events = list(tracker.events)
     pending: list[dict[str, Any]] = []
-    for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") == ACTION:
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "action" and event.get("name") == ACTION and _answered(events, index):
             break
         if event.get("event") == "user":
             pending.append(event)
     pending.reverse()
     return pending[:-1][-MAX_CATCH_UP:]
+
+
+def _answered(events: list[dict[str, Any]], index: int) -> bool:
+    """The run of this action at ``index`` produced its events (a bot message or the dialogue slot)."""
+    for event in events[index + 1 :]:
+        kind = event.get("event")
+        if kind == "bot" or (kind == "slot" and event.get("name") == STATE_SLOT):
+            return True
+        if kind in ("user", "action"):
+            return False
+    return False
 
 
 class ActionTurn(Action):
