@@ -122,12 +122,16 @@ def crisis_message(
     "je"; ``lang="en"``: the English form (the assistant itself goes on in Dutch)."""
     catalogue = catalogue or load_catalogue()
     key, bodies, fields = _choice(signal)
-    group = signal.kind if signal.kind in _TEXT_KEYS else ACUTE
     english = lang == "en" and key in _ENGLISH
     parts = [_text(catalogue, _ENGLISH[key] if english else key, informal)]
     suicide_text = key.startswith(("crisis_suicide", "crisis_check_in", "check_in"))
     also = "crisis_also_113" if SUICIDE in signal.also and not suicide_text else None
-    if also is None and VIOLENCE in signal.also and (suicide_text or group == ACUTE) and key != "check_in_general":
+    if (
+        also is None
+        and VIOLENCE in signal.also
+        and (suicide_text or key == _TEXT_KEYS[ACUTE])
+        and key != "check_in_general"
+    ):
         also = "crisis_also_veilig_thuis"
     if also:
         parts.append(_text(catalogue, _ENGLISH[also] if english else also, informal))

@@ -25,7 +25,7 @@ Measured recall and false alarms on blind batches, and how honest those numbers 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from opschaling import safety_rules as rules
 from opschaling.safety_rules import load_lexicon
@@ -156,8 +156,7 @@ def best(signals: Iterable[Signal]) -> Signal | None:
     top = max(found, key=_rank)
     violence = [s for s in found if s.kind == VIOLENCE]
     if violence and top.kind == SUICIDE and not top.crisis:
-        first = max(violence, key=_rank)
-        top = replace(first, tier=max(first.tier, top.tier, key=TIERS.index))
+        top = max(violence, key=_rank)
     others = tuple(sorted({s.kind for s in found if s.kind != top.kind}, key=KINDS.index))
     return Signal(top.kind, top.evidence, top.sign, top.tier, top.about, top.source, others)
 

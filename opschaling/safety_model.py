@@ -257,10 +257,7 @@ def decide(
     gives a check-in (its most likely kind). The thresholds are the lexicon's (``crisis`` / ``check_in`` given
     here only to sweep them: scripts/tune_safety.py); after an earlier sign they are lower (``after_sign``)."""
     lex = load_lexicon()
-    cfg = lex.data["model"]
-    scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0
-    crisis_at = (cfg["crisis"] if crisis is None else crisis) * scale
-    check_in_at = (cfg["check_in"] if check_in is None else check_in) * scale
+    crisis_at, check_in_at = _thresholds(after_sign, crisis, check_in)
     muted = _muted(after_sign)
     crisis_kinds = [k for k in lex.crisis_kinds if k not in muted]
     best: tuple[float, str, str] | None = None
@@ -281,6 +278,16 @@ def decide(
         return None
     score, kind, tier = best
     return kind, tier, score - int(score), kind in lex.other_kinds
+
+
+def _thresholds(after_sign: bool, crisis: float | None = None, check_in: float | None = None) -> tuple[float, float]:
+    """(crisis, check-in) thresholds: the lexicon's (or the ones given), lower after an earlier sign."""
+    cfg = load_lexicon().data["model"]
+    scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0
+    return (
+        float(cfg["crisis"] if crisis is None else crisis) * scale,
+        float(cfg["check_in"] if check_in is None else check_in) * scale,
+    )
 
 
 def _muted(after_sign: bool) -> frozenset[str]:
@@ -312,15 +319,15 @@ def violence(text: str, after_sign: bool = False) -> tuple[str, str, float] | No
     if len(text.split()) < MIN_WORDS:
         return None
     lex = load_lexicon()
-    cfg = lex.data["model"]
     group = [k for k, v in lex.kinds.items() if v["group"] == "violence"]
-    crisis_at = float(cfg["crisis"]) * (float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0)
+    crisis_at, _ = _thresholds(after_sign)
+    at_least = float(lex.data["model"].get("violence", 1.0))
     muted = _muted(after_sign)
     crisis_kinds = [k for k in lex.crisis_kinds if k not in muted]
     found: tuple[float, str, str] | None = None
     for row in scores(text):
         share = sum(row.get(k, 0.0) for k in group)
-        if share < float(cfg.get("violence", 1.0)) or (found and share <= found[0]):
+        if share < at_least or (found and share <= found[0]):
             continue
         tier = "crisis" if sum(row.get(k, 0.0) for k in crisis_kinds) >= crisis_at else "check_in"
         found = (share, max(group, key=lambda k: row.get(k, 0.0)), tier)

@@ -351,14 +351,9 @@ class Lexicon:
         15 was") or a verb of ``past_tense`` ("wilde", "heeft gedaan"), and its clause (up to a comma or "maar")
         has no word of ``now`` ("sinds", "vannacht", "weer", "nu"): "vroeger sloeg hij me, nu slaat hij de
         kinderen" is now. Read on all words, fillers included."""
-        lo, hi = _around(words_, at, at, {BOUNDARY}, _PAST_WINDOW, _PAST_WINDOW)
-        clo, chi = _around(words_[lo:hi], at - lo, at - lo, {BOUNDARY, _SOFT, *_CLAUSE_WORDS}, hi - lo, hi - lo)
-        clo, chi = clo + lo, chi + lo
-        clause = [self.token(w) for w in words_[clo:chi]]
-        back_then = not self.then.isdisjoint(clause)
-        if any(t in self.now and not (back_then and t in self.relative_now) for t in clause):
+        part = self._sentence_then(words_, at)
+        if part is None:
             return False, False, False
-        part = [self.token(w) for w in words_[lo:hi] if w != _SOFT]
         long_ago = _has_phrase(part, self.long_ago)
         past = long_ago or any(t in self.past for t in part)
         return past, long_ago, past or any(t in self.past_tense for t in part)
@@ -367,15 +362,19 @@ class Lexicon:
         """The sign at word ``at`` is told as something of back then: no word of ``now`` in its clause and a past
         word, a past-tense verb or one of ``past_forms`` in its sentence."""
         past, _, told_past = self.in_the_past(words_, at)
-        if past or told_past:
-            return True
+        part = self._sentence_then(words_, at) if not (past or told_past) else None
+        return past or told_past or (part is not None and any(t in self.past_forms for t in part))
+
+    def _sentence_then(self, words_: Sequence[str], at: int) -> list[str] | None:
+        """The tokens of the sentence around word ``at`` (commas left out), or None when its clause (up to a comma
+        or "maar") says now; in a clause told from back then ("toen ... nog") the words of ``relative_now`` do not."""
         lo, hi = _around(words_, at, at, {BOUNDARY}, _PAST_WINDOW, _PAST_WINDOW)
         clo, chi = _around(words_[lo:hi], at - lo, at - lo, {BOUNDARY, _SOFT, *_CLAUSE_WORDS}, hi - lo, hi - lo)
         clause = [self.token(w) for w in words_[lo + clo : lo + chi]]
         back_then = not self.then.isdisjoint(clause)
         if any(t in self.now and not (back_then and t in self.relative_now) for t in clause):
-            return False
-        return any(self.token(w) in self.past_forms for w in words_[lo:hi])
+            return None
+        return [self.token(w) for w in words_[lo:hi] if w != _SOFT]
 
     def sentence(self, words_: Sequence[str], at: int) -> list[str]:
         """The tokens of the whole sentence around word ``at`` (commas included)."""
@@ -594,8 +593,8 @@ def read(text: str | None, lex: Lexicon | None = None, after_sign: bool = False)
             continue
         if years_back and lex.told_back(words_, spans[hit.start]):
             continue
-        after = tokens[hit.end : hit.end + 3]
-        if _has_phrase(after[: after.index(BOUNDARY)] if BOUNDARY in after else after, lex.over_after):
+        _, stop = _around(tokens, hit.end, hit.end, {BOUNDARY}, 0, 3)
+        if _has_phrase(tokens[hit.end : stop], lex.over_after):
             continue
         # a laugh in the same sentence ("ik spring uit het raam, haha"): a figure of speech, most likely; it lowers a
         # crisis to a check-in as a denial does, never to nothing
