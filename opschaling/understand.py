@@ -618,26 +618,33 @@ def guess_situation(text: str) -> str | None:
 FOLLOW_UP_LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "follow_up.yaml"
 
 
-def _load_follow_up(path: Path = FOLLOW_UP_LEXICON) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+_Topics = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+def _load_topics(path: Path) -> _Topics:
+    """The topics of a reading lexicon with `topics` (follow_up.yaml, moves.yaml), in the order of the file."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple((topic, tuple(re.compile(p) for p in entry["patterns"])) for topic, entry in raw["topics"].items())
 
 
-FOLLOW_UPS = _load_follow_up()
+def _first_topic(topics: _Topics, folded: str) -> str | None:
+    """The first topic with a pattern found in ``folded``."""
+    return next((topic for topic, patterns in topics if any(p.search(folded) for p in patterns)), None)
+
+
+FOLLOW_UPS = _load_topics(FOLLOW_UP_LEXICON)
 MOVES_LEXICON = FOLLOW_UP_LEXICON.parent / "moves.yaml"
-MOVES = _load_follow_up(MOVES_LEXICON)
+MOVES = _load_topics(MOVES_LEXICON)
 
 
 def move_of(text: str) -> str | None:
     """A conversation move the whole message plainly is (lexicon/moves.yaml): "opnieuw_beginnen", or None."""
-    folded = fold(text).strip()
-    return next((move for move, patterns in MOVES if any(p.search(folded) for p in patterns)), None)
+    return _first_topic(MOVES, fold(text).strip())
 
 
 def follow_up_topic(text: str) -> str | None:
     """What a question after the advice asks about (lexicon/follow_up.yaml): termijn, kosten, contact, ..."""
-    folded = fold(text)
-    return next((topic for topic, patterns in FOLLOW_UPS if any(p.search(folded) for p in patterns)), None)
+    return _first_topic(FOLLOW_UPS, fold(text))
 
 
 def is_question(text: str) -> bool:
