@@ -692,11 +692,11 @@ def _about_other_body(convo: _Conversation) -> bool:
     where it stands in this route (the step itself, a later step, or not the step now and why)."""
     if understand.QUESTION_WHAT_IS.search(convo.folded):
         return False  # "wat is het CCE?" has its own answer
-    body_id = names.body_named(convo.words_text, convo.catalogue)
-    if body_id is None:
-        return False
     advice = advise(convo.facts(), convo.catalogue)
     if advice.step is None:
+        return False
+    body_id = names.body_named(convo.words_text, convo.catalogue, prefer=(advice.step.id,))
+    if body_id is None:
         return False
     if body_id == advice.step.id:
         return _detail(convo, "contact")

@@ -56,10 +56,10 @@ def _build(catalogue: Catalogue) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(((n, tuple(sorted(ids))) for n, ids in names.items()), key=lambda x: -len(x[0])))
 
 
-def bodies_named(text: str, catalogue: Catalogue) -> list[str]:
-    """Body ids (or rung aliases) named in ``text``, in the order they appear."""
+def _named(text: str, catalogue: Catalogue) -> list[tuple[int, tuple[str, ...]]]:
+    """(position, ids) for every name found in ``text``, longest names first, no two overlapping, in text order."""
     folded = fold(text)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, tuple[str, ...]]] = []
     taken: list[tuple[int, int]] = []
     for name, ids in _table(catalogue):
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
@@ -67,14 +67,30 @@ def bodies_named(text: str, catalogue: Catalogue) -> list[str]:
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
             taken.append(span)
-            found.extend((span[0], body_id) for body_id in ids)
-    return list(dict.fromkeys(body_id for _, body_id in sorted(found)))
+            found.append((span[0], ids))
+    return sorted(found)
 
 
-def body_named(text: str, catalogue: Catalogue) -> str | None:
-    """The one body a short phrase names ("het CCE", "klachtenfunctionaris"), or None."""
-    named = [b for b in bodies_named(text, catalogue) if b in catalogue.bodies]
-    return named[0] if named else None
+def bodies_named(text: str, catalogue: Catalogue) -> list[str]:
+    """Body ids (or rung aliases) named in ``text``, in the order they appear."""
+    return list(dict.fromkeys(body_id for _, ids in _named(text, catalogue) for body_id in ids))
+
+
+def body_named(text: str, catalogue: Catalogue, prefer: Iterable[str] = ()) -> str | None:
+    """The one body a short phrase names first ("het CCE", "klachtenfunctionaris"), or None. A generic name counts
+    for its own body ("cliëntondersteuner"); a word that several bodies share ("bezwaar": at the gemeente, the CIZ,
+    the zorgkantoor or the CAK) names none of them, unless one is in ``prefer`` (the step of the advice: "moet ik
+    dat bezwaar zelf schrijven?")."""
+    for _, named in _named(text, catalogue):
+        ids = [b for b in named if b in catalogue.bodies]
+        if ids:
+            break
+    else:
+        return None
+    preferred = next((b for b in prefer if b in ids), None)
+    if preferred:
+        return preferred
+    return next((b for b in ids if all(o == b or o.startswith(b + "_") for o in ids)), None)
 
 
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:

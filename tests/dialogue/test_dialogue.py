@@ -411,6 +411,24 @@ def test_a_question_about_another_body_says_where_it_stands():
     assert "Bron" in text
 
 
+def test_a_question_about_the_step_by_a_shared_word_is_about_this_step_not_another_body():
+    # "bezwaar" names the bezwaar at the gemeente, the CIZ, the zorgkantoor and the CAK: after the advice it is the
+    # step of the advice (found in the widget: this question got the CAK's text)
+    chat = _advised_bezwaar()
+    text = without_notice(chat.say("Moet ik dat bezwaar zelf schrijven? Of kan iemand helpen met de brief?"))[0].text
+    assert "CAK" not in text and "gemeente" in text
+
+
+def test_a_word_several_bodies_share_names_none_of_them_unless_it_is_the_step():
+    from opschaling import load_catalogue, names
+
+    catalogue = load_catalogue()
+    assert names.body_named("moet ik dat bezwaar zelf schrijven?", catalogue) is None
+    assert names.body_named("dat bezwaar", catalogue, prefer=("bezwaar_gemeente",)) == "bezwaar_gemeente"
+    assert names.body_named("wat is een cliëntondersteuner?", catalogue) == "clientondersteuner"
+    assert names.body_named("kan ik niet naar de ombudsman?", catalogue) == "nationale_ombudsman"
+
+
 def test_an_unknown_question_after_the_advice_never_gets_the_same_sentence_twice_in_a_row():
     chat = _advised_bezwaar()
     first = without_notice(chat.say("Hoe heet de wethouder eigenlijk?"))[0].text
