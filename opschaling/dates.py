@@ -99,6 +99,14 @@ MONTH_NAMES = (
 )
 
 
+WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
 def format_date(value: date) -> str:
     """3 maart 2026."""
     return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def format_day(value: date) -> str:
+    """dinsdag 3 maart 2026: a last day, so that nobody has to look up which day of the week it is."""
+    return f"{WEEKDAY_NAMES[value.weekday()]} {format_date(value)}"

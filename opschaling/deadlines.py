@@ -1,12 +1,23 @@
-"""Terms from the catalogue (dated values, as in OpenFisca parameters) turned into due dates."""
+"""Terms from the catalogue (dated values, as in OpenFisca parameters) turned into due dates.
+
+A term that a law sets (catalogue field ``termijnenwet: true``) and that ends on a Saturday, a Sunday or a public
+holiday of the Algemene termijnenwet runs on to the next day that is none of these (art. 1 Atw); the holidays are
+those of art. 3 Atw: Nieuwjaarsdag, Goede Vrijdag (gelijkgesteld), tweede Paas- en Pinksterdag, Hemelvaartsdag,
+Koningsdag, 5 mei (every year) and both Kerstdagen (``../shared/reference/public_facts.md`` §22). The Dutch calendar
+comes from the ``holidays`` package; its Bevrijdingsdag counts only every fifth year, so 5 mei is added. The Atw
+does not apply to terms longer than three months (same section).
+"""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
+
+import holidays
+from dateutil.relativedelta import relativedelta
 
 from opschaling.catalogue import Reference, references
 
@@ -29,6 +40,12 @@ class Deadline:
     start: date | None = None
     due: date | None = None
     today: date | None = None
+    moved_from: date | None = None  # the day the term ended before the Algemene termijnenwet moved it on
+    late: str | None = None  # the explanation topic for a term that has passed (catalogue field `late`)
+
+    @property
+    def last_day_today(self) -> bool:
+        return self.days_left == 0
 
     @property
     def days_left(self) -> int | None:
@@ -54,6 +71,29 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+@lru_cache(maxsize=64)
+def _atw_holidays(year: int) -> Mapping[date, str]:
+    days = dict(holidays.country_holidays("NL", years=year, language="nl"))
+    days[date(year, 5, 5)] = "Bevrijdingsdag"  # "de vijfde mei", every year (art. 3 Atw)
+    return days
+
+
+def rest_day(day: date) -> str | None:
+    """What ``day`` is when it is a Saturday, a Sunday or a holiday of the Algemene termijnenwet ("zondag",
+    "Tweede Kerstdag"), else None."""
+    holiday = _atw_holidays(day.year).get(day)
+    if holiday:
+        return holiday
+    return ("zaterdag", "zondag")[day.weekday() - 5] if day.weekday() >= 5 else None
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself, or the first day after it that is not a rest day (art. 1 Atw)."""
+    while rest_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def add_term(start: date, value: float, unit: str) -> date:
     amount = int(value)
     if unit == "days":
@@ -64,14 +104,18 @@ def add_term(start: date, value: float, unit: str) -> date:
         current, left = start, amount
         while left:
             current += timedelta(days=1)
-            if current.weekday() < 5:
+            if not rest_day(current):
                 left -= 1
         return current
     if unit == "months":
-        month_index = start.month - 1 + amount
-        year, month = start.year + month_index // 12, month_index % 12 + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return start + relativedelta(months=amount)  # 31 januari + 1 maand = 28 (29) februari
     raise ValueError(f"unknown unit {unit!r}")
+
+
+def _atw_applies(raw: Mapping[str, Any], value: float) -> bool:
+    """A term set by a law, of at most three months (the Atw does not apply to longer ones, reference §22)."""
+    limit = {"days": 90, "workdays": 90, "weeks": 12, "months": 3}.get(raw["unit"], 0)
+    return bool(raw.get("termijnenwet")) and value <= limit
 
 
 def compute(raw: Mapping[str, Any], facts: Any, today: date) -> Deadline | None:
@@ -82,6 +126,8 @@ def compute(raw: Mapping[str, Any], facts: Any, today: date) -> Deadline | None:
     fact_name = COUNTS_FROM_FACT.get(raw.get("counts_from", "none"))
     start = getattr(facts, fact_name, None) if fact_name else None
     start = start if isinstance(start, date) else None
+    end = add_term(start, value["value"], raw["unit"]) if start else None
+    due = next_working_day(end) if end and _atw_applies(raw, value["value"]) else end
     return Deadline(
         id=raw["id"],
         label=raw["label"],
@@ -94,6 +140,8 @@ def compute(raw: Mapping[str, Any], facts: Any, today: date) -> Deadline | None:
         uncertain=raw.get("uncertain"),
         references=references(raw.get("reference")),
         start=start,
-        due=add_term(start, value["value"], raw["unit"]) if start else None,
+        due=due,
         today=today,
+        moved_from=end if due != end else None,
+        late=raw.get("late"),
     )

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from opschaling.catalogue import Body, Catalogue, Reference
-from opschaling.dates import format_date
-from opschaling.deadlines import Deadline
+from opschaling.dates import format_date, format_day
+from opschaling.deadlines import Deadline, rest_day
 from opschaling.engine import Advice
 from opschaling.facts import BOOLEAN_FACTS, DATE, FACTS, UNKNOWN, VOCABULARY, CaseFacts
 
@@ -191,22 +191,41 @@ def address(text: str, facts: CaseFacts) -> str:
 
 
 # --- the advice --------------------------------------------------------------------------------------------------
-def _user_deadline(deadline: Deadline, professional: bool = False) -> str:
+def _user_deadline(deadline: Deadline, catalogue: Catalogue, professional: bool = False, full: bool = False) -> str:
+    """The user's term: the last day as a date (moved on by the Algemene termijnenwet, and why), today, or what can
+    still be done when it has passed; ``full``: the whole answer for a late bezwaar and who to ask."""
     term = amount(deadline.value, deadline.unit)
     start = f" na {deadline.counts_from_text}" if deadline.counts_from_text else ""
     if deadline.due and deadline.passed:
-        return f"De termijn liep tot en met {format_date(deadline.due)}. " + (
-            "Vraag snel het Juridisch Loket wat nog kan."
-            if professional
-            else "Vraag snel een cliëntondersteuner of het Juridisch Loket wat nog kan."
-        )
-    if deadline.due:
-        line = f"Doe dit uiterlijk **{format_date(deadline.due)}** ({term}{start})."
+        lines = [catalogue.text("deadline_passed", date=format_date(deadline.due))]
+        late = catalogue.explanations.get(deadline.late or "")
+        if late and not full:  # the advice: one line; the whole answer is one tap away ("Hoe lang heb ik?")
+            return " ".join([*lines, catalogue.text("deadline_late_short")])
+        if late:  # its text says who can help
+            return " ".join([*lines, " ".join(str(late["text"]).split())])
+        lines.append(catalogue.text("deadline_passed_ask_professional" if professional else "deadline_passed_ask"))
+        return " ".join(lines)
+    if deadline.due and deadline.last_day_today:
+        line = catalogue.text("deadline_today", term=term, start=start)
+    elif deadline.due and deadline.moved_from:
+        what = rest_day(deadline.moved_from) or ""
+        line = catalogue.text("deadline_due_moved", date=format_day(deadline.due), term=term, start=start, what=what)
+    elif deadline.due:
+        line = catalogue.text("deadline_due", date=format_day(deadline.due), term=term, start=start)
     else:
-        line = f"U heeft hiervoor {term}{start}."
+        line = catalogue.text("deadline_open", term=term, start=start)
     if deadline.uncertain or not deadline.firm:
-        line += " Deze termijn is niet helemaal zeker; vraag het na."
+        line += " " + catalogue.text("deadline_unsure")
     return line
+
+
+def _deadline_refs(deadline: Deadline, catalogue: Catalogue) -> list[Reference]:
+    """The deadline's own sources, and those of the rule that moved it or of what to do when it has passed."""
+    topics = ["termijnenwet"] if deadline.moved_from else []
+    if deadline.due and deadline.passed and deadline.late:
+        topics.append(deadline.late)
+    extra = [Reference.from_dict(r) for t in topics for r in catalogue.explanations.get(t, {}).get("reference") or ()]
+    return [*deadline.references, *extra]
 
 
 def _body_deadline(deadline: Deadline) -> str:
@@ -236,9 +255,11 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
         parts.append("Dit kunt u zelf doen.")
     if step.status != "loopt":
         parts.append(contact_sentence(body))
+    extra: list[Reference] = []  # the source of a moved or passed term's rule, cited after the step's own
     for deadline in step.deadlines:
         if deadline.binding_on == "user" and step.status != "loopt":
-            parts.append(_user_deadline(deadline, facts.is_professional))
+            parts.append(_user_deadline(deadline, catalogue, facts.is_professional))
+            extra = [r for r in _deadline_refs(deadline, catalogue) if r not in deadline.references]
             break
     if step.status == "loopt":
         for deadline in step.deadlines:
@@ -248,7 +269,8 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     uncertain = (body.contact.get("uncertain") or "").strip()
     if uncertain and step.status != "loopt":
         parts.append(first_sentence(uncertain))
-    parts.append(cite_line(catalogue, _linked_first(step.references or body.references, body.references)))
+    own = _linked_first(step.references or body.references, body.references)
+    parts.append(cite_line(catalogue, [*own[:1], *extra], limit=1 + bool(extra)))
     return address(" ".join(p for p in parts if p), facts)
 
 
@@ -275,6 +297,8 @@ def advice_buttons(advice: Advice) -> list[dict[str, str]]:
     if advice.step is not None:
         if advice.step.body.prepare:
             buttons.append({"title": "Wat moet ik voorbereiden?", "payload": '/detail{"onderwerp":"voorbereiden"}'})
+        if any(d.binding_on == "user" for d in advice.step.deadlines) and advice.step.status != "loopt":
+            buttons.append({"title": "Hoe lang heb ik?", "payload": '/detail{"onderwerp":"termijn"}'})
         buttons.append({"title": "En als dat niet helpt?", "payload": '/detail{"onderwerp":"daarna"}'})
         if advice.step.woonzorgplek:
             buttons.append({"title": "Wie doet wat?", "payload": '/detail{"onderwerp":"wie_doet_wat"}'})
@@ -368,17 +392,17 @@ def who_does_what_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -
 
 def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     if advice.step is None or not advice.step.deadlines:
-        return address("Voor deze stap ken ik geen vaste termijn.", facts)
+        return address(catalogue.text("deadline_none"), facts)
     lines = []
     refs: list[Reference] = []
     for deadline in advice.step.deadlines:
         lines.append(
-            _user_deadline(deadline, facts.is_professional)
+            _user_deadline(deadline, catalogue, facts.is_professional, full=True)
             if deadline.binding_on == "user"
             else _body_deadline(deadline)
         )
-        refs.extend(deadline.references)
-    lines.append(cite_line(catalogue, refs))
+        refs.extend(_deadline_refs(deadline, catalogue))
+    lines.append(cite_line(catalogue, refs, limit=3))
     return address("\n".join(lines), facts)
 
 
