@@ -40,9 +40,7 @@ eval: bootstrap
 	@source scripts/env.sh && model="$$($(PY) scripts/train_if_needed.py 2>/dev/null | tail -n 1)" && \
 	  $(PY) scripts/eval_safety.py --start "$$model" --out reports/eval \
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
-	  final_f=tests/safety/blind/final_f1,tests/safety/blind/final_f2 \
-	  final_g=tests/safety/blind/final_g1,tests/safety/blind/final_g2 \
-	  final_h=tests/safety/blind/final_h1,tests/safety/blind/final_h2
+	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

@@ -40,6 +40,11 @@ CRISIS = "crisis"
 CHECK_IN = "check_in"
 TIERS = (CHECK_IN, CRISIS)  # from low to high
 
+# abuse kinds whose words are plain enough to come before a suicide sign that only the model reads (not violence_now:
+# "met een schaar gekrast", "mij dood te maken" are its words too)
+PLAIN_ABUSE = ("carer_hurts", "elder_abuse")
+# the lexicon's kind for danger without a kind (fire, gas, "er is gevaar"): violence seen next to it comes first
+GENERIC_DANGER = "acute_danger"
 NLU_INTENT = "acute_nood"
 # The NLU signal counts from the lexicon's model.nlu on (chosen with the rules and the learned model by
 # scripts/tune_safety.py). Alone it gives a check-in (kind "unclear": the general safety question with 112, 113 and
@@ -147,16 +152,26 @@ def model_violence(text: str | None, after_sign: bool = False, alone: bool = Fal
 
 def best(signals: Iterable[Signal]) -> Signal | None:
     """The signal that decides the answer (``_rank``). Violence or abuse comes before a passive suicide sign
-    (check-in) in the same message: Veilig Thuis first, 113 after it (``also``). A crisis-level suicide sign and an
-    acute one (112: someone on the floor, missing, not breathing) stay first, with Veilig Thuis after them.
-    ``also`` names the other groups seen, so the answer can add their help line."""
+    (check-in) in the same message: Veilig Thuis first, 113 after it (``also``); so does violence read by the rules
+    next to a suicide sign that only the model reads. Generic danger (``GENERIC_DANGER``: fire, "gevaar") next to
+    violence is that violence: Veilig Thuis first, whose text names 112 for danger now. A crisis-level suicide sign
+    read by the rules and an acute one (112: someone on the floor, missing, not breathing) stay first, with Veilig
+    Thuis after them. ``also`` names the other groups seen, so the answer can add their help line."""
     found = list(signals)
     if not found:
         return None
     top = max(found, key=_rank)
     violence = [s for s in found if s.kind == VIOLENCE]
+    ruled = [s for s in violence if s.crisis and s.source == "rules" and s.sign in PLAIN_ABUSE]
     if violence and top.kind == SUICIDE and not top.crisis:
         top = max(violence, key=_rank)
+    elif ruled and top.kind == SUICIDE and top.source == "model":
+        # the words say violence ("ik heb haar kaak vastgegrepen"), only the model reads suicide: Veilig Thuis first
+        top = max(ruled, key=_rank)
+    elif violence and top.sign == GENERIC_DANGER:
+        # "hij zei dat hij me in de fik steekt": the danger is the violence; its text names 112 too
+        chosen = max(violence, key=_rank)
+        top = Signal(chosen.kind, chosen.evidence, chosen.sign, top.tier, chosen.about, chosen.source)
     others = tuple(sorted({s.kind for s in found if s.kind != top.kind}, key=KINDS.index))
     return Signal(top.kind, top.evidence, top.sign, top.tier, top.about, top.source, others)
 
@@ -188,13 +203,16 @@ def assess(
 
 
 def weak_sign(text: str | None, after_sign: bool = False) -> bool:
-    """The learned model sees some chance of a sign (at least the lexicon's ``model.notice``), too little for a
-    check-in: the answer then ends with the help lines, so that no missed sign leaves the user without them."""
+    """The learned model sees some chance of a sign (at least the lexicon's ``model.notice``, or the violence kinds
+    together at least ``model.violence``), too little for a check-in: the answer then ends with the help lines, so
+    that no missed sign leaves the user without them."""
     if not text or not text.strip():
         return False
     from opschaling import safety_model  # noqa: PLC0415
 
-    return safety_model.sign_chance(text, after_sign) >= float(load_lexicon().data["model"]["notice"])
+    if safety_model.sign_chance(text, after_sign) >= float(load_lexicon().data["model"]["notice"]):
+        return True
+    return safety_model.violence(text, after_sign) is not None
 
 
 def rule_signal(text: str | None) -> Signal | None:

@@ -9,7 +9,7 @@ no help line at all.
 
     .venv/bin/python scripts/eval_safety.py tests/safety/blind/locked_a1 --url http://localhost:5005
     .venv/bin/python scripts/eval_safety.py --start models/x.tar.gz tests/safety/blind/*   # own servers (make eval)
-    .venv/bin/python scripts/eval_safety.py --local tests/safety/blind/final_f1
+    .venv/bin/python scripts/eval_safety.py --local tests/safety/blind/final_i1
 """
 
 from __future__ import annotations

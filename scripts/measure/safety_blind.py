@@ -238,6 +238,8 @@ def misses(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
     out = []
     for o in outcomes:
         wrong = (o.item.positive and not o.hit) or (not o.item.positive and o.tier_got != "none")
-        if wrong:
-            out.append({"id": o.item.id, "kind": o.item.kind, "tier": o.item.tier, "got": o.tier_got})
+        not_first = o.item.kind in VIOLENCE_KINDS and o.hit and o.first_line != "veilig_thuis"
+        if wrong or not_first:
+            row = {"id": o.item.id, "kind": o.item.kind, "tier": o.item.tier, "got": o.tier_got}
+            out.append(row | ({"first": o.first_line} if not_first else {}))
     return out
