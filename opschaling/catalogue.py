@@ -478,6 +478,23 @@ def schema_validator(schema_name: str, directory: str | os.PathLike[str] | None 
     return jsonschema.Draft7Validator(schema, resolver=resolver)
 
 
+def explain_jargon(text: str, jargon: Mapping[str, Mapping[str, Any]]) -> str:
+    """``text`` (a seed's own words) with the plain words of catalogue/jargon.yaml in brackets after a term, in every
+    sentence that does not explain it ("dossierhouder (de zorgaanbieder die verantwoordelijk is ...)")."""
+    import re
+
+    def explain(sentence: str) -> str:
+        for term in unexplained_jargon(sentence, jargon):
+            entry = jargon[term]
+            forms = "|".join(re.escape(f) for f in sorted(entry.get("forms") or (), key=len, reverse=True))
+            sentence = re.sub(
+                rf"(?<![\w-])({forms})(?![\w-])", rf"\1 ({entry.get('plain', '')})", sentence, count=1, flags=re.I
+            )
+        return sentence
+
+    return "".join(explain(part) for part in re.split(r"((?<=[.?!])\s+|\n)", text))
+
+
 def unexplained_jargon(text: str, jargon: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The jargon terms (catalogue/jargon.yaml) used in `text` in a sentence that does not explain them.
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from opschaling.catalogue import Body, Catalogue, Reference
+from opschaling.catalogue import Body, Catalogue, Reference, explain_jargon
 from opschaling.dates import format_date, format_day
 from opschaling.deadlines import Deadline, rest_day
 from opschaling.engine import Advice
@@ -364,30 +364,56 @@ def sources_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     return "**Bronnen**\n" + "\n".join(f"- {item}" for item in items[:6])
 
 
+def _cell_task(task: Mapping[str, Any], cell: Any) -> str:
+    """What one party does for one task, as the stappenplan's cell says it: an "X" is the task itself, "X. <remark>"
+    the task with that remark, any other text the party's own words; a cell whose column the seed does not show
+    reliably says so."""
+    title = " ".join(str(task["task"]).split())
+    text = " ".join(str(cell).split()) if isinstance(cell, str) else ""
+    if not text:
+        line = title
+    elif text.startswith("X."):
+        line = f"{title}{'' if title.endswith(('.', '?', '!', ':')) else '.'} {text[2:].strip()}"
+    else:
+        line = text
+    return (
+        f"{line} (In het stappenplan staat niet duidelijk bij wie deze taak hoort.)"
+        if task.get("column_uncertain")
+        else line
+    )
+
+
 def who_does_what_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
-    """Each task of the stappenplan situation under the party the stappenplan gives it to."""
+    """Every task of the stappenplan situation under each party whose cell has it, in that party's own words (the
+    cell's text, with its conditions), the situation's own actions text first; the user's own party first."""
     situation = advice.step.woonzorgplek if advice.step else None
     if not situation:
         return address("Voor deze stap staat in het stappenplan geen takenlijst.", facts)
+    labels = {
+        **PARTY_LABEL,
+        **{p: f"De {str(v)[0].lower()}{str(v)[1:]}" for p, v in (situation.get("column_labels") or {}).items()},
+    }
     by_party: dict[str, list[str]] = {}
     for task in situation.get("tasks") or ():
         for party in PARTY_LABEL:
             cell = task.get(party)
             if cell:
-                by_party.setdefault(party, []).append(task["task"].strip())
+                by_party.setdefault(party, []).append(_cell_task(task, cell))
     own = ROLE_PARTY.get(facts.role or "")
     order = ([own] if own in by_party else []) + [p for p in by_party if p != own]
-    lines = [f"**Wie doet wat?** (stappenplan woonzorgplek, situatie {situation.get('number')})"]
-    for party in order:
-        label = "U (" + PARTY_LABEL[party].lower() + ")" if party == own else PARTY_LABEL[party]
-        lines.append(f"{label}:")
-        lines.extend(f"- {t}" for t in by_party[party][:3])
+    lines = [
+        f"**Wie doet wat?** (stappenplan woonzorgplek, situatie {situation.get('number')}: {situation.get('title')})"
+    ]
     actions = situation.get("actions")
-    if isinstance(actions, Mapping) and actions.get("text"):
-        lines.append(sentences(str(actions["text"]), 2))
+    if actions:
+        lines.append(" ".join(str(actions.get("text") if isinstance(actions, Mapping) else actions).split()))
+    for party in order:
+        label = "U (" + labels[party].lower() + ")" if party == own else labels[party]
+        lines.append(f"{label}:")
+        lines.extend(f"- {t}" for t in by_party[party])
     refs = [Reference.from_dict(r) for r in situation.get("reference") or ()]
-    lines.append(cite_line(catalogue, refs))
-    return address("\n".join(lines), facts)
+    text = explain_jargon("\n".join(lines), catalogue.jargon)  # the seed's own words, its jargon explained
+    return address(f"{text}\n{cite_line(catalogue, refs)}", facts)
 
 
 def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
