@@ -478,7 +478,7 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
         return age_group(text, answer=True)
     if fact in ("decision_date", "objection_decision_date"):
         return date_answer(text, today)
-    if fact in ("acute_danger", "consent", "urgent", "termination") or is_yes_no(fact):
+    if fact in ("acute_danger", "consent", "urgent", "termination", "safety_concern") or is_yes_no(fact):
         return yes_no(text)
     if fact == "situation":
         return guess_situation(text)
@@ -494,6 +494,14 @@ def is_yes_no(fact: str) -> bool:
 
     allowed = set(ALLOWED.get(fact, ()))
     return bool(allowed) and allowed <= {True, False, UNKNOWN}
+
+
+# zorg and veiligheid both (the Veiligheidshuis, S1): police, nuisance, threats, weapons, fire hazard, crime
+_SAFETY_CONCERN = re.compile(
+    r"\bpolitie\b|\boverlast\b|\bagressie\w*|\bagressief\b|\bdreig\w*|\bbedreig\w*|\bwapen\w*|\bmes\b|"
+    r"\bbrandgevaar\w*|\bbrandstichting\b|\bonveilig\w*|\bgeweld\w*|\bjustitie\w*|\breclassering\b|"
+    r"\bcriminal\w*|\bcrimineel\b|\bdeal(?:en|t)\b|\bintimid\w*|\bbuurtbewoners? (?:klagen|bang)\b|\bveiligheid\b"
+)
 
 
 def read_facts(text: str, today: date, asked: str | None = None, step: str | None = None) -> dict[str, Any]:
@@ -548,6 +556,8 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("termination", True)
     if re.search(r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded):
         facts.setdefault("urgent", True)
+    if _SAFETY_CONCERN.search(folded):
+        facts.setdefault("safety_concern", True)
     if re.search(r"\bgeen toestemming\b|\bwil niet dat\b[^.?!]{0,30}\bgedeeld\b|\bweigert toestemming\b", folded):
         facts.setdefault("consent", False)
     elif re.search(r"\b(?:heeft|hebben|geeft|geven|met) (?:wel )?toestemming\b", folded):

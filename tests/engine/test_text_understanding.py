@@ -101,3 +101,18 @@ def test_yes_no(text, expected):
 
 
 # Danger signs are tested by the safety engineer in tests/safety/ (opschaling.safety owns the kinds).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Er is veel overlast in de buurt en de politie komt er wekelijks.", True),
+        ("hij bedreigt de buren en heeft een mes", True),
+        ("schulden, verslaving en de woning is vervuild", None),
+        ("ze heeft dementie en schulden, de gemeente helpt niet", None),
+    ],
+)
+def test_zorg_and_veiligheid_are_read_from_the_words(text, expected):
+    """The Veiligheidshuis is for multiproblematiek where zorg and veiligheid both play a role (S1); without such
+    words the fact stays open and the engine asks."""
+    assert understand.read_facts(text, date(2026, 12, 6)).get("safety_concern") is expected
