@@ -396,14 +396,39 @@ def dont_know(text: str) -> bool:
     return bool(DONT_KNOW.search(fold(text)))
 
 
-_DATE_CONTEXT = re.compile(
-    r"\b(?:besluit|brief|beschikking|beslissing|afwijzing|gekregen|ontvangen|gedateerd|"
-    r"dagtekening|datum|uitspraak|van|op|sinds)\b"
+# the words of a sentence that gives the date of a decision (its letter, when it came)
+_DECISION_WORDS = re.compile(
+    r"\b(?:besluit|brief|brieven|beschikking|beslissing|afwijzing|gedateerd|dagtekening|uitspraak|gekregen|ontvangen|"
+    r"datum|letter|decision)\b"
 )
 _OBJECTION_DECISION_CONTEXT = re.compile(
     r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is )?(?:afgewezen|"
     r"ongegrond)|uitspraak op (?:mijn |het )?bezwaar)\b"
 )
+
+
+# a date that something must happen by, or from, is no date of a decision ("ze moet voor 1 januari weg")
+_NOT_A_DECISION_DATE = re.compile(
+    r"\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin|before|by|until|from)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
+    r"(?:[-/.]\d{2,4})?(?:\s+[a-z]+)?|\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin)\s+(?:volgende|deze|komende)\s+\w+"
+)
+
+
+def decision_date_in(text: str, today: date) -> date | None:
+    """The date of a decision in a story: only from a sentence that names the decision or its letter (besluit,
+    brief, beschikking ...), never a date something must happen by ("voor 1 januari", "per de 1e"), never the date
+    of a decision on a bezwaar; several dates in a story are kept apart (issue 14/15)."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        folded = fold(sentence)
+        if not _DECISION_WORDS.search(folded) or _OBJECTION_DECISION_CONTEXT.search(folded):
+            continue
+        cleaned = _NOT_A_DECISION_DATE.sub(" ", folded)
+        word = _DECISION_WORDS.search(cleaned)
+        after = cleaned[word.end() : word.end() + 40] if word else ""  # "het besluit van 2 oktober"
+        found = (after and parse_date(after, today=today)) or a_date(cleaned, today)
+        if found:
+            return found
+    return None
 
 
 def a_date(text: str, today: date) -> date | None:
@@ -526,13 +551,8 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
     found_age = age_group(folded)
     if found_age and "age_group" not in facts:
         facts["age_group"] = found_age
-    if (
-        "decision_date" not in facts
-        and asked != "objection_decision_date"
-        and _DATE_CONTEXT.search(folded)
-        and not _OBJECTION_DECISION_CONTEXT.search(folded)
-    ):
-        found = a_date(text, today)
+    if "decision_date" not in facts and asked != "objection_decision_date":
+        found = decision_date_in(text, today)
         if found:
             facts["decision_date"] = found.isoformat()
     if (
@@ -550,7 +570,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
             facts["objection_decision_date"] = found.isoformat()
     if re.search(
         r"\bopgezegd\b|\bopzegging\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
-        r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b",
+        r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
+        r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
+        r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b",
         folded,
     ):
         facts.setdefault("termination", True)

@@ -116,3 +116,31 @@ def test_zorg_and_veiligheid_are_read_from_the_words(text, expected):
     """The Veiligheidshuis is for multiproblematiek where zorg and veiligheid both play a role (S1); without such
     words the fact stays open and the engine asks."""
     assert understand.read_facts(text, date(2026, 12, 6)).get("safety_concern") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ik heb op 20 oktober bezwaar gestuurd tegen het besluit van 2 oktober.", "2026-10-02"),
+        ("Op 3 november kreeg ik een brief dat de hulp stopt per 1 januari.", "2026-11-03"),
+        ("Mijn moeder moet voor 1 januari het verpleeghuis uit, zeggen ze.", None),
+        ("sinds 1 maart krijg ik minder uren", None),
+        ("De brief is van 3 november.", "2026-11-03"),
+    ],
+)
+def test_the_decision_date_is_the_date_of_the_decision(text, expected):
+    """Several dates in a story are kept apart: the date a bezwaar was sent, a date something must happen by, or a
+    date without the decision in its sentence is no decision date (the engine asks it instead)."""
+    assert understand.read_facts(text, date(2026, 12, 6)).get("decision_date") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn moeder moet voor 1 januari het verpleeghuis uit. We hebben geklaagd en nu willen ze van ons af.",
+        "de instelling zegt dat mijn broer er niet kan blijven, ze stoppen de zorg eind van de maand",
+    ],
+)
+def test_a_provider_ending_the_care_is_read_as_a_termination(text):
+    assert understand.guess_situation(text) == "zorg_past_niet"
+    assert understand.read_facts(text, date(2026, 12, 6)).get("termination") is True
