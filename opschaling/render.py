@@ -162,22 +162,78 @@ _NOT_VERBS = frozenset(
 )
 
 
-def informal(text: str) -> str:
-    """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je')."""
+# a subject right before "<verb>t u": then "u" is the object and the verb keeps its -t ("het loket helpt u" → "het
+# loket helpt je"; "dan helpt u" → "dan help je")
+_SUBJECTS = frozenset(
+    {
+        "hij",
+        "zij",
+        "ze",
+        "men",
+        "iemand",
+        "niemand",
+        "wij",
+        "we",
+        "loket",
+        "gemeente",
+        "zorgkantoor",
+        "ciz",
+        "cak",
+        "verzekeraar",
+        "zorgverzekeraar",
+        "aanbieder",
+        "zorgaanbieder",
+        "clientondersteuner",
+        "cliëntondersteuner",
+        "instantie",
+        "rechter",
+        "ombudsman",
+        "team",
+        "vertrouwenspersoon",
+        "huisarts",
+        "medewerker",
+        "consulent",
+        "organisatie",
+        "meldpunt",
+        "akj",
+        "expertteam",
+        "praktijkteam",
+        "ministerie",
+        "veiligheidshuis",
+    }
+)
+# links and addresses are never changed ("uw-wlz-aanvraag" in a web address)
+_LINK = re.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+")
 
+
+def informal(text: str) -> str:
+    """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je'; not
+    after a subject: 'het loket helpt u' → 'het loket helpt je'); links stay as they are."""
+    parts = _LINK.split(text)
+    links = _LINK.findall(text)
+    out = [_informal_words(parts[0])]
+    for link, part in zip(links, parts[1:], strict=True):
+        out += [link, _informal_words(part)]
+    return "".join(out)
+
+
+def _informal_words(text: str) -> str:
     def verb_u(match: re.Match[str]) -> str:
-        verb = match[1]
+        verb = match[2]
         lower = verb.lower()
-        if lower in _NOT_VERBS:  # "met u" → "met je", "dat u" → "dat je"
-            return f"{verb} je"
+        before = (match[1] or "").strip().lower()
+        if lower in _NOT_VERBS or before in _SUBJECTS:  # "met u" → "met je", "het loket helpt u" → "helpt je"
+            return f"{match[1] or ''}{verb} je"
         new = _VERB_U.get(lower) or (lower[:-1] if lower.endswith("t") and not lower.endswith("dt") else lower)
         if lower.endswith("dt") and lower not in _VERB_U:
             new = lower[:-1]
         if verb[0].isupper():
             new = new[0].upper() + new[1:]
-        return f"{new} je"
+        return f"{match[1] or ''}{new} je"
 
-    text = re.sub(r"\b([A-Za-z]+t|mag|kan|zou) u\b", verb_u, text)
+    text = re.sub(r"(\b[\wë]+ )?\b([A-Za-z]+t|mag|kan|zou) u\b", verb_u, text)
+    text = re.sub(r"\bU zelf\b", "Jij zelf", text)
+    text = re.sub(r"\bu zelf\b", "jij zelf", text)
     text = re.sub(r"\bUzelf\b", "Jezelf", text)
     text = re.sub(r"\buzelf\b", "jezelf", text)
     text = re.sub(r"\bUw\b", "Je", text)
@@ -299,6 +355,8 @@ def advice_buttons(advice: Advice) -> list[dict[str, str]]:
             buttons.append({"title": "Wat moet ik voorbereiden?", "payload": '/detail{"onderwerp":"voorbereiden"}'})
         if any(d.binding_on == "user" for d in advice.step.deadlines) and advice.step.status != "loopt":
             buttons.append({"title": "Hoe lang heb ik?", "payload": '/detail{"onderwerp":"termijn"}'})
+        if advice.support or advice.step.body.who_may_submit.get("text"):
+            buttons.append({"title": "Wie helpt mij hierbij?", "payload": '/detail{"onderwerp":"hulp"}'})
         buttons.append({"title": "En als dat niet helpt?", "payload": '/detail{"onderwerp":"daarna"}'})
         if advice.step.woonzorgplek:
             buttons.append({"title": "Wie doet wat?", "payload": '/detail{"onderwerp":"wie_doet_wat"}'})
@@ -506,6 +564,30 @@ def carer_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     return address("\n".join(lines), facts)
 
 
+def support_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """Who may take the step (the body's `who_may_submit`: for someone under 18 the ouder or voogd at the CIZ) and
+    who helps with it (the route's `support`: a cliëntondersteuner, the Juridisch Loket, the AKJ for young people)."""
+    if advice.step is None:
+        return address(catalogue.text("no_step_yet"), facts)
+    body = advice.step.body
+    lines: list[str] = []
+    refs: list[Reference] = []
+    who = str(body.who_may_submit.get("text") or "").strip()
+    if who:
+        lines += ["**Wie mag dit doen?**", sentences(who, 2)]
+        refs.extend(body.field_references("who_may_submit"))
+    if advice.support:
+        lines.append("**Hulp hierbij:**")
+        for support in advice.support:
+            how = support.reason or sentences(support.body.text("what"), 1)
+            lines.append(f"- **{support.body.label}**: {how} {contact_sentence(support.body)}")
+            refs.extend(support.references or support.body.references)
+    if not lines:
+        return address(catalogue.text("support_none"), facts)
+    lines.append(cite_line(catalogue, refs, limit=3))
+    return address("\n".join(lines), facts)
+
+
 DETAILS = {
     "contact": contact_text,
     "kosten": costs_text,
@@ -517,6 +599,7 @@ DETAILS = {
     "bronnen": sources_text,
     "wie_doet_wat": who_does_what_text,
     "termijn": deadline_text,
+    "hulp": support_text,
 }
 
 

@@ -120,6 +120,7 @@ JARGON = (yaml.safe_load((load_catalogue().directory / "jargon.yaml").read_text(
 
 
 def sentence_lengths(text: str) -> list[int]:
+    text = re.sub(r"^Bron:.*$", "", text, flags=re.MULTILINE)  # the source line is no prose (its ':' would split it)
     plain = re.sub(r"\]\([^)]*\)", "]", text)
     plain = re.sub(r"^\s*-\s*", "", plain, flags=re.MULTILINE)
     parts = [p for p in re.split(r"(?<=[.?!:])\s+|\n+", plain) if p.strip()]

@@ -133,6 +133,8 @@ def test_the_key_finder_sees_each_way_of_reading_a_text():
             "deadline_passed",
             "deadline_late_short",
             "deadline_none",
+            "no_step_yet",
+            "support_none",
         ]
     )
     keys = {key for _, key in _keys_read("opschaling/dialogue.py")}
