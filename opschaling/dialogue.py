@@ -315,8 +315,11 @@ def _step_safety(convo: _Conversation) -> None:
     check_in = convo.state.get("check_in")
     convo.state["check_in"] = None
     signal = None
+    weak_before = bool(convo.state.get("weak_sign"))  # the message before this one had a weak sign
+    convo.state["weak_sign"] = False
     if convo.words_text:
-        after_sign = bool(convo.state.get("safety") or check_in or convo.state.get("weak_sign"))
+        # after a sign, or in the one message right after a weak sign ("hoeveel pillen is te veel?")
+        after_sign = bool(convo.state.get("safety") or check_in or weak_before)
         signal = safety.assess(convo.words_text, intent=turn.intent, confidence=turn.confidence, after_sign=after_sign)
     elif turn.intent == "acute_nood":
         signal = Signal(kind=safety.ACUTE, evidence="button", sign="acute_danger", source="button")
@@ -342,8 +345,8 @@ def _step_safety(convo: _Conversation) -> None:
         _still_unsafe(convo)
         return
     if signal is None:
-        if convo.words_text and safety.weak_sign(convo.words_text, after_sign=bool(convo.state.get("weak_sign"))):
-            convo.state["weak_sign"] = True  # the next message is read as after a sign (a question about a dose)
+        if convo.words_text and safety.weak_sign(convo.words_text, after_sign=weak_before):
+            convo.state["weak_sign"] = True  # the next message only: a question about a dose is then a sign
             convo.helplines = not convo.state.get("helplines_shown")
         return
     _crisis(convo, signal)

@@ -71,7 +71,8 @@ _LAW = (
     (
         "zvw",
         r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|wijkverpleegkundige|"
-        r"\bggz\b|geriatrische revalidatie|medisch specialistisch",
+        r"\bggz\b|geriatrische revalidatie|medisch specialistisch|\b(?:basic |dutch )?health insurance\b|"
+        r"\bhealth insurer\b|\bmental health (?:clinic|care)\b|\bdistrict nurs\w*",
     ),
     ("forensisch", r"forensisch|justitie|\btbs\b|reclassering|\bpij\b"),
 )
@@ -159,10 +160,11 @@ _ROLE_ANSWER = (
         "naaste",
         r"moeder|vader|zoon|dochter|partner|\bman\b|\bvrouw\b|ouders?\b|broer|zus|familie|mantelzorg|"
         r"naaste|\bkind\b|oma|opa|echtgeno|vriend|buur|tante|\boom\b|neef|nicht|kleinzoon|kleindochter|"
-        r"schoon\w+",
+        r"schoon\w+|\b(?:mother|father|mum|mom|dad|son|daughter|husband|wife|partner|parent|sister|brother|"
+        r"grand(?:mother|father|ma|pa)|neighbou?r|carer|caregiver)\b",
     ),
-    ("jongere", r"jongere|scholier|\bik ben (?:1[2-7])\b|tiener|puber"),
-    ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|^ik$|patient|bewoner"),
+    ("jongere", r"jongere|scholier|\bik ben (?:1[2-7])\b|tiener|puber|\bi(?: a|\')m 1[2-7]\b"),
+    ("client", r"client|\bzelf\b|\bmezelf\b|\bmijzelf\b|^ik$|patient|bewoner|\bmyself\b|^me$|\bfor me\b"),
 )
 
 # --- age ------------------------------------------------------------------------------------------------
@@ -209,7 +211,9 @@ _FAILED = re.compile(
     r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b|"
     r"\bafgehandeld\b|\b(?:ontevreden|niet tevreden)\b|\bdat was het\b|\bstandaardbrief\b|\bexcuses\b|"
     r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
-    r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b"
+    r"\bleverde(?:n)? (?:niks|niets|weinig|geen \w+) op\b|\b(?:niks|niets) (?:uit)?gekomen\b|\bkwam(?:en)? (?:niks|niets) uit\b|"
+    r"\bvond(?:en)? (?:ook )?(?:niks|niets|geen \w+)\b|\b(?:niks|niets) gevonden\b|"
+    r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b"
 )
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"

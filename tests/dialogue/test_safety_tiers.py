@@ -170,6 +170,20 @@ def test_a_weak_sign_ends_the_reply_with_the_help_lines_once(monkeypatch):
     assert messages[0].kind == "crisis"  # a dose question after a weak sign is read as after a sign
 
 
+def test_a_weak_sign_lowers_the_reading_for_the_next_message_only(monkeypatch):
+    """A weak sign makes only the next message read as after a sign: an ordinary answer later in the conversation
+    ("ja in augustus, leverde niks op", twice) must not become a check-in because of a notice long before."""
+    from opschaling import safety, safety_model
+
+    monkeypatch.setattr(safety_model, "sign_chance", lambda text, after_sign=False: 0.25 if "zwaar" in text else 0.0)
+    monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: None)
+    chat = Chat()
+    chat.say("Het is allemaal zo zwaar de laatste tijd.")
+    assert chat.state["weak_sign"] is True
+    chat.say("Mijn moeder wacht op een plek in het verpleeghuis.")
+    assert chat.state["weak_sign"] is False
+
+
 def test_abuse_seen_with_less_certainty_comes_before_a_passive_sign():
     from opschaling import safety
 

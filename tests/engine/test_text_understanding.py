@@ -144,3 +144,28 @@ def test_the_decision_date_is_the_date_of_the_decision(text, expected):
 def test_a_provider_ending_the_care_is_read_as_a_termination(text):
     assert understand.guess_situation(text) == "zorg_past_niet"
     assert understand.read_facts(text, date(2026, 12, 6)).get("termination") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ja in augustus, leverde niks op", "niet_geholpen"),
+        ("ja, de verzekeraar vond ook niks", "niet_geholpen"),
+        ("daar is niets uitgekomen", "niet_geholpen"),
+    ],
+)
+def test_a_step_that_brought_nothing_did_not_help(text, expected):
+    assert understand.step_outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("fact", "text", "expected"),
+    [("role", "myself", "client"), ("role", "father", "naaste"), ("role", "I'm his son", "naaste")],
+)
+def test_english_answers_about_who_is_writing(fact, text, expected):
+    assert understand.role(text, answer=True) == expected
+
+
+@pytest.mark.parametrize("text", ["health insurance I guess", "basic health insurance"])
+def test_english_health_insurance_is_the_zvw(text):
+    assert understand.law(understand.fold(text)) == "zvw"
