@@ -158,6 +158,7 @@ def new_state() -> dict[str, Any]:
         "safety": None,
         "check_in": None,
         "weak_sign": False,
+        "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
         "helplines_shown": False,
         "greeted": False,
         "feedback": [],
@@ -316,11 +317,19 @@ def _step_safety(convo: _Conversation) -> None:
     convo.state["check_in"] = None
     signal = None
     weak_before = bool(convo.state.get("weak_sign"))  # the message before this one had a weak sign
+    just_after = bool(convo.state.get("sign_last_turn") or check_in or weak_before)
     convo.state["weak_sign"] = False
+    convo.state["sign_last_turn"] = False
     if convo.words_text:
-        # after a sign, or in the one message right after a weak sign ("hoeveel pillen is te veel?")
-        after_sign = bool(convo.state.get("safety") or check_in or weak_before)
-        signal = safety.assess(convo.words_text, intent=turn.intent, confidence=turn.confidence, after_sign=after_sign)
+        signal = safety.assess(
+            convo.words_text,
+            intent=turn.intent,
+            confidence=turn.confidence,
+            # the rules read a question about a dose as a sign after any sign in the conversation ...
+            after_sign=bool(convo.state.get("safety") or just_after),
+            # ... the model reads with its lower thresholds only in the message right after one
+            model_after_sign=just_after,
+        )
     elif turn.intent == "acute_nood":
         signal = Signal(kind=safety.ACUTE, evidence="button", sign="acute_danger", source="button")
     if (
@@ -331,8 +340,10 @@ def _step_safety(convo: _Conversation) -> None:
         signal = Signal(kind=safety.ACUTE, evidence="answer", sign="acute_danger", source="answer")
     if check_in and convo.words_text and (signal is None or signal.tier == safety.CHECK_IN):
         answer = safety_rules.check_in_answer(convo.words_text)
-        if answer == "yes" or signal is not None:
-            # "ja", "soms", doubt, or a second sign right after the check-in: the crisis message
+        model_only = signal is not None and signal.source == "model"
+        if answer == "yes" or (signal is not None and not (answer == "no" and model_only)):
+            # "ja", "soms", doubt, or a second sign right after the check-in: the crisis message (a plain no with
+            # only the model's reading of it is a no)
             about = check_in.get("about", "self")
             sign = "suicide_other_acute" if about == "other" else "suicide_explicit"
             signal = Signal(safety.SUICIDE, "check-in answer", sign=sign, about=about, source="answer")
@@ -353,6 +364,7 @@ def _step_safety(convo: _Conversation) -> None:
     convo.sign_here = True
     convo.interrupted = True
     convo.state["safety"] = signal.kind
+    convo.state["sign_last_turn"] = True
     if signal.tier == safety.CHECK_IN:
         convo.state["check_in"] = {"about": signal.about, "sign": signal.sign}
     else:

@@ -182,18 +182,23 @@ def assess(
     confidence: float | None = None,
     after_sign: bool = False,
     use_model: bool = True,
+    model_after_sign: bool | None = None,
 ) -> Signal | None:
     """The danger sign in ``text`` that decides the answer, or None.
 
     ``after_sign``: the conversation already had a danger sign (then a question about a method or a dose is one
-    too). ``use_model=False``: the rules and the NLU only (for measuring the parts on their own)."""
-    signals = rule_signals(text, after_sign, topic_sign=not use_model or _topic_sign(text, after_sign))
+    too). ``model_after_sign`` (default: ``after_sign``): the learned model reads with its lower after-sign
+    thresholds; the dialogue does so only in the message right after a sign, so that an ordinary answer later on
+    is not read as a new sign again and again. ``use_model=False``: the rules and the NLU only (for measuring the
+    parts on their own)."""
+    model_after = after_sign if model_after_sign is None else model_after_sign
+    signals = rule_signals(text, after_sign, topic_sign=not use_model or _topic_sign(text, model_after))
     if use_model and not any(s.crisis and s.kind == SUICIDE for s in signals):
-        found = model_signal(text, after_sign)
+        found = model_signal(text, model_after)
         if found is not None:
             signals.append(found)
         if not any(s.kind == VIOLENCE for s in signals):
-            violence = model_violence(text, after_sign, alone=not signals)
+            violence = model_violence(text, model_after, alone=not signals)
             if violence is not None:
                 signals.append(violence)
     if intent == NLU_INTENT and (confidence is None or confidence >= NLU_THRESHOLD):

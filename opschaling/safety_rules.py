@@ -613,12 +613,18 @@ def _has_phrase(tokens: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bo
 
 def check_in_answer(text: str | None, lex: Lexicon | None = None) -> str | None:
     """ "yes" (also "soms" and doubt: "ik weet niet of hij het meent"), "no", or None (the message says neither)
-    for the answer to a check-in question (``check_in_answers`` of the lexicon). Only short messages count."""
+    for the answer to a check-in question (``check_in_answers`` of the lexicon). A message that starts with a no is
+    a no unless it also says yes ("nee, soms wel"); doubt after it ("nee, ik weet niet dat het bestaat") answers
+    something else. Only short messages count."""
     lex = lex or load_lexicon()
     tokens = [collapse(w) for w in words(text or "")[:40] if w not in (BOUNDARY, _SOFT)]
     if not tokens or len(tokens) > 25:
         return None
-    if _has_phrase(tokens, lex.answers["yes"]) or _has_phrase(tokens, lex.answers["doubt"]):
+    if _has_phrase(tokens, lex.answers["yes"]):
+        return "yes"
+    if _has_phrase(tokens[:1], lex.answers["no"]):  # "nee, ik weet niet dat het bestaat": a no first is a no
+        return "no"
+    if _has_phrase(tokens, lex.answers["doubt"]):
         return "yes"
     if _has_phrase(tokens[:3], lex.answers["no"]):
         return "no"

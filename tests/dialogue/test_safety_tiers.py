@@ -184,6 +184,20 @@ def test_a_weak_sign_lowers_the_reading_for_the_next_message_only(monkeypatch):
     assert chat.state["weak_sign"] is False
 
 
+def test_a_no_with_doubt_about_something_else_after_a_check_in_is_no_crisis_and_no_loop():
+    """After a check-in, "nee, ik weet niet dat het bestaat" (the answer to the pending question) is a no, not doubt
+    about suicide; the model reads with its lower thresholds only in the message right after a sign, so the same
+    answer later is no new sign (it came twelve times, each time with a check-in, in a blind conversation)."""
+    chat = Chat()
+    first = chat.say(BURDEN)
+    assert first[0].kind == "check_in"
+    answer = chat.say("nee, ik weet niet dat het bestaat")
+    assert not any(m.kind in ALARM for m in answer)
+    again = chat.say("nee, ik weet niet dat het bestaat")
+    assert not any(m.kind in ALARM for m in again)
+    assert chat.state["sign_last_turn"] is False
+
+
 def test_abuse_seen_with_less_certainty_comes_before_a_passive_sign():
     from opschaling import safety
 
