@@ -365,6 +365,8 @@ def _step_safety(convo: _Conversation) -> None:
     convo.interrupted = True
     convo.state["safety"] = signal.kind
     convo.state["sign_last_turn"] = True
+    if signal.kind in (safety.VIOLENCE, safety.ACUTE) and signal.source != "nlu":
+        convo.facts_raw.setdefault("safety_concern", True)  # veiligheid speelt mee (the Veiligheidshuis, S1)
     if signal.tier == safety.CHECK_IN:
         convo.state["check_in"] = {"about": signal.about, "sign": signal.sign}
     else:

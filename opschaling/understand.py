@@ -527,9 +527,11 @@ def is_yes_no(fact: str) -> bool:
 
 # zorg and veiligheid both (the Veiligheidshuis, S1): police, nuisance, threats, weapons, fire hazard, crime
 _SAFETY_CONCERN = re.compile(
-    r"\bpolitie\b|\boverlast\b|\bagressie\w*|\bagressief\b|\bdreig\w*|\bbedreig\w*|\bwapen\w*|\bmes\b|"
-    r"\bbrandgevaar\w*|\bbrandstichting\b|\bonveilig\w*|\bgeweld\w*|\bjustitie\w*|\breclassering\b|"
-    r"\bcriminal\w*|\bcrimineel\b|\bdeal(?:en|t)\b|\bintimid\w*|\bbuurtbewoners? (?:klagen|bang)\b|\bveiligheid\b"
+    r"\bpolitie\w*|\boverlast\b|\bagressie\w*|\bagressief\b|\bbedreig\w*|\bwapen\w*|\bmes\b|"
+    r"\bbrandgevaar\w*|\bbrandstichting\b|\bbrand (?:in|gesticht|veroorzaakt)\b|\bveroorzaakte (?:hij |zij |ze )?brand\b|"
+    r"\bhuiselijke? (?:spanning\w*|geweld|ruzies?)\b|\bonveilig\w*|\bgeweld\w*|\bjustitie\w*|\breclassering\b|"
+    r"\bcriminal\w*|\bcrimineel\b|\bdeal(?:en|t)\b|\bintimid\w*|\bbuurtbewoners? (?:klagen|bang)\b|"
+    r"\bzorg en veiligheid\b|\bveiligheidsrisico\w*"
 )
 
 

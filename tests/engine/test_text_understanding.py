@@ -109,6 +109,7 @@ def test_yes_no(text, expected):
         ("Er is veel overlast in de buurt en de politie komt er wekelijks.", True),
         ("hij bedreigt de buren en heeft een mes", True),
         ("schulden, verslaving en de woning is vervuild", None),
+        ("de energieleverancier dreigt af te sluiten en er dreigt een huisuitzetting", None),
         ("ze heeft dementie en schulden, de gemeente helpt niet", None),
     ],
 )
