@@ -44,7 +44,11 @@ _ORGANISATION = (
         "zorgverzekeraar",
         r"verzekeraar|zorgverzekering|\bverzekering\b|basisverzekering|\bvgz\b|\bcz\b|menzis|zilveren kruis",
     ),
-    ("gemeente", r"gemeente|wijkteam|sociaal team|wmo-?loket|wmo-?consulent|jeugdteam|buurtteam|\bwethouder\b"),
+    (
+        "gemeente",
+        r"gemeente|wijkteam|sociaal team|wmo-?loket|wmo-?consulent|jeugdteam|buurtteam|\bwethouder\b|\bmunicipality\b|"
+        r"\b(?:town|city|local) council\b",
+    ),
     (
         "zorgaanbieder",
         r"zorgaanbieder|zorginstelling|\binstelling\b|verpleeghuis|verzorgingshuis|thuiszorg|"
@@ -66,7 +70,8 @@ _LAW = (
         "wmo",
         r"\bwmo\b|maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
         r"beschermd wonen|scootmobiel|traplift|woningaanpassing|rolstoel|wmo-?indicatie|wmo-?voorziening|"
-        r"mantelzorgondersteuning|respijtzorg|begeleiding van de gemeente",
+        r"mantelzorgondersteuning|respijtzorg|begeleiding van de gemeente|\bhome help\b|\bhousehold help\b|"
+        r"\bcleaning help\b",
     ),
     (
         "zvw",
@@ -216,7 +221,8 @@ _FAILED = re.compile(
     r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b"
 )
 _NOT_TRIED = re.compile(
-    r"^(?:nee|neen|nope|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
+    r"^(?:nee|neen|nope|no|not yet|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
+    r"\bnot yet\b|\bhaven'?t\b|\bdidn'?t know\b|"
     r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b"
 )
 _DONE = re.compile(
@@ -413,7 +419,7 @@ _OBJECTION_DECISION_CONTEXT = re.compile(
 
 # a date that something must happen by, or from, is no date of a decision ("ze moet voor 1 januari weg")
 _NOT_A_DECISION_DATE = re.compile(
-    r"\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin|before|by|until|from)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
+    r"\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin|before|by|until)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
     r"(?:[-/.]\d{2,4})?(?:\s+[a-z]+)?|\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin)\s+(?:volgende|deze|komende)\s+\w+"
 )
 

@@ -170,3 +170,17 @@ def test_english_answers_about_who_is_writing(fact, text, expected):
 @pytest.mark.parametrize("text", ["health insurance I guess", "basic health insurance"])
 def test_english_health_insurance_is_the_zvw(text):
     assert understand.law(understand.fold(text)) == "zvw"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("no", "nee"), ("not yet", "nee"), ("no, didn't know that exists", "nee")]
+)
+def test_english_step_answers(text, expected):
+    assert understand.step_outcome(text) == expected
+
+
+def test_an_english_story_about_a_cut_is_a_decision_of_the_gemeente():
+    text = "Hello, my mother has dementia and the municipality cut her home help from 4 to 2 hours. What can I do?"
+    assert understand.guess_situation(text) == "besluit_oneens"
+    facts = understand.read_facts(text + " The letter is from 28 November.", date(2026, 12, 6))
+    assert (facts["organisation"], facts["law"], facts["decision_date"]) == ("gemeente", "wmo", "2026-11-28")
