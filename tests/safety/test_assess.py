@@ -53,7 +53,6 @@ QUIET = [
     "ik ben doodmoe van het bellen",
     "de deadline is dodelijk",
     "de zorg stopt",
-    "ik zie het niet meer zitten met die papieren",
     "ik zie het niet meer zitten dat de gemeente op tijd beslist",
     "ik kan niet meer wachten op een plek",
     "",
@@ -76,6 +75,18 @@ def test_negation_never_hides_a_sign(text, kind):
 @pytest.mark.parametrize("text", QUIET)
 def test_denials_and_hard_negatives_stay_quiet(text):
     assert safety.assess(text) is None
+
+
+# The rules leave these alone; the learned model may read the idiom ("ik zie het niet meer zitten") as a passive sign
+# and ask (a check-in, as a crisis line might), never more.
+NEAR_MISSES = ["ik zie het niet meer zitten met die papieren"]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_get_at_most_a_check_in(text):
+    assert safety.assess(text, use_model=False) is None
+    signal = safety.assess(text)
+    assert signal is None or signal.tier == safety.CHECK_IN
 
 
 @pytest.mark.parametrize(
