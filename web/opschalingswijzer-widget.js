@@ -47,6 +47,11 @@
     launcher: "Chat met de Opschalingswijzer",
     close: "Chat sluiten",
     newChat: "Nieuw gesprek",
+    // asked in the widget itself (not window.confirm); the old conversation stays on the server
+    // until it is erased ("verwijder mijn gesprek") or removed after the retention period
+    newChatQuestion: "Nieuw gesprek beginnen? Dit gesprek verdwijnt dan van uw scherm.",
+    newChatYes: "Ja, nieuw gesprek",
+    newChatNo: "Nee, ga terug",
     inputLabel: "Uw bericht",
     send: "Verstuur",
     logLabel: "Gesprek met de Opschalingswijzer",
@@ -54,6 +59,15 @@
     bot: "Opschalingswijzer: ",
     choices: "Kies een antwoord",
     privacy: "Typ geen BSN of volledige naam. Dit is geen medisch advies.",
+    // always in the panel, also on sites without their own help text; every number is a tel: link
+    // (the numbers of catalogue/texts.yaml: 112, 113 Zelfmoordpreventie, Veilig Thuis)
+    helpLead: "Direct hulp nodig?",
+    help: [
+      ["Bel ", "112"],
+      [", ", "113"],
+      [" (zelfdoding) of Veilig Thuis: ", "0800-2000"],
+      [".", null],
+    ],
     intro:
       "Hallo! Loopt het organiseren van langdurige zorg vast? Vertel in een paar zinnen wat er aan de hand is. " +
       "Ik help u de volgende stap te vinden.",
@@ -373,14 +387,26 @@
     { type: "button", className: "osw-launcher", "aria-expanded": "false", "aria-controls": "osw-dialog" },
     [el("span", { className: "osw-launcher-icon", "aria-hidden": "true", text: "💬" }), el("span", { text: TEXT.launcher })]
   );
-  var title = el("h2", { id: "osw-title", className: "osw-title", text: config.title });
-  var newChatButton = el("button", { type: "button", className: "osw-header-button osw-new", text: TEXT.newChat });
+  // "Opschalings<wbr>wijzer": with large text on a phone the long name breaks between its two parts
+  var title = el(
+    "h2",
+    { id: "osw-title", className: "osw-title" },
+    config.title.split(/(?<=Opschalings)(?=wijzer)/).reduce(function (nodes, piece, i) {
+      return nodes.concat(i ? [el("wbr"), piece] : [piece]);
+    }, [])
+  );
+  var newChatButton = el("button", { type: "button", className: "osw-new", text: TEXT.newChat });
   var closeButton = el(
     "button",
     { type: "button", className: "osw-header-button osw-close", "aria-label": TEXT.close },
     [el("span", { "aria-hidden": "true", text: "✕" })]
   );
   var privacy = el("p", { className: "osw-privacy", id: "osw-privacy", text: TEXT.privacy });
+  var help = el("p", { className: "osw-help", id: "osw-help" }, [el("strong", { text: TEXT.helpLead }), " "]);
+  TEXT.help.forEach(function (piece) {
+    help.appendChild(document.createTextNode(piece[0]));
+    if (piece[1]) help.appendChild(contactLink(phoneHref(piece[1]), piece[1]));
+  });
   var status = el("p", { className: "osw-status", role: "status" });
   var log = el("div", {
     className: "osw-log",
@@ -415,19 +441,47 @@
     el("div", { className: "osw-input-info" }, [hint, counter]),
     limitNote,
   ]);
+  // The privacy and help lines stay above the conversation. On short screens (200 % text on a
+  // phone, a phone held sideways, 200 % zoom) they are the first lines of the log instead, so the
+  // conversation keeps room and they scroll away with it.
+  var notes = el("div", { className: "osw-notes" }, [help, privacy]);
+  var shortScreen = typeof window.matchMedia === "function" ? window.matchMedia("(max-height: 40em)") : null;
+
+  function placeNotes() {
+    var inLog = !!(shortScreen && shortScreen.matches);
+    if (inLog && log.firstChild !== notes) log.insertBefore(notes, log.firstChild);
+    else if (!inLog && notes.parentNode !== dialog) dialog.insertBefore(notes, log);
+  }
+
+  // "Nieuw gesprek" sits under the message box, far from ✕, and asks first (inline, not window.confirm)
+  var confirmNo = el("button", { type: "button", className: "osw-confirm-button osw-confirm-no", text: TEXT.newChatNo });
+  var confirmYes = el("button", {
+    type: "button",
+    className: "osw-confirm-button osw-confirm-yes",
+    text: TEXT.newChatYes,
+  });
+  var confirmBox = el(
+    "div",
+    { className: "osw-confirm", id: "osw-confirm", role: "group", "aria-labelledby": "osw-confirm-question", hidden: true },
+    [
+      el("p", { className: "osw-confirm-question", id: "osw-confirm-question", text: TEXT.newChatQuestion }),
+      el("div", { className: "osw-confirm-actions" }, [confirmNo, confirmYes]),
+    ]
+  );
+  newChatButton.setAttribute("aria-expanded", "false");
+  newChatButton.setAttribute("aria-controls", "osw-confirm");
+  var tools = el("div", { className: "osw-tools" }, [newChatButton, confirmBox]);
   var dialog = el(
     "div",
     { className: "osw-dialog", id: "osw-dialog", role: "dialog", "aria-labelledby": "osw-title", hidden: true },
     [
-      el("div", { className: "osw-header" }, [
-        title,
-        el("div", { className: "osw-header-actions" }, [newChatButton, closeButton]),
-      ]),
-      privacy,
+      el("div", { className: "osw-header" }, [title, el("div", { className: "osw-header-actions" }, [closeButton])]),
+      notes,
       log,
       typing,
       status,
       form,
+      tools,
     ]
   );
   root.appendChild(dialog);
@@ -786,7 +840,7 @@
   }
 
   function renderAll() {
-    while (log.firstChild) log.removeChild(log.firstChild);
+    while (log.lastChild && log.lastChild !== notes) log.removeChild(log.lastChild);
     log.appendChild(el("div", { className: "osw-msg osw-msg-bot osw-intro" }, [srOnly(TEXT.bot), TEXT.intro]));
     var lastGroup = null;
     state.transcript.forEach(function (entry) {
@@ -797,7 +851,8 @@
     });
     var lastEntry = state.transcript[state.transcript.length - 1];
     if (lastEntry && lastEntry.t === "bot") scrollToAnswer(lastGroup);
-    else scrollToEnd();
+    else if (lastEntry) scrollToEnd();
+    else scrollLogTo(0);
   }
 
   function systemNote(text) {
@@ -900,12 +955,46 @@
     return true;
   }
 
+  /**
+   * The server confirms "verwijder mijn gesprek" (channels/guard.py: ERASED_TEXT, opsw kind
+   * "info"; a future opsw.erased: true is read too). Not on an error: a failed erase keeps the chat.
+   */
+  var ERASED = /^\s*Uw gesprek is verwijderd\./;
+
+  function isEraseConfirmation(msg, part) {
+    var opsw = msg && typeof msg === "object" && msg.opsw && typeof msg.opsw === "object" ? msg.opsw : null;
+    if (opsw && opsw.erased === true) return true;
+    return part.kind !== "error" && typeof part.text === "string" && ERASED.test(part.text);
+  }
+
+  /** After an erase: nothing of the conversation stays on screen or in sessionStorage. */
+  function forgetLocally() {
+    var focusInLog = log.contains(document.activeElement);
+    hideTyping();
+    state.transcript.forEach(function (entry) {
+      clearTimeout(entry.__feedbackTimer);
+    });
+    state.transcript = [];
+    state.feedbackReplies = [];
+    saveTranscript();
+    // keep the intro (not announced again by the live region), remove everything after it
+    while (log.lastChild && !(log.lastChild.classList && log.lastChild.classList.contains("osw-intro"))) {
+      log.removeChild(log.lastChild);
+    }
+    if (focusInLog) log.focus({ preventScroll: true });
+  }
+
   function onBotUttered(msg) {
     var last = state.transcript[state.transcript.length - 1];
     var current = last && last.t === "bot" && !state.newGroup ? last : null;
     var part = normaliseBotMessage(msg, current ? current.parts[current.parts.length - 1] : null);
     if (!part) return;
-    if (!current && state.feedbackReplies.length && takeFeedbackReply(part)) return;
+    if (isEraseConfirmation(msg, part)) {
+      forgetLocally();
+      current = null; // the confirmation is the only message left
+    } else if (!current && state.feedbackReplies.length && takeFeedbackReply(part)) {
+      return;
+    }
     hideTyping();
     if (!current) {
       current = { t: "bot", parts: [], fb: null, n: countAnswers() + 1 };
@@ -974,7 +1063,13 @@
       connect();
     }
     scrollToEnd();
-    if (fromEntry) input.focus(); // the clicked button is disabled now: focus goes to the message box
+    if (fromEntry) {
+      // The clicked button is disabled now. Focus goes to the new message in the log (the live
+      // region announces the answer when it comes), not to the message box: on a phone that would
+      // open the keyboard after every tap. Tab goes on to the buttons of the answer.
+      entry.__node.setAttribute("tabindex", "-1");
+      entry.__node.focus({ preventScroll: true });
+    }
   }
 
   /**
@@ -1011,8 +1106,16 @@
     var max = Math.max(44, Math.round(cssMax > 0 ? cssMax : window.innerHeight * 0.4));
     var border = input.offsetHeight - input.clientHeight;
     var wanted = input.scrollHeight + border;
-    input.style.height = Math.min(wanted, max) + "px";
-    input.style.overflowY = wanted > max ? "auto" : "hidden";
+    var height = Math.min(wanted, max);
+    input.style.height = height + "px";
+    // never taller than the panel allows: the counter, the warning and the buttons under the box
+    // stay in view (the log keeps its minimum height)
+    var over = dialog.scrollHeight - dialog.clientHeight;
+    if (over > 0 && height > 44) {
+      height = Math.max(44, height - over);
+      input.style.height = height + "px";
+    }
+    input.style.overflowY = wanted > height ? "auto" : "hidden";
   }
 
   function updateCounter() {
@@ -1028,8 +1131,8 @@
   }
 
   input.addEventListener("input", function () {
+    updateCounter(); // first: the warning it may show takes room that the box then leaves free
     autosize();
-    updateCounter();
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
@@ -1178,7 +1281,8 @@
     autosize();
     var lastEntry = state.transcript[state.transcript.length - 1];
     if (lastEntry && lastEntry.t === "bot") scrollToAnswer(lastEntry.__node);
-    else scrollToEnd();
+    else if (lastEntry) scrollToEnd();
+    else scrollLogTo(0); // nothing said yet: the privacy and help lines and the intro from the top
     connect();
     if (moveFocus !== false) input.focus();
   }
@@ -1203,7 +1307,32 @@
     }
   });
 
+  function showConfirm(show) {
+    confirmBox.hidden = !show;
+    newChatButton.hidden = show;
+    newChatButton.setAttribute("aria-expanded", show ? "true" : "false");
+    autosize(); // the question takes room: a tall message box gives it back
+  }
+
   newChatButton.addEventListener("click", function () {
+    showConfirm(true);
+    confirmNo.focus(); // the safe answer first; a second tap on the same spot does not erase
+  });
+  confirmNo.addEventListener("click", function () {
+    showConfirm(false);
+    newChatButton.focus();
+  });
+  confirmBox.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") {
+      event.preventDefault();
+      event.stopPropagation(); // Escape here only cancels the question, it does not close the chat
+      showConfirm(false);
+      newChatButton.focus();
+    }
+  });
+
+  confirmYes.addEventListener("click", function () {
+    showConfirm(false);
     hideTyping();
     state.queue = [];
     state.sessionId = newSessionId();
@@ -1222,6 +1351,11 @@
   // Start
   // ---------------------------------------------------------------------------------------------
   function mount() {
+    placeNotes();
+    if (shortScreen) {
+      if (typeof shortScreen.addEventListener === "function") shortScreen.addEventListener("change", placeNotes);
+      else if (typeof shortScreen.addListener === "function") shortScreen.addListener(placeNotes);
+    }
     renderAll();
     updateCounter();
     setStatus("");

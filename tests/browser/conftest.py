@@ -128,7 +128,9 @@ def browser_factory() -> Iterator[Callable[..., "object"]]:
     drivers = []
     profiles = []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, text_size: int = 100):
+        """text_size: the browser's own text size in % (its font size setting; 200 makes 1rem and
+        the em of media queries 32 px), not zoom."""
         profile = tempfile.mkdtemp(prefix="osw-chromium-")
         profiles.append(profile)
         options = webdriver.ChromeOptions()
@@ -148,6 +150,14 @@ def browser_factory() -> Iterator[Callable[..., "object"]]:
             f"--window-size={width},{height}",
         ):
             options.add_argument(arg)
+        if text_size != 100:
+            options.add_experimental_option(
+                "prefs",
+                {
+                    "webkit.webprefs.default_font_size": 16 * text_size // 100,
+                    "webkit.webprefs.default_fixed_font_size": 13 * text_size // 100,
+                },
+            )
         driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
         driver.set_page_load_timeout(30)
         drivers.append(driver)

@@ -8,7 +8,8 @@ the ``opsw`` dict of docs/ARCHITECTURE.md (``{"kind", "feedback"}``) as channels
 it (``feedback`` only on the last part of a message).
 
 The answers are canned (see ``replies_for``). Every received message is recorded in
-``FakeRasa.received`` so tests can check what the widget sent (feedback, /restart).
+``FakeRasa.received`` so tests can check what the widget sent (feedback, /restart). "verwijder mijn
+gesprek" gets the guard's answer from channels/guard.py (``erase_works = False``: its error answer).
 
 Run by hand for development:  python tests/browser/fake_rasa.py --port 5005
 """
@@ -113,9 +114,22 @@ def opsw(kind: str) -> dict[str, Any]:
 Message = tuple[str, list[dict[str, str]], dict[str, Any] | None]
 
 
+ERASE_REQUESTS = ("verwijder mijn gesprek", "wis mijn gegevens")
+
+
+def erase_reply(works: bool = True) -> list[Message]:
+    """The guard's answer to "verwijder mijn gesprek" (channels/guard.py, read there so the two
+    cannot drift apart): ERASED_TEXT as kind "info", or ERASE_FAILED_TEXT as kind "error"."""
+    from channels.guard import ERASE_FAILED_TEXT, ERASED_TEXT
+
+    return [(ERASED_TEXT, [], opsw("info"))] if works else [(ERASE_FAILED_TEXT, [], opsw("error"))]
+
+
 def replies_for(message: str) -> tuple[list[Message], float]:
     """(messages, delay in seconds) for a user message; no messages means no answer."""
     lower = message.lower()
+    if lower.strip(" .!") in ERASE_REQUESTS:
+        return erase_reply(), 0
     if lower.startswith("/feedback"):
         # as opschaling.dialogue answers it (the guard never leaves a message unanswered)
         return [("Dank u voor uw reactie.", [], opsw("notice"))], 0
@@ -202,6 +216,7 @@ class FakeRasa:
         self.socketio_path = socketio_path
         self.received: list[dict[str, Any]] = []
         self.reply_to_feedback = True  # False: feedback only gets the socket.io acknowledgement
+        self.erase_works = True  # False: "verwijder mijn gesprek" gets the guard's error answer
         self.sessions_requested: list[str | None] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -245,6 +260,9 @@ class FakeRasa:
                 messages, delay = replies_for(message)
             if message.startswith("/feedback") and not self.reply_to_feedback:
                 messages = []
+            if message.lower().strip(" .!") in ERASE_REQUESTS:  # the guard answers, also in dialogue mode
+                messages = erase_reply(self.erase_works)
+                self.states.pop(session_id, None)
             if delay:
                 await asyncio.sleep(delay)
             for text, buttons, meta in messages:

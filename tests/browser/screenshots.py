@@ -17,6 +17,7 @@ from .flows import ask, until_advice
 from .widget_page import WidgetPage
 
 PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 1, "mobile": True}
+PHONE_390 = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}  # a current phone
 STORY = "Het CIZ gaf mijn moeder geen Wlz-indicatie. Ik ben het daar niet mee eens."
 
 
@@ -42,9 +43,9 @@ SHOTS: dict[str, Callable[[WidgetPage, bool], None]] = {
 }
 
 
-def phone(driver) -> None:
-    """A phone: 375 x 667 CSS px and a touch screen (pointer: coarse)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+def phone(driver, size: dict | None = None) -> None:
+    """A phone: 375 x 667 CSS px (or size, e.g. PHONE_390) and a touch screen (pointer: coarse)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", size or PHONE)
     driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
 
 

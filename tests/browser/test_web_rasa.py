@@ -193,3 +193,28 @@ def test_socketio_with_session_persistence_gets_an_answer(real_page, rasa_server
     assert any(e.get("event") == "user" and e.get("text") == "hallo" for e in tracker["events"]), (
         "the message must be stored under the widget's session id"
     )
+
+
+def test_erase_through_the_real_guard_clears_the_chat(real_page, rasa_server):
+    """Typing "verwijder mijn gesprek" to the real server (channels/guard.py erases the conversation): the
+    widget knows the guard's confirmation as it really arrives over socket.io, keeps only that
+    confirmation on screen and in sessionStorage, and a reload brings nothing back."""
+    page = real_page
+    page.open_with_keyboard()
+    page.wait_connected(60)
+    before = page.answer_count()
+    page.type_and_send(CIZ_QUESTION)
+    page.wait_for_new_answer(before)
+    session = page.session_id()
+    assert any(e.get("text") == CIZ_QUESTION for e in rasa_server.tracker(session).get("events", []))
+    assert CIZ_QUESTION in page.session_storage()
+
+    page.type_and_send("verwijder mijn gesprek")
+    page.wait_for(lambda d: any(t.startswith("Uw gesprek is verwijderd.") for t in page.bot_texts()), 60)
+    assert page.user_texts() == [] and len(page.bot_texts()) == 1
+    assert "CIZ" not in page.find("#osw-log").text and "CIZ" not in page.session_storage()
+    page.reload()
+    page.wait_for(lambda d: page.is_open(), 5)
+    assert page.user_texts() == [] and len(page.bot_texts()) == 1 and "CIZ" not in page.session_storage()
+    # the server forgot it too
+    assert not any(e.get("event") == "user" for e in rasa_server.tracker(session).get("events", []))

@@ -64,6 +64,36 @@ class WidgetPage:
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         element.click()
 
+    def tap(self, element: WebElement) -> None:
+        """A finger tap at the element's centre (touch events and the click the browser makes of
+        them, as on a phone); scrolls the element to the middle of its scroll box first."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        box = self.rect(element)
+        self.tap_at(box["left"] + box["width"] / 2, box["top"] + box["height"] / 2)
+
+    def tap_at(self, x: float, y: float) -> None:
+        """touchstart + touchend at (x, y) CSS px; with touch emulation on (screenshots.phone) the
+        browser makes a click of it, as a phone does."""
+        self.driver.execute_cdp_cmd(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+        )
+        self.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    def rect(self, element: WebElement) -> dict:
+        """The element's box in CSS px of the viewport (getBoundingClientRect)."""
+        return self.driver.execute_script("return arguments[0].getBoundingClientRect().toJSON();", element)
+
+    def on_top(self, element: WebElement) -> str | None:
+        """None when a tap at the element's centre reaches it (or a child of it); otherwise what is
+        drawn on top of it there (tag and class), e.g. the chat button."""
+        return self.driver.execute_script(
+            "var r = arguments[0].getBoundingClientRect();"
+            "var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            "if (hit && (hit === arguments[0] || arguments[0].contains(hit))) return null;"
+            "return hit ? hit.tagName + '.' + hit.className : 'nothing (outside the viewport)';",
+            element,
+        )
+
     def active(self) -> WebElement:
         return self.driver.switch_to.active_element
 
@@ -167,6 +197,13 @@ class WidgetPage:
 
     def session_id(self) -> str:
         return self.driver.execute_script("return window.__opschalingswijzerWidget.sessionId;")
+
+    def session_storage(self) -> str:
+        """Everything the page keeps in sessionStorage, as one text."""
+        return self.driver.execute_script(
+            "return Object.keys(sessionStorage).map(function (k) { return k + '=' + sessionStorage.getItem(k); })"
+            ".join('\\n');"
+        )
 
     def stored_transcript(self) -> list:
         raw = self.driver.execute_script("return sessionStorage.getItem('opschalingswijzer.transcript');")
