@@ -5,7 +5,12 @@ Every input channel of this project (``channels.rest.RestInput``, ``channels.soc
 ``blueprint``; so each user message passes :meth:`Guard.handle` BEFORE Rasa sees it (before NLU,
 the tracker store and Rasa's logs). In this order:
 
-1. **sender id**: a string of at most 128 characters ``[A-Za-z0-9_.:+@=-]``; else a Dutch answer.
+1. **sender id**: a string of at most 128 characters ``[A-Za-z0-9_.:+@=-]``; else a Dutch answer. A sender id
+   that holds a personal identifier (an e-mail address, phone number, BSN or IBAN:
+   :func:`channels.privacy.identifier_kinds`, e.g. a REST ``"sender": "0612345678"``) is replaced by a keyed hash
+   ``anon-<32 hex>`` (:mod:`channels.sender_ids`, the secret of the text channels) before Rasa sees it, so the
+   tracker store (its ``sender_id`` column) and Rasa's log never hold it. The same id always gets the same hash,
+   so the conversation goes on; answers go back to the channel under the id the client sent.
 2. **text**: not a string / empty / only spaces or control characters → a Dutch answer. Lone
    surrogates, control and bidi/zero-width characters are removed, the text is NFC-normalised.
 3. **bound**: longer than ``OPSW_MAX_MESSAGE_CHARS`` (default 4000) → not passed on; Dutch answer
@@ -56,6 +61,7 @@ from sanic.response import HTTPResponse
 
 from channels import logfilter, privacy
 from channels.erase import erase_conversation
+from channels.sender_ids import AddressBook
 from opschaling.safety_rules import remove_invisible
 
 logger = logging.getLogger(__name__)
@@ -65,6 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_MAX_CHARS = 4000
 MAX_SENDER_CHARS = 128
+PSEUDONYM_CHANNEL = "anon"  # conversation id of a sender id with an identifier: "anon-<32 hex>"
 SENDER_RE = re.compile(r"^[A-Za-z0-9_.:+@=\-]{1,128}$")
 FIXED_PAYLOADS = frozenset(
     {
@@ -161,16 +168,19 @@ def is_erase_request(text: str) -> bool:
 
 
 class GuardedOutput(OutputChannel):
-    """Wraps the channel's output: counts bot messages, remembers the buttons offered."""
+    """Wraps the channel's output: counts bot messages, remembers the buttons offered, and sends the answers
+    for the conversation ``sender_id`` to ``address``, the id the channel knows (they differ when the guard
+    replaced a sender id with an identifier by its hash)."""
 
-    def __init__(self, inner: OutputChannel, guard: Guard, sender_id: str) -> None:
+    def __init__(self, inner: OutputChannel, guard: Guard, sender_id: str, address: str | None = None) -> None:
         self.inner = inner
         self.guard = guard
         self.sender_id = sender_id
+        self.address = address if address is not None else sender_id
         self.count = 0
         self._turn_payloads: list[str] = []
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self.inner.name()
 
     @property
@@ -187,7 +197,7 @@ class GuardedOutput(OutputChannel):
                 if isinstance(button, dict) and isinstance(button.get("payload"), str):
                     self._turn_payloads.append(button["payload"].strip())
         self.guard.remember_offered(self.sender_id, self._turn_payloads)
-        await self.inner.send_response(recipient_id, message)
+        await self.inner.send_response(self.address if recipient_id == self.sender_id else recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})
@@ -211,6 +221,15 @@ class Guard:
         self._offered: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._windows: OrderedDict[str, deque[float]] = OrderedDict()
         self._service_down: dict[str, Any] | None = None
+        self._pseudonyms = AddressBook(PSEUDONYM_CHANNEL)
+
+    # --- conversation ids -----------------------------------------------------------------
+    def conversation_id(self, sender_id: str) -> str:
+        """The id Rasa gets for ``sender_id``: the id itself, or its keyed hash ``anon-<32 hex>`` when it holds a
+        personal identifier (see the module doc). Raises when the secret cannot be read or made."""
+        if not privacy.identifier_kinds(sender_id):
+            return sender_id
+        return self._pseudonyms.conversation_id(sender_id)
 
     # --- memory ---------------------------------------------------------------------------
     def remember_offered(self, sender_id: str, payloads: list[str]) -> None:
@@ -398,6 +417,13 @@ class Guard:
         if not valid_sender(sender_id):
             await self.reply(output, sender_id, BAD_SENDER_TEXT, "error")
             return "bad_sender"
+        try:
+            conversation = self.conversation_id(sender_id)
+        except Exception:  # the secret could not be read: never pass the identifier on instead
+            logger.exception("no conversation id for a sender id with an identifier")
+            down = self.service_down()
+            await self.reply(output, sender_id, down["text"], "error", down.get("buttons"))
+            return "service_down"
         if not isinstance(text, str):
             await self.reply(output, sender_id, NOT_TEXT, "error")
             return "not_text"
@@ -408,11 +434,11 @@ class Guard:
         if not text:
             await self.reply(output, sender_id, EMPTY_TEXT)
             return "empty"
-        if not self._rate_ok(sender_id):
+        if not self._rate_ok(conversation):
             await self.reply(output, sender_id, RATE_TEXT)
             return "rate_limited"
         if is_erase_request(text):
-            if await self._erase(sender_id):
+            if await self._erase(conversation):
                 await self.reply(output, sender_id, ERASED_TEXT, "info")
                 return "erased"
             await self.reply(output, sender_id, ERASE_FAILED_TEXT, "error")
@@ -427,7 +453,7 @@ class Guard:
             feedback = await self.feedback_payload(text)
             if feedback is not None:
                 masked = feedback
-            elif chosen or await self.is_trusted_payload(sender_id, text):
+            elif chosen or await self.is_trusted_payload(conversation, text):
                 masked = text
             else:
                 masked, kinds = await self._mask(quote_payload(text))
@@ -436,12 +462,12 @@ class Guard:
         logfilter.register_user_text(message.text)
         logfilter.register_user_text(masked)
 
-        guarded = GuardedOutput(output, self, sender_id)
-        self.remember_offered(sender_id, [])  # a new turn: only this turn's buttons count
+        guarded = GuardedOutput(output, self, conversation, address=sender_id)
+        self.remember_offered(conversation, [])  # a new turn: only this turn's buttons count
         new_message = UserMessage(
             masked,
             guarded,
-            sender_id,
+            conversation,
             input_channel=message.input_channel,
             message_id=message.message_id,
             metadata=self._metadata(message.metadata, kinds),

@@ -28,6 +28,8 @@ import re
 import threading
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from channels.privacy import mask_quick
 
@@ -38,7 +40,7 @@ MIN_SENDER_CHARS = 5  # shorter chat ids would replace unrelated numbers
 _texts: OrderedDict[str, str] = OrderedDict()  # text -> its JSON-escaped form
 _senders: OrderedDict[str, tuple[re.Pattern[str], str]] = OrderedDict()  # address -> (its pattern, conversation id)
 _lock = threading.Lock()
-_previous_factory: callable | None = None
+_previous_factory: Callable[..., logging.LogRecord] | None = None
 
 
 def register_user_text(text: str) -> None:
@@ -88,8 +90,9 @@ def _watched(name: str) -> bool:
     return True  # every logger: third-party code may log the text too
 
 
-def _factory(*args, **kwargs) -> logging.LogRecord:
-    record = _previous_factory(*args, **kwargs)  # type: ignore[misc]
+def _factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    # still called after uninstall() when another factory installed later kept this one as its previous
+    record = (_previous_factory or logging.LogRecord)(*args, **kwargs)
     try:
         if not _watched(record.name):
             return record

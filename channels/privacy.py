@@ -12,25 +12,35 @@ placeholder        kind                     how it is found
 ``[telefoonnummer]`` ``telefoonnummer``     ``phonenumbers`` (region NL) plus a mobile-number
                                             pattern; the catalogue's own numbers and 112, 113,
                                             0800-0113, 0800-2000, 0800-1205 are kept
-``[BSN]``          ``bsn``                  9 digits that pass the 11-test (``stdnum.nl.bsn``);
-                                            8-9 digits right after "BSN"/"burgerservicenummer"
+``[BSN]``          ``bsn``                  9 digits that pass the 11-test (``stdnum.nl.bsn``),
+                                            also in groups split by spaces, dots or dashes
+                                            ("111-222-333"); 8-9 digits right after
+                                            "BSN"/"burgerservicenummer"
 ``[geboortedatum]`` ``geboortedatum``       a date after "geboren (op)", "geb.",
                                             "geboortedatum"; a plain date ("3 maart 2026")
                                             is a decision date and stays
 ``[postcode]``     ``postcode``             "1234 AB" (with the house number after it)
-``[naam]``         ``naam``                 ``deduce`` (Dutch de-identification), names only
+``[naam]``         ``naam``                 ``deduce`` (Dutch de-identification), names only;
+                                            in any case after "ik ben", "heet", "naam is",
+                                            "naam:" ("ik ben jan de vries"); Dutch place
+                                            names ("Den Haag") are no name
 ``[adres]``        ``adres``                ``deduce``: street + house number
 =================  =======================  ================================================
 
 Names of bodies, laws and insurers the catalogue knows (``Zilveren Kruis``, ``CAK``, ...)
-are never masked as a name. ``deduce`` loads its lookup lists once: call :func:`warm_up` at
-start-up. Only the nine lists our annotators use are kept, in a cache of our own next to deduce's
-(:func:`small_cache_dir`, written on the first load): about 3 s and 0.6 GB instead of 12 s and 1.2 GB
-for deduce's full cache; the very first time on a machine deduce builds its cache, about a minute.
+and Dutch place names (:func:`place_names`) are never masked as a name. ``deduce`` loads its lookup
+lists once: call :func:`warm_up` at start-up. Only the nine lists our annotators use are kept, in a
+cache of our own next to deduce's (:func:`small_cache_dir`, written on the first load): about 3 s and
+0.6 GB instead of 12 s and 1.2 GB for deduce's full cache; the very first time on a machine deduce
+builds its cache, about a minute.
 Set ``OPSW_PRIVACY_NAMES=0`` to switch name detection off (the other kinds stay).
 
 :func:`mask_quick` is the same without ``deduce`` (regular expressions and checks only):
-fast enough for every log record (see ``channels.logfilter``).
+fast enough for every log record (see ``channels.logfilter``). :func:`identifier_kinds` finds an
+identifier in a conversation id (the guard hashes such an id, see ``channels.guard``).
+
+Every pattern runs in time linear in the text: white-space runs between its parts are bounded
+(at most three characters), and the lower-case name step reads a bounded window after each trigger.
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,20 +85,28 @@ _IBAN = re.compile(
 _IBAN_NL = re.compile(r"^NL\d{2}[A-Z]{4}\d{10}$")
 _MOBILE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s.-]?\(?0?\)?[\s.-]?6(?:[\s.-]?\d){8}(?!\d)")
 _PHONE_CANDIDATE_START = re.compile(r"^\s*(?:\+|00|\(?0)")
+# Every white-space run between the parts of a pattern is bounded ({0,3}): with an unbounded run ("\s*" twice in a
+# row) "bsn" + 1,000 spaces + "x" took 4 s, cubic in the spaces. Groups of digits may be split by a space, a dot or
+# a dash ("111-222-333").
 _BSN_CANDIDATE = re.compile(
-    r"(?<![\d+\-/.,:])(\d{9}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{2}[ .]\d{2}[ .]\d{2}[ .]\d{3})(?![\d]|[.,-]\d)"
+    r"(?<![\d+\-/.,:])(\d{9}|\d{4}[ .-]\d{2}[ .-]\d{3}|\d{3}[ .-]\d{3}[ .-]\d{3}|\d{2}[ .-]\d{2}[ .-]\d{2}[ .-]\d{3})"
+    r"(?![\d]|[.,-]\d)"
 )
 _BSN_AFTER_WORD = re.compile(
-    r"(?i)\b(bsn|burger\s?service\s?nummer|sofi-?nummer)(\s*(?:nummer|nr\.?)?\s*(?:is|:|=)?\s*)(\d[\d .]{6,11}\d)(?!\d)"
+    r"(?i)\b(bsn|burger\s?service\s?nummer|sofi-?nummer)"
+    r"(\s{0,3}(?:-?\s{0,2}(?:nummer|nr\.?))?\s{0,3}(?:is|:|=)?\s{0,3})(\d[\d .-]{6,11}\d)(?!\d)"
 )
 _MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 )
-_DATE = rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_DATE = (
+    rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s{{1,3}}(?:{_MONTHS})\.?\s{{1,3}}\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})"
+)
 _BIRTH = re.compile(
-    rf"(?i)\b(geboren(?:\s+(?:op|in|per))?|geb\.?|geboortedatum|geb\.?\s*datum|geboorte\s*datum|d\.?o\.?b\.?)"
-    rf"(\s*(?:is|:|=)?\s*(?:op\s+)?)({_DATE}|(?:19|20)\d\d)(?!\d)"
+    rf"(?i)\b(geboren(?:\s{{1,3}}(?:op|in|per))?|geb\.?|geboortedatum|geb\.?\s{{0,3}}datum|geboorte\s{{0,3}}datum"
+    rf"|d\.?o\.?b\.?)(\s{{0,3}}(?:is|:|=)?\s{{0,3}}(?:op\s{{1,3}})?)({_DATE}|(?:19|20)\d\d)(?!\d)"
 )
 _POSTCODE = re.compile(
     # the house number after it: white space bounded ({0,3}), so no run of spaces can make the engine backtrack
@@ -145,7 +163,7 @@ def _national(number: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def allowed_numbers() -> frozenset:
+def allowed_numbers() -> frozenset[str]:
     """Phone numbers the assistant gives itself: national numbers and digit strings."""
     allowed: set[str] = set()
     texts: list[str] = list(PUBLIC_NUMBERS)
@@ -508,7 +526,7 @@ def _load_deduce() -> Any:
     return engine
 
 
-def _get_deduce():
+def _get_deduce() -> Any:
     global _deduce, _deduce_failed
     if _deduce is not None or _deduce_failed or not names_enabled():
         return _deduce
@@ -523,7 +541,9 @@ def _get_deduce():
 
 
 def warm_up() -> bool:
-    """Load deduce now (call once at start-up, e.g. in a thread). True when names are masked."""
+    """Load deduce and the place names now (call once at start-up, e.g. in a thread). True when names are
+    masked."""
+    place_names()
     return _get_deduce() is not None
 
 
@@ -539,6 +559,169 @@ def _protected(span: str) -> bool:
         ):
             return True
     return False
+
+
+# Dutch place names (municipalities, residences, provinces, regions) are no person's name: deduce reads "Den Haag"
+# as interfix + surname. Read from deduce's own source lists (its cache of them is not loaded, see lookups_used);
+# the names that are also ordinary words or common surnames are left out by deduce's exceptions list.
+_PLACE_EXTRA = ("den haag", "den bosch", "'s-gravenhage", "'s-hertogenbosch", "den helder", "den dolder", "den ham")
+
+
+def _place_key(text: str) -> str:
+    """Lower case, no apostrophes, hyphens as spaces: "'s-Hertogenbosch" and "s Hertogenbosch" are one key."""
+    return " ".join(re.sub(r"['’`]", "", text.lower()).replace("-", " ").split()).strip(" .,")
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Dutch place names as :func:`_place_key` writes them (``"den haag"``, ``"s hertogenbosch"``)."""
+    import unicodedata
+
+    names: set[str] = {_place_key(n) for n in _PLACE_EXTRA}
+    try:
+        import deduce
+
+        folder = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "locations" / "lst_placename"
+        exceptions: set[str] = set()
+        for path in sorted(folder.rglob("exceptions.txt")):
+            exceptions.update(_place_key(line) for line in path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(folder.rglob("items.txt")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                key = _place_key(line)
+                if key and key not in exceptions:
+                    names.add(key)
+                    plain = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+                    names.add(plain)  # "Sint-Oedenrode" / accents typed without them
+    except Exception:  # without deduce's lists only the few names above are known
+        logger.debug("deduce's place names not read", exc_info=True)
+    return frozenset(names)
+
+
+# A place name that is also a surname ("De Boer", "Roosendaal", "Haren") is a place only right after one of
+# these words; a name that starts with "Den" or "'s" ("Den Haag", "'s-Hertogenbosch") is a place anywhere.
+_PLACE_CUE = re.compile(
+    r"(?i)(?<!\w)(?:in|uit|naar|te|rond|nabij|buiten|richting|gemeente|regio|provincie|stad|dorp|omgeving"
+    r"|woonplaats|wijk)[\s:,]{1,3}$"
+)
+
+
+def _is_place(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, found as a name, is a Dutch place (see _PLACE_CUE)."""
+    key = _place_key(text[start:end])
+    if key not in place_names():
+        return False
+    return key.startswith(("den ", "s ")) or bool(_PLACE_CUE.search(text[max(0, start - 16) : start]))
+
+
+# A name typed in lower case ("ik ben jan de vries") is no name to deduce (its patterns want capitals). After
+# "ik ben", "(ik) heet", "(mijn) naam is" and "naam:" the next words are read against deduce's lists of first names
+# and surnames, whatever their case. The first word must be a known first name and no common word (deduce's
+# whitelist and _NOT_A_NAME: "ik ben bang", "ik ben maatje" stay); a surname may come first only after "naam is",
+# "naam:" or a title ("ik ben mevrouw jansen"): "ik ben de buurman", "ik ben oud" and "ik ben niks meer" are no
+# names although "Buurman", "Oud" and "Niks" are surnames. Interfixes and further known names follow. Bounded: at
+# most _NAME_WORDS words in the _NAME_WINDOW characters after each trigger, so the work stays linear.
+_NAME_TRIGGER = re.compile(r"(?i)(?<!\w)(?:ik\s{1,3}ben|heet|naam\s{1,3}is|naam\s{0,3}:)(?=\s)")
+_NAME_WORD = re.compile(r"[^\W\d_]{1,40}(?:['’-][^\W\d_]{1,40}){0,3}")
+_NAME_WINDOW = 120
+_NAME_WORDS = 6
+# words that end a name even when some list holds them as a name (space-separated)
+_NOT_NAME_WORDS_TEXT = (
+    "ik je jij u hij zij ze we wij mijn zijn haar ons onze en of maar want dus niet wel ook nog al geen een het die "
+    "dat deze dit er hier daar nu toen zo als dan met voor naar bij uit aan om over tot door op in"
+)
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_WORDS_TEXT.split())
+# ordinary words that follow "ik ben" and are first names in deduce's list, but not in its whitelist
+_NOT_A_NAME_TEXT = (
+    "maatje lam rijk star bruin gul fake junior burger constant wan kien rein king boy hope moon winter zomer "
+    "lente storm bloem parel engel"
+)
+_NOT_A_NAME = frozenset(_NOT_A_NAME_TEXT.split())
+
+
+def _lookup(engine: Any, name: str) -> Any:
+    return (getattr(engine, "lookup_structs", None) or {}).get(name)
+
+
+def _in_trie(trie: Any, word: str) -> bool:
+    if trie is None:
+        return False
+    try:
+        return trie.longest_matching_prefix([word]) is not None
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _in_set(lookup: Any, word: str) -> bool:
+    try:
+        return lookup is not None and word in lookup
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _capitalised(word: str) -> list[str]:
+    """``word`` and its hyphen parts with a capital first letter, as deduce's lists hold them."""
+
+    def cap(part: str) -> str:
+        first = part[:1].upper()
+        return first + part[1:] if len(first) == 1 else part
+
+    parts = [p for p in re.split(r"['’-]", word) if p]
+    return [cap(word), *(cap(p) for p in parts if p != word)]
+
+
+def _lower_case_name_spans(engine: Any, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, "naam") of the names after "ik ben", "heet", "naam is", "naam:", in any case."""
+    first, surname = _lookup(engine, "first_name"), _lookup(engine, "surname")
+    if first is None and surname is None:
+        return []
+    interfix, prefix, common = _lookup(engine, "interfix"), _lookup(engine, "prefix"), _lookup(engine, "whitelist")
+    after_interfix = _lookup(engine, "interfix_surname")  # "Meer" of "van der Meer"
+    spans: list[tuple[int, int, str]] = []
+    for trigger in _NAME_TRIGGER.finditer(text):
+        explicit = "naam" in trigger.group().lower()
+        base = trigger.end()
+        window = text[base : base + _NAME_WINDOW]
+        start: int | None = None
+        end: int | None = None
+        pending: int | None = None  # where a title or interfix before the first name word starts
+        titled = interfix_seen = False
+        last = 0
+        for count, word_match in enumerate(_NAME_WORD.finditer(window)):
+            gap = window[last : word_match.start()]
+            if count >= _NAME_WORDS or not gap or len(gap) > 3 or gap.strip():
+                break  # a name's words are separated by a few spaces only
+            last = word_match.end()
+            word = word_match.group()
+            low = word.lower()
+            if start is None and (_in_set(prefix, low) or low == "heer"):
+                titled = True  # "mevrouw", "meneer", "dhr", "de heer"
+                pending = word_match.start() if pending is None else pending
+                interfix_seen = False
+                continue
+            if _in_set(interfix, low):
+                pending = word_match.start() if start is None and pending is None else pending
+                interfix_seen = True
+                continue  # "de", "van", "van der": part of the name when a surname follows
+            if low in _NOT_NAME_WORDS:
+                break
+            forms = _capitalised(word)
+            known_first = any(_in_trie(first, f) for f in forms)
+            known_surname = any(_in_trie(surname, f) for f in forms) or (
+                interfix_seen and any(_in_set(after_interfix, f) for f in forms)
+            )
+            interfix_seen = False
+            if start is None:
+                if _in_set(common, low) or low in _NOT_A_NAME:
+                    break
+                if not (known_first or (known_surname and (explicit or titled))):
+                    break
+                start = word_match.start() if pending is None else pending
+            elif not (known_surname or known_first):
+                break
+            end = word_match.end()
+        if start is not None and end is not None:
+            spans.append((base + start, base + end, "naam"))
+    return spans
 
 
 # deduce's work grows faster than the text (a message of 300 x "Jan de Vries" took 23 s): names are masked in
@@ -566,9 +749,13 @@ def _mask_names(text: str, kinds: list[str]) -> str:
     engine = _get_deduce()
     if engine is None or not re.search(r"[A-Za-z]", text):
         return text
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     for offset, piece in _chunks(text):
         spans += [(offset + a, offset + b, kind) for a, b, kind in _name_spans(engine, piece)]
+    for start, end, kind in _lower_case_name_spans(engine, text):
+        span = text[start:end]
+        if "[" not in span and "]" not in span and not _protected(span) and not _is_place(text, start, end):
+            spans.append((start, end, kind))
     return _replace_spans(text, spans, kinds)
 
 
@@ -591,7 +778,11 @@ def _name_spans(engine: Any, text: str) -> list[tuple[int, int, str]]:
         else:
             continue
         span = text[ann.start_char : ann.end_char]
-        if "[" in span or "]" in span or (kind == "naam" and _protected(span)):
+        if (
+            "[" in span
+            or "]" in span
+            or (kind == "naam" and (_protected(span) or _is_place(text, ann.start_char, ann.end_char)))
+        ):
             continue
         spans.append((ann.start_char, ann.end_char, kind))
     return spans
@@ -602,7 +793,7 @@ def _replace_spans(text: str, spans: list[tuple[int, int, str]], kinds: list[str
     if not spans:
         return text
     spans.sort()
-    merged = []
+    merged: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if merged and start <= merged[-1][1]:
             s, e, k = merged[-1]
@@ -624,9 +815,14 @@ def _replace_spans(text: str, spans: list[tuple[int, int, str]], kinds: list[str
 
 
 def _sub(
-    pattern: re.Pattern, text: str, kinds: list[str], kind: str, check=None, keep_groups: Iterable[int] = ()
+    pattern: re.Pattern[str],
+    text: str,
+    kinds: list[str],
+    kind: str,
+    check: Callable[[re.Match[str]], bool] | None = None,
+    keep_groups: Iterable[int] = (),
 ) -> str:
-    def repl(match: re.Match) -> str:
+    def repl(match: re.Match[str]) -> str:
         if check is not None and not check(match):
             return match.group(0)
         kinds.append(kind)
@@ -636,27 +832,27 @@ def _sub(
     return pattern.sub(repl, text)
 
 
-def _iban_ok(match: re.Match) -> bool:
+def _iban_ok(match: re.Match[str]) -> bool:
     compact = re.sub(r"\s", "", match.group(1)).upper()
     return bool(_IBAN_NL.match(compact)) or stdnum_iban.is_valid(compact)
 
 
 def _mask_phones(text: str, kinds: list[str]) -> str:
-    spans = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.POSSIBLE):
-        raw = match.raw_string
+    spans: list[tuple[int, int]] = []
+    for number in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.POSSIBLE):
+        raw = number.raw_string
         if not _PHONE_CANDIDATE_START.match(raw):
             continue  # "123456782" is a BSN candidate, not a phone number
         if len(_digits(raw)) < 9 or _is_allowed_number(raw):
             continue
-        spans.append((match.start, match.end))
-    for match in _MOBILE.finditer(text):
-        if not _is_allowed_number(match.group(0)):
-            spans.append((match.start(), match.end()))
+        spans.append((number.start, number.end))
+    for mobile in _MOBILE.finditer(text):
+        if not _is_allowed_number(mobile.group(0)):
+            spans.append((mobile.start(), mobile.end()))
     if not spans:
         return text
     spans.sort()
-    merged = []
+    merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
@@ -672,15 +868,15 @@ def _mask_phones(text: str, kinds: list[str]) -> str:
     return "".join(out)
 
 
-def _bsn_ok(match: re.Match) -> bool:
+def _bsn_ok(match: re.Match[str]) -> bool:
     return stdnum_bsn.is_valid(_digits(match.group(1)))
 
 
-def _bsn_word_ok(match: re.Match) -> bool:
+def _bsn_word_ok(match: re.Match[str]) -> bool:
     return 8 <= len(_digits(match.group(3))) <= 9
 
 
-def _postcode_ok(match: re.Match) -> bool:
+def _postcode_ok(match: re.Match[str]) -> bool:
     letters = match.group(3)
     if letters.upper() in ("SA", "SD", "SS"):
         return False  # never used in Dutch postcodes
@@ -707,6 +903,38 @@ def mask_quick(text: str) -> tuple[str, list[str]]:
     text = _sub(_BSN_CANDIDATE, text, kinds, "bsn", _bsn_ok)
     text = _sub(_POSTCODE, text, kinds, "postcode", _postcode_ok)
     return text, kinds
+
+
+# --- conversation ids ------------------------------------------------------------------------
+
+# A run of digits, possibly split by dots, dashes or spaces, that stands on its own in a conversation id (not
+# inside a longer word: "guard-3f2a123456789b" is a random id). Bounded, so the search stays linear.
+_ID_NUMBER = re.compile(r"(?<![A-Za-z0-9])(\+?)(\d(?:[ .-]?\d){6,17})(?![A-Za-z0-9])")
+_ID_IBAN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2}\d{2}[A-Za-z0-9]{10,30})(?![A-Za-z0-9])")
+_ID_EMAIL = re.compile(r"[^@\s]@[^@\s]")
+
+
+def identifier_kinds(sender_id: str) -> list[str]:
+    """The kinds of personal identifier in a conversation id (the REST ``sender``, a socket.io session id):
+    an e-mail address (any ``x@y``), a phone number (``06...``, ``+31...``, ``0031...``, with or without
+    separators), a BSN (9 digits that pass the 11-test) or an IBAN. Empty for ids such as ``test-3f2a9c``."""
+    if not isinstance(sender_id, str) or not sender_id:
+        return []
+    kinds: list[str] = []
+    if _ID_EMAIL.search(sender_id):
+        kinds.append("e-mail")
+    for found in _ID_NUMBER.finditer(sender_id):
+        digits = _digits(found.group(2))
+        international = found.group(1) == "+" or digits.startswith("00")
+        if (international and 9 <= len(digits) <= 15) or (digits.startswith("0") and len(digits) == 10):
+            kinds.append("telefoonnummer")
+        elif len(digits) == 9 and stdnum_bsn.is_valid(digits):
+            kinds.append("bsn")
+    for found in _ID_IBAN.finditer(sender_id):
+        compact = found.group(1).upper()
+        if _IBAN_NL.match(compact) or stdnum_iban.is_valid(compact):
+            kinds.append("iban")
+    return kinds
 
 
 def mask(text: str) -> tuple[str, list[str]]:

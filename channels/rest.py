@@ -8,7 +8,8 @@ Request: ``{"sender": str, "message": str, "metadata"?: {"trace": bool}}``. Diff
   string or not ``[A-Za-z0-9_.:+@=-]{1,128}``) → HTTP 400 ``{"error": "<Dutch>", "code": "..."}``;
   never a 500. Only ``metadata.trace`` (boolean) is passed on.
 * Every message goes through :mod:`channels.guard` (masking, length limit, payload check, never
-  silent).
+  silent). A ``sender`` that holds an identifier (``"0612345678"``, an e-mail address) reaches Rasa
+  as its keyed hash ``anon-<32 hex>``; the answers keep the ``recipient_id`` the client sent.
 * Response items: ``{"recipient_id", "text", "buttons"?, "opsw": {"kind", "feedback", "trace"?}}``.
   A text with blank lines is split into items as Rasa does; ``opsw`` is on every item, with
   ``feedback`` (and ``trace``) only on the last item of a bot message. Bot messages without

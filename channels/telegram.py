@@ -126,8 +126,7 @@ class NumberedTelegramInput(TextInput, TelegramInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
+        credentials = cls.required_credentials(credentials)
         return cls(
             credentials.get("access_token"),
             credentials.get("verify"),

@@ -121,6 +121,14 @@ class TextInput(InputChannel):
     addresses: AddressBook
 
     @classmethod
+    def required_credentials(cls, credentials: dict[str, Any] | None) -> dict[str, Any]:
+        """``credentials``; when there are none, Rasa's "you need to pass a credentials file" error."""
+        if credentials:
+            return credentials
+        cls.raise_missing_credentials_exception()  # raises (typed NoReturn in Rasa, which mypy does not read)
+        raise AssertionError("not reached")
+
+    @classmethod
     def text_options(cls, credentials: dict[str, Any] | None) -> dict[str, Any]:
         """The credentials every text channel has: ``debug_mode``, ``api_base_url``, ``number_scope``."""
         credentials = credentials or {}

@@ -124,8 +124,7 @@ class NumberedTwilioInput(TextInput, TwilioInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
+        credentials = cls.required_credentials(credentials)
         return cls(
             credentials.get("account_sid"),
             credentials.get("auth_token"),

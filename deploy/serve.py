@@ -13,6 +13,10 @@ Rasa server:
 * CORS allows only ``OPSW_CORS_ORIGINS`` (space or comma separated; default: the web page's own
   origin ``http://$OPSW_HOST:$OPSW_WEB_PORT``).
 
+* ``GET /`` and ``GET /health`` answer ``{"status": "ok"}`` without Rasa's version (Rasa's own ``/`` answers
+  "Hello from Rasa: 3.6.21", a banner for anyone probing for known holes); with the HTTP API on, ``/version``
+  needs the token like the rest of the API. Health checks use ``/health`` (scripts/servers.sh).
+
 Action server (rasa-sdk 3.6.2 takes its interface only from ``SANIC_HOST``, default 0.0.0.0):
 * ``SANIC_HOST`` is set to ``OPSW_BIND``, so it listens where the Rasa server does (loopback by
   default: only the Rasa server on this machine can call it). No CORS (browsers never call it).
@@ -109,7 +113,43 @@ def cache_action_response_validator() -> None:
             raise error
         return True
 
-    action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    action.RemoteAction._validate_action_result = _validate_action_result
+
+
+HEALTH_BODY = {"status": "ok"}
+
+
+def no_version_banner(token: str | None) -> None:
+    """Rasa's root route without the version; ``/health`` beside it; ``/version`` behind the API token.
+
+    Rasa adds its ``GET /`` ("Hello from Rasa: <version>") through ``rasa.server.add_root_route``, with and without
+    the HTTP API (``rasa.core.run`` calls it as ``server.add_root_route``, ``rasa.server.create_app`` by its
+    module-global name): replacing that function before the app is built replaces the route in both.
+    """
+    import hmac
+
+    import rasa.server
+    from sanic import response
+    from sanic.request import Request
+    from sanic.response import HTTPResponse
+
+    def add_root_route(app: Any) -> None:
+        async def health(_: Request) -> HTTPResponse:
+            return response.json(HEALTH_BODY)
+
+        app.add_route(health, "/", methods=["GET"], name="opsw_root")
+        app.add_route(health, "/health", methods=["GET"], name="opsw_health")
+
+        @app.on_request
+        async def version_needs_the_token(request: Request) -> HTTPResponse | None:
+            if token is None or request.path.rstrip("/") != "/version":
+                return None  # without the HTTP API there is no /version
+            given = request.args.get("token") or ""
+            if token and hmac.compare_digest(given.encode(), token.encode()):
+                return None
+            return response.json({"status": "failure", "reason": "NotAuthenticated", "code": 401}, status=401)
+
+    rasa.server.add_root_route = add_root_route
 
 
 def tune_sqlite() -> None:
@@ -167,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     if what == "rasa":
         cache_action_response_validator()
         tune_sqlite()
+        api_on = _on(os.environ.get("OPSW_ENABLE_API"))
+        no_version_banner((os.environ.get("OPSW_API_TOKEN") or "").strip() if api_on else None)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -5,6 +5,11 @@ Serves DIR like ``python -m http.server`` and rewrites the ``data-server="..."``
 HTML pages to the Rasa server URL (``--rasa-url``), so the chat widget talks to the Rasa server
 started by scripts/run.sh, whatever port it uses.
 
+Only the page, the widget and its socket.io client are served (:data:`PUBLIC_FILES`); every static answer carries
+a Content-Security-Policy (:func:`content_security_policy`): scripts, styles and the page only from this server,
+connections only to the Rasa server of ``--rasa-url`` (socket.io: ``http(s)://`` for long-polling, ``ws(s)://``
+for its WebSocket), no inline script or style, no frames, forms or plugins.
+
 When ``OPSW_WORKBENCH_TOKEN`` is set, ``/workbench`` (scenario workbench, one case) and ``/review``
 (conversation review, from ``OPSW_TRACKER_DB_URL``) are served by the ``workbench`` package; without
 it those paths answer 404 and the log says why. See docs/workbench.md.
@@ -21,6 +26,7 @@ import http.server
 import io
 import re
 import sys
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # workbench is importable: the project is installed (pip install -e .)
@@ -39,6 +45,32 @@ PUBLIC_FILES = frozenset(
         "vendor/socket.io-client.LICENSE",
     }
 )
+
+
+def content_security_policy(rasa_url: str) -> str:
+    """The CSP of the page and the widget: what web/ really loads, nothing more.
+
+    The page loads page.css, the widget script; the widget adds its stylesheet and vendor/socket.io.min.js from
+    this server (no inline script or ``style`` attribute: it sets sizes through the CSSOM, which CSP allows) and
+    opens socket.io to the Rasa server, over WebSocket or long-polling: both schemes of that origin are allowed.
+    """
+    parts = urllib.parse.urlsplit(rasa_url.strip())
+    connect = "'none'"
+    if parts.scheme in ("http", "https") and parts.netloc:
+        socket_scheme = "wss" if parts.scheme == "https" else "ws"
+        connect = f"{parts.scheme}://{parts.netloc} {socket_scheme}://{parts.netloc}"
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"connect-src {connect}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        )
+    )
 
 
 def is_public(url_path: str) -> bool:
@@ -98,6 +130,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         if not self._staff("POST"):
             self.send_error(405, "Method not allowed")
+
+    def end_headers(self) -> None:
+        # the page, the widget and the error pages; the staff pages send their own policy (workbench.pages)
+        if not _is_staff_path(getattr(self, "path", "")):  # no path yet when the request line was unreadable
+            self.send_header("Content-Security-Policy", content_security_policy(self.rasa_url.decode()))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
 
     # -- static files --------------------------------------------------------------------------
     def send_head(self):  # type: ignore[override]

@@ -137,9 +137,9 @@ opsw_start_rasa() {  # opsw_start_rasa MODEL [ENDPOINTS] [CREDENTIALS] [NAME]
   OPSW_RASA_PID=$OPSW_LAST_PID
 }
 
-opsw_wait_rasa() {  # opsw_wait_rasa [SECONDS] [NAME]; "/" answers once the model is loaded
+opsw_wait_rasa() {  # opsw_wait_rasa [SECONDS] [NAME]; /health (deploy/serve.py) answers once the model is loaded
   local name="${2:-rasa}"
-  opsw_wait_url "$(_opsw_local_url "$OPSW_RASA_PORT")/" "${1:-300}" "${OPSW_PID_OF[$name]}" \
+  opsw_wait_url "$(_opsw_local_url "$OPSW_RASA_PORT")/health" "${1:-300}" "${OPSW_PID_OF[$name]}" \
     || _opsw_fail_with_log "$name"
 }
 

@@ -27,6 +27,7 @@ from tests.conftest import ROOT, _Collector, _start, free_port, stop_process, wa
 
 ACTION_TEXT = "Actie gelukt."
 ACTION_OPSW = {"kind": "advice", "feedback": True}
+SENDER_SALT = "test-sender-salt-0123456789abcdef"  # as tests/channels/conftest.py sets it for in-process channels
 
 
 class FakeActionServer:
@@ -164,6 +165,9 @@ def start_guard_server(
         OPSW_TRACKER_DB_URL=f"sqlite:///{db}",
         OPSW_RATE_LIMIT="100000/1",
     )
+    # the secret of the hashed conversation ids (channels.sender_ids): without it the server would write a
+    # per-install secret into the checkout's var/ (this session fixture starts before the per-test setting)
+    env.setdefault("OPSW_SENDER_SALT", SENDER_SALT)
     env.update(env_extra or {})
     log = tmp / "rasa.log"
     rasa = Path(sys.executable).with_name("rasa")

@@ -3,6 +3,7 @@ tracker store and a fake action server (tests/channels/guard_server.py)."""
 
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,35 @@ def test_erase_my_conversation_deletes_it_from_the_tracker_store(guard_server):
     assert answer[0]["text"].startswith("Uw gesprek is verwijderd.")
     assert not any(s == sender for s, _ in guard_server.tracker_rows())
     assert guard_server.send("hallo", sender)[0]["text"] == WELKOM
+
+
+@pytest.mark.parametrize("kind", ["phone", "e-mail", "bsn"])
+def test_an_identifier_as_rest_sender_is_stored_only_as_a_hash(guard_server, kind):
+    """The REST ``sender`` is Rasa's ``sender_id``, the tracker store's key: an identifier there is hashed before
+    Rasa sees it, the same hash for every message (the conversation goes on), the answers still name the sender."""
+    digits = uuid.uuid4().int
+    sender = {
+        "phone": f"06{digits % 10**8:08d}",
+        "e-mail": f"jan.{digits % 10**6}@example.nl",
+        "bsn": "111-222-333",
+    }[kind]
+    first = guard_server.send("hallo", sender)
+    second = guard_server.send("testactie", sender)
+    assert first[0]["text"] == WELKOM and second[0]["text"] == ACTION_TEXT
+    assert {m["recipient_id"] for m in first + second} == {sender}
+    rows = guard_server.tracker_rows()
+    assert not any(sender in sid or sender in data for sid, data in rows)
+    if kind != "e-mail":
+        assert not any(_digits(sender) in _digits(sid) for sid, _ in rows)
+    ids = {sid for sid, data in rows if '"text": "testactie"' in data or '"text":"testactie"' in data}
+    hashed = {sid for sid in ids if re.fullmatch(r"anon-[0-9a-f]{32}", sid)}
+    assert hashed, ids
+    users = [json.loads(d) for s, d in rows if s in hashed]
+    texts = [u["text"] for u in users if u.get("event") == "user"]
+    assert texts[-2:] == ["hallo", "testactie"]  # both messages in one conversation
+    assert sender not in guard_server.log_text()
+    assert guard_server.send("verwijder mijn gesprek", sender)[0]["text"].startswith("Uw gesprek is verwijderd.")
+    assert texts and not any(s in hashed for s, _ in guard_server.tracker_rows())
 
 
 def test_typed_payload_and_failing_message_are_not_logged_in_full(guard_server):

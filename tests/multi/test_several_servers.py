@@ -196,7 +196,7 @@ class Cluster:
             )
         _wait(self.actions, "/health", 180)
         for n in names:
-            _wait(self.rasa[n], "/", 600)  # "/" answers once the model is loaded
+            _wait(self.rasa[n], "/health", 600)  # answers once the model is loaded (deploy/serve.py)
 
     def stop(self, names: tuple[str, ...]) -> None:
         for n in names:

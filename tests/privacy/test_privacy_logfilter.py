@@ -54,3 +54,19 @@ def test_short_texts_are_not_registered(log_lines):
     logfilter.register_user_text("ja")
     log.info("ja, de server draait")
     assert lines == ["ja, de server draait"]
+
+
+def test_the_factory_still_makes_records_after_uninstall():
+    """A record factory installed after ours keeps ours as its previous one and may call it after ``uninstall()``.
+    It called ``None`` then (typed as ``callable``, which mypy rejects): every log call raised TypeError."""
+    was_installed = logfilter._previous_factory is not None
+    logfilter.install()
+    ours = logging.getLogRecordFactory()
+    logfilter.uninstall()
+    try:
+        record = ours("rasa.test", logging.INFO, __file__, 1, "bel mij op %s", ("0612345678",), None)
+    finally:
+        if was_installed:
+            logfilter.install()
+    assert isinstance(record, logging.LogRecord)
+    assert record.getMessage() == "bel mij op [telefoonnummer]"
