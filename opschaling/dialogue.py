@@ -307,6 +307,19 @@ def _crisis(convo: _Conversation, signal: Signal) -> None:
     convo.say(message.text, message.kind)
 
 
+def _check_in_answered(check_in: Mapping[str, Any]) -> Signal:
+    """The crisis signal for a yes (or doubt) to a check-in: a check-in about suicide gets 113's crisis message,
+    one about violence Veilig Thuis's, one about danger or the NLU's general question 112's."""
+    about = check_in.get("about", "self")
+    kinds = safety.load_lexicon().kinds
+    group = kinds.get(check_in.get("sign", ""), {}).get("group", safety.SUICIDE)
+    if group == safety.SUICIDE:
+        sign = "suicide_other_acute" if about == "other" else "suicide_explicit"
+    else:
+        sign = str(check_in.get("sign") or "") if group == safety.VIOLENCE else "acute_danger"
+    return Signal(group, "check-in answer", sign=sign, about=about, source="answer")
+
+
 def _step_safety(convo: _Conversation) -> None:
     """A danger sign in this message (or the answer to last turn's check-in) gets its crisis or check-in message
     first. The message then answers no pending question (``sign_here``): "ik weet niet of hij het meent" is no
@@ -317,7 +330,7 @@ def _step_safety(convo: _Conversation) -> None:
     convo.state["check_in"] = None
     signal = None
     weak_before = bool(convo.state.get("weak_sign"))  # the message before this one had a weak sign
-    just_after = bool(convo.state.get("sign_last_turn") or check_in or weak_before)
+    just_after = bool(convo.state.get("sign_last_turn") or check_in)
     convo.state["weak_sign"] = False
     convo.state["sign_last_turn"] = False
     if convo.words_text:
@@ -326,9 +339,10 @@ def _step_safety(convo: _Conversation) -> None:
             intent=turn.intent,
             confidence=turn.confidence,
             # the rules read a question about a dose as a sign after any sign in the conversation ...
-            after_sign=bool(convo.state.get("safety") or just_after),
-            # ... the model reads with its lower thresholds only in the message right after one
-            model_after_sign=just_after,
+            after_sign=bool(convo.state.get("safety") or just_after or weak_before),
+            # ... the model reads with its lower thresholds only in the message right after one, and right after a
+            # weak sign only a question about a dose
+            model_after_sign=True if just_after else (safety.WEAK if weak_before else False),
         )
     elif turn.intent == "acute_nood":
         signal = Signal(kind=safety.ACUTE, evidence="button", sign="acute_danger", source="button")
@@ -341,17 +355,19 @@ def _step_safety(convo: _Conversation) -> None:
     if check_in and convo.words_text and (signal is None or signal.tier == safety.CHECK_IN):
         answer = safety_rules.check_in_answer(convo.words_text)
         model_only = signal is not None and signal.source == "model"
-        if answer == "yes" or (signal is not None and not (answer == "no" and model_only)):
-            # "ja", "soms", doubt, or a second sign right after the check-in: the crisis message (a plain no with
-            # only the model's reading of it is a no)
-            about = check_in.get("about", "self")
-            sign = "suicide_other_acute" if about == "other" else "suicide_explicit"
-            signal = Signal(safety.SUICIDE, "check-in answer", sign=sign, about=about, source="answer")
+        if answer == "yes" or (signal is not None and not model_only):
+            # "ja", "soms", doubt, or a second sign in words right after the check-in: the crisis message of the
+            # check-in's own group (113, Veilig Thuis or 112)
+            signal = _check_in_answered(check_in)
         elif answer == "no":
             convo.sign_here = True
             convo.say(crisis.check_in_no_message(convo.facts().young, convo.catalogue), "info")
             convo.interrupted = True
             return
+        elif model_only:
+            # only the model reads a sign again in the reply to a check-in that it does not answer: no second
+            # check-in (each check-in made the next message read after a sign: an endless chain)
+            signal = None
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
         return
@@ -878,7 +894,7 @@ def _ask_situation(convo: _Conversation) -> bool:
             )
             convo.state["asked_count"]["situation"] = count + 1
             return False
-    if count >= MAX_ASKS and convo.state.get("asked") == "situation" and not convo.interrupted:
+    if count >= MAX_ASKS and convo.state.get("asked") == "situation" and (not convo.interrupted or count > MAX_ASKS):
         # asked twice without an answer: move on with the route for "I do not know where to go"
         if convo.words_text:
             convo.state["unread"].append(convo.words_text[:500])
@@ -917,13 +933,15 @@ def _ask(convo: _Conversation, question: Question) -> bool:
     )
     bad_date = convo.state.pop("bad_date", None)
     not_a_miss = convo.interrupted or convo.progress
-    if count >= MAX_ASKS and same and not not_a_miss:
+    # a re-ask after an interruption (a crisis message) or progress is no miss, but it counts: never a fourth time
+    if count >= MAX_ASKS and same and (not not_a_miss or count > MAX_ASKS):
         _move_on(convo, question)
         return False
     intro = ""
     if same and not_a_miss:
         intro = convo.phrase("after_crisis_go_on") + " " if convo.interrupted and convo.state.get("safety") else ""
         convo.say(convo.address(_acknowledge(convo) + intro + question.text), "question", _buttons(question))
+        counts[key] = count + 1
         return True
     if bad_date and bad_date["fact"] == question.fact:
         when = format_date(date.fromisoformat(bad_date["value"]))

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from opschaling import safety_rules as rules
+from opschaling.safety_model import WEAK  # noqa: F401 - the dialogue reads after a weak sign as safety.WEAK
 from opschaling.safety_rules import load_lexicon
 
 SUICIDE = "suicide"
@@ -111,7 +112,7 @@ def rule_signals(text: str | None, after_sign: bool = False, topic_sign: bool = 
     return out
 
 
-def _topic_sign(text: str | None, after_sign: bool) -> bool:
+def _topic_sign(text: str | None, after_sign: bool | str) -> bool:
     """Whether a topic word may count as a crisis: the learned model sees at least model.topic chance of a sign
     (short messages always count: the model does not read them)."""
     from opschaling import safety_model  # noqa: PLC0415
@@ -121,7 +122,7 @@ def _topic_sign(text: str | None, after_sign: bool) -> bool:
     return safety_model.sign_chance(text, after_sign) >= float(load_lexicon().data["model"]["topic"])
 
 
-def model_signal(text: str | None, after_sign: bool = False) -> Signal | None:
+def model_signal(text: str | None, after_sign: bool | str = False) -> Signal | None:
     """The learned model's sign, when its score reaches the lexicon's thresholds (``model`` in safety.yaml)."""
     if not text or not text.strip():
         return None
@@ -134,7 +135,7 @@ def model_signal(text: str | None, after_sign: bool = False) -> Signal | None:
     return _signal(sign, f"model:{sign} ({score:.2f})", tier, other, source="model")
 
 
-def model_violence(text: str | None, after_sign: bool = False, alone: bool = False) -> Signal | None:
+def model_violence(text: str | None, after_sign: bool | str = False, alone: bool = False) -> Signal | None:
     """Violence or abuse as the learned model sees it when the violence kinds are counted together
     (``safety_model.violence``); ``alone`` (no other sign in the message): only from the check-in threshold on."""
     if not text or not text.strip():
@@ -182,14 +183,14 @@ def assess(
     confidence: float | None = None,
     after_sign: bool = False,
     use_model: bool = True,
-    model_after_sign: bool | None = None,
+    model_after_sign: bool | str | None = None,
 ) -> Signal | None:
     """The danger sign in ``text`` that decides the answer, or None.
 
     ``after_sign``: the conversation already had a danger sign (then a question about a method or a dose is one
     too). ``model_after_sign`` (default: ``after_sign``): the learned model reads with its lower after-sign
-    thresholds; the dialogue does so only in the message right after a sign, so that an ordinary answer later on
-    is not read as a new sign again and again. ``use_model=False``: the rules and the NLU only (for measuring the
+    thresholds (True; the dialogue does so only in the message right after a sign, so that an ordinary answer later
+    on is not read as a new sign again and again), or right after a weak sign only a dose question (``WEAK``). ``use_model=False``: the rules and the NLU only (for measuring the
     parts on their own)."""
     model_after = after_sign if model_after_sign is None else model_after_sign
     signals = rule_signals(text, after_sign, topic_sign=not use_model or _topic_sign(text, model_after))

@@ -27,6 +27,11 @@ import yaml
 
 from opschaling.safety_rules import fold, load_lexicon
 
+# True after a sign in the conversation (lower thresholds, the after-sign kinds count), WEAK right after a weak sign
+# (only the after-sign kinds count: a question about a dose), False otherwise
+WEAK = "weak"
+AfterSign = bool | str
+
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "lexicon" / "training"
 NLU_DIR = ROOT / "data" / "nlu"
@@ -246,7 +251,7 @@ def _score_chunks(text: str) -> list[dict[str, float]]:
 
 def decide(
     rows: Sequence[dict[str, float]],
-    after_sign: bool = False,
+    after_sign: AfterSign = False,
     crisis: float | None = None,
     check_in: float | None = None,
 ) -> tuple[str, str, float, bool] | None:
@@ -280,18 +285,21 @@ def decide(
     return kind, tier, score - int(score), kind in lex.other_kinds
 
 
-def _thresholds(after_sign: bool, crisis: float | None = None, check_in: float | None = None) -> tuple[float, float]:
+def _thresholds(
+    after_sign: AfterSign, crisis: float | None = None, check_in: float | None = None
+) -> tuple[float, float]:
     """(crisis, check-in) thresholds: the lexicon's (or the ones given), lower after an earlier sign."""
     cfg = load_lexicon().data["model"]
-    scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign else 1.0
+    scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign is True else 1.0  # not after only a weak sign
     return (
         float(cfg["crisis"] if crisis is None else crisis) * scale,
         float(cfg["check_in"] if check_in is None else check_in) * scale,
     )
 
 
-def _muted(after_sign: bool) -> frozenset[str]:
-    """The kinds whose share is no sign here: those that need an earlier sign (asking about a dose), without one."""
+def _muted(after_sign: AfterSign) -> frozenset[str]:
+    """The kinds whose share is no sign here: those that need an earlier sign (asking about a dose), without one
+    (a weak sign is one here: "hoeveel pillen is te veel?" right after it is read)."""
     return frozenset() if after_sign else load_lexicon().after_sign_kinds
 
 
@@ -303,7 +311,7 @@ def _chance(row: dict[str, float], muted: frozenset[str]) -> float:
 MIN_WORDS = 4  # shorter messages ("weet ik niet", "nee, nog niet") are answers: the rules read those
 
 
-def sign_chance(text: str, after_sign: bool = False) -> float:
+def sign_chance(text: str, after_sign: AfterSign = False) -> float:
     """The highest chance of any sign in a chunk of ``text`` (the kinds that need an earlier sign left out when
     there was none); 0 for a short message."""
     if len(text.split()) < MIN_WORDS:
@@ -312,7 +320,7 @@ def sign_chance(text: str, after_sign: bool = False) -> float:
     return max((_chance(row, muted) for row in scores(text)), default=0.0)
 
 
-def violence(text: str, after_sign: bool = False) -> tuple[str, str, float] | None:
+def violence(text: str, after_sign: AfterSign = False) -> tuple[str, str, float] | None:
     """(kind, tier, share) when one chunk of ``text`` gives the violence kinds together (the lexicon's group
     "violence") at least the lexicon's ``model.violence``: abuse told in words that the kinds split between
     elder_abuse, violence_now and worry. The tier is a crisis when the chunk reaches the crisis threshold."""
@@ -334,7 +342,7 @@ def violence(text: str, after_sign: bool = False) -> tuple[str, str, float] | No
     return None if found is None else (found[1], found[2], round(found[0], 3))
 
 
-def predict(text: str, after_sign: bool = False) -> tuple[str, str, float, bool] | None:
+def predict(text: str, after_sign: AfterSign = False) -> tuple[str, str, float, bool] | None:
     """(kind, tier, score, about someone else) for ``text``, or None when the model sees no sign."""
     if len(text.split()) < MIN_WORDS:
         return None

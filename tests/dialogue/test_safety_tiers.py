@@ -198,6 +198,26 @@ def test_a_no_with_doubt_about_something_else_after_a_check_in_is_no_crisis_and_
     assert chat.state["sign_last_turn"] is False
 
 
+def test_the_model_alone_never_chains_check_ins_and_a_yes_keeps_the_check_ins_own_help_line(monkeypatch):
+    """A check-in the model gave about danger (112) is followed by ordinary answers the model reads as a sign again:
+    no second check-in and no crisis message for them (a blind conversation alternated check-ins and 113 crisis
+    messages for twelve turns); a "ja" to that check-in gets the crisis message of its own group: 112 first."""
+    from opschaling import safety
+
+    danger = safety.Signal("acute", "model:missing_person (0.5)", "missing_person", "check_in", source="model")
+    monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: danger)
+    monkeypatch.setattr(safety, "model_violence", lambda text, after_sign=False, alone=False: None)
+    chat = Chat()
+    first = chat.say("Mijn vader woont alleen en weigert alle hulp, ik maak me zorgen.")
+    assert first[0].kind == "check_in" and first_number(first[0]) == "112"
+    reply = chat.say("alleen met hemzelf en een keer met zijn dochter gepraat")
+    assert not any(m.kind in ALARM for m in reply)
+    chat = Chat()
+    chat.say("Mijn vader woont alleen en weigert alle hulp, ik maak me zorgen.")
+    yes = chat.say("ja")
+    assert yes[0].kind == "crisis" and first_number(yes[0]) == "112"
+
+
 def test_abuse_seen_with_less_certainty_comes_before_a_passive_sign():
     from opschaling import safety
 
