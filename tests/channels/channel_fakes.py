@@ -437,7 +437,7 @@ async def rasa_app(model_path: str, input_channels: list[Any], endpoints: Any = 
     Sanic.test_mode = True  # several apps with the same name in one process
     app = configure_app(input_channels=input_channels, enable_api=True, route="/webhooks/")
     app.ctx.agent = await load_agent(model_path=model_path, endpoints=endpoints)
-    async with _serving(app) as base:
+    async with serving(app) as base:
         yield base, app
 
 
@@ -452,12 +452,12 @@ async def channel_app(input_channels: list[Any], on_new_message: Callable[[Any],
     app = Sanic(f"channels_{next(_ids)}")
     for channel in input_channels:
         app.blueprint(channel.blueprint(on_new_message), url_prefix=f"/webhooks/{channel.url_prefix()}")
-    async with _serving(app) as base:
+    async with serving(app) as base:
         yield base
 
 
 @contextlib.asynccontextmanager
-async def _serving(app: Any):
+async def serving(app: Any):
     """Serve a Sanic app on a free loopback port, with its start and stop listeners."""
     port = free_port()
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)

@@ -15,13 +15,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 import rasa
 import rasa.server
 
 from deploy import serve
+from tests.channels.channel_fakes import serving
 from tests.infra.infra_helpers import ROOT, env_from_scripts, free_port
 
 TOKEN = "test-token-0123456789abcdef"
@@ -39,22 +39,6 @@ def _no_version(body: bytes) -> None:
     assert rasa.__version__.encode() not in body and b"Rasa" not in body, body
 
 
-@contextlib.asynccontextmanager
-async def _serving(app: Any):
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-
-
 def _in_process(monkeypatch, enable_api: bool) -> dict[str, tuple[int, bytes]]:
     """Rasa's app as ``rasa run`` builds it (rasa.core.run.configure_app), after deploy/serve.py's change."""
     from rasa.core.run import configure_app
@@ -66,7 +50,7 @@ def _in_process(monkeypatch, enable_api: bool) -> dict[str, tuple[int, bytes]]:
 
     async def scenario() -> dict[str, tuple[int, bytes]]:
         app = configure_app(enable_api=enable_api, auth_token=TOKEN if enable_api else None)
-        async with _serving(app) as base:
+        async with serving(app) as base:
             loop = asyncio.get_running_loop()
             paths = ["/", "/health", "/version", f"/version?token={TOKEN}", "/version?token=wrong"]
             answers = await asyncio.gather(*(loop.run_in_executor(None, _get, base + p) for p in paths))
