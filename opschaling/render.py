@@ -203,18 +203,14 @@ _SUBJECTS = frozenset(
     }
 )
 # links and addresses are never changed ("uw-wlz-aanvraag" in a web address)
-_LINK = re.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+")
+_LINK = re.compile(r"(\]\([^)\s]*\)|https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+)")
 
 
 def informal(text: str) -> str:
     """Address a young person with 'je' instead of 'u' (verb before 'u' loses its -t: 'heeft u' → 'heb je'; not
     after a subject: 'het loket helpt u' → 'het loket helpt je'); links stay as they are."""
-    parts = _LINK.split(text)
-    links = _LINK.findall(text)
-    out = [_informal_words(parts[0])]
-    for link, part in zip(links, parts[1:], strict=True):
-        out += [link, _informal_words(part)]
-    return "".join(out)
+    # the split keeps the links (its one group) at the odd places
+    return "".join(part if i % 2 else _informal_words(part) for i, part in enumerate(_LINK.split(text)))
 
 
 def _informal_words(text: str) -> str:
@@ -253,14 +249,14 @@ def _user_deadline(deadline: Deadline, catalogue: Catalogue, professional: bool 
     term = amount(deadline.value, deadline.unit)
     start = f" na {deadline.counts_from_text}" if deadline.counts_from_text else ""
     if deadline.due and deadline.passed:
-        lines = [catalogue.text("deadline_passed", date=format_date(deadline.due))]
         late = catalogue.explanations.get(deadline.late or "")
         if late and not full:  # the advice: one line; the whole answer is one tap away ("Hoe lang heb ik?")
-            return " ".join([*lines, catalogue.text("deadline_late_short")])
-        if late:  # its text says who can help
-            return " ".join([*lines, " ".join(str(late["text"]).split())])
-        lines.append(catalogue.text("deadline_passed_ask_professional" if professional else "deadline_passed_ask"))
-        return " ".join(lines)
+            then = catalogue.text("deadline_late_short")
+        elif late:  # its text says who can help
+            then = " ".join(str(late["text"]).split())
+        else:
+            then = catalogue.text("deadline_passed_ask_professional" if professional else "deadline_passed_ask")
+        return f"{catalogue.text('deadline_passed', date=format_date(deadline.due))} {then}"
     if deadline.due and deadline.last_day_today:
         line = catalogue.text("deadline_today", term=term, start=start)
     elif deadline.due and deadline.moved_from:
@@ -275,13 +271,12 @@ def _user_deadline(deadline: Deadline, catalogue: Catalogue, professional: bool 
     return line
 
 
-def _deadline_refs(deadline: Deadline, catalogue: Catalogue) -> list[Reference]:
-    """The deadline's own sources, and those of the rule that moved it or of what to do when it has passed."""
+def _rule_refs(deadline: Deadline, catalogue: Catalogue) -> list[Reference]:
+    """The sources of the rule that moved the deadline (Algemene termijnenwet) or of what to do when it has passed."""
     topics = ["termijnenwet"] if deadline.moved_from else []
     if deadline.due and deadline.passed and deadline.late:
         topics.append(deadline.late)
-    extra = [Reference.from_dict(r) for t in topics for r in catalogue.explanations.get(t, {}).get("reference") or ()]
-    return [*deadline.references, *extra]
+    return [Reference.from_dict(r) for t in topics for r in catalogue.explanations.get(t, {}).get("reference") or ()]
 
 
 def _body_deadline(deadline: Deadline) -> str:
@@ -315,7 +310,7 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     for deadline in step.deadlines:
         if deadline.binding_on == "user" and step.status != "loopt":
             parts.append(_user_deadline(deadline, catalogue, facts.is_professional))
-            extra = [r for r in _deadline_refs(deadline, catalogue) if r not in deadline.references]
+            extra = _rule_refs(deadline, catalogue)
             break
     if step.status == "loopt":
         for deadline in step.deadlines:
@@ -485,7 +480,7 @@ def deadline_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str
             if deadline.binding_on == "user"
             else _body_deadline(deadline)
         )
-        refs.extend(_deadline_refs(deadline, catalogue))
+        refs.extend([*deadline.references, *_rule_refs(deadline, catalogue)])
     lines.append(cite_line(catalogue, refs, limit=3))
     return address("\n".join(lines), facts)
 

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from opschaling import safety_rules as rules
-from opschaling.safety_model import WEAK  # noqa: F401 - the dialogue reads after a weak sign as safety.WEAK
 from opschaling.safety_rules import load_lexicon
 
 SUICIDE = "suicide"
@@ -44,6 +43,8 @@ TIERS = (CHECK_IN, CRISIS)  # from low to high
 # abuse kinds whose words are plain enough to come before a suicide sign that only the model reads (not violence_now:
 # "met een schaar gekrast", "mij dood te maken" are its words too)
 PLAIN_ABUSE = ("carer_hurts", "elder_abuse")
+# ``model_after_sign`` right after a weak sign: the model counts a question about a dose, at its usual thresholds
+WEAK = "weak"
 # the lexicon's kind for danger without a kind (fire, gas, "er is gevaar"): violence seen next to it comes first
 GENERIC_DANGER = "acute_danger"
 NLU_INTENT = "acute_nood"
@@ -190,8 +191,8 @@ def assess(
     ``after_sign``: the conversation already had a danger sign (then a question about a method or a dose is one
     too). ``model_after_sign`` (default: ``after_sign``): the learned model reads with its lower after-sign
     thresholds (True; the dialogue does so only in the message right after a sign, so that an ordinary answer later
-    on is not read as a new sign again and again), or right after a weak sign only a dose question (``WEAK``). ``use_model=False``: the rules and the NLU only (for measuring the
-    parts on their own)."""
+    on is not read as a new sign again and again), or right after a weak sign only a dose question (``WEAK``).
+    ``use_model=False``: the rules and the NLU only (for measuring the parts on their own)."""
     model_after = after_sign if model_after_sign is None else model_after_sign
     signals = rule_signals(text, after_sign, topic_sign=not use_model or _topic_sign(text, model_after))
     if use_model and not any(s.crisis and s.kind == SUICIDE for s in signals):

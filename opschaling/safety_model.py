@@ -27,9 +27,8 @@ import yaml
 
 from opschaling.safety_rules import fold, load_lexicon
 
-# True after a sign in the conversation (lower thresholds, the after-sign kinds count), WEAK right after a weak sign
-# (only the after-sign kinds count: a question about a dose), False otherwise
-WEAK = "weak"
+# True after a sign in the conversation (lower thresholds, the after-sign kinds count), safety.WEAK right after a weak
+# sign (only the after-sign kinds count: a question about a dose), False otherwise
 AfterSign = bool | str
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -513,7 +513,7 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
         return age_group(text, answer=True)
     if fact in ("decision_date", "objection_decision_date"):
         return date_answer(text, today)
-    if fact in ("acute_danger", "consent", "urgent", "termination", "safety_concern") or is_yes_no(fact):
+    if fact in ("acute_danger", "consent", "urgent", "termination") or is_yes_no(fact):
         return yes_no(text)
     if fact == "situation":
         return guess_situation(text)
