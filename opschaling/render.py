@@ -529,18 +529,19 @@ def costs_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     body = advice.step.body
     found: list[str] = []
     refs: list[Reference] = []
+    # the reason the advice gave first (it may say "gratis" itself), then the body's fields
+    texts: list[tuple[Any, list[Reference]]] = [(advice.step.reason, list(advice.step.references))]
     for name in _COST_FIELDS:
         raw = body.raw.get(name)
-        items = raw if isinstance(raw, list) else [raw]
-        for item in items:
-            text = item.get("text") or item.get("how") if isinstance(item, Mapping) else None
-            if not text:
-                continue
-            for sentence in re.split(r"(?<=[.!?])\s+", str(text).strip()):
-                short = len(sentence.split()) <= _COST_SENTENCE_WORDS and not sentence.endswith("?")
-                if short and _COST_WORDS.search(sentence) and sentence not in found:
-                    found.append(sentence)
-                    refs.extend(_refs_of(item))
+        for item in raw if isinstance(raw, list) else [raw]:
+            if isinstance(item, Mapping):
+                texts.append((item.get("text") or item.get("how"), _refs_of(item)))
+    for text, item_refs in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", str(text or "").strip()):
+            short = len(sentence.split()) <= _COST_SENTENCE_WORDS and not sentence.endswith("?")
+            if short and _COST_WORDS.search(sentence) and sentence not in found:
+                found.append(sentence)
+                refs.extend(item_refs)
     if not found:
         return address(catalogue.text("costs_unknown", step=body.short_label), facts)
     return address(f"{' '.join(found[:3])}\n\n{cite_line(catalogue, refs or list(body.references))}", facts)

@@ -584,7 +584,8 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         r"\bopgezegd\b|\bopzegging\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
         r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
-        r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b",
+        r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
+        r"\b(?:must|has to|have to|needs? to) (?:leave|move out)\b",
         folded,
     ):
         facts.setdefault("termination", True)

@@ -50,3 +50,19 @@ def test_informal_keeps_links_and_the_object_u():
     assert render.informal("Het Juridisch Loket helpt u gratis.") == "Het Juridisch Loket helpt je gratis."
     assert render.informal("Dan kunt u bezwaar maken.") == "Dan kun je bezwaar maken."
     assert render.informal("U zelf, of iemand die u machtigt.") == "Jij zelf, of iemand die je machtigt."
+
+
+def test_the_cost_answer_says_what_the_advice_itself_said():
+    """The advice for a cliëntondersteuner Wlz says "gratis"; "kost dat iets?" right after it got "staat niet in
+    mijn bronnen" (found in the widget at phone size): the answer also reads the step's own reason."""
+    facts = CaseFacts.of(
+        situation="geen_plek",
+        law="wlz",
+        role="naaste",
+        steps_tried={"clientondersteuner_wlz": "nee"},
+        today=date(2026, 12, 6),
+    )
+    advice = advise(facts, CATALOGUE)
+    assert "gratis" in advice.step.reason
+    text = render.costs_text(advice, CATALOGUE, facts)
+    assert "gratis" in text and "Bron:" in text

@@ -184,3 +184,9 @@ def test_an_english_story_about_a_cut_is_a_decision_of_the_gemeente():
     assert understand.guess_situation(text) == "besluit_oneens"
     facts = understand.read_facts(text + " The letter is from 28 November.", date(2026, 12, 6))
     assert (facts["organisation"], facts["law"], facts["decision_date"]) == ("gemeente", "wmo", "2026-11-28")
+
+
+def test_an_english_care_home_that_sends_someone_away_is_a_termination():
+    text = "the care home said she must leave by January 1st because we complained too much"
+    assert understand.guess_situation(text) == "zorg_past_niet"
+    assert understand.read_facts(text, date(2026, 12, 6)).get("termination") is True
