@@ -14,7 +14,7 @@ help:
 	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV; danger signs on the blind batches through REST -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
 	@echo "make bench      speed: 1/10/50 concurrent REST conversations, ours vs the rasa init bot -> reports/bench"
 	@echo "make lint       ruff, shellcheck, yamllint (make format fixes what ruff can)"
-	@echo "make types      mypy on opschaling/, actions/, nlu_components/, channels/ and deploy/"
+	@echo "make types      mypy on opschaling/, actions/, nlu_components/, channels/, deploy/, workbench/ and documents/"
 	@echo "make test-unit  pytest without servers or browser (seconds)"
 
 run:
@@ -59,11 +59,11 @@ retention: bootstrap
 # code checks (configuration: pyproject.toml [tool.ruff] / [tool.mypy], .yamllint.yaml).
 #   make lint          ruff check + ruff format --check, shellcheck scripts/*.sh .ci/run, yamllint; all run, then fail
 #   make format        ruff check --fix + ruff format (FILES="a.py dir/" to limit it)
-#   make types         mypy opschaling/ actions/ nlu_components/ channels/ deploy/ (strict for engine, catalogue,
-#                      facts, deadlines)
+#   make types         mypy opschaling/ actions/ nlu_components/ channels/ deploy/ workbench/ documents/ (strict
+#                      for engine, catalogue, facts, deadlines)
 #   make test-unit     pytest on the folders that need no servers and no browser (seconds; ARGS="-x -k name")
 LINT_YAML := catalogue lexicon data scenarios domain.yml config.yml $(wildcard endpoints*.yml) credentials.yml
-UNIT_TESTS := tests/catalogue tests/engine tests/dialogue tests/actions tests/safety tests/scenarios \
+UNIT_TESTS := tests/catalogue tests/engine tests/dialogue tests/actions tests/safety tests/scenarios tests/documents \
               tests/workbench tests/nlu tests/nlu_components tests/measure tests/channels/test_channels_numbered_options.py
 UNIT_MARKERS := not integration and not browser and not rest and not multi and not slow and not postgres and not redis
 .PHONY: lint format types test-unit
@@ -82,7 +82,7 @@ format: bootstrap
 	.venv/bin/ruff format $(or $(FILES),.)
 
 types: bootstrap
-	@source scripts/env.sh && $(PY) -m mypy opschaling actions nlu_components channels deploy
+	@source scripts/env.sh && $(PY) -m mypy opschaling actions nlu_components channels deploy workbench documents
 
 test-unit: bootstrap
 	@source scripts/env.sh && $(PY) -m pytest $(UNIT_TESTS) -m "$(UNIT_MARKERS)" -p no:cacheprovider -q $(ARGS)

@@ -17,11 +17,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from opschaling import load_catalogue, safety_model
+from opschaling import load_catalogue, safety_model, situation_model
 from opschaling.dialogue import ALARM_KINDS, Turn, respond
 
-# the learned danger model is loaded (or trained, once) when the action server starts, not on a user's message
+# the learned readers are loaded (or trained, once) when the action server starts, not on a user's message
 safety_model.model()
+situation_model.model()
 
 STATE_SLOT = "dialogue"
 ACTION = "action_turn"

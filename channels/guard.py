@@ -29,9 +29,14 @@ the tracker store and Rasa's logs). In this order:
 7. **mask**: :func:`channels.privacy.mask` (BSN, phone, e-mail, IBAN, postcode, date of birth,
    names, street addresses). The kinds masked go along as ``metadata["opsw_masked"]``.
 8. **metadata**: only ``trace`` (boolean) and the Telegram/Twilio ``numbered_choice`` are kept.
-9. **never silent**: when the wrapped call sent no bot message (action server down, an exception),
+9. **document links**: the documents a bot message names (``opsw.documents``, issue 16) become short-lived links for
+   this conversation (:func:`channels.documents.with_links`) on the way out, where the conversation id is known.
+10. **never silent**: when the wrapped call sent no bot message (action server down, an exception),
    the static response ``utter_service_down`` is sent (from the model's domain, else domain.yml,
    else :data:`SERVICE_DOWN_TEXT`).
+11. **not saved**: when the tracker store could not save (or read) the conversation, also after one retry
+   (:mod:`deploy.tracker_store`, the store of endpoints.yml), the notice ``store_failed`` of catalogue/texts.yaml
+   follows the answer (``opsw.kind`` "error"); the store has logged an ERROR.
 
 Telegram and Twilio pass on a conversation id, not the chat id or phone number
 (:mod:`channels.sender_ids`). :func:`channel_blueprint` gives every channel's blueprint the guard
@@ -59,9 +64,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import logfilter, privacy
+from channels import documents, logfilter, privacy
 from channels.erase import erase_conversation
 from channels.sender_ids import AddressBook
+from deploy import tracker_store
+from opschaling.catalogue import load_catalogue
 from opschaling.safety_rules import remove_invisible
 
 logger = logging.getLogger(__name__)
@@ -197,6 +204,9 @@ class GuardedOutput(OutputChannel):
                 if isinstance(button, dict) and isinstance(button.get("payload"), str):
                     self._turn_payloads.append(button["payload"].strip())
         self.guard.remember_offered(self.sender_id, self._turn_payloads)
+        if isinstance(message.get("opsw"), dict) and message["opsw"].get("documents"):
+            # the documents the dialogue named, as links for this conversation (channels/documents.py)
+            message = documents.with_links(message, self.sender_id)
         await self.inner.send_response(self.address if recipient_id == self.sender_id else recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -347,6 +357,16 @@ class Guard:
         return {"text": SERVICE_DOWN_TEXT}
 
     @staticmethod
+    def store_failed_text() -> str:
+        """The notice after a message the tracker store did not keep (catalogue/texts.yaml)."""
+        try:
+            catalogue = load_catalogue()
+            return catalogue.text("store_failed")
+        except Exception:  # the user is told something in any case
+            logger.exception("catalogue/texts.yaml not read for the store notice")
+            return SERVICE_DOWN_TEXT
+
+    @staticmethod
     async def reply(
         output: OutputChannel,
         sender_id: Any,
@@ -410,7 +430,7 @@ class Guard:
 
     async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         """Check, clean and pass on one message; returns what happened (for tests and logs):
-        ``passed``, ``service_down`` or the reason it was answered by the guard."""
+        ``passed``, ``service_down``, ``not_saved`` (the store failed) or the reason it was answered by the guard."""
         output = message.output_channel
         sender_id = message.sender_id
         text = message.text
@@ -472,16 +492,21 @@ class Guard:
             message_id=message.message_id,
             metadata=self._metadata(message.metadata, kinds),
         )
-        try:
-            await on_new_message(new_message)
-        except Exception as error:
-            logger.error("handling a message failed: %s", type(error).__name__)
-            logger.debug("handling a message failed", exc_info=True)
+        with tracker_store.watch() as store_failures:
+            try:
+                await on_new_message(new_message)
+            except Exception as error:
+                logger.error("handling a message failed: %s", type(error).__name__)
+                logger.debug("handling a message failed", exc_info=True)
+        outcome = "passed"
         if guarded.count == 0:
             down = self.service_down()
             await self.reply(guarded, sender_id, down["text"], "error", down.get("buttons"))
-            return "service_down"
-        return "passed"
+            outcome = "service_down"
+        if store_failures:  # the answer was given but not kept: say so (the store logged the error)
+            await self.reply(guarded, sender_id, self.store_failed_text(), "error")
+            outcome = "not_saved"
+        return outcome
 
     async def _mask(self, text: str) -> tuple[str, list[str]]:
         loop = asyncio.get_running_loop()

@@ -10,7 +10,8 @@ Request: ``{"sender": str, "message": str, "metadata"?: {"trace": bool}}``. Diff
 * Every message goes through :mod:`channels.guard` (masking, length limit, payload check, never
   silent). A ``sender`` that holds an identifier (``"0612345678"``, an e-mail address) reaches Rasa
   as its keyed hash ``anon-<32 hex>``; the answers keep the ``recipient_id`` the client sent.
-* Response items: ``{"recipient_id", "text", "buttons"?, "opsw": {"kind", "feedback", "trace"?}}``.
+* Response items: ``{"recipient_id", "text", "buttons"?, "opsw": {"kind", "feedback", "trace"?, "documents"?}}``
+  (``documents``: links to the conversation's documents, see ``channels/documents.py``).
   A text with blank lines is split into items as Rasa does; ``opsw`` is on every item, with
   ``feedback`` (and ``trace``) only on the last item of a bot message. Bot messages without
   ``opsw`` (plain domain responses) get ``{"kind": "info", "feedback": false}``.
@@ -49,12 +50,13 @@ MAX_JSON_DEPTH = 32
 
 
 def opsw_parts(opsw: Any, last: bool) -> dict[str, Any]:
-    """The ``opsw`` dict for one item; ``feedback``/``trace`` only on the last part."""
+    """The ``opsw`` dict for one item; ``feedback``, ``trace`` and the document links only on the last part."""
     base = dict(opsw) if isinstance(opsw, dict) else dict(DEFAULT_OPSW)
     base.setdefault("kind", "info")
     base["feedback"] = bool(base.get("feedback")) and last
     if not last:
-        base.pop("trace", None)
+        for key in ("trace", "documents", "documents_note"):
+            base.pop(key, None)
     return base
 
 

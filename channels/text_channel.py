@@ -10,7 +10,9 @@ delivered (:meth:`TextOutput.deliver`). This base does the rest:
 * **typed text**: a typed number, keyboard label or option title becomes that button's payload
   (:mod:`channels.choice`, looked up in the tracker store);
 * **formatting**: the Markdown of the responses as plain text (``text_format``), buttons as
-  numbered options with a prompt (``numbered_options``), split to the channel's message limit.
+  numbered options with a prompt (``numbered_options``), split to the channel's message limit;
+  the links to a conversation's documents (``opsw.documents``, ``channels/documents.py``) as
+  lines "title: url" after the text.
   The ``opsw`` dict (kind, feedback, trace) of the structured messages is not shown: on a text
   channel the text is the message;
 * **answers of its own**: "Ik kan alleen tekst lezen. ..." for a photo, voice message or sticker,
@@ -29,6 +31,7 @@ from sanic.request import Request
 
 from channels import guard
 from channels.choice import apply_choice
+from channels.documents import links_text
 from channels.numbered_options import OPTION_PROMPT, SCOPE_TURN, SCOPES, render_text_with_options
 from channels.sender_ids import AddressBook
 from channels.text_format import STYLE_PLAIN, TWILIO_MAX_CHARS, split_long_text, to_plain_text
@@ -89,11 +92,15 @@ class TextOutput(OutputChannel):
             await self.deliver(address, chunk, buttons if index == len(chunks) - 1 else None)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """The text as one message (split above ``max_chars``), or one per paragraph."""
+        """The text as one message (split above ``max_chars``), or one per paragraph; document links (``opsw``) after
+        it as short links."""
         address = self.address(recipient_id)
         if address is None:
             return
         body = self.plain(text)
+        links = links_text(kwargs.get("opsw"))
+        if links:
+            body = f"{body}\n\n{links}"
         parts = body.strip().split("\n\n") if self.paragraph_messages else [body]
         for part in parts:
             if part.strip():
@@ -105,11 +112,15 @@ class TextOutput(OutputChannel):
         """Text, the numbered options and the prompt in one message."""
         options = [{**b, "title": self.plain(str(b.get("title") or ""))} for b in buttons if isinstance(b, dict)]
         if not options:
-            await self.send_text_message(recipient_id, text)
+            await self.send_text_message(recipient_id, text, **kwargs)
             return
         address = self.address(recipient_id)
         if address is not None:
-            await self._send(address, render_text_with_options(self.plain(text), options, self.prompt), options)
+            body = self.plain(text)
+            links = links_text(kwargs.get("opsw"))
+            if links:
+                body = f"{body}\n\n{links}"
+            await self._send(address, render_text_with_options(body, options, self.prompt), options)
 
 
 class TextInput(InputChannel):

@@ -140,6 +140,7 @@ class Rung:
     pending_ok: bool = False
     woonzorgplek: str | None = None
     switch_to: str | None = None
+    if_known: tuple[str, ...] = ()  # facts the rung counts on only when already said: never asked for it
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Rung:
@@ -156,6 +157,7 @@ class Rung:
             pending_ok=bool(raw.get("pending_ok")),
             woonzorgplek=raw.get("woonzorgplek"),
             switch_to=raw.get("switch_to"),
+            if_known=tuple(raw.get("if_known") or ()),
         )
 
 

@@ -23,6 +23,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from documents.offer import OVERZICHT, offered
 from opschaling import crisis, language, names, render, safety, safety_rules, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
@@ -36,24 +37,9 @@ MAX_SITUATION_BUTTONS = 6  # more do not fit a phone screen; typing always works
 SITUATION_CONFIDENCE = 0.5
 SWITCH_CONFIDENCE = 0.8
 KEYWORDS_WIN_BELOW = 0.8
-# "besluit jeugdhulp oneens" is an objection about youth care: what the user wants to do (object, complain, a place)
-# says more about the route than the field it is in.
-ACTION_SITUATIONS = (
-    "besluit_oneens",
-    "besluit_te_laat",
-    "klacht_zorgaanbieder",
-    "klacht_instantie",
-    "geen_plek",
-    "zorg_past_niet",
-    "achttien_worden",
-    "mantelzorg_overbelast",
-)
-TOPIC_SITUATIONS = (
-    "jeugdzorg",
-    "kastje_muur",
-    "wie_verantwoordelijk",
-    "vraag_clientondersteuning",
-)  # an unsure NLU intent gives way to explicit words ("bezwaar", "klacht over het CIZ")
+# what the user wants to do outranks the field it is in (lexicon/situations.yaml `actions`, `topics`)
+ACTION_SITUATIONS = understand.ACTION_SITUATIONS
+TOPIC_SITUATIONS = understand.TOPIC_SITUATIONS
 YES_NO_FACTS = BOOLEAN_FACTS  # answered with /affirm, /deny or free-text ja / nee (catalogue/facts.yaml)
 # The entity that carries a fact in a button payload (catalogue/facts.yaml `entity`; see data/nlu and domain.yml).
 FACT_ENTITY = {
@@ -101,6 +87,7 @@ KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
 HANDOFF_PAYLOAD = "/human_handoff"
+OVERVIEW_PAYLOAD = '/detail{"onderwerp":"overzicht"}'  # "Overzicht maken": what goes in it, then the links
 # a fallback sentence never comes twice in a row: the second time the other wording
 FALLBACK_AGAIN = {
     "advice_given_already": "advice_given_already_again",
@@ -129,11 +116,14 @@ class Message:
     buttons: list[dict[str, str]] = field(default_factory=list)
     feedback: bool = False
     trace: dict[str, Any] | None = None
+    documents: list[str] = field(default_factory=list)  # documents/offer.py: the channels turn them into links
 
     def opsw(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "feedback": self.feedback}
         if self.trace is not None:
             data["trace"] = self.trace
+        if self.documents:
+            data["documents"] = list(self.documents)
         return data
 
 
@@ -163,6 +153,7 @@ def new_state() -> dict[str, Any]:
         "greeted": False,
         "feedback": [],
         "unread": [],
+        "info_shown": [],  # the route backgrounds already shown ("zorgplicht:wlz", render_info): each once
     }
 
 
@@ -243,6 +234,9 @@ class _Conversation:
 
     def handoff_button(self) -> dict[str, str]:
         return {"title": self.phrase("handoff_button"), "payload": HANDOFF_PAYLOAD}
+
+    def overview_button(self) -> dict[str, str]:
+        return {"title": self.phrase("overview_button"), "payload": OVERVIEW_PAYLOAD}
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -498,12 +492,42 @@ def _step_read(convo: _Conversation) -> None:
         convo.answered = True
 
 
+# A message that says what a decision of a body says (hours cut, refused) is about that decision, whatever else it
+# names (a complaint, being tired, a child): against a decision one objects (R-public §7). understand.DECISION_CONTENT
+DECISION_OUTRANKS = ("klacht_zorgaanbieder", "klacht_instantie", "mantelzorg_overbelast", "jeugdzorg", "kastje_muur")
+
+
 def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
-    """The situation from a confident NLU intent; the words decide when the NLU is unsure or names none."""
+    situation, steps = _situation_said(convo)
+    if (
+        convo.words_text
+        and convo.facts_raw.get("situation") is None
+        and convo.words_read.get("about_decision") is True
+        and (situation is None or situation in DECISION_OUTRANKS)
+        and "besluit_oneens" in convo.catalogue.routes
+    ):
+        return "besluit_oneens", {}
+    return situation, steps
+
+
+def _situation_said(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
+    """The situation of the message. Before one is known, typed words are weighed by all three readers together
+    (understand.weigh_situation: the learned reader, the cue words, the NLU intent). A button, or a confident intent
+    once a situation is known, names one directly (the caller decides whether it may move there)."""
     intent = convo.turn.intent
-    guess = convo.guessed_situation
+    if convo.words_text and convo.facts_raw.get("situation") is None:
+        said = SITUATION_INTENTS.get(intent or "", (None, {}))[0]
+        found = understand.weigh_situation(
+            convo.words_text, said, convo.turn.confidence if said else 0.0, learned=not convo.sign_here
+        )
+        if found in convo.catalogue.routes:
+            return found, {}
+        if understand.turns_18(convo.words_text) and "achttien_worden" in convo.catalogue.routes:
+            return "achttien_worden", {}
+        return None, {}
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
+        guess = convo.guessed_situation
         if (
             guess
             and guess != situation
@@ -518,14 +542,6 @@ def _situation_of(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
             steps = {}  # what a typed story says about earlier steps is read from its words (names.steps_said)
         if situation in convo.catalogue.routes:
             return situation, dict(steps)
-    if convo.words_text and convo.facts_raw.get("situation") is None and guess and guess in convo.catalogue.routes:
-        return guess, {}
-    if (
-        understand.turns_18(convo.words_text)
-        and "achttien_worden" in convo.catalogue.routes
-        and convo.facts_raw.get("situation") is None
-    ):
-        return "achttien_worden", {}
     return None, {}
 
 
@@ -622,6 +638,8 @@ def _step_moves(convo: _Conversation) -> bool:
         detail = "bronnen"
     if detail is None and not convo.is_payload and re.search(r"\bwie doet wat\b", folded):
         detail = "wie_doet_wat"
+    if detail is None and not convo.is_payload and re.search(r"\boverzicht\b", folded):
+        detail = OVERZICHT
     if (
         detail is None
         and not convo.is_payload
@@ -698,6 +716,9 @@ def _step_moves(convo: _Conversation) -> bool:
 
 
 def _detail(convo: _Conversation, topic: str) -> bool:
+    if topic == OVERZICHT:
+        _overview_check(convo)
+        return True
     if topic == "waarom" and convo.state.get("asked") and convo.state.get("last") is None:
         question = _current_question(convo)
         if question:
@@ -749,7 +770,22 @@ def _about_other_body(convo: _Conversation) -> bool:
     return True
 
 
-def _what_i_know(convo: _Conversation) -> None:
+def _overview_check(convo: _Conversation) -> None:
+    """'Overzicht maken': what the overview will say (the facts, the steps tried) and how to correct it first; the
+    links to the overview come with this message (documents/overview.py builds it when a link is opened)."""
+    if not convo.facts_raw.get("situation"):
+        convo.say(convo.addressed("no_step_yet"), "info")
+        _reask(convo)
+        return
+    lines = _known_lines(convo)
+    text = convo.phrase("overview_check_heading") + "\n" + "\n".join(f"- {line}" for line in lines)
+    message = convo.say(convo.address(f"{text}\n\n{convo.phrase('overview_check_hint')}"), "info")
+    message.documents = [OVERZICHT]
+    _reask(convo)
+
+
+def _known_lines(convo: _Conversation) -> list[str]:
+    """What the assistant knows, one line each: the topic, the facts, the steps tried ("Wat weet je van mij?")."""
     lines = render.describe_facts(convo.facts())
     situation = str(convo.facts_raw.get("situation") or "")
     if situation in convo.catalogue.routes:
@@ -759,6 +795,11 @@ def _what_i_know(convo: _Conversation) -> None:
         if body_id in convo.catalogue.bodies and outcome != "nee":
             key = "known_step_running" if outcome == "loopt" else "known_step_not_helped"
             lines.append(convo.phrase(key, step=convo.catalogue.body(body_id).short_label))
+    return lines
+
+
+def _what_i_know(convo: _Conversation) -> None:
+    lines = _known_lines(convo)
     if not lines:
         convo.say(convo.addressed("known_nothing"), "info")
         return
@@ -819,7 +860,8 @@ def _handoff(convo: _Conversation) -> None:
     if known:
         lines.append(convo.phrase("handoff_bring", facts="; ".join(known)))
     lines.append(render.cite_line(convo.catalogue, refs, limit=2))
-    convo.say(convo.address("\n".join(lines)), "info")
+    buttons = [convo.overview_button()] if convo.facts_raw.get("situation") else []
+    convo.say(convo.address("\n".join(lines)), "info", buttons)
     convo.state["handoff"] = True
 
 
@@ -1033,18 +1075,29 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
     ack = _acknowledge(convo)
     if ack:
         convo.say(convo.address(ack.strip()), "notice")
+    shown = convo.state.setdefault("info_shown", [])
     info = render.render_info(advice.info, convo.catalogue, facts) if advice.info else ""
-    if info:
+    seen = f"{advice.info}:{facts.law}"
+    if info and seen not in shown:  # a route's background (who has the zorgplicht) once, not with every answer
         convo.say(info, "info")
+        shown.append(seen)
+    elif info and advice.step is None and not advice.exhausted:
+        info = ""  # shown before: the closing text below says what is left
     if advice.step is None and not advice.exhausted:
         if not info:
             convo.say(
-                render.exhausted_text(advice, convo.catalogue, facts), "advice", [convo.handoff_button()], feedback=True
+                render.exhausted_text(advice, convo.catalogue, facts),
+                "advice",
+                [convo.handoff_button(), convo.overview_button()],
+                feedback=True,
             )
         convo.state["last"] = _summary(advice, facts)
         return
     buttons = render.advice_buttons(advice) if advice.step else [convo.handoff_button()]
-    convo.say(render.advice_text(advice, convo.catalogue, facts), "advice", buttons, feedback=True)
+    message = convo.say(
+        render.advice_text(advice, convo.catalogue, facts), "advice", [*buttons, convo.overview_button()], feedback=True
+    )
+    message.documents = offered(advice, facts.organisation)
     convo.state["last"] = _summary(advice, facts)
 
 

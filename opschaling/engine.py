@@ -130,6 +130,8 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
     for index, rung in enumerate(route.rungs):
         if walk.pending and not rung.while_pending:
             continue
+        if any(_fact(facts, name) is None for name in rung.if_known):
+            continue  # a rung for what the user said of their own accord: nobody is asked for it
         holds = _conditions(rung.when, facts)
         if holds is _UNDECIDED:
             return _ask(walk, _first_unknown(rung.when, facts), safety)

@@ -93,6 +93,20 @@ def body_named(text: str, catalogue: Catalogue, prefer: Iterable[str] = ()) -> s
     return next((b for b in ids if all(o == b or o.startswith(b + "_") for o in ids)), None)
 
 
+# a clause that wishes for a step, asks about it or was offered it has not tried it: "ik wil wel een cliëntondersteuner
+# maar bellen lukt niet", "het zorgkantoor zei dat ik een cliëntondersteuner kon krijgen maar dat kost vast geld"
+_WISHED = re.compile(
+    r"\b(?:wil|willen|wilde|zou|zouden|kan ik|kunnen we|kon krijgen|kan krijgen|kunt krijgen|mag ik|moet ik|"
+    r"waar haal|hoe kom|hoe krijg|neem een|zeggen:? neem)\b"
+)
+
+
+def _only_wished(sentence: str, body_id: str, catalogue: Catalogue) -> bool:
+    """True when every clause (split at "maar") that names ``body_id`` wishes for it, asks or was offered it."""
+    clauses = [c for c in re.split(r"\bmaar\b", fold(sentence)) if body_id in bodies_named(c, catalogue)]
+    return bool(clauses) and all(_WISHED.search(c) for c in clauses)
+
+
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
     """{body id: outcome} for steps the text says were tried ("het CCE heeft al advies gegeven maar het helpt
     niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story; "already
@@ -100,7 +114,9 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
     result: dict[str, str] = {}
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
     for index, sentence in enumerate(sentences):
-        named = [b for b in bodies_named(sentence, catalogue) if b not in ignore]
+        named = [
+            b for b in bodies_named(sentence, catalogue) if b not in ignore and not _only_wished(sentence, b, catalogue)
+        ]
         if not named:
             continue
         outcome = step_outcome(sentence)

@@ -15,9 +15,7 @@ seconds.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from opschaling import text_model
 from opschaling.safety_rules import fold, load_lexicon
 
 # True after a sign in the conversation (lower thresholds, the after-sign kinds count), safety.WEAK right after a weak
@@ -35,8 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "lexicon" / "training"
 NLU_DIR = ROOT / "data" / "nlu"
 NONE = "none"
-TRUSTED_PREFIXES = ("sklearn.", "scipy.", "numpy.", "builtins.")
-_MARKUP = re.compile(r"\[([^\[\]]*)\](?:\([^()]*\)|\{[^{}]*\})")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 WHOLE_WORDS = 45  # a message up to this many words is read whole
 CHUNK_WORDS = (8, 40)  # longer ones in chunks of whole sentences, at least 8 and at most ~40 words
@@ -97,7 +94,8 @@ def item_examples(item: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def training_files() -> list[Path]:
-    return sorted(TRAINING_DIR.glob("*.yaml"))
+    """The danger material (the situation reader's files, ``situations_*.yaml``, are not for this model)."""
+    return sorted(p for p in TRAINING_DIR.glob("*.yaml") if not p.name.startswith("situations_"))
 
 
 def _nlu_negatives() -> list[str]:
@@ -110,7 +108,7 @@ def _nlu_negatives() -> list[str]:
             for line in str(block.get("examples") or "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
-                    out.append(_MARKUP.sub(r"\1", line[2:]).strip())
+                    out.append(text_model.MARKUP.sub(r"\1", line[2:]).strip())
     return [t for t in out if t]
 
 
@@ -140,43 +138,18 @@ def fingerprint() -> str:
     data = dict(load_lexicon().data)
     data["model"] = {k: v for k, v in data["model"].items() if k in ("C", "class_weight")}
     digest.update(json.dumps(data, sort_keys=True, default=str).encode())
-    for path in [Path(__file__), *training_files(), *sorted(NLU_DIR.glob("*.yml"))]:
+    for path in [Path(__file__), Path(text_model.__file__), *training_files(), *sorted(NLU_DIR.glob("*.yml"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def class_weights(labels: Sequence[str], mode: str) -> dict[str, float] | str | None:
-    """ "balanced" (rare kinds weigh as much as "none"), "sqrt" (halfway: the square root of that), or None."""
-    if mode != "sqrt":
-        return mode or None
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    total, k = len(labels), len(counts)
-    return {label: (total / (k * n)) ** 0.5 for label, n in counts.items()}
+class_weights = text_model.class_weights
 
 
 def build_pipeline(weights: dict[str, float] | str | None = None) -> Any:
-    """Hashed character 2-5-grams and word 1-2-grams, TF-IDF weighted, and logistic regression. Hashing keeps no
-    vocabulary: the saved model is ~20 MB of numbers and loads in a second."""
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.pipeline import FeatureUnion, make_pipeline  # noqa: PLC0415
-
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=2**17, alternate_sign=False)
-    words = HashingVectorizer(
-        analyzer="word", ngram_range=(1, 2), n_features=2**16, alternate_sign=False, token_pattern=r"\b\w+\b"
-    )
-    features = FeatureUnion(
-        [
-            ("chars", make_pipeline(chars, TfidfTransformer(sublinear_tf=True))),
-            ("words", make_pipeline(words, TfidfTransformer(sublinear_tf=True))),
-        ]
-    )
-    strength = float(load_lexicon().data["model"].get("C", 8.0))
-    classifier = LogisticRegression(C=strength, max_iter=3000, class_weight=weights)
-    return make_pipeline(features, classifier)
+    """The shared pipeline (opschaling/text_model.py) with the lexicon's strength ``model.C``."""
+    return text_model.build_pipeline(float(load_lexicon().data["model"].get("C", 8.0)), weights)
 
 
 def train(texts: Sequence[str], labels: Sequence[str], weighting: str | None = None) -> Any:
@@ -187,45 +160,14 @@ def train(texts: Sequence[str], labels: Sequence[str], weighting: str | None = N
     return pipeline
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("OPSW_CACHE")
-    return Path(base) / "safety" if base else ROOT / "var" / "cache"
-
-
-def _load(path: Path) -> Any:
-    import skops.io as sio  # noqa: PLC0415
-
-    types = sio.get_untrusted_types(file=path)
-    strange = [t for t in types if not t.startswith(TRUSTED_PREFIXES)]
-    if strange:
-        raise ValueError(f"unexpected types in {path.name}: {strange}")
-    return sio.load(path, trusted=types)
-
-
 def cache_path() -> Path:
-    return cache_dir() / f"safety-model-{fingerprint()}.skops"
+    return text_model.cache_dir("safety") / f"safety-model-{fingerprint()}.skops"
 
 
 @lru_cache(maxsize=1)
 def model() -> Any:
     """The trained pipeline (from the cache when its inputs have not changed)."""
-    import skops.io as sio  # noqa: PLC0415
-
-    path = cache_path()
-    if path.exists():
-        try:
-            return _load(path)
-        except Exception:  # noqa: BLE001 - a broken or foreign cache file: train again
-            path.unlink(missing_ok=True)
-    pipeline = train(*training_set())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-        sio.dump(pipeline, tmp.name)
-    os.replace(tmp.name, path)
-    for old in path.parent.glob("safety-model-*.skops"):  # models of earlier inputs are never used again
-        if old != path:
-            old.unlink(missing_ok=True)
-    return pipeline
+    return text_model.cached(cache_path(), lambda: train(*training_set()))
 
 
 @lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from opschaling import situation_model
 from opschaling.dates import parse_date
 from opschaling.facts import UNKNOWN, age_group_for
 
@@ -216,7 +217,7 @@ _FAILED = re.compile(
     r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b|"
     r"\bafgehandeld\b|\b(?:ontevreden|niet tevreden)\b|\bdat was het\b|\bstandaardbrief\b|\bexcuses\b|"
     r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
-    r"\bleverde(?:n)? (?:niks|niets|weinig|geen \w+) op\b|\b(?:niks|niets) (?:uit)?gekomen\b|\bkwam(?:en)? (?:niks|niets) uit\b|"
+    r"\bleverde(?:n)? (?:niks|niets|weinig|geen \w+) op\b|\b(?:en|maar) verder (?:niks|niets)\b(?! (?:meer )?(?:gehoord|vernomen))|\b(?:niks|niets) (?:uit)?gekomen\b|\bkwam(?:en)? (?:niks|niets) uit\b|"
     r"\bvond(?:en)? (?:ook )?(?:niks|niets|geen \w+)\b|\b(?:niks|niets) gevonden\b|"
     r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b"
 )
@@ -314,16 +315,30 @@ def organisation(text: str) -> str | None:
     folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
     # a body that takes decisions (CAK, CIZ, zorgkantoor, verzekeraar, gemeente) before the provider of the care:
     # "we vroegen 4 dagdelen dagbesteding, de gemeente geeft er 2" is a decision of the gemeente
-    found = _first(_ORGANISATION[:-1], folded) or _first(_ORGANISATION[-1:], folded)
+    # and a Wlz-indicatie (the CIZ's decision) before the provider too: "een indicatie zonder behandeling, terwijl hij
+    # een verpleeghuis nodig heeft" is about the CIZ
+    found = _first(_ORGANISATION[:-1], folded)
     if found:
         return found
     if re.search(r"\bindicatie\b", folded) and not re.search(r"\bwmo|jeugd", folded):
         return "ciz"
-    return None
+    return _first(_ORGANISATION[-1:], folded)
+
+
+# a Wlz-indicatie the person has or gets: the care moves to the Wlz, whatever law the story names first ("hij had
+# begeleiding via de wmo, nu heeft hij een wlz-indicatie vanaf 14 december"): from the fifth day after its start the
+# zorgkantoor has the zorgplicht (S3, Zorgplicht)
+_WLZ_NOW = re.compile(
+    r"\b(?:heeft|hebben|krijgt|kreeg|gekregen|sinds|per|vanaf|met ingang van|ingangsdatum)\b(?:(?!\bgeen\b|\bniet\b)[^.?!]){0,40}"
+    r"\bwlz(?:-| )?indicatie\b|\bwlz(?:-| )?indicatie\b[^.?!]{0,30}\b(?:per|vanaf|sinds|gekregen|met ingang|ingangsdatum|gaat in)\b"
+)
 
 
 def law(text: str) -> str | None:
-    return _first(_LAW, _OWN_EMPLOYER.sub(" ", _without_negated(fold(text))))
+    folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+    if _WLZ_NOW.search(folded):
+        return "wlz"
+    return _first(_LAW, folded)
 
 
 def role(text: str, answer: bool = False) -> str | None:
@@ -334,13 +349,27 @@ def role(text: str, answer: bool = False) -> str | None:
     return _first(_ROLE_ANSWER, folded)
 
 
+# "woont al 15 jaar bij een instelling", "sinds 3 jaar", "15 jaar geleden": a duration, not an age
+_DURATION_BEFORE = re.compile(r"(?:\b(?:al|sinds|ruim|bijna|afgelopen|laatste|voor|na|over|binnen|lang|zo'?n)\s+)$")
+_DURATION_AFTER = re.compile(r"^\s*(?:geleden|lang|terug)\b")
+# "mijn broer (41, ...)", "moeder (86)": an age in brackets right after a person
+_AGE_IN_BRACKETS = re.compile(r"\((\d{1,3})(?:\s*(?:jaar|jr|j))?\s*[,)]")
+
+
 def age_years(text: str) -> int | None:
     folded = fold(text)
-    for match in _AGE.finditer(folded):
+    bracketed = _AGE_IN_BRACKETS.search(folded)
+    for match in sorted([*_AGE.finditer(folded)], key=lambda m: m.start()):
+        if bracketed and bracketed.start() < match.start():
+            break
+        if _DURATION_BEFORE.search(folded[: match.start()]) or _DURATION_AFTER.match(folded[match.end() :]):
+            continue
         raw = next(g for g in match.groups() if g)
         years = _AGE_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
         if years is not None and 0 <= years <= 110:
             return years
+    if bracketed and 0 <= int(bracketed.group(1)) <= 110:
+        return int(bracketed.group(1))
     return None
 
 
@@ -417,9 +446,11 @@ _OBJECTION_DECISION_CONTEXT = re.compile(
 )
 
 
-# a date that something must happen by, or from, is no date of a decision ("ze moet voor 1 januari weg")
+# a date that something must happen by, or from, is no date of a decision ("ze moet voor 1 januari weg"), nor is the
+# start date of an indicatie ("ingangsdatum maandag 14 december": issue 15 item 2)
 _NOT_A_DECISION_DATE = re.compile(
-    r"\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin|before|by|until)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
+    r"\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin|before|by|until|ingangsdatum|ingaande|met ingang van|gaat in op|"
+    r"start(?:datum|t op)?|sinds)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
     r"(?:[-/.]\d{2,4})?(?:\s+[a-z]+)?|\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin)\s+(?:volgende|deze|komende)\s+\w+"
 )
 
@@ -541,6 +572,21 @@ _SAFETY_CONCERN = re.compile(
 )
 
 
+# what a decision of a body SAYS (hours cut, refused, an indicatie without treatment): a complaint about that is an
+# objection (bezwaar), not a klacht (R-public §7; issue 15 item 2)
+DECISION_CONTENT = re.compile(
+    r"\b(?:uren|uur|hulp|huishoudelijke hulp|begeleiding|indicatie|zorg|pgb|budget|dagbesteding|logeeropvang)\b[^.?!]{0,40}"
+    r"\b(?:gehalveerd|halveert|halveren|gekort|korten|verlaagd|verlaagt|verminderd|teruggebracht|afgewezen|"
+    r"geweigerd|ingetrokken|stopgezet)\b|"
+    r"\b(?:gehalveerd|gekort|verlaagd|verminderd|afgewezen|geweigerd|ingetrokken)\b[^.?!]{0,30}\b(?:uren|uur|hulp|begeleiding|"
+    r"indicatie|pgb|aanvraag)\b|"
+    r"\bvan \d+(?:[.,]\d+)? (?:uur |uren )?(?:per week |in de week )?naar \d+(?:[.,]\d+)? (?:uur|uren)\b|"
+    r"\b(?:gemeente|wijkteam|consulent|ciz|zorgkantoor|cak)\b[^.?!]{0,50}\b(?:heeft|hebben) (?:besloten|beslist) dat\b|"
+    r"\bindicatie\b[^.?!]{0,40}\bzonder (?:behandeling|verblijf|nachtzorg)\b|\b(?:daar|ertegen|tegen het besluit) tegenin\b|"
+    r"\btegenin (?:gaan|te gaan)\b"
+)
+
+
 def read_facts(text: str, today: date, asked: str | None = None, step: str | None = None) -> dict[str, Any]:
     """Every fact the message states. ``asked`` is the question just asked: its answer is read more leniently."""
     facts: dict[str, Any] = {}
@@ -581,8 +627,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         if found:
             facts["objection_decision_date"] = found.isoformat()
     if re.search(
-        r"\bopgezegd\b|\bopzegging\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
+        r"\bopgezegd\b|\bopzeg(?:ging|gen|t)\b|\bzeg(?:t|gen) (?:de|het|haar|zijn) (?:zorg|contract|zorgovereenkomst|overeenkomst) op\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
         r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
+        r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
         r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
         r"\b(?:must|has to|have to|needs? to) (?:leave|move out)\b",
@@ -593,6 +640,8 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("urgent", True)
     if _SAFETY_CONCERN.search(folded):
         facts.setdefault("safety_concern", True)
+    if DECISION_CONTENT.search(folded):
+        facts.setdefault("about_decision", True)
     if re.search(r"\bgeen toestemming\b|\bwil niet dat\b[^.?!]{0,30}\bgedeeld\b|\bweigert toestemming\b", folded):
         facts.setdefault("consent", False)
     elif re.search(r"\b(?:heeft|hebben|geeft|geven|met) (?:wel )?toestemming\b", folded):
@@ -652,11 +701,56 @@ def load_situation_lexicon(path: Path = SITUATION_LEXICON) -> SituationLexicon:
 
 
 SITUATIONS = load_situation_lexicon()
+_RAW_SITUATIONS = yaml.safe_load(SITUATION_LEXICON.read_text(encoding="utf-8"))
+ACTION_SITUATIONS: tuple[str, ...] = tuple(_RAW_SITUATIONS["actions"])  # what the person wants to do
+TOPIC_SITUATIONS: tuple[str, ...] = tuple(_RAW_SITUATIONS["topics"])  # the field it is in: gives way to an action
 
 
 def guess_situation(text: str) -> str | None:
     """The situation that the words suggest most (lexicon/situations.yaml), or None."""
     return SITUATIONS.best(text)
+
+
+def learned_situation(text: str) -> tuple[str, float] | None:
+    """(situation, chance) from the learned reader (opschaling/situation_model.py) at its threshold or more."""
+    return situation_model.predict(text)
+
+
+def weigh_situation(text: str, intent: str | None = None, confidence: float = 0.0, learned: bool = True) -> str | None:
+    """What a message is about, from three readers together: the learned reader's chance per situation, plus the cue
+    words' score (lexicon/situations.yaml; ``model.cue_weight`` per 3 points, at most 6 points), plus the NLU's
+    confidence for the situation its intent names (``model.nlu_weight``). The best situation counts when one reader
+    alone would take it: the learned reader at its threshold, the cues at theirs, or the NLU at
+    ``model.nlu_alone``. None when no reader finds one. ``learned=False``: without the learned reader (a message with
+    a danger sign: its words are read for the danger, not guessed at for a route)."""
+    settings = situation_model.settings()
+    cues = SITUATIONS.scores(text)
+    chances = dict(situation_model.ranking(text)) if learned and text.strip() else {}
+    candidates = set(cues) | {k for k, v in chances.items() if k != situation_model.NONE and v > 0.01}
+    if intent:
+        candidates.add(intent)
+
+    def weight(name: str) -> float:
+        nlu = settings["nlu_weight"] * confidence if name == intent else 0.0
+        return chances.get(name, 0.0) + settings["cue_weight"] * min(cues.get(name, 0), 6) / 3 + nlu
+
+    if not candidates:
+        return None
+    best = max(sorted(candidates), key=weight)
+    named = [a for a in ACTION_SITUATIONS if cues.get(a, 0) >= SITUATIONS.threshold]
+    if best in TOPIC_SITUATIONS and named:
+        best = max(named, key=weight)
+    alone = (
+        chances.get(best, 0.0) >= settings["threshold"]
+        or cues.get(best, 0) >= SITUATIONS.threshold
+        or (best == intent and confidence >= settings["nlu_alone"])
+    )
+    return best if alone else None
+
+
+def learned_ranking(text: str) -> tuple[tuple[str, float], ...]:
+    """The learned reader's situations, most likely first ("geen": the message does not say it yet)."""
+    return situation_model.ranking(text) if text.strip() else ()
 
 
 # --- questions after the advice ------------------------------------------------------------------------------

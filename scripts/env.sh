@@ -62,6 +62,12 @@ export OPSW_MULTI_LOCK_STORE="${OPSW_MULTI_LOCK_STORE:-deploy.lock_store.AtomicR
 # `make retention`: conversations whose last event is older than this many days are deleted
 export OPSW_RETENTION_DAYS="${OPSW_RETENTION_DAYS:-30}"
 
+# --- documents (issue 16): links to a conversation's draft letters, calendar file and overview ---------
+# OPSW_DOCUMENT_SECRET seals the links (channels/documents.py): set the same long random value on every server of a
+# deployment; unset, one server makes a random per-install secret in var/document_secret. OPSW_PUBLIC_URL: the Rasa
+# server as users reach it (the links sent on Telegram and Twilio).
+export OPSW_PUBLIC_URL="${OPSW_PUBLIC_URL:-http://${OPSW_HOST}:${OPSW_RASA_PORT}}"
+
 # --- quiet, offline-friendly Rasa / TensorFlow ---------------------------------------------------
 export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Tiny server for web/ (loopback by default), plus the staff pages (workbench/).
+"""Tiny server for web/ (loopback by default), plus the staff pages (workbench/): one Sanic app.
 
-Serves DIR like ``python -m http.server`` and rewrites the ``data-server="..."`` attribute in
+Serves the page and the widget of DIR and rewrites the ``data-server="..."`` attribute in
 HTML pages to the Rasa server URL (``--rasa-url``), so the chat widget talks to the Rasa server
 started by scripts/run.sh, whatever port it uses.
 
@@ -11,23 +11,35 @@ connections only to the Rasa server of ``--rasa-url`` (socket.io: ``http(s)://``
 for its WebSocket), no inline script or style, no frames, forms or plugins.
 
 When ``OPSW_WORKBENCH_TOKEN`` is set, ``/workbench`` (scenario workbench, one case) and ``/review``
-(conversation review, from ``OPSW_TRACKER_DB_URL``) are served by the ``workbench`` package; without
-it those paths answer 404 and the log says why. See docs/workbench.md.
+(conversation review, from ``OPSW_TRACKER_DB_URL``) are the routes of the ``workbench`` package
+(``Workbench.install``); without it those paths answer 404 and the log says why. See docs/workbench.md.
 
     python scripts/serve_web.py --dir web --port 8080 --rasa-url http://localhost:5005
+
+:class:`Handler` serves the same files on ``http.server`` (without the staff pages), for tests that run the
+site in a thread (tests/browser/conftest.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import http.server
 import io
 import re
 import sys
+import threading
 import urllib.parse
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import BaseHTTPResponse, HTTPResponse, file
+
+if TYPE_CHECKING:
+    from workbench.pages import Workbench
 
 ROOT = Path(__file__).resolve().parent.parent  # workbench is importable: the project is installed (pip install -e .)
 
@@ -84,59 +96,85 @@ def _is_staff_path(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in STAFF_PATHS)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    rasa_url = b"http://localhost:5005"
-    workbench = None  # workbench.pages.Workbench, or None when OPSW_WORKBENCH_TOKEN is not set
-    _off_logged = False
+def page_html(path: Path, rasa_url: str) -> bytes:
+    """An HTML page of the site with its ``data-server`` set to the Rasa server."""
+    return DATA_SERVER.sub(b'data-server="' + rasa_url.encode() + b'"', path.read_bytes())
 
-    # -- staff pages ---------------------------------------------------------------------------
-    def _staff(self, method: str) -> bool:
-        if not _is_staff_path(self.path):
-            return False
-        if self.workbench is None:
-            if not Handler._off_logged:
+
+def site_headers(rasa_url: str) -> dict[str, str]:
+    """The headers of every answer of the site (the page, the widget, error pages); not the staff pages."""
+    return {
+        "Content-Security-Policy": content_security_policy(rasa_url),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# the web server of `make run`
+# ------------------------------------------------------------------------------------------------
+def site_app(
+    directory: str | Path,
+    rasa_url: str,
+    workbench: Workbench | None = None,
+    log: Callable[[str], None] | None = None,
+    name: str | None = None,
+) -> Sanic:
+    """The site as a Sanic app: PUBLIC_FILES of ``directory`` (GET and HEAD) and, when ``workbench`` is
+    given, the staff pages; without it /workbench and /review answer 404 and the log says once why."""
+    root = Path(directory).resolve()
+    log = log or _log
+    headers = site_headers(rasa_url)
+    app = Sanic(name or f"opsw_web_{uuid.uuid4().hex[:12]}", configure_logging=False)  # Sanic: one name per app
+    off_logged = threading.Event()
+
+    async def serve(request: Request, **_route: str) -> HTTPResponse:
+        if _is_staff_path(request.path):  # only when the staff pages are off: theirs are routes of their own
+            if not off_logged.is_set():
                 from workbench import OFF_NOTE
 
-                sys.stderr.write(f"{OFF_NOTE} ({self.path.split('?', 1)[0]}: 404)\n")
-                Handler._off_logged = True
-            self.send_error(404, "Niet gevonden")
-            return True
-        from workbench.pages import MAX_BODY, Request
+                log(f"{OFF_NOTE} ({request.path}: 404)")
+                off_logged.set()
+            return HTTPResponse("Niet gevonden", status=404, content_type="text/plain; charset=utf-8")
+        if not is_public(request.path):
+            return HTTPResponse("Niet gevonden", status=404, content_type="text/plain; charset=utf-8")
+        target = root / (request.path.lstrip("/") or "index.html")  # one of PUBLIC_FILES
+        if not target.is_file():
+            return HTTPResponse("Niet gevonden", status=404, content_type="text/plain; charset=utf-8")
+        if target.suffix.lower() in (".html", ".htm"):
+            return HTTPResponse(
+                page_html(target, rasa_url),
+                content_type="text/html; charset=utf-8",
+                headers={"Cache-Control": "no-store"},
+            )
+        return await file(target)
 
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.send_error(413, "Te groot")
-            return True
-        body = self.rfile.read(length) if length else b""
-        response = self.workbench.handle(
-            Request("GET" if method == "HEAD" else method, self.path, dict(self.headers.items()), body)
-        )
-        self.send_response(response.status)
-        for name, value in response.all_headers():
-            self.send_header(name, value)
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(response.body)
-        return True
+    app.add_route(serve, "/", methods=["GET", "HEAD"], name="page")
+    app.add_route(serve, "/<path:path>", methods=["GET", "HEAD"], name="file")
+    if workbench is not None:
+        workbench.install(app)
 
-    def do_GET(self) -> None:  # noqa: N802
-        if not self._staff("GET"):
-            super().do_GET()
+    @app.on_response
+    async def protect(request: Request, response: BaseHTTPResponse) -> None:
+        if workbench is None or not _is_staff_path(request.path):  # the staff pages send their own policy
+            response.headers.update(headers)
 
-    def do_HEAD(self) -> None:  # noqa: N802
-        if not self._staff("HEAD"):
-            super().do_HEAD()
+    return app
+
+
+# ------------------------------------------------------------------------------------------------
+# the same files on http.server (tests/browser/conftest.py runs the site in a thread with it)
+# ------------------------------------------------------------------------------------------------
+class Handler(http.server.SimpleHTTPRequestHandler):
+    rasa_url = b"http://localhost:5005"
 
     def do_POST(self) -> None:  # noqa: N802
-        if not self._staff("POST"):
-            self.send_error(405, "Method not allowed")
+        self.send_error(405, "Method not allowed")
 
     def end_headers(self) -> None:
-        # the page, the widget and the error pages; the staff pages send their own policy (workbench.pages)
-        if not _is_staff_path(getattr(self, "path", "")):  # no path yet when the request line was unreadable
-            self.send_header("Content-Security-Policy", content_security_policy(self.rasa_url.decode()))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Referrer-Policy", "no-referrer")
+        # the page, the widget and the error pages
+        for name, value in site_headers(self.rasa_url.decode()).items():
+            self.send_header(name, value)
         super().end_headers()
 
     # -- static files --------------------------------------------------------------------------
@@ -148,7 +186,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         if path.suffix.lower() in (".html", ".htm") and path.is_file():
-            body = DATA_SERVER.sub(b'data-server="' + self.rasa_url + b'"', path.read_bytes())
+            body = page_html(path, self.rasa_url.decode())
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -173,30 +211,25 @@ def main() -> int:
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--rasa-url", default="http://localhost:5005")
     a = ap.parse_args()
-    Handler.rasa_url = a.rasa_url.encode()
     import workbench
 
-    Handler.workbench = workbench.from_env(a.rasa_url, log=_log)
-    if Handler.workbench is None:
+    staff = workbench.from_env(a.rasa_url, log=_log)
+    if staff is None:
         _log(workbench.OFF_NOTE)
     else:
-        import threading
-
         from workbench import review
 
         # load the name masker in the background; the review masks everything else meanwhile
         threading.Thread(target=review.warm_up_masking, name="warm-up-masking", daemon=True).start()
-    if Handler.workbench is not None and a.bind not in ("127.0.0.1", "::1", "localhost"):
+    if staff is not None and a.bind not in ("127.0.0.1", "::1", "localhost"):
         _log(
             "Let op: de werkbank is bereikbaar buiten deze computer. Zet er HTTPS voor "
             "(en OPSW_WORKBENCH_SECURE_COOKIE=1)."
         )
-    handler = functools.partial(Handler, directory=str(Path(a.dir).resolve()))
-    with http.server.ThreadingHTTPServer((a.bind, a.port), handler) as srv:
-        staff = f", staff pages on http://{a.bind}:{a.port}/workbench" if Handler.workbench else ""
-        print(f"serving {a.dir} on http://{a.bind}:{a.port}/ (chat -> {a.rasa_url}){staff}", file=sys.stderr)
-        with contextlib.suppress(KeyboardInterrupt):
-            srv.serve_forever()
+    app = site_app(a.dir, a.rasa_url, staff)
+    where = f", staff pages on http://{a.bind}:{a.port}/workbench" if staff else ""
+    print(f"serving {a.dir} on http://{a.bind}:{a.port}/ (chat -> {a.rasa_url}){where}", file=sys.stderr)
+    app.run(host=a.bind, port=a.port, access_log=False, motd=False)  # Ctrl-C / SIGTERM stop it
     return 0
 
 

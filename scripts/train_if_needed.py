@@ -209,23 +209,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     path = ensure_model(args.root, force=args.force)
     print(f"[opsw] using model {path}", file=sys.stderr)
-    ensure_safety_model()
+    ensure_learned_readers()
     print(path)
     return 0
 
 
-def ensure_safety_model() -> None:
-    """The learned danger model (opschaling/safety_model.py), trained once per set of inputs and cached, so that
-    no server trains it while a user waits."""
+def ensure_learned_readers() -> None:
+    """The learned danger and situation models (opschaling/safety_model.py, situation_model.py), trained once per
+    set of inputs and cached, so that no server trains them while a user waits."""
     sys.path.insert(0, str(ROOT))
-    from opschaling import safety_model  # noqa: PLC0415
+    from opschaling import safety_model, situation_model  # noqa: PLC0415
 
-    started = time.time()
-    path = safety_model.cache_path()
-    fresh = not path.exists()
-    safety_model.model()
-    what = f"trained in {time.time() - started:.0f}s" if fresh else "cached"
-    print(f"[opsw] danger model {path.name}: {what}", file=sys.stderr)
+    for name, reader in (("danger", safety_model), ("situation", situation_model)):
+        started = time.time()
+        path = reader.cache_path()
+        fresh = not path.exists()
+        reader.model()
+        what = f"trained in {time.time() - started:.0f}s" if fresh else "cached"
+        print(f"[opsw] {name} model {path.name}: {what}", file=sys.stderr)
 
 
 if __name__ == "__main__":

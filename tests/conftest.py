@@ -289,7 +289,8 @@ def rasa_server(
         "  bot_message_evt: bot_uttered\n"
         "  session_persistence: true\n"
         "channels.callback.CallbackInput:\n"
-        f"  url: {callback_url}\n",
+        f"  url: {callback_url}\n"
+        "channels.documents.DocumentsInput:\n",
         encoding="utf-8",
     )
     port = free_port()

@@ -112,6 +112,8 @@
     },
     commentThanks: "Bedankt, uw opmerking is ontvangen.",
     attachment: "Bijlage openen",
+    // the download links come with their titles from the server (catalogue/texts.yaml); this only names the group
+    documents: "Downloaden",
   };
 
   var MAX_ENTRIES = 300;
@@ -591,6 +593,7 @@
         nodes.push(bubble);
       }
     }
+    if (part.docs && part.docs.length) nodes.push(renderDocs(part));
     if (part.buttons && part.buttons.length) {
       var group = el("div", { className: "osw-buttons", role: "group", "aria-label": TEXT.choices });
       part.buttons.forEach(function (b) {
@@ -613,6 +616,31 @@
       nodes.push(group);
     }
     return nodes;
+  }
+
+  /**
+   * The documents of an answer (a draft letter, the calendar file, the overview): links that look like buttons,
+   * each at least 44 px high. The overview page opens in a new window (to print); the files download.
+   */
+  function renderDocs(part) {
+    var links = part.docs.map(function (doc) {
+      var attrs = { href: doc.href, className: "osw-doc osw-doc-" + doc.format };
+      if (doc.format === "html") {
+        attrs.target = "_blank";
+        attrs.rel = "noopener noreferrer";
+      } else {
+        attrs.download = "";
+        attrs.rel = "noreferrer";
+      }
+      var children = [doc.title];
+      if (doc.format === "html") children.push(srOnly(TEXT.newWindow));
+      return el("a", attrs, children);
+    });
+    var group = el("div", { className: "osw-docs", role: "group", "aria-label": TEXT.documents }, [
+      el("div", { className: "osw-docs-links" }, links),
+    ]);
+    if (part.docsNote) group.appendChild(el("p", { className: "osw-docs-note", text: part.docsNote }));
+    return group;
   }
 
   /** The buttons of earlier answers cannot be used any more once the user has answered. */
@@ -896,6 +924,25 @@
       });
   }
 
+  /** opsw.documents of our channels: [{title, format, path}] (channels/documents.py); the path is on the server. */
+  function normaliseDocs(list) {
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter(function (d) {
+        return d && typeof d.title === "string" && typeof d.path === "string" && /^\/[\w\/.-]+$/.test(d.path);
+      })
+      .map(function (d) {
+        return {
+          title: d.title,
+          format: /^(docx|pdf|ics|html)$/.test(d.format) ? d.format : "file",
+          href: safeHttpUrl(config.server + d.path),
+        };
+      })
+      .filter(function (d) {
+        return !!d.href;
+      });
+  }
+
   function attachmentUrl(attachment) {
     if (!attachment) return null;
     if (typeof attachment === "string") return safeHttpUrl(attachment);
@@ -920,6 +967,11 @@
     if (!part.text && !part.buttons && !part.link) return null; // unknown custom payload: not shown
     var opsw = msg.opsw && typeof msg.opsw === "object" ? msg.opsw : null;
     if (opsw) {
+      var docs = normaliseDocs(opsw.documents);
+      if (docs.length) {
+        part.docs = docs;
+        if (typeof opsw.documents_note === "string") part.docsNote = opsw.documents_note;
+      }
       if (KINDS.indexOf(opsw.kind) >= 0) part.kind = opsw.kind;
       // never on crisis messages or questions, whatever the server says
       part.feedback = opsw.feedback === true && !ALARM[part.kind] && part.kind !== "question";

@@ -1,7 +1,7 @@
 """Staff pages of the web app: the workbench (``/workbench``) and the conversation review (``/review``).
 
 They exist only when ``OPSW_WORKBENCH_TOKEN`` is set; ``from_env`` returns None otherwise.
-scripts/serve_web.py passes every request under those paths to ``Workbench.handle``.
+scripts/serve_web.py adds them to its Sanic app with ``Workbench.install``.
 See docs/workbench.md (for staff, in Dutch).
 """
 
@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the pages import Sanic and the engine: only when the token is set
+    from workbench.pages import Workbench
 
 TOKEN_VAR = "OPSW_WORKBENCH_TOKEN"
 OFF_NOTE = "Werkbank en gespreksreview staan uit: zet OPSW_WORKBENCH_TOKEN om /workbench en /review te openen."
 
 
-def from_env(rasa_url: str, env: Mapping[str, str] | None = None, log: Callable[[str], None] | None = None):
+def from_env(
+    rasa_url: str, env: Mapping[str, str] | None = None, log: Callable[[str], None] | None = None
+) -> Workbench | None:
     """The Workbench app configured from the environment, or None when no token is set."""
     env = os.environ if env is None else env
     token = (env.get(TOKEN_VAR) or "").strip()

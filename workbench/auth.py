@@ -7,6 +7,9 @@
 * Every POST form carries the session's CSRF token; the login form carries a one-off token that
   must match a short-lived pre-login cookie (double submit), so another site cannot log a
   browser in with a token of its choice.
+
+The cookies themselves are set by the pages (``workbench.pages``, Sanic's cookie jar) with the
+attributes of :meth:`Auth.cookie_attributes`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 SESSION_COOKIE = "osw_wb"
 LOGIN_COOKIE = "osw_wb_login"
+LOGIN_COOKIE_SECONDS = 900
 SESSION_SECONDS = 8 * 3600
 MAX_SESSIONS = 200
 MAX_FAILURES = 10  # wrong tokens per FAILURE_WINDOW before logins pause for the rest of the window
@@ -32,15 +35,6 @@ class Session:
     id: str
     csrf: str
     expires: float
-
-
-def read_cookies(header: str | None) -> dict[str, str]:
-    cookies: SimpleCookie = SimpleCookie()
-    try:
-        cookies.load(header or "")
-    except CookieError:
-        return {}
-    return {name: morsel.value for name, morsel in cookies.items()}
 
 
 def same(a: str | None, b: str | None) -> bool:
@@ -61,7 +55,7 @@ class Auth:
         if not token:
             raise ValueError("token is empty")
         self._token = token
-        self._secure = secure
+        self.secure = secure
         self._clock = clock
         self._seconds = session_seconds
         self._sessions: dict[str, Session] = {}
@@ -99,17 +93,16 @@ class Auth:
         with self._lock:
             self._sessions.pop(session.id, None)
 
-    def session(self, headers: Mapping[str, str]) -> Session | None:
-        """The live session of this request's cookie, or None."""
-        sid = read_cookies(headers.get("Cookie")).get(SESSION_COOKIE)
-        if not sid:
+    def session(self, session_id: str | None) -> Session | None:
+        """The live session with this id (the value of the cookie SESSION_COOKIE), or None."""
+        if not session_id:
             return None
         with self._lock:
-            session = self._sessions.get(sid)
+            session = self._sessions.get(session_id)
             if session is None:
                 return None
             if session.expires < self._clock():
-                self._sessions.pop(sid, None)
+                self._sessions.pop(session_id, None)
                 return None
             return session
 
@@ -121,31 +114,21 @@ class Auth:
         for sid in [sid for sid, s in self._sessions.items() if s.expires < now]:
             del self._sessions[sid]
 
-    # -- cookies ------------------------------------------------------------------------------
-    def _cookie(self, name: str, value: str, max_age: int | None, path: str = "/") -> str:
-        parts = [f"{name}={value}", f"Path={path}", "HttpOnly", "SameSite=Strict"]
-        if max_age is not None:
-            parts.append(f"Max-Age={max_age}")
-        if self._secure:
-            parts.append("Secure")
-        return "; ".join(parts)
-
-    def session_cookie(self, session: Session) -> str:
-        return self._cookie(SESSION_COOKIE, session.id, None)
-
-    def clear_session_cookie(self) -> str:
-        return self._cookie(SESSION_COOKIE, "", 0)
-
+    # -- the login form's double submit -------------------------------------------------------
     @staticmethod
     def new_login_nonce() -> str:
         return secrets.token_urlsafe(24)
 
-    def login_cookie(self, nonce: str) -> str:
-        return self._cookie(LOGIN_COOKIE, nonce, 900)
-
-    def clear_login_cookie(self) -> str:
-        return self._cookie(LOGIN_COOKIE, "", 0)
-
     @staticmethod
-    def login_nonce_ok(headers: Mapping[str, str], submitted: str | None) -> bool:
-        return same(read_cookies(headers.get("Cookie")).get(LOGIN_COOKIE), submitted)
+    def login_nonce_ok(cookie: str | None, submitted: str | None) -> bool:
+        """The nonce of the login form matches the pre-login cookie LOGIN_COOKIE."""
+        return same(cookie, submitted)
+
+    # -- cookies ------------------------------------------------------------------------------
+    def cookie_attributes(self) -> dict[str, str | bool]:
+        """Every cookie of the staff pages: the whole site (Path=/), HttpOnly, SameSite=Strict, and Secure
+        when the pages are served over HTTPS (OPSW_WORKBENCH_SECURE_COOKIE)."""
+        attributes: dict[str, str | bool] = {"path": "/", "httponly": True, "samesite": "Strict"}
+        if self.secure:
+            attributes["secure"] = True
+        return attributes

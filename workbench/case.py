@@ -2,8 +2,8 @@
 it walked or skipped and why, the preconditions, the step, what comes after, and the sources.
 
 Built only from ``opschaling.engine.advise(facts)`` and the catalogue; the free text is read by
-``opschaling.understand.read_facts`` / ``guess_situation`` when that module exists. Facts chosen in
-the form's selects win over facts read from the text (staff know their case).
+``opschaling.understand.read_facts`` / ``guess_situation`` and ``opschaling.safety.assess``. Facts chosen
+in the form's selects win over facts read from the text (staff know their case).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from opschaling import render, safety, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.engine import Advice, Step, advise
 from opschaling.facts import ALLOWED, DATE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts, normalise_value
@@ -50,13 +51,12 @@ class CaseView:
     text: str
     chosen: dict[str, Any]
     read: dict[str, Any]  # facts read from the text
-    read_by: str  # how the text was read ("read_facts", "guess_situation", "")
     facts: CaseFacts
     advice: Advice
     route_label: str | None = None
     rungs: list[RungView] = field(default_factory=list)
     user_text: list[str] = field(default_factory=list)  # what the assistant would say (render.render_advice)
-    danger: Any = None  # opschaling.safety.Signal found in the text, or None
+    danger: safety.Signal | None = None  # the danger sign found in the text
 
 
 def options(catalogue: Catalogue, fact: str) -> list[tuple[str, str]]:
@@ -97,26 +97,16 @@ def body_label(catalogue: Catalogue, body_id: str) -> str:
     return body.label if body else body_id
 
 
-def read_text(text: str, today: date) -> tuple[dict[str, Any], str]:
-    """The facts the free text states, and which reader was used."""
+def read_text(text: str, today: date) -> dict[str, Any]:
+    """The facts the free text states (opschaling.understand), the situation guessed when none is stated."""
     if not text.strip():
-        return {}, ""
-    try:
-        from opschaling import understand  # written in parallel; optional until it lands
-    except ImportError:
-        return {}, ""
-    if hasattr(understand, "read_facts"):
-        facts = understand.read_facts(text, today)
-        facts = dict(facts or {})
-        if not facts.get("situation") and hasattr(understand, "guess_situation"):
-            situation = understand.guess_situation(text)
-            if situation:
-                facts["situation"] = situation
-        return facts, "read_facts"
-    if hasattr(understand, "guess_situation"):
+        return {}
+    facts = dict(understand.read_facts(text, today) or {})
+    if not facts.get("situation"):
         situation = understand.guess_situation(text)
-        return ({"situation": situation} if situation else {}), "guess_situation"
-    return {}, ""
+        if situation:
+            facts["situation"] = situation
+    return facts
 
 
 def select_facts(catalogue: Catalogue) -> list[tuple[str, str]]:
@@ -128,13 +118,10 @@ def select_facts(catalogue: Catalogue) -> list[tuple[str, str]]:
 DANGER_LABELS = {"suicide": "gedachten aan zelfdoding", "violence": "geweld of dreiging", "acute": "acuut gevaar"}
 
 
-def danger_in(text: str) -> Any:
-    """The danger sign opschaling.safety finds in the text (rules only: there is no NLU here), or None."""
+def danger_in(text: str) -> safety.Signal | None:
+    """The danger sign opschaling.safety finds in the text (rules and the learned model; there is no NLU
+    here), or None."""
     if not text.strip():
-        return None
-    try:
-        from opschaling import safety
-    except ImportError:
         return None
     return safety.assess(text)
 
@@ -169,7 +156,7 @@ def explain(
 ) -> CaseView:
     catalogue = catalogue or load_catalogue()
     today = today or date.today()
-    read, read_by = read_text(text, today)
+    read = read_text(text, today)
     chosen = clean_choices(form, catalogue)
     danger = danger_in(text)
     if danger is not None:
@@ -179,14 +166,12 @@ def explain(
         merged["steps_tried"] = {**read["steps_tried"], **chosen["steps_tried"]}
     facts = CaseFacts.from_slots(merged, today=today)
     advice = advise(facts, catalogue)
-    view = CaseView(text=text, chosen=chosen, read=read, read_by=read_by, facts=facts, advice=advice, danger=danger)
+    view = CaseView(text=text, chosen=chosen, read=read, facts=facts, advice=advice, danger=danger)
     route = catalogue.routes.get(advice.situation or "")
     if route is not None:
         view.route_label = route.label
         view.rungs = walk_view(advice, facts, catalogue)
     try:
-        from opschaling import render
-
         view.user_text = render.render_advice(advice, catalogue, facts)
     except Exception:  # noqa: BLE001 - the reasoning is shown even when rendering fails
         view.user_text = []

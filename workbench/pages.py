@@ -1,135 +1,102 @@
 """The staff pages: ``/workbench`` (run scenario files, explain one case) and ``/review`` (recent
 conversations → scenarios). No JavaScript: plain HTML forms, so they work with a keyboard, on a tablet
-and with a screen reader. The pages are independent of the HTTP server: ``Workbench.handle(Request)``
-returns a ``Response`` (scripts/serve_web.py passes requests on; the tests call it directly).
+and with a screen reader.
+
+They are Sanic routes (a blueprint): ``Workbench.install(app)`` adds them to a Sanic app, with the login,
+the CSRF check and the security headers; scripts/serve_web.py installs them in the web server of
+``make run``, :func:`create_app` makes an app with only these pages (tests). Sanic parses the requests
+(forms, uploads, cookies); the pages themselves are plain functions ``(request, session) -> HTTPResponse``
+that run in a worker thread (running scenarios and reading the tracker store block).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import inspect
+import itertools
 import os
 import re
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import date
-from email.parser import BytesParser
-from email.policy import HTTP
+from http.cookies import CookieError
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from sanic import Blueprint, Sanic
+from sanic.exceptions import PayloadTooLarge
+from sanic.request import Request
+from sanic.response import BaseHTTPResponse, HTTPResponse
+
+from opschaling import render
+from opschaling.catalogue import Catalogue, load_catalogue
+from opschaling.deadlines import Deadline
+from opschaling.scenarios import Result, Scenario, ScenarioError, load, run_local, run_rest
+from opschaling.scenarios import report as scenario_report
 from workbench import case as case_view
 from workbench import review
-from workbench.auth import Auth, Session
+from workbench.auth import LOGIN_COOKIE, LOGIN_COOKIE_SECONDS, SESSION_COOKIE, Auth, Session
 
 MAX_BODY = 5 * 1024 * 1024
 MAX_CASES = 200
+RESPONSE_SECONDS = 900  # running 200 scenarios through Rasa takes minutes (Sanic's default: 60 s)
 STATIC = Path(__file__).resolve().parent / "templates"
 SAFE_NEXT = ("/workbench", "/review")
 CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": CSP,
+}
+HTML = "text/html; charset=utf-8"
 
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def is_staff_path(path: str) -> bool:
+    """Whether a URL path belongs to the staff pages (``/workbench``, ``/review`` and below)."""
+    path = urlsplit(path).path
+    return any(path == p or path.startswith(p + "/") for p in SAFE_NEXT)
+
+
 # ------------------------------------------------------------------------------------------------
-# requests and responses
+# responses
 # ------------------------------------------------------------------------------------------------
-class Headers(dict):
-    """Case-insensitive header lookup."""
-
-    def __init__(self, raw: Mapping[str, str] | None = None) -> None:
-        super().__init__({k.lower(): v for k, v in (raw or {}).items()})
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        return super().get(key.lower(), default)
+def redirect(location: str) -> HTTPResponse:
+    return HTTPResponse(b"", status=303, headers={"Location": location}, content_type="text/plain; charset=utf-8")
 
 
-@dataclass
-class Request:
-    method: str
-    target: str  # path with query string
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-    def __post_init__(self) -> None:
-        self.headers = Headers(dict(self.headers))
-        parts = urlsplit(self.target)
-        self.path = parts.path.rstrip("/") or "/"
-        self.query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        self._form: dict[str, str] | None = None
-        self._files: dict[str, tuple[str, bytes]] = {}
-
-    @property
-    def form(self) -> dict[str, str]:
-        if self._form is None:
-            self._form = {}
-            kind = self.headers.get("Content-Type") or ""
-            if kind.startswith("multipart/form-data"):
-                message = BytesParser(policy=HTTP).parsebytes(
-                    b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + self.body
-                )
-                for part in message.iter_parts():
-                    name = part.get_param("name", header="content-disposition")
-                    if not name:
-                        continue
-                    data = part.get_payload(decode=True) or b""
-                    filename = part.get_filename()
-                    if filename is not None:
-                        if data:
-                            self._files[name] = (filename, data)
-                    else:
-                        self._form[name] = data.decode("utf-8", errors="replace")
-            else:
-                parsed = parse_qs(self.body.decode("utf-8", errors="replace"), keep_blank_values=True)
-                self._form = {k: v[0] for k, v in parsed.items()}
-        return self._form
-
-    @property
-    def files(self) -> dict[str, tuple[str, bytes]]:
-        self.form  # noqa: B018 - parses the body
-        return self._files
+def download(text: str, filename: str, kind: str) -> HTTPResponse:
+    return HTTPResponse(
+        text.encode("utf-8"),
+        content_type=kind,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-    def all_headers(self) -> list[tuple[str, str]]:
-        base = [
-            ("Content-Type", self.content_type),
-            ("Content-Length", str(len(self.body))),
-            ("Cache-Control", "no-store"),
-            ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "same-origin"),
-            ("Content-Security-Policy", CSP),
-        ]
-        return base + self.headers
+def form_of(request: Request) -> dict[str, str]:
+    """The fields of a POSTed form (urlencoded or multipart), the first value of each."""
+    return {name: values[0] for name, values in request.form.items() if values}
 
 
-def redirect(location: str, headers: list[tuple[str, str]] | None = None) -> Response:
-    return Response(303, b"", "text/plain; charset=utf-8", [("Location", location), *(headers or [])])
-
-
-def download(text: str, filename: str, kind: str) -> Response:
-    return Response(200, text.encode("utf-8"), kind, [("Content-Disposition", f'attachment; filename="{filename}"')])
+def query_of(request: Request) -> dict[str, str]:
+    return {name: values[0] for name, values in request.args.items() if values}
 
 
 # ------------------------------------------------------------------------------------------------
 # layout
 # ------------------------------------------------------------------------------------------------
-def layout(title: str, body: str, session: Session | None = None, current: str = "", status: int = 200) -> Response:
+def layout(title: str, body: str, session: Session | None = None, current: str = "", status: int = 200) -> HTTPResponse:
     nav = ""
     if session is not None:
         items = []
@@ -159,7 +126,7 @@ def layout(title: str, body: str, session: Session | None = None, current: str =
 </body>
 </html>
 """
-    return Response(status, page.encode("utf-8"))
+    return HTTPResponse(page.encode("utf-8"), status=status, content_type=HTML)
 
 
 def csrf_field(session: Session) -> str:
@@ -185,69 +152,36 @@ def select(
 
 
 # ------------------------------------------------------------------------------------------------
-# the scenario package (opschaling/scenarios), used through a small adapter
+# the scenario package (opschaling/scenarios)
 # ------------------------------------------------------------------------------------------------
 class ScenarioRunner:
-    """Load, run and report scenario files with opschaling.scenarios, whatever its load signature."""
+    """Load, run and report scenario files with opschaling.scenarios."""
 
     def __init__(self, rasa_url: str) -> None:
         self.rasa_url = rasa_url
 
     @staticmethod
-    def _module() -> Any:
-        import opschaling.scenarios as scenarios
-
-        return scenarios
-
-    def load(self, data: bytes, filename: str) -> list[Any]:
-        scenarios = self._module()
-        load = scenarios.load
-        params = list(inspect.signature(load).parameters)
-        if params and params[0] in ("path_or_bytes", "source", "data"):
-            return list(load(data, filename))
-        # path-based loader: write the upload to a private temp folder under its own (safe) name
+    def load(data: bytes, filename: str) -> list[Scenario]:
+        """The scenarios of an upload; the loader reads paths, so the upload goes to a private temp folder
+        under its own (safe) name. Errors name the upload, never the temp folder."""
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name).strip("._") or "scenarios.yaml"
         with tempfile.TemporaryDirectory(prefix="osw-wb-") as folder:
             path = Path(folder) / safe
             path.write_bytes(data)
             try:
-                return list(load([path]))
-            except self.error_type() as exc:
-                problems = [
-                    p.replace(str(path), filename).replace(folder + os.sep, "")
-                    for p in getattr(exc, "problems", None) or str(exc).splitlines()
-                ]
-                raise self.error_type()(problems) from None
+                return load([path])
+            except ScenarioError as exc:
+                problems = [p.replace(str(path), filename).replace(folder + os.sep, "") for p in exc.problems]
+                raise ScenarioError(problems) from None
 
-    def error_type(self) -> type[Exception]:
-        scenarios = self._module()
-        error = getattr(scenarios, "ScenarioError", None)
-        if error is None:
-            from opschaling.scenarios.load import ScenarioError as error  # type: ignore[no-redef]
-        return error
-
-    def _part(self, name: str) -> Any:
-        """``opschaling.scenarios.<name>``: an attribute of the package or its submodule."""
-        import importlib
-
-        value = getattr(self._module(), name, None)
-        if value is None or not (callable(value) or inspect.ismodule(value)):
-            value = importlib.import_module(f"opschaling.scenarios.{name}")
-        return value
-
-    def run(self, items: list[Any], local: bool) -> list[Any]:
-        runner = self._part("run_local" if local else "run_rest")
-        run = runner.run_all if inspect.ismodule(runner) else runner
+    def run(self, items: list[Scenario], local: bool) -> list[Result]:
         if local:
-            return list(run(items))
-        return list(run(items, self.rasa_url))
+            return run_local.run_all(items)
+        return run_rest.run_all(items, self.rasa_url)
 
-    def report(self, results: list[Any]) -> str:
-        report = self._part("report")
-        page = getattr(report, "html", None)
-        if not callable(page) or inspect.ismodule(page):  # report.py imports the html module itself
-            page = report.html_page
-        return page(results)
+    @staticmethod
+    def report(results: list[Result]) -> str:
+        return scenario_report.html_page(results)
 
 
 BODY_INNER = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
@@ -275,14 +209,26 @@ def looks_like_csv(text: str) -> bool:
     return len(cells) > 1 and "naam" in (c.strip().strip('"') for c in cells) and ": " not in first
 
 
-def summary_counts(results: list[Any]) -> tuple[int, int]:
-    passed = sum(1 for r in results if getattr(r, "passed", False))
+def route_label(catalogue: Catalogue, situation: str | None, none: str) -> str:
+    """The Dutch label of a route (situation id), the id itself when the catalogue does not know it."""
+    if not situation:
+        return none
+    route = catalogue.routes.get(situation)
+    return route.label if route is not None else situation
+
+
+def summary_counts(results: list[Result]) -> tuple[int, int]:
+    passed = sum(1 for r in results if r.passed)
     return passed, len(results) - passed
 
 
 # ------------------------------------------------------------------------------------------------
 # the app
 # ------------------------------------------------------------------------------------------------
+Page = Callable[[Request, Session], HTTPResponse]
+_names = itertools.count(1)  # Sanic wants a unique name per app and per blueprint of an app
+
+
 class Workbench:
     def __init__(
         self,
@@ -300,67 +246,99 @@ class Workbench:
         self.today = today
         self.log = log or (lambda text: None)
         self._store: review.TrackerStore | None = None
+        self._store_lock = threading.Lock()
 
-    @staticmethod
-    def handles(path: str) -> bool:
-        path = urlsplit(path).path
-        return any(path == p or path.startswith(p + "/") for p in SAFE_NEXT)
+    # -- Sanic ----------------------------------------------------------------------------------
+    def install(self, app: Sanic) -> None:
+        """Add the staff pages to ``app``: their routes, a request body of at most MAX_BODY, time for long
+        scenario runs, and the security headers on every answer under /workbench and /review (Sanic's own
+        error pages included)."""
+        app.config.REQUEST_MAX_SIZE = MAX_BODY
+        app.config.RESPONSE_TIMEOUT = max(int(app.config.RESPONSE_TIMEOUT), RESPONSE_SECONDS)
+        app.blueprint(self.blueprint())
+        app.register_middleware(_staff_headers, "response")
 
-    # -- dispatch -------------------------------------------------------------------------------
-    def handle(self, request: Request) -> Response:
-        try:
-            return self._dispatch(request)
-        except Exception:  # noqa: BLE001 - never a stack trace to the browser
-            self.log("werkbank: fout bij " + request.path + "\n" + traceback.format_exc())
-            session = self.auth.session(request.headers)
-            return layout(
-                "Er ging iets mis",
-                '<div class="fout" role="alert"><p>Er ging iets mis op de server. '
-                "Probeer het opnieuw. Blijft het misgaan? Meld het aan de beheerder.</p></div>",
-                session,
-                status=500,
-            )
-
-    def _dispatch(self, request: Request) -> Response:
-        path, method = request.path, request.method.upper()
-        if path == "/workbench/static/workbench.css" and method == "GET":
-            return Response(200, (STATIC / "workbench.css").read_bytes(), "text/css; charset=utf-8")
-        if method == "POST":
-            if len(request.body) > MAX_BODY:
+        def too_large(request: Request | None, exception: Exception) -> HTTPResponse:
+            if request is not None and is_staff_path(request.path):
                 return self._plain(413, "Het bestand is te groot (hooguit 5 MB).")
-            if not self._same_origin(request):
-                return self._plain(403, "Verzoek geweigerd: het formulier komt niet van deze site.")
-        if path == "/workbench/login" and method == "POST":
+            return app.error_handler.default(request, exception)
+
+        app.error_handler.add(PayloadTooLarge, too_large)
+
+    def blueprint(self) -> Blueprint:
+        """Every page and download; the login, the CSRF check and the error page come with each route."""
+        bp = Blueprint(f"workbench_{next(_names)}")
+        get, post = ["GET", "HEAD"], ["POST"]
+        pages: list[tuple[str, list[str], Page | None]] = [
+            ("/workbench", get, self._workbench),
+            ("/workbench/logout", post, self._logout),
+            ("/workbench/run", post, self._run),
+            ("/workbench/case", post, self._case),
+            ("/workbench/voorbeeld.csv", get, self._example_csv),
+            ("/workbench/voorbeeld.yaml", get, self._example_yaml),
+            ("/review", get, self._review),
+            ("/review/gesprek", get, self._conversation),
+            ("/review/scenario.csv", get, self._scenario_csv),
+            ("/review/scenario.yaml", get, self._scenario_yaml),
+            ("/review/export.csv", get, self._export),
+            # any other path below the two pages: "not found" (after the login, like every page)
+            ("/workbench/<rest:path>", [*get, *post], None),
+            ("/review/<rest:path>", [*get, *post], None),
+        ]
+        for index, (uri, methods, page) in enumerate(pages):
+            bp.add_route(self._route(page), uri, methods=methods, name=f"page_{index}")
+        bp.add_route(_stylesheet, "/workbench/static/workbench.css", methods=get, name="stylesheet")
+
+        async def login(request: Request) -> HTTPResponse:  # Sanic marks its handlers: no bound method
             return self._login(request)
-        session = self.auth.session(request.headers)
-        if session is None:
-            if method == "GET" and path in SAFE_NEXT:
-                return self._login_page(path)
-            if method == "GET":
-                return redirect("/workbench?" + urlencode({"next": path if path in SAFE_NEXT else "/workbench"}))
-            return self._plain(403, "U bent niet (meer) ingelogd. Log opnieuw in.")
-        if method == "POST" and not self.auth.csrf_ok(session, request.form.get("csrf")):
-            return self._plain(403, "Verzoek geweigerd: het formulier is verlopen. Laad de pagina opnieuw.")
-        routes: dict[tuple[str, str], Callable[[Request, Session], Response]] = {
-            ("GET", "/workbench"): self._workbench,
-            ("POST", "/workbench/logout"): self._logout,
-            ("POST", "/workbench/run"): self._run,
-            ("POST", "/workbench/case"): self._case,
-            ("GET", "/workbench/voorbeeld.csv"): self._example_csv,
-            ("GET", "/workbench/voorbeeld.yaml"): self._example_yaml,
-            ("GET", "/review"): self._review,
-            ("GET", "/review/gesprek"): self._conversation,
-            ("GET", "/review/scenario.csv"): self._scenario_csv,
-            ("GET", "/review/scenario.yaml"): self._scenario_yaml,
-            ("GET", "/review/export.csv"): self._export,
-        }
-        handler = routes.get((method, path))
-        if handler is None:
-            return layout("Pagina niet gevonden", "<p>Deze pagina bestaat niet.</p>", session, status=404)
-        return handler(request, session)
+
+        bp.add_route(login, "/workbench/login", methods=post, name="login")
+        return bp
+
+    def _route(self, page: Page | None) -> Callable[..., Coroutine[Any, Any, HTTPResponse]]:
+        async def route(request: Request, rest: str | None = None) -> HTTPResponse:
+            if rest is not None and not rest.strip("/") and request.method != "POST":
+                return redirect(request.path.rstrip("/"))  # /review/ is /review
+            return await self._guarded(request, page)
+
+        return route
+
+    async def _guarded(self, request: Request, page: Page | None) -> HTTPResponse:
+        """A page for a logged-in member of staff: the form must come from this site and carry the session's
+        CSRF token; without a session a GET gets the login form (or a redirect to it), a POST a refusal."""
+        try:
+            method = request.method
+            if method == "POST" and not self._same_origin(request):
+                return self._plain(403, "Verzoek geweigerd: het formulier komt niet van deze site.")
+            session = self._session(request)
+            if session is None:
+                path = request.path
+                if method == "POST":
+                    return self._plain(403, "U bent niet (meer) ingelogd. Log opnieuw in.")
+                if path in SAFE_NEXT:
+                    return self._login_page(path)
+                return redirect("/workbench?" + urlencode({"next": "/workbench"}))
+            if method == "POST" and not self.auth.csrf_ok(session, form_of(request).get("csrf")):
+                return self._plain(403, "Verzoek geweigerd: het formulier is verlopen. Laad de pagina opnieuw.")
+            if page is None:
+                return layout("Pagina niet gevonden", "<p>Deze pagina bestaat niet.</p>", session, status=404)
+            # running scenarios and reading the tracker store block: not on the event loop
+            return await asyncio.get_running_loop().run_in_executor(None, page, request, session)
+        except Exception:  # noqa: BLE001 - never a stack trace to the browser
+            return self._failed(request)
+
+    def _failed(self, request: Request) -> HTTPResponse:
+        self.log("werkbank: fout bij " + request.path + "\n" + traceback.format_exc())
+        return layout(
+            "Er ging iets mis",
+            '<div class="fout" role="alert"><p>Er ging iets mis op de server. '
+            "Probeer het opnieuw. Blijft het misgaan? Meld het aan de beheerder.</p></div>",
+            self._session(request),
+            status=500,
+        )
 
     @staticmethod
-    def _plain(status: int, text: str) -> Response:
+    def _plain(status: int, text: str) -> HTTPResponse:
         return layout(
             "Niet gelukt",
             f'<div class="fout" role="alert"><p>{esc(text)}</p></div><p><a href="/workbench">Naar de werkbank</a></p>',
@@ -369,14 +347,33 @@ class Workbench:
 
     @staticmethod
     def _same_origin(request: Request) -> bool:
-        origin = request.headers.get("Origin")
+        origin = request.headers.get("origin")
         if not origin or origin == "null":
             return origin != "null"
-        host = request.headers.get("Host") or ""
+        host = request.headers.get("host") or ""
         return urlsplit(origin).netloc == host
 
+    # -- sessions and cookies -------------------------------------------------------------------
+    @staticmethod
+    def _cookie(request: Request, name: str) -> str | None:
+        try:
+            return request.cookies.get(name)
+        except CookieError:  # a cookie header the parser refuses: no session
+            return None
+
+    def _session(self, request: Request) -> Session | None:
+        return self.auth.session(self._cookie(request, SESSION_COOKIE))
+
+    def _set_cookie(self, response: HTTPResponse, name: str, value: str, max_age: int | None = None) -> None:
+        response.cookies[name] = value
+        cookie = response.cookies[name]
+        for key, setting in self.auth.cookie_attributes().items():
+            cookie[key] = setting
+        if max_age is not None:
+            cookie["max-age"] = max_age
+
     # -- login ----------------------------------------------------------------------------------
-    def _login_page(self, next_path: str, failed: bool = False, locked: bool = False) -> Response:
+    def _login_page(self, next_path: str, failed: bool = False, locked: bool = False) -> HTTPResponse:
         nonce = self.auth.new_login_nonce()
         text = (
             "Er is te vaak een verkeerde toegangscode gebruikt. Wacht een minuut en probeer het dan opnieuw."
@@ -395,29 +392,36 @@ toegangscode die u van de beheerder kreeg.</p>
 <button type="submit">Inloggen</button>
 </form>"""
         response = layout("Inloggen", body, status=429 if locked else 401 if failed else 200)
-        response.headers.append(("Set-Cookie", self.auth.login_cookie(nonce)))
+        self._set_cookie(response, LOGIN_COOKIE, nonce, LOGIN_COOKIE_SECONDS)
         return response
 
-    def _login(self, request: Request) -> Response:
-        form = request.form
-        next_path = form.get("next") if form.get("next") in SAFE_NEXT else "/workbench"
-        if not self.auth.login_nonce_ok(request.headers, form.get("nonce")):
-            return self._plain(403, "Verzoek geweigerd: het inlogformulier is verlopen. Laad de pagina opnieuw.")
-        if self.auth.locked():
-            self.log("werkbank: inloggen gepauzeerd (te vaak een verkeerde toegangscode)")
-            return self._login_page(next_path, failed=True, locked=True)
-        session = self.auth.login(form.get("token"))
-        if session is None:
-            self.log("werkbank: inloggen mislukt (verkeerde toegangscode)")
-            return self._login_page(next_path, failed=True)
-        return redirect(
-            next_path,
-            [("Set-Cookie", self.auth.session_cookie(session)), ("Set-Cookie", self.auth.clear_login_cookie())],
-        )
+    def _login(self, request: Request) -> HTTPResponse:
+        try:
+            if not self._same_origin(request):
+                return self._plain(403, "Verzoek geweigerd: het formulier komt niet van deze site.")
+            form = form_of(request)
+            next_path = form["next"] if form.get("next") in SAFE_NEXT else "/workbench"
+            if not self.auth.login_nonce_ok(self._cookie(request, LOGIN_COOKIE), form.get("nonce")):
+                return self._plain(403, "Verzoek geweigerd: het inlogformulier is verlopen. Laad de pagina opnieuw.")
+            if self.auth.locked():
+                self.log("werkbank: inloggen gepauzeerd (te vaak een verkeerde toegangscode)")
+                return self._login_page(next_path, failed=True, locked=True)
+            session = self.auth.login(form.get("token"))
+            if session is None:
+                self.log("werkbank: inloggen mislukt (verkeerde toegangscode)")
+                return self._login_page(next_path, failed=True)
+            response = redirect(next_path)
+            self._set_cookie(response, SESSION_COOKIE, session.id)
+            self._set_cookie(response, LOGIN_COOKIE, "", 0)
+            return response
+        except Exception:  # noqa: BLE001 - never a stack trace to the browser
+            return self._failed(request)
 
-    def _logout(self, request: Request, session: Session) -> Response:
+    def _logout(self, request: Request, session: Session) -> HTTPResponse:
         self.auth.logout(session)
-        return redirect("/workbench", [("Set-Cookie", self.auth.clear_session_cookie())])
+        response = redirect("/workbench")
+        self._set_cookie(response, SESSION_COOKIE, "", 0)
+        return response
 
     # -- workbench ------------------------------------------------------------------------------
     def _workbench(
@@ -427,7 +431,7 @@ toegangscode die u van de beheerder kreeg.</p>
         result: str = "",
         form: Mapping[str, str] | None = None,
         status: int = 200,
-    ) -> Response:
+    ) -> HTTPResponse:
         form = form or {}
         ran = "soort" in form  # the scenario form was sent: keep its choice; else "zonder Rasa" is on
         local = " checked" if form.get("lokaal") or not ran else ""
@@ -493,12 +497,12 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
 </section>"""
         return layout("Werkbank", body, session, "/workbench", status)
 
-    def _run(self, request: Request, session: Session) -> Response:
-        form = request.form
+    def _run(self, request: Request, session: Session) -> HTTPResponse:
+        form = form_of(request)
         upload = request.files.get("bestand")
-        if upload:
-            filename, data = upload
-            filename = Path(filename.replace("\\", "/")).name or "bestand"
+        if upload is not None and upload.body:  # a file input left empty sends a part without a body
+            filename = Path(upload.name.replace("\\", "/")).name or "bestand"
+            data = upload.body
         elif form.get("tekst", "").strip():
             text = form["tekst"]
             filename = "geplakt." + ("csv" if form.get("soort") == "csv" or looks_like_csv(text) else "yaml")
@@ -509,14 +513,8 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         local = bool(form.get("lokaal"))
         try:
             items = self.runner.load(data, filename)
-        except ImportError:
-            box = errors_box("Niet beschikbaar", ["Het testen van scenario's is op deze server nog niet beschikbaar."])
-            return self._workbench(request, session, box, form, 503)
-        except Exception as exc:
-            if not isinstance(exc, self.runner.error_type()):
-                raise
-            problems = list(getattr(exc, "problems", None) or str(exc).splitlines())
-            box = errors_box(f"Het bestand {filename} heeft fouten; er is niets uitgevoerd", problems)
+        except ScenarioError as exc:
+            box = errors_box(f"Het bestand {filename} heeft fouten; er is niets uitgevoerd", exc.problems)
             return self._workbench(request, session, box, form, 400)
         if len(items) > MAX_CASES:
             box = errors_box(
@@ -535,41 +533,40 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
             return self._workbench(request, session, box, form, 502)
         passed, failed = summary_counts(results)
         how = "zonder Rasa" if local else f"met Rasa ({self.rasa_url})"
-        report = embed_report(self.runner.report(results))
+        page = embed_report(self.runner.report(results))
         result = (
             f'<section aria-labelledby="kop-uitslag" class="rapport"><h2 id="kop-uitslag">Uitslag van {esc(filename)}</h2>'
             f'<p class="melding" role="status" id="samenvatting">{passed} goed, {failed} fout, van {len(results)} '
-            f'scenario\'s ({esc(how)}).</p><div class="tabel">{report}</div></section>'
+            f'scenario\'s ({esc(how)}).</p><div class="tabel">{page}</div></section>'
         )
         return self._workbench(request, session, result, form)
 
-    def _case(self, request: Request, session: Session) -> Response:
-        form = request.form
+    def _case(self, request: Request, session: Session) -> HTTPResponse:
+        form = form_of(request)
         text = form.get("casus", "")[:4000]
         view = case_view.explain(text, form, today=self.today(), catalogue=self._catalogue())
         return self._workbench(request, session, render_case(view, self._catalogue()), form)
 
-    def _example_csv(self, request: Request, session: Session) -> Response:
+    def _example_csv(self, request: Request, session: Session) -> HTTPResponse:
         return download(review.scenario_csv(EXAMPLES), "voorbeeld-scenarios.csv", "text/csv; charset=utf-8")
 
-    def _example_yaml(self, request: Request, session: Session) -> Response:
+    def _example_yaml(self, request: Request, session: Session) -> HTTPResponse:
         return download(review.scenario_yaml(EXAMPLES), "voorbeeld-scenarios.yaml", "application/yaml; charset=utf-8")
 
     @staticmethod
-    def _catalogue() -> Any:
-        from opschaling.catalogue import load_catalogue
-
+    def _catalogue() -> Catalogue:
         return load_catalogue()
 
     # -- review ---------------------------------------------------------------------------------
     def store(self) -> review.TrackerStore | None:
         if not self.tracker_db_url:
             return None
-        if self._store is None:
-            self._store = review.TrackerStore(self.tracker_db_url)
-        return self._store
+        with self._store_lock:  # pages run in worker threads
+            if self._store is None:
+                self._store = review.TrackerStore(self.tracker_db_url)
+            return self._store
 
-    def _no_store(self, session: Session) -> Response:
+    def _no_store(self, session: Session) -> HTTPResponse:
         return layout(
             "Gesprekken",
             '<div class="melding" role="status"><p>Er is geen gespreksopslag ingesteld '
@@ -580,16 +577,17 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         )
 
     def _filtered(self, request: Request) -> tuple[list[review.Conversation], review.Filters]:
-        filters = review.Filters.from_query(request.query)
+        filters = review.Filters.from_query(query_of(request))
         store = self.store()
         conversations = store.conversations() if store else []
         return [c for c in conversations if filters.accepts(c)], filters
 
-    def _review(self, request: Request, session: Session) -> Response:
+    def _review(self, request: Request, session: Session) -> HTTPResponse:
         if self.store() is None:
             return self._no_store(session)
         items, filters = self._filtered(request)
-        number = int(request.query.get("pagina", "1")) if request.query.get("pagina", "1").isdigit() else 1
+        wanted = query_of(request).get("pagina", "1")
+        number = int(wanted) if wanted.isdigit() else 1
         shown, number, pages = review.page(items, number)
         catalogue = self._catalogue()
         routes = [("-", "Nog geen route")] + [(rid, r.label) for rid, r in catalogue.routes.items()]
@@ -605,7 +603,7 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
         rows = []
         for c in shown:
             link = "/review/gesprek?" + urlencode({"id": c.sender_id, **filters.query()})
-            route = catalogue.routes[c.situation].label if c.situation in catalogue.routes else (c.situation or "–")
+            route = route_label(catalogue, c.situation, "–")
             opening = c.opening if len(c.opening) <= 120 else c.opening[:117] + "…"
             rows.append(
                 f'<tr><td><a href="{esc(link)}">{esc(review.when(c.last))}</a></td><td>{esc(opening)}</td>'
@@ -643,10 +641,10 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
 
     def _get_conversation(self, request: Request) -> review.Conversation | None:
         store = self.store()
-        sender = request.query.get("id", "")
+        sender = query_of(request).get("id", "")
         return store.conversation(sender) if store and sender else None
 
-    def _conversation(self, request: Request, session: Session) -> Response:
+    def _conversation(self, request: Request, session: Session) -> HTTPResponse:
         if self.store() is None:
             return self._no_store(session)
         c = self._get_conversation(request)
@@ -673,8 +671,8 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
             )
             or "<li>geen</li>"
         )
-        route = catalogue.routes[c.situation].label if c.situation in catalogue.routes else (c.situation or "nog geen")
-        back = "/review?" + urlencode(review.Filters.from_query(request.query).query())
+        route = route_label(catalogue, c.situation, "nog geen")
+        back = "/review?" + urlencode(review.Filters.from_query(query_of(request)).query())
         body = f"""<p><a href="{esc(back)}">Terug naar de gesprekken</a></p>
 <div class="tabel"><table><caption>Over dit gesprek</caption><tbody>
 <tr><th scope="row">Begonnen</th><td>{esc(review.when(c.started))}</td></tr>
@@ -691,7 +689,7 @@ pas die aan als het antwoord fout was, en zet het bestand daarna op de werkbank.
 <h2>Het gesprek</h2><ol class="gesprek">{messages}</ol>"""
         return layout("Gesprek", body, session, "/review")
 
-    def _scenario_file(self, request: Request, session: Session, kind: str) -> Response:
+    def _scenario_file(self, request: Request, session: Session, kind: str) -> HTTPResponse:
         if self.store() is None:
             return self._no_store(session)
         c = self._get_conversation(request)
@@ -703,17 +701,34 @@ pas die aan als het antwoord fout was, en zet het bestand daarna op de werkbank.
             return download(review.scenario_csv([record]), name + ".csv", "text/csv; charset=utf-8")
         return download(review.scenario_yaml([record]), name + ".yaml", "application/yaml; charset=utf-8")
 
-    def _scenario_csv(self, request: Request, session: Session) -> Response:
+    def _scenario_csv(self, request: Request, session: Session) -> HTTPResponse:
         return self._scenario_file(request, session, "csv")
 
-    def _scenario_yaml(self, request: Request, session: Session) -> Response:
+    def _scenario_yaml(self, request: Request, session: Session) -> HTTPResponse:
         return self._scenario_file(request, session, "yaml")
 
-    def _export(self, request: Request, session: Session) -> Response:
+    def _export(self, request: Request, session: Session) -> HTTPResponse:
         if self.store() is None:
             return self._no_store(session)
         items, _filters = self._filtered(request)
         return download(review.list_csv(items), "gesprekken.csv", "text/csv; charset=utf-8")
+
+
+def _staff_headers(request: Request, response: BaseHTTPResponse) -> None:
+    """The security headers of the staff pages, on every answer under /workbench and /review."""
+    if is_staff_path(request.path):
+        response.headers.update(SECURITY_HEADERS)
+
+
+async def _stylesheet(request: Request) -> HTTPResponse:
+    return HTTPResponse((STATIC / "workbench.css").read_bytes(), content_type="text/css; charset=utf-8")
+
+
+def create_app(workbench: Workbench, name: str | None = None) -> Sanic:
+    """A Sanic app with only the staff pages (scripts/serve_web.py adds them to the web server's own app)."""
+    app = Sanic(name or f"opsw_workbench_{next(_names)}", configure_logging=False)
+    workbench.install(app)
+    return app
 
 
 # ------------------------------------------------------------------------------------------------
@@ -735,42 +750,27 @@ def _md(text: str) -> str:
     out = esc(text)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     out = re.sub(r"(?:(?<=\s)|^)_([^_\s][^_]*?)_(?=\s|$|[.,;:!?])", r"<em>\1</em>", out, flags=re.M)
-    out = re.sub(r"\[([^\]]+)\]\((https?://[^)\s\"]+)\)", r'<a href="\2">\1</a>', out)
+    out = re.sub(r"\[([^\]]+)\]\(((?:https?://|tel:|mailto:)[^)\s\"]+)\)", r'<a href="\2">\1</a>', out)
     return out
 
 
 UNITS = {"days": "dagen", "workdays": "werkdagen", "weeks": "weken", "months": "maanden"}
 
 
-def deadline_text(deadline: Any) -> str:
-    """A deadline in the assistant's own words (opschaling.render), else a plain line of its fields."""
-    try:
-        from opschaling import render
-
-        function = getattr(render, "deadline_line", None)
-        if callable(function):
-            text = function(deadline)
-            if isinstance(text, str) and text:
-                return text
-    except Exception:  # noqa: BLE001 - fall back to the fields
-        pass
+def deadline_text(deadline: Deadline) -> str:
+    """A deadline as a plain line of its fields: label, length and, when known, the last day."""
     line = f"{deadline.label}: {deadline.value:g} {UNITS.get(deadline.unit, deadline.unit)}"
-    if getattr(deadline, "due", None):
+    if deadline.due:
         line += f", tot en met {deadline.due.strftime('%d-%m-%Y')}"
     return line + "."
 
 
-def render_case(view: case_view.CaseView, catalogue: Any) -> str:
+def render_case(view: case_view.CaseView, catalogue: Catalogue) -> str:
     advice = view.advice
     parts = ['<section aria-labelledby="kop-redenering" class="rapport"><h2 id="kop-redenering">De redenering</h2>']
-    if not view.read_by and view.text.strip():
-        parts.append(
-            '<p class="melding">De tekst kan hier nog niet automatisch gelezen worden; de assistent gebruikt '
-            "alleen wat u in de keuzelijsten koos.</p>"
-        )
     if view.danger is not None:
-        kind = case_view.DANGER_LABELS.get(getattr(view.danger, "kind", ""), "gevaar")
-        evidence = getattr(view.danger, "evidence", "")
+        kind = case_view.DANGER_LABELS.get(view.danger.kind, "gevaar")
+        evidence = view.danger.evidence
         parts.append(
             f'<div class="fout"><h3>Gevaarsignaal in de tekst</h3><p>De assistent ziet {esc(kind)}'
             f"{(' (woorden: ' + esc(evidence) + ')') if evidence else ''}. Hij stuurt dan eerst het "
@@ -810,7 +810,7 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
             f"<p>Waarom: {esc(q.explain)}</p><p>Vul het antwoord aan in de tekst of kies het hierboven.</p></div>"
         )
     if view.rungs:
-        rows = "".join(
+        rung_rows = "".join(
             f'<tr><td>{i}</td><td>{esc(r.label)}</td><td class="status-{r.status}">'
             f"{esc(case_view.STATUS_LABELS.get(r.status, r.status))}</td><td>{esc(r.why)}</td></tr>"
             for i, r in enumerate(view.rungs, start=1)
@@ -818,7 +818,7 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
         parts.append(
             '<h3>Treden van de route</h3><div class="tabel"><table><caption>Welke treden de assistent bekeek'
             '</caption><thead><tr><th scope="col">Nr.</th><th scope="col">Trede</th><th scope="col">Uitkomst</th>'
-            f'<th scope="col">Waarom</th></tr></thead><tbody>{rows}</tbody></table></div>'
+            f'<th scope="col">Waarom</th></tr></thead><tbody>{rung_rows}</tbody></table></div>'
         )
     if advice.step:
         step = advice.step
@@ -834,16 +834,8 @@ def render_case(view: case_view.CaseView, catalogue: Any) -> str:
                 + "".join(f"<li>{_md(deadline_text(d))}</li>" for d in step.deadlines)
                 + "</ul>"
             )
-        try:
-            from opschaling import render
-
-            contact = (
-                "<h4>Contact</h4><ul>"
-                + "".join(f"<li>{esc(line)}</li>" for line in render.contact_lines(step.body))
-                + "</ul>"
-            )
-        except Exception:  # noqa: BLE001 - a body without contact details
-            contact = ""
+        how = render.contact_sentence(step.body)
+        contact = f"<h4>Contact</h4><p>{_md(how)}</p>" if how else ""
         parts.append(
             f'<div class="stap"><h3>De stap: {esc(step.body.label)}{esc(status)}</h3><p>{esc(step.reason)}</p>{via}'
             f"{f'<h4>Voorwaarden</h4><ul>{pre}</ul>' if pre else ''}{deadlines}{contact}"

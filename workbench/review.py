@@ -1,7 +1,7 @@
 """Read recent conversations from Rasa's SQL tracker store (table ``events``) for the review page.
 
 Only reads. User texts were masked by the channel guard already; they are masked again here with
-``channels.privacy.mask`` when that module exists (defence in depth). Every conversation becomes a
+``channels.privacy`` (defence in depth). Every conversation becomes a
 ``Conversation`` with its messages, 👍/👎 feedback (and comments), the route (situation), the named
 step (slot ``dialogue`` → ``last.step``, or ``last_advice.step``) and whether the NLU fell back
 (``nlu_fallback``). The user's answer to a question gets the topic asked (``asked``/``asked_step`` of the
@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from channels import privacy
+from opschaling.scenarios.model import FACT_TOPIC, topic_fact
+
 PAGE_SIZE = 20
 MAX_CONVERSATIONS = 500  # the newest conversations the review looks at
 FEEDBACK_PAYLOAD = re.compile(r"^/feedback\s*(\{.*\})?\s*$", re.S)
@@ -28,25 +31,16 @@ FEEDBACK_VALUES = {"up": "up", "down": "down", "👍": "up", "👎": "down", "po
 
 _NAMES_READY = threading.Event()  # set when channels.privacy can mask names too (deduce loaded)
 
-
-def _privacy() -> Any:
-    try:
-        from channels import privacy  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - the module is optional
-        return None
-    return privacy
+# a masker: text -> masked text, or (masked text, kinds masked) as channels.privacy returns it
+Mask = Callable[[str], Any]
 
 
 def warm_up_masking() -> bool:
     """Load the name masker (deduce; takes a minute or two the first time). Call once, in a thread, at
     start-up. Until it is ready the review masks everything except names (the channel guard masked the
     names already when the message came in)."""
-    privacy = _privacy()
-    warm = getattr(privacy, "warm_up", None)
-    if not callable(warm):
-        return False
     try:
-        ready = bool(warm())
+        ready = privacy.warm_up()
     except Exception:  # noqa: BLE001 - names stay as the channel guard left them
         return False
     if ready:
@@ -54,24 +48,15 @@ def warm_up_masking() -> bool:
     return ready
 
 
-def _load_mask() -> Callable[[str], str] | None:
-    """channels.privacy.mask when its name masker is loaded, else its quick mask (no names), else None."""
-    privacy = _privacy()
-    if privacy is None:
-        return None
-    full = getattr(privacy, "mask", None)
-    quick = getattr(privacy, "mask_quick", None)
-    if callable(full) and (_NAMES_READY.is_set() or not callable(quick)):
-        return full
-    return quick if callable(quick) else None
+def _load_mask() -> Mask:
+    """channels.privacy.mask when its name masker is loaded, else its quick mask (everything but names)."""
+    return privacy.mask if _NAMES_READY.is_set() else privacy.mask_quick
 
 
-def mask_text(text: str | None, mask: Callable[[str], str] | None = None) -> str:
+def mask_text(text: str | None, mask: Mask | None = None) -> str:
     if not text:
         return ""
     mask = mask if mask is not None else _load_mask()
-    if mask is None:
-        return text
     try:
         result = mask(text)
     except Exception:  # noqa: BLE001 - never show the raw text when masking breaks
@@ -182,9 +167,7 @@ def _feedback_of(data: Mapping[str, Any]) -> Feedback | None:
     return Feedback(value, comment, float(data.get("timestamp") or 0), about if isinstance(about, str) else None)
 
 
-def build(
-    sender_id: str, rows: Iterable[Mapping[str, Any]], mask: Callable[[str], str] | None = None
-) -> Conversation | None:
+def build(sender_id: str, rows: Iterable[Mapping[str, Any]], mask: Mask | None = None) -> Conversation | None:
     """One conversation from its events (rows with type_name, timestamp, data), in stored order."""
     mask = mask if mask is not None else _load_mask()
     conversation: Conversation | None = None
@@ -226,11 +209,14 @@ def build(
             )
         elif kind == "slot" and data.get("name") == "dialogue":
             state = _state(data.get("value"))
-            facts = state.get("facts") if isinstance(state.get("facts"), dict) else {}
+            raw_facts = state.get("facts")
+            facts: dict[str, Any] = raw_facts if isinstance(raw_facts, dict) else {}
             conversation.facts = dict(facts)
             # the advice named last: "last" in opschaling.dialogue's state ("last_advice" in the contract)
-            last = next((state[k] for k in ("last", "last_advice") if isinstance(state.get(k), dict)), {})
-            situation = facts.get("situation") or (last or {}).get("situation")
+            last: dict[str, Any] = next(
+                (state[k] for k in ("last", "last_advice") if isinstance(state.get(k), dict)), {}
+            )
+            situation = facts.get("situation") or last.get("situation")
             if situation:
                 conversation.situation = str(situation)
             if last and last.get("step"):
@@ -403,27 +389,15 @@ def safe_cell(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # a conversation as a scenario (opschaling/scenarios format: naam, bericht, antwoorden, verwacht, …)
 # ------------------------------------------------------------------------------------------------
-def _topic_names() -> Mapping[str, str]:
-    try:
-        from opschaling.scenarios.model import FACT_TOPIC
-    except ImportError:  # the scenario package is optional for the review page itself
-        return {}
-    return FACT_TOPIC
-
-
 def _topic_known(topic: str) -> bool:
     """Whether the scenario loader knows this topic (an unknown column would make the file unloadable)."""
-    try:
-        from opschaling.scenarios.model import topic_fact
-    except ImportError:
-        return True
     return topic_fact(topic) is not None
 
 
 def scenario_record(c: Conversation) -> dict[str, Any]:
     """One scenario for this conversation: the opening message(s), the answers per topic, and as
     ``verwacht`` the step the assistant named (staff correct it when the assistant was wrong)."""
-    names = _topic_names()
+    names = FACT_TOPIC
     opening: list[str] = []
     answers: dict[str, Any] = {}
     tried: dict[str, list[str]] = {}

@@ -86,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Cijfers: {fig['pass_rate']:.0%} geslaagd; gevaar eerst herkend {fig['danger_recall']}; woorden per advies "
         f"gemiddeld {fig['advice_words_mean']}, hoogstens {fig['advice_words_max']}; vragen per gesprek "
-        f"{fig['questions_per_conversation']}."
+        f"{fig['questions_per_conversation']}; opnieuw gevraagd per 100 gesprekken {fig['reasked_per_100']}; "
+        f"zelfde melding twee keer achter elkaar {fig['fallback_repeats']}; mislukt alleen op een 'niet'-stap als wat "
+        f"daarna komt {fig['niet_only_after']}."
         if results
         else "Geen scenario's."
     )

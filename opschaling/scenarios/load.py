@@ -33,6 +33,10 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
     "veiligheid eerst": ("veiligheid eerst", "veiligheid_eerst", "crisis eerst"),
     "thema": ("thema", "onderwerp"),
     "opmerking": ("opmerking", "toelichting", "notitie"),
+    # a domain review's notes for whoever judges the answer (not checked by the runner): the deciding passage, and
+    # what a fully right answer must say (tests/conversations/review/README.md)
+    "bron": ("bron", "bronpassage"),
+    "kern": ("kern", "moet zeggen"),
 }
 _FIELD_BY_NAME = {normalise(alias): name for name, aliases in FIELDS.items() for alias in aliases}
 _YES = {"ja", "j", "yes", "true", "waar", "1", "x"}

@@ -202,6 +202,8 @@ class Result:
     failures: list[str] = field(default_factory=list)
     advice_words: list[int] = field(default_factory=list)
     crisis_first: bool | None = None  # only checked with 'veiligheid eerst'
+    # failed only because a `niet` step was named as what comes after ("Helpt dit niet? Dan ..."), never advised
+    niet_only_after: bool = False
     deadlines: list[dict] = field(default_factory=list)
 
     @property
@@ -260,7 +262,7 @@ def play(
             text = DONT_KNOW if answer is None else answer
             if default:
                 result.unanswered.append(topic)
-            replies = exchange(text, "antwoord", topic, default)
+            replies = exchange(text, "antwoord", result.questions[-1], default)  # "al geprobeerd (cce)": per step
         return True
 
     try:
@@ -301,10 +303,12 @@ def _check(scenario: Scenario, result: Result) -> None:
         advices.extend((m, m.trace or batch_trace) for m in ex.replies if m.kind == "advice")
     result.advice_words = [len(m.text.split()) for m, _ in advices]
     named: set[str] = set()
+    advised: set[str] = set()
     for _, trace in advices:
         trace = trace or {}
         if trace.get("step"):
             named.add(str(trace["step"]))
+            advised.add(str(trace["step"]))
         named.update(str(s) for s in trace.get("after") or ())
         for d in trace.get("deadlines") or ():
             if isinstance(d, Mapping):
@@ -335,6 +339,7 @@ def _check(scenario: Scenario, result: Result) -> None:
         if not result.crisis_first:
             result.failures.append("veiligheid eerst: het eerste antwoord op het gevaar was niet het crisisbericht")
     result.passed = not result.failures
+    result.niet_only_after = bool(bad) and len(result.failures) == 1 and not (set(bad) & advised)
 
 
 def _crisis_first(scenario: Scenario, result: Result) -> bool:

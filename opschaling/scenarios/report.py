@@ -125,9 +125,35 @@ def junit_xml(results: Sequence[Result], suite: str = "scenarios") -> str:
 __all__ = ["console", "html_page", "junit_xml", "summary"]
 
 
+def reasked(result: Result) -> int:
+    """Questions asked again about a topic the user had already answered with a real answer (not the runner's
+    default "weet ik niet"): a stated fact the assistant did not keep (issue 14: at most 2 per 100 conversations)."""
+    answered: set[str] = set()
+    count = 0
+    for ex in result.transcript:
+        if ex.role == "antwoord" and ex.topic:
+            if ex.topic in answered:
+                count += 1
+            elif not ex.default_answer:
+                answered.add(ex.topic)
+    return count
+
+
+def fallback_repeats(result: Result) -> int:
+    """Times the same non-question, non-advice sentence (a fallback: "Ik begrijp het niet", "Dat weet ik niet")
+    came in two answers in a row (issue 14: never)."""
+    count = 0
+    previous: set[str] = set()
+    for ex in result.transcript:
+        current = {m.text for m in ex.replies if m.kind in ("info", "notice", "error") and m.text}
+        count += len(current & previous)
+        previous = current
+    return count
+
+
 def figures(results: Sequence[Result]) -> dict:
     """The headline figures of a run (issue 'safe, short and understood'): pass rate, danger recall, words per
-    advice message and questions asked per conversation."""
+    advice message, questions asked per conversation, stated facts asked again and fallbacks repeated in a row."""
     total = len(results)
     passed = sum(1 for r in results if r.passed)
     danger = [r for r in results if r.crisis_first is not None]
@@ -145,6 +171,9 @@ def figures(results: Sequence[Result]) -> dict:
         "advice_words_max": words[-1] if words else None,
         "questions_per_conversation": round(sum(questions) / total, 2) if total else None,
         "questions_max": max(questions) if questions else None,
+        "niet_only_after": sum(1 for r in results if r.niet_only_after),
+        "reasked_per_100": round(100 * sum(reasked(r) for r in results) / total, 1) if total else None,
+        "fallback_repeats": sum(fallback_repeats(r) for r in results),
     }
 
 

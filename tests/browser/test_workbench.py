@@ -5,10 +5,7 @@ Uses the local runner (no Rasa) and a SQLite tracker store made in tmp_path."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -18,12 +15,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.workbench.conftest import TOKEN, TrackerDB, ciz_conversation, fallback_conversation, place_conversation
+from opschaling.scenarios import load
+from tests.workbench.conftest import (
+    TOKEN,
+    Served,
+    TrackerDB,
+    ciz_conversation,
+    fallback_conversation,
+    place_conversation,
+)
+from workbench.pages import Workbench
 
 from .conftest import AXE_JS, WEB, _serve_web
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("opschaling.scenarios.run_local", reason="the scenario runners are not there yet")
 
 THREE_CASES = """- naam: Bezwaar CIZ
   bericht: Het CIZ heeft mijn indicatie afgewezen en ik ben het er niet mee eens
@@ -41,23 +46,18 @@ THREE_CASES = """- naam: Bezwaar CIZ
 
 
 class StaffSite:
-    """scripts/serve_web.py's handler with the workbench switched on, on a free loopback port."""
+    """scripts/serve_web.py's site with the workbench switched on, on a free loopback port."""
 
     def __init__(self, tracker_url: str) -> None:
-        from workbench.pages import Workbench
-
         app = Workbench(
             TOKEN, rasa_url="http://127.0.0.1:9", tracker_db_url=tracker_url, today=lambda: date(2026, 3, 20)
         )
-        handler = type("Handler", (_serve_web.Handler,), {"workbench": app})
         self.app = app
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(WEB)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = Served(_serve_web.site_app(WEB, "http://127.0.0.1:9", app))
+        self.url = self.server.url
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
         if self.app._store is not None:
             self.app._store.close()
 
@@ -220,8 +220,6 @@ def test_review_to_scenario_file_in_two_clicks(site: StaffSite, browser, downloa
     done = wait(driver, lambda d: [p for p in downloads.glob("*.csv")], message="no download")
     path = done[0]
     wait(driver, lambda d: path.stat().st_size > 0)
-
-    from opschaling.scenarios import load
 
     [scenario] = load([path])
     assert scenario.expected == ("bezwaar_ciz",)

@@ -164,6 +164,9 @@ def start_guard_server(
         PYTHONPATH=str(ROOT),
         OPSW_TRACKER_DB_URL=f"sqlite:///{db}",
         OPSW_RATE_LIMIT="100000/1",
+        # socket.io lets in only these origins (channels/socketio.py); the test clients (websocket-client) send the
+        # server's own origin
+        OPSW_CORS_ORIGINS=f"http://127.0.0.1:{port}",
     )
     # the secret of the hashed conversation ids (channels.sender_ids): without it the server would write a
     # per-install secret into the checkout's var/ (this session fixture starts before the per-test setting)

@@ -482,3 +482,12 @@ def test_a_question_mark_in_the_middle_still_makes_a_question_after_the_advice()
     chat = _advised_bezwaar()
     text = without_notice(chat.say("Kost dat geld? en wat moet ik in de brief zetten"))[0].text
     assert "Ik heb u de volgende stap genoemd" not in text and "Bron" in text
+
+
+def test_a_routes_background_is_shown_once_not_with_every_answer():
+    chat = Chat()
+    chat.say("wie is er verantwoordelijk voor de zorg van mijn vader, hij heeft een wlz-indicatie", "wie_verantwoordelijk")
+    for text in ("nee", "en moet ik dat zelf regelen of doet het verpleeghuis dat?", "en als dat niet lukt?"):
+        chat.say(text)
+    infos = [m.text for _, ms in chat.log for m in ms if m.kind == "info" and "zorgplicht" in m.text.lower()]
+    assert len(infos) == 1, infos

@@ -49,7 +49,9 @@ def walk_routes(combos):
                 acute_danger=False,
                 consent=False,
                 urgent=False,
-                termination=True,
+                # care ended for two roles (probleemgedrag and complaints then move to the route of ended care),
+                # not for the others (their own routes are walked too)
+                termination=role in ("naaste", "zorgaanbieder"),
                 today=TODAY,
             )
             for _ in range(12):

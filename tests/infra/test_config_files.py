@@ -49,7 +49,12 @@ def test_endpoints_load(name: str) -> None:
     env = env_from_scripts()
     ep = _read_endpoints(name, env)
     assert ep.action.url == env["OPSW_ACTION_URL"]
-    assert ep.tracker_store.type == "SQL"
+    # our SQL store, never silent on a failure; a type Rasa cannot import would fall back to memory with a warning
+    assert ep.tracker_store.type == "deploy.tracker_store.CheckedSQLTrackerStore"
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    assert issubclass(class_from_module_path(ep.tracker_store.type), SQLTrackerStore)
     assert ep.tracker_store.url == env["OPSW_TRACKER_DB_URL"]
     assert ep.lock_store.type == ("deploy.lock_store.AtomicRedisLockStore" if "multi" in name else "in_memory")
     assert ep.lock_store.url == "localhost"

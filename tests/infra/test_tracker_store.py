@@ -64,12 +64,13 @@ def _store_from(endpoints_file: Path, env: dict):
 
 
 def _roundtrip(endpoints_file: Path, env: dict, sender: str = "opsw-infra-1") -> None:
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
+
+    from deploy.tracker_store import CheckedSQLTrackerStore
 
     domain = _domain()
     store = _store_from(endpoints_file, env)
-    assert isinstance(store, SQLTrackerStore)
+    assert isinstance(store, CheckedSQLTrackerStore)  # Rasa's SQL store, never silent on a failure
     tracker = DialogueStateTracker.from_events(sender, _events(), domain.slots)
     run(store.save(tracker))
     store.engine.dispose()
@@ -104,6 +105,40 @@ def test_sqlite_tracker_store_roundtrip(tmp_path: Path) -> None:
     assert db.exists() and db.stat().st_size > 0
 
 
+def test_sqlite_store_that_cannot_write_reports_instead_of_failing_silently(tmp_path: Path, caplog) -> None:
+    """The SQLite file cannot be written (opened read-only: as root a missing permission would not stop SQLite):
+    one retry, an ERROR in the log, the failure reported to the message (channels/guard.py tells the user)."""
+    import logging
+
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from deploy.tracker_store import StoreFailure, watch
+
+    db = tmp_path / "trackers.db"
+    env = env_from_scripts(OPSW_TRACKER_DB_URL=f"sqlite:///{db}")
+    _roundtrip(ROOT / "endpoints.yml", env)
+    store = _store_from(ROOT / "endpoints.yml", {**env, "OPSW_TRACKER_DB_URL": f"sqlite:///file:{db}?mode=ro&uri=true"})
+    safe = FailSafeTrackerStore(store)
+    caplog.set_level(logging.WARNING, logger="deploy.tracker_store")
+    with watch() as failures:
+        run(safe.save(DialogueStateTracker.from_events("opsw-infra-3", _events(), _domain().slots)))
+    assert failures == ["save"]
+    assert [r.levelname for r in caplog.records] == ["WARNING", "ERROR"]
+    assert "CIZ" not in caplog.text  # no SQL parameters (the user's text) in the log
+    assert safe._fallback_tracker_store is None  # nothing kept in memory, unread
+    # a read that fails twice is reported too (the fail-safe store then answers "no conversation")
+    store.engine.dispose()
+    db.unlink()
+    db.mkdir()  # no longer a database file
+    with watch() as failures:
+        assert run(safe.retrieve("opsw-infra-1")) is None
+    assert failures == ["read"]
+    with pytest.raises(StoreFailure):
+        run(store.retrieve("opsw-infra-1"))
+    store.engine.dispose()
+
+
 def test_default_sqlite_location_is_under_var() -> None:
     env = env_from_scripts()
     assert env["OPSW_TRACKER_DB_URL"] == f"sqlite:///{ROOT}/var/trackers.db"
@@ -119,5 +154,31 @@ def test_postgres_tracker_store_roundtrip() -> None:
         assert env["OPSW_TRACKER_DB_URL"] == f"postgresql://rasa@127.0.0.1:{pg.port}/rasa"
         _roundtrip(ROOT / "endpoints.multi.yml", env)
         _roundtrip(ROOT / "endpoints.yml", env, "opsw-infra-2")  # same variables work with the default file
+        _failed_save_is_reported(ROOT / "endpoints.multi.yml", env)
     finally:
         pg.stop()
+
+
+def _failed_save_is_reported(endpoints_file: Path, env: dict) -> None:
+    """A database that refuses writes (PostgreSQL: every transaction read-only): the store reads, tries the save
+    twice, logs and reports it; the fail-safe store keeps nothing in memory."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.events import UserUttered
+
+    from deploy.tracker_store import watch
+
+    store = _store_from(endpoints_file, env)
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ALTER DATABASE rasa SET default_transaction_read_only = on"))
+    store.engine.dispose()  # new connections: read-only
+    safe = FailSafeTrackerStore(store)
+    current = run(safe.retrieve("opsw-infra-1"))
+    assert current is not None  # reading still works
+    current.update(UserUttered("niet bewaard", {"name": "thanks", "confidence": 0.9}, timestamp=9.0))
+    with watch() as failures:
+        run(safe.save(current))
+    assert failures == ["save"]
+    assert safe._fallback_tracker_store is None
+    assert run(store.retrieve_full_tracker("opsw-infra-1")).events[-1].text == "dank je wel"  # as before
+    store.engine.dispose()

@@ -157,3 +157,49 @@ def test_cli_help_is_dutch(argv, capsys):
     with pytest.raises(SystemExit):
         cli.main(argv)
     assert "scenario" in capsys.readouterr().out
+
+
+def _conversation(*exchanges: Exchange) -> Result:
+    return Result(scenario=Scenario(name="x", messages=("hoi",), expected=("cce",)), transcript=list(exchanges))
+
+
+def test_a_fact_asked_again_after_a_real_answer_counts_and_after_weet_ik_niet_does_not():
+    ask = [BotMessage("Welke wet?", kind="question")]
+    twice = _conversation(
+        Exchange("hoi", ask),
+        Exchange("wlz", ask, role="antwoord", topic="wet"),
+        Exchange("wlz zei ik", ask, role="antwoord", topic="wet"),
+    )
+    after_default = _conversation(
+        Exchange("hoi", ask),
+        Exchange("weet ik niet", ask, role="antwoord", topic="wet", default_answer=True),
+        Exchange("weet ik niet", ask, role="antwoord", topic="wet", default_answer=True),
+    )
+    assert report.reasked(twice) == 1
+    assert report.reasked(after_default) == 0
+    assert report.figures([twice, after_default])["reasked_per_100"] == 50.0
+
+
+def test_the_same_fallback_in_two_answers_in_a_row_counts():
+    sorry = BotMessage("Dat begrijp ik niet.", kind="info")
+    other = BotMessage("Kunt u het anders zeggen?", kind="info")
+    assert report.fallback_repeats(_conversation(Exchange("a", [sorry]), Exchange("b", [sorry]))) == 1
+    assert report.fallback_repeats(_conversation(Exchange("a", [sorry]), Exchange("b", [other]))) == 0
+    advice = BotMessage("Uw volgende stap: het CCE.", kind="advice")
+    assert report.fallback_repeats(_conversation(Exchange("a", [advice]), Exchange("b", [advice]))) == 0
+
+
+def test_a_niet_step_named_only_as_what_comes_after_is_counted_apart():
+    from opschaling.scenarios.model import _check as check  # noqa: PLC0415
+
+    scenario = Scenario(name="x", messages=("hoi",), expected=("bezwaar_gemeente",), not_expected=("beroep_rechtbank",))
+    advice = BotMessage(
+        "Uw volgende stap: bezwaar.", kind="advice", trace={"step": "bezwaar_gemeente", "after": ["beroep_rechtbank"]}
+    )
+    after = Result(scenario=scenario, transcript=[Exchange("hoi", [advice])])
+    check(scenario, after)
+    assert not after.passed and after.niet_only_after
+    advised = BotMessage("Uw volgende stap: beroep.", kind="advice", trace={"step": "beroep_rechtbank", "after": []})
+    wrong = Result(scenario=scenario, transcript=[Exchange("hoi", [advised])])
+    check(scenario, wrong)
+    assert not wrong.passed and not wrong.niet_only_after

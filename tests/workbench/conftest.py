@@ -1,64 +1,124 @@
-"""Fixtures for the staff pages: the app without a server, a cookie-keeping client, and a SQLite
-tracker store with Rasa's ``events`` table filled with realistic conversations."""
+"""Fixtures for the staff pages: the Sanic app served on a free loopback port, a cookie-keeping client,
+and a SQLite tracker store with Rasa's ``events`` table filled with realistic conversations."""
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
 import re
 import shutil
+import socket
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass
 from datetime import date
+from email.message import Message
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from sanic import Sanic
 
-from workbench.pages import Request, Response, Workbench
+from workbench.pages import Workbench, create_app
 
 TOKEN = "proef-toegang-7f3a"
 T0 = 1_780_000_000.0  # a fixed moment; the review shows times, never compares with now
 
 
-class Client:
-    """Sends requests to the app like a browser: keeps cookies, sends Origin/Host like Chromium."""
+class Served:
+    """A Sanic app on a free loopback port, served by a thread with its own event loop (as ``sanic``
+    serves it: the start and stop listeners run)."""
 
-    def __init__(self, app: Workbench) -> None:
-        self.app = app
+    def __init__(self, app: Sanic) -> None:
+        Sanic.test_mode = True  # several apps start in one process (each start rewrites Sanic's request methods)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="sanic-under-test", daemon=True)
+        self.thread.start()
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = self._wait(app.create_server(sock=sock, return_asyncio_server=True, access_log=False))
+        assert self.server is not None
+        self._wait(self.server.startup())
+        self._wait(self.server.before_start())
+        self._wait(self.server.after_start())
+
+    def _wait(self, work: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout=30)
+
+    def close(self) -> None:
+        self._wait(self.server.before_stop())
+        self.server.close()
+        self._wait(self.server.wait_closed())
+        self._wait(self.server.after_stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: Message  # case-insensitive; get_all("Set-Cookie") for every cookie
+    body: bytes
+
+
+def request(port: int, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+    """One HTTP request on its own connection, the target sent as it is."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, target, body=body or None, headers=headers or {})
+        answer = conn.getresponse()
+        return Response(answer.status, answer.headers, answer.read())
+    finally:
+        conn.close()
+
+
+class Client:
+    """Sends requests to the served app like a browser: keeps cookies, sends Origin like Chromium."""
+
+    def __init__(self, server: Served) -> None:
+        self.server = server
+        self.origin = server.url
         self.cookies: dict[str, str] = {}
 
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = {"Host": "127.0.0.1:8080"}
+        headers = {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra or {})
         return headers
 
     def _keep(self, response: Response) -> Response:
-        for name, value in response.headers:
-            if name == "Set-Cookie":
-                cookie: SimpleCookie = SimpleCookie()
-                cookie.load(value)
-                for key, morsel in cookie.items():
-                    if morsel["max-age"] == "0":
-                        self.cookies.pop(key, None)
-                    else:
-                        self.cookies[key] = morsel.value
+        for value in response.headers.get_all("Set-Cookie") or ():
+            cookie: SimpleCookie = SimpleCookie()
+            cookie.load(value)
+            for key, morsel in cookie.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = morsel.value
         return response
 
+    def send(self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+        return self._keep(request(self.server.port, method, target, body, self._headers(headers)))
+
     def get(self, target: str) -> Response:
-        return self._keep(self.app.handle(Request("GET", target, self._headers())))
+        return self.send("GET", target)
 
     def post(self, target: str, form: dict[str, str], headers: dict[str, str] | None = None) -> Response:
         body = urlencode(form).encode()
         extra = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": "http://127.0.0.1:8080",
+            "Origin": self.origin,
             **(headers or {}),
         }
-        return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
+        return self.send("POST", target, body, extra)
 
     def post_multipart(self, target: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> Response:
         boundary = "----oswtestboundary8d1c"
@@ -73,8 +133,8 @@ class Client:
                 + b"\r\n"
             )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        extra = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": "http://127.0.0.1:8080"}
-        return self._keep(self.app.handle(Request("POST", target, self._headers(extra), body)))
+        extra = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": self.origin}
+        return self.send("POST", target, body, extra)
 
     @staticmethod
     def field(response: Response, name: str) -> str:
@@ -289,8 +349,16 @@ def app(tracker_db: TrackerDB) -> Iterator[Workbench]:
 
 
 @pytest.fixture
-def client(app: Workbench) -> Client:
-    return Client(app)
+def server(app: Workbench) -> Iterator[Served]:
+    """The staff pages (``workbench.pages.create_app``) on a free port."""
+    served = Served(create_app(app))
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def client(server: Served) -> Client:
+    return Client(server)
 
 
 @pytest.fixture

@@ -1,15 +1,17 @@
-"""Login for the staff pages: off without the token, login required, wrong token refused, CSRF."""
+"""Login for the staff pages: off without the token, login required, wrong token refused, CSRF; the
+pages inside the web server of ``make run`` (scripts/serve_web.py). Everything through a real server."""
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
-import io
 from pathlib import Path
 
 import workbench
 from workbench.auth import SESSION_COOKIE, Auth
+from workbench.pages import MAX_BODY
 
-from .conftest import TOKEN, Client
+from .conftest import TOKEN, Client, Served, request
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,55 +29,40 @@ def _serve_web():
     return module
 
 
-def test_serve_web_answers_404_and_logs_a_dutch_note_when_off(capsys) -> None:
+def test_serve_web_answers_404_and_logs_a_dutch_note_when_off() -> None:
     module = _serve_web()
-
-    class Fake(module.Handler):
-        def __init__(self, path: str) -> None:  # no socket: only what _staff needs
-            self.path = path
-            self.errors: list[int] = []
-
-        def send_error(self, code, message=None, explain=None):  # type: ignore[override]
-            self.errors.append(code)
-
-    module.Handler.workbench = None
-    module.Handler._off_logged = False
-    for path in ("/workbench", "/review?route=geen_plek", "/workbench/static/workbench.css"):
-        handler = Fake(path)
-        assert handler._staff("GET") is True
-        assert handler.errors == [404]
-    assert "OPSW_WORKBENCH_TOKEN" in capsys.readouterr().err
-    assert Fake("/index.html")._staff("GET") is False  # the chat page is not affected
-
-
-def test_serve_web_passes_staff_paths_to_the_workbench() -> None:
-    module = _serve_web()
-    sent: list = []
-
-    class Fake(module.Handler):
-        def __init__(self, path: str) -> None:
-            self.path = path
-            self.headers = {"Host": "127.0.0.1"}
-            self.rfile = io.BytesIO()
-            self.wfile = io.BytesIO()
-
-        def send_response(self, code, message=None):  # type: ignore[override]
-            sent.append(code)
-
-        def send_header(self, name, value):  # type: ignore[override]
-            sent.append((name, value))
-
-        def end_headers(self):  # type: ignore[override]
-            pass
-
-    module.Handler.workbench = workbench.from_env("http://x", env={"OPSW_WORKBENCH_TOKEN": TOKEN})
+    notes: list[str] = []
+    site = Served(module.site_app(ROOT / "web", "http://localhost:7005", None, log=notes.append))
     try:
-        handler = Fake("/review")
-        assert handler._staff("GET") is True
+        for path in ("/workbench", "/review?route=geen_plek", "/workbench/static/workbench.css", "/review/x"):
+            response = request(site.port, "GET", path)
+            assert response.status == 404, path
+            assert "connect-src http://localhost:7005" in response.headers["Content-Security-Policy"]
+        assert request(site.port, "POST", "/workbench/login", b"token=x").status == 405
+        assert request(site.port, "GET", "/index.html").status == 200  # the chat page is not affected
     finally:
-        module.Handler.workbench = None
-    assert sent[0] == 200
-    assert b"Toegangscode" in handler.wfile.getvalue()  # not logged in: the login form
+        site.close()
+    assert len(notes) == 1 and "OPSW_WORKBENCH_TOKEN" in notes[0]
+
+
+def test_serve_web_serves_the_staff_pages_next_to_the_chat_page() -> None:
+    module = _serve_web()
+    staff = workbench.from_env("http://localhost:7005", env={"OPSW_WORKBENCH_TOKEN": TOKEN})
+    site = Served(module.site_app(ROOT / "web", "http://localhost:7005", staff))
+    try:
+        page = request(site.port, "GET", "/review")
+        assert page.status == 200 and b"Toegangscode" in page.body  # not logged in: the login form
+        assert "form-action 'self'" in page.headers["Content-Security-Policy"]  # the staff pages' own policy
+        assert page.headers["X-Frame-Options"] == "DENY"
+        client = Client(site)
+        assert client.login().status == 303
+        assert b"Scenario's uitvoeren" in client.get("/workbench").body
+        chat = request(site.port, "GET", "/")
+        assert chat.status == 200 and b'data-server="http://localhost:7005"' in chat.body
+        assert "connect-src http://localhost:7005" in chat.headers["Content-Security-Policy"]
+        assert request(site.port, "GET", "/package.json").status == 404
+    finally:
+        site.close()
 
 
 def test_pages_need_a_login(client: Client) -> None:
@@ -85,15 +72,15 @@ def test_pages_need_a_login(client: Client) -> None:
         assert b"Toegangscode" in page.body and b"Scenario's uitvoeren" not in page.body
     for path in ("/review/gesprek?id=ciz-1", "/review/scenario.csv?id=ciz-1", "/review/export.csv"):
         response = client.get(path)
-        assert response.status == 303 and dict(response.headers)["Location"].startswith("/workbench?next=")
+        assert response.status == 303 and response.headers["Location"].startswith("/workbench?next=")
         assert b"ciz" not in response.body.lower()
 
 
 def test_login_sets_a_strict_httponly_session_cookie(client: Client) -> None:
     response = client.login(next_path="/review")
     assert response.status == 303
-    assert dict(response.headers)["Location"] == "/review"
-    cookie = next(v for k, v in response.headers if k == "Set-Cookie" and v.startswith(SESSION_COOKIE + "="))
+    assert response.headers["Location"] == "/review"
+    cookie = next(v for v in response.headers.get_all("Set-Cookie") if v.startswith(SESSION_COOKIE + "="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert b"Gesprekken" in client.get("/review").body
 
@@ -125,7 +112,7 @@ def test_login_redirects_only_to_staff_pages(client: Client) -> None:
     response = client.post(
         "/workbench/login", {"token": TOKEN, "nonce": client.field(page, "nonce"), "next": "https://evil.example/"}
     )
-    assert dict(response.headers)["Location"] == "/workbench"
+    assert response.headers["Location"] == "/workbench"
 
 
 def test_post_forms_need_the_csrf_token(logged_in: Client) -> None:
@@ -152,18 +139,61 @@ def test_sessions_expire() -> None:
     auth = Auth("geheim", clock=lambda: now[0], session_seconds=60)
     session = auth.login("geheim")
     assert session is not None
-    headers = {"Cookie": f"{SESSION_COOKIE}={session.id}"}
-    assert auth.session(headers) is session
+    assert auth.session(session.id) is session
     now[0] += 61
-    assert auth.session(headers) is None
+    assert auth.session(session.id) is None
     assert auth.login("geheim ") is None and auth.login("") is None and auth.login(None) is None
 
 
-def test_pages_send_protective_headers(client: Client) -> None:
-    headers = dict(client.get("/workbench").all_headers())
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'none': no scripts at all
-    assert headers["X-Frame-Options"] == "DENY" and headers["Cache-Control"] == "no-store"
+def test_pages_send_protective_headers(logged_in: Client) -> None:
+    for method, path in (
+        ("GET", "/workbench"),
+        ("GET", "/review/export.csv"),
+        ("GET", "/workbench/static/workbench.css"),
+        ("GET", "/workbench/bestaat-niet"),
+        ("GET", "/workbench/run"),  # a form's address: Sanic's own "method not allowed"
+        ("HEAD", "/review"),
+    ):
+        response = logged_in.send(method, path)
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'none': no scripts at all
+        assert headers["X-Frame-Options"] == "DENY" and headers["Cache-Control"] == "no-store"
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
+    assert logged_in.send("GET", "/workbench/run").status == 405
+    head = logged_in.send("HEAD", "/review")
+    assert head.status == 200 and head.body == b""
+
+
+def test_unknown_pages_need_a_login_too(client: Client) -> None:
+    response = client.get("/review/bestaat-niet")
+    assert response.status == 303 and response.headers["Location"] == "/workbench?next=%2Fworkbench"
+    assert client.post("/workbench/bestaat-niet", {"csrf": "x"}).status == 403
+    client.login()
+    page = client.get("/review/bestaat-niet")
+    assert page.status == 404 and "Pagina niet gevonden" in page.body.decode()
+    assert client.get("/review/").headers["Location"] == "/review"
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(server: Served) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.putrequest("POST", "/workbench/run")
+        conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+        conn.putheader("Content-Length", str(MAX_BODY + 1))
+        conn.endheaders()  # no body: the server answers on the header alone
+        response = conn.getresponse()
+        page = response.read().decode()
+    finally:
+        conn.close()
+    assert response.status == 413 and "te groot (hooguit 5 MB)" in page
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_cookie_header_the_parser_refuses_is_no_session(client: Client) -> None:
+    client.login()
+    response = client.send("GET", "/workbench", headers={"Cookie": 'osw_wb="unterminated; x=\\'})
+    assert response.status == 200 and b"Toegangscode" in response.body
 
 
 def test_many_wrong_tokens_pause_logins_for_a_while() -> None:

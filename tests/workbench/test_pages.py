@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
+import openpyxl
 
 from workbench.pages import embed_report
 
 from .conftest import Client
-
-pytest.importorskip("opschaling.scenarios.run_local", reason="the scenario runners are not there yet")
 
 THREE_CASES = """\
 - naam: Bezwaar CIZ
@@ -77,7 +75,6 @@ def test_uploaded_csv_runs(logged_in: Client) -> None:
 
 
 def test_xlsx_upload(logged_in: Client, tmp_path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["naam", "bericht", "al geprobeerd", "datum", "verwacht"])
@@ -153,6 +150,14 @@ def test_one_case_with_a_tried_step_names_the_next_rung_with_sources(logged_in: 
     assert "Wat de gebruiker te zien krijgt" in page
 
 
+def test_one_case_names_how_to_reach_the_step(logged_in: Client) -> None:
+    form = {"csrf": logged_in.csrf(), "casus": "", "situation": "besluit_oneens", "organisation": "ciz", "law": "wlz"}
+    form |= {"role": "client", "decision_date": "03-03-2026", "stap_1": "bezwaar_ciz", "uitkomst_1": "nee"}
+    step = logged_in.post("/workbench/case", form).body.decode().split("De stap: ", 1)[1]
+    contact = step.split("<h4>Contact</h4>", 1)[1].split("<h4>", 1)[0]
+    assert '<a href="tel:' in contact and '<a href="https://' in contact and "](" not in contact
+
+
 def test_one_case_select_beats_the_text(logged_in: Client) -> None:
     form = {
         "csrf": logged_in.csrf(),
@@ -202,7 +207,6 @@ def test_an_uploaded_windows_path_shows_only_the_file_name(logged_in: Client) ->
 
 
 def test_one_case_shows_a_danger_sign_first(logged_in: Client) -> None:
-    pytest.importorskip("opschaling.safety")
     form = {
         "csrf": logged_in.csrf(),
         "casus": "Mijn vader wil niet meer leven en het CIZ heeft zijn aanvraag afgewezen",

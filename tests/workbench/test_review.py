@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from channels import privacy
+from opschaling import dialogue as dialogue_mod
+from opschaling.catalogue import load_catalogue
+from opschaling.scenarios import load, run_local
 from workbench import review
 
-from .conftest import Client, TrackerDB, user
+from .conftest import Client, TrackerDB, bot, dialogue, user
 
 
 @pytest.fixture
@@ -108,7 +113,7 @@ def test_one_conversation_page_links_to_the_scenario_files(logged_in: Client) ->
 
 def test_export_the_list_as_csv(logged_in: Client) -> None:
     response = logged_in.get("/review/export.csv?fallback=nee")
-    assert "attachment" in dict(response.headers)["Content-Disposition"]
+    assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["gesprek", "begin", "laatste_bericht", "route", "stap"]
     assert len(rows) == 27 and {r[5] for r in rows[1:]} == {"nee"}
@@ -130,8 +135,6 @@ def test_scenario_record_of_a_conversation(store) -> None:
 
 
 def test_step_outcome_answers_are_kept_per_step(tracker_db: TrackerDB, store) -> None:
-    from .conftest import bot, dialogue
-
     tracker_db.add(
         "tried-1",
         [
@@ -150,11 +153,7 @@ def test_step_outcome_answers_are_kept_per_step(tracker_db: TrackerDB, store) ->
     assert record["antwoorden"] == {"al geprobeerd": {"klachtenfunctionaris": "ja, maar het hielp niet"}}
 
 
-scenarios = pytest.importorskip("opschaling.scenarios.load", reason="the scenario loader is not there yet")
-
-
 def _load(path: Path):
-    load = scenarios.load
     return load([path])
 
 
@@ -162,8 +161,6 @@ def _load(path: Path):
 def test_scenario_download_round_trips_through_the_scenario_loader(
     logged_in: Client, tmp_path: Path, kind: str, tracker_db: TrackerDB
 ) -> None:
-    from .conftest import bot, dialogue
-
     tracker_db.add(
         "tried-2",
         [
@@ -183,7 +180,7 @@ def test_scenario_download_round_trips_through_the_scenario_loader(
     for sender, expected_step in (("ciz-1", "bezwaar_ciz"), ("tried-2", "geschilleninstantie_wkkgz")):
         response = logged_in.get(f"/review/scenario.{kind}?id={sender}")
         assert response.status == 200, response.body[:300]
-        assert "attachment" in dict(response.headers)["Content-Disposition"]
+        assert "attachment" in response.headers["Content-Disposition"]
         path = tmp_path / f"{sender}.{kind}"
         path.write_bytes(response.body)
         [scenario] = _load(path)
@@ -211,8 +208,7 @@ def test_examples_load(logged_in: Client, tmp_path: Path) -> None:
 
 
 def test_the_real_privacy_mask_is_used_without_waiting_for_names(tracker_db: TrackerDB) -> None:
-    privacy = pytest.importorskip("channels.privacy")
-    assert review._load_mask() in (getattr(privacy, "mask_quick", None), privacy.mask)
+    assert review._load_mask() in (privacy.mask_quick, privacy.mask)
     tracker_db.add("tel-1", [user("bel mij op 06-12345678, bsn 123456782", "besluit_oneens")], start=9e9)
     s = review.TrackerStore(tracker_db.url)
     try:
@@ -225,14 +221,6 @@ def test_the_real_privacy_mask_is_used_without_waiting_for_names(tracker_db: Tra
 def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, store, tmp_path: Path) -> None:
     """Events written the way action_turn stores them (user, bot with opsw, slot dialogue), from a
     conversation played through opschaling.dialogue.respond; the exported scenario runs green."""
-    dialogue_mod = pytest.importorskip("opschaling.dialogue")
-    run_local = pytest.importorskip("opschaling.scenarios.run_local")
-    from datetime import date
-
-    from opschaling.catalogue import load_catalogue
-
-    from .conftest import bot as bot_event
-
     catalogue, today = load_catalogue(), date(2026, 3, 20)
     state, events = None, []
     texts = ["Het CIZ heeft mijn indicatie afgewezen", "nee, nog niet", "weet ik niet"]
@@ -241,7 +229,7 @@ def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, s
         reply = dialogue_mod.respond(state, dialogue_mod.Turn(text=text), catalogue=catalogue, today=today)
         state = reply.state
         events.append({"event": "slot", "name": "dialogue", "value": state})
-        events.extend(bot_event(m.text, m.kind, m.feedback) for m in reply.messages)
+        events.extend(bot(m.text, m.kind, m.feedback) for m in reply.messages)
     named = (state.get("last") or state.get("last_advice") or {}).get("step")
     assert named, "the played conversation should end with an advice"
     tracker_db.add("echt-1", events, start=9e9)
@@ -257,8 +245,6 @@ def test_a_real_dialogue_becomes_a_scenario_that_passes(tracker_db: TrackerDB, s
 def test_answers_on_topics_the_loader_does_not_know_go_to_the_note(
     tracker_db: TrackerDB, store, tmp_path: Path
 ) -> None:
-    from .conftest import dialogue
-
     tracker_db.add(
         "nieuw-1",
         [
