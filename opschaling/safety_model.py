@@ -144,20 +144,11 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-class_weights = text_model.class_weights
-
-
-def build_pipeline(weights: dict[str, float] | str | None = None) -> Any:
-    """The shared pipeline (opschaling/text_model.py) with the lexicon's strength ``model.C``."""
-    return text_model.build_pipeline(float(load_lexicon().data["model"].get("C", 8.0)), weights)
-
-
 def train(texts: Sequence[str], labels: Sequence[str], weighting: str | None = None) -> Any:
     """The pipeline trained on (text, label); ``weighting``: the class weights (default: the lexicon's ``model``)."""
-    mode = weighting if weighting is not None else str(load_lexicon().data["model"].get("class_weight", "sqrt"))
-    pipeline = build_pipeline(class_weights(labels, mode))
-    pipeline.fit([prepare(t) for t in texts], list(labels))
-    return pipeline
+    settings = load_lexicon().data["model"]
+    mode = weighting if weighting is not None else str(settings.get("class_weight", "sqrt"))
+    return text_model.fit(texts, labels, float(settings.get("C", 8.0)), mode, prepare)
 
 
 def cache_path() -> Path:

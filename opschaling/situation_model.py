@@ -107,10 +107,9 @@ def fingerprint() -> str:
 
 def train(texts: Sequence[str], labels: Sequence[str]) -> Any:
     settings = _lexicon().get("model", {})
-    weights = text_model.class_weights(labels, str(settings.get("class_weight", "sqrt")))
-    pipeline = text_model.build_pipeline(float(settings.get("C", 8.0)), weights)
-    pipeline.fit([prepare(t) for t in texts], list(labels))
-    return pipeline
+    return text_model.fit(
+        texts, labels, float(settings.get("C", 8.0)), str(settings.get("class_weight", "sqrt")), prepare
+    )
 
 
 def cache_path() -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUSTED_PREFIXES = ("sklearn.", "scipy.", "numpy.", "builtins.")
+KEEP = 3  # trained models kept per reader in the cache (this one and the two newest others)
 MARKUP = re.compile(r"\[([^\[\]]*)\](?:\([^()]*\)|\{[^{}]*\})")  # Rasa's entity markup in NLU examples: [text](entity)
 
 
@@ -49,6 +50,13 @@ def build_pipeline(strength: float, weights: dict[str, float] | str | None = Non
     return make_pipeline(features, classifier)
 
 
+def fit(texts: Sequence[str], labels: Sequence[str], strength: float, mode: str, prepare: Callable[[str], str]) -> Any:
+    """The pipeline (C=``strength``, class weights ``mode``) trained on the prepared texts and their labels."""
+    pipeline = build_pipeline(strength, class_weights(labels, mode))
+    pipeline.fit([prepare(t) for t in texts], list(labels))
+    return pipeline
+
+
 def cache_dir(name: str) -> Path:
     """$OPSW_CACHE/<name>, or var/cache without a cache folder."""
     base = os.environ.get("OPSW_CACHE")
@@ -66,9 +74,16 @@ def load_trusted(path: Path) -> Any:
     return sio.load(path, trusted=types)
 
 
+def _age(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another process meanwhile
+        return 0.0
+
+
 def cached(path: Path, train: Callable[[], Any]) -> Any:
-    """The pipeline saved at ``path`` (named by the hash of its inputs), else ``train()`` saved there; models of
-    earlier inputs (same name before the hash) are removed: they are never used again."""
+    """The pipeline saved at ``path`` (named by the hash of its inputs), else ``train()`` saved there; of the models of
+    other inputs (same name before the hash) only the newest few are kept."""
     import skops.io as sio  # noqa: PLC0415
 
     if path.exists():
@@ -82,7 +97,7 @@ def cached(path: Path, train: Callable[[], Any]) -> Any:
         sio.dump(pipeline, tmp.name)
     os.replace(tmp.name, path)
     prefix = path.name.rsplit("-", 1)[0]
-    for old in path.parent.glob(f"{prefix}-*.skops"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    older = sorted((p for p in path.parent.glob(f"{prefix}-*.skops") if p != path), key=_age, reverse=True)
+    for old in older[KEEP - 1 :]:  # a few stay: two checkouts on one machine do not throw each other's models away
+        old.unlink(missing_ok=True)
     return pipeline

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
+from dateutil.relativedelta import relativedelta
 
 from opschaling import situation_model
 from opschaling.dates import parse_date
@@ -438,7 +439,7 @@ def dont_know(text: str) -> bool:
 # the words of a sentence that gives the date of a decision (its letter, when it came)
 _DECISION_WORDS = re.compile(
     r"\b(?:besluit|brief|brieven|beschikking|beslissing|afwijzing|gedateerd|dagtekening|uitspraak|gekregen|ontvangen|"
-    r"datum|letter|decision)\b"
+    r"datum|letter|decision)\b|\b\w+(?:brief|besluit)\b"  # "de afwijzingsbrief is van 23 november"
 )
 _OBJECTION_DECISION_CONTEXT = re.compile(
     r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is )?(?:afgewezen|"
@@ -472,12 +473,36 @@ def decision_date_in(text: str, today: date) -> date | None:
     return None
 
 
+_HOW_MANY = {"een": 1, "a": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4, "vijf": 5}
+_HOW_MANY |= {"five": 5, "zes": 6, "six": 6}
+# "3 weken terug", "een maand geleden", "three weeks ago": counted back from today
+_AGO = re.compile(
+    r"\b(\d{1,2}|" + "|".join(_HOW_MANY) + r")\s+(dag|dagen|days?|week|weken|weeks?|maand|maanden|months?)\s+"
+    r"(?:terug|geleden|ago)\b"
+)
+
+
+def _ago(folded: str, today: date) -> date | None:
+    found = _AGO.search(folded)
+    if not found:
+        return None
+    amount = int(found.group(1)) if found.group(1).isdigit() else _HOW_MANY[found.group(1)]
+    unit = found.group(2)
+    if unit.startswith(("maand", "month")):
+        return today - relativedelta(months=amount)
+    return today - timedelta(days=amount * (7 if unit.startswith("we") else 1))
+
+
 def a_date(text: str, today: date) -> date | None:
-    """A date in the text: the project's own reader first (precise), then dateparser for Dutch phrases."""
+    """A date in the text: the project's own reader first (precise), a count back from today ("3 weken terug"), then
+    dateparser for Dutch phrases."""
     found = parse_date(text, today=today)
     if found:
         return found
     folded = fold(text)
+    found = _ago(folded, today)
+    if found:
+        return found
     if not re.search(
         r"\b(?:maand|week|weken|dag|dagen|jan|feb|maart|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec|"
         r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|gisteren|eergisteren|vandaag|"
@@ -514,11 +539,16 @@ def _as_datetime(day: date):  # noqa: ANN202
     return datetime(day.year, day.month, day.day, 12, 0)
 
 
-def date_answer(text: str, today: date) -> str | None:
-    """ISO date, 'onbekend', or None."""
+def date_answer(text: str, today: date, decision: bool = False) -> str | None:
+    """ISO date, 'onbekend', or None. ``decision``: the answer to "the date of the decision": of several dates the one
+    in the part about the decision ("aangevraagd op 3 augustus, de afwijzingsbrief is van 23 november")."""
     if dont_know(text):
         return UNKNOWN
-    found = a_date(text, today)
+    found = None
+    if decision:
+        parts = [p for p in re.split(r"[,;]|\s(?:en|maar)\s", text) if p.strip()]
+        found = decision_date_in(". ".join(parts), today) if len(parts) > 1 else None
+    found = found or a_date(text, today)
     return found.isoformat() if found else None
 
 
@@ -543,7 +573,7 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
     if fact == "age_group":
         return age_group(text, answer=True)
     if fact in ("decision_date", "objection_decision_date"):
-        return date_answer(text, today)
+        return date_answer(text, today, decision=fact == "decision_date")
     if fact in ("acute_danger", "consent", "urgent", "termination") or is_yes_no(fact):
         return yes_no(text)
     if fact == "situation":

@@ -486,7 +486,9 @@ def test_a_question_mark_in_the_middle_still_makes_a_question_after_the_advice()
 
 def test_a_routes_background_is_shown_once_not_with_every_answer():
     chat = Chat()
-    chat.say("wie is er verantwoordelijk voor de zorg van mijn vader, hij heeft een wlz-indicatie", "wie_verantwoordelijk")
+    chat.say(
+        "wie is er verantwoordelijk voor de zorg van mijn vader, hij heeft een wlz-indicatie", "wie_verantwoordelijk"
+    )
     for text in ("nee", "en moet ik dat zelf regelen of doet het verpleeghuis dat?", "en als dat niet lukt?"):
         chat.say(text)
     infos = [m.text for _, ms in chat.log for m in ms if m.kind == "info" and "zorgplicht" in m.text.lower()]

@@ -190,3 +190,18 @@ def test_an_english_care_home_that_sends_someone_away_is_a_termination():
     text = "the care home said she must leave by January 1st because we complained too much"
     assert understand.guess_situation(text) == "zorg_past_niet"
     assert understand.read_facts(text, date(2026, 12, 6)).get("termination") is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("aangevraagd op 3 augustus, de afwijzingsbrief is van 23 november 2026", "2026-11-23"),
+        ("de indicatie gaat in op 16 november, de brief is van 30 oktober", "2026-10-30"),
+        ("de brief is van 3 november", "2026-11-03"),
+        ("3 weken terug", "2026-11-15"),
+        ("three weeks ago", "2026-11-15"),
+        ("een maand geleden", "2026-11-06"),
+    ],
+)
+def test_the_date_of_the_decision_is_the_date_of_the_part_about_the_decision(answer, expected):
+    assert understand.read_answer("decision_date", answer, date(2026, 12, 6)) == expected
