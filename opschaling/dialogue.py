@@ -358,6 +358,10 @@ def _step_safety(convo: _Conversation) -> None:
             convo.say(crisis.check_in_no_message(convo.facts().young, convo.catalogue), "info")
             convo.interrupted = True
             return
+        elif model_only and signal is not None and signal.sign in safety.load_lexicon().after_sign_kinds:
+            # a question about a method or a dose right after a check-in (only the model reads it): the crisis
+            # message of the check-in's own group, never dropped (the chain fix below had dropped it)
+            signal = _check_in_answered(check_in)
         elif model_only:
             # only the model reads a sign again in the reply to a check-in that it does not answer: no second
             # check-in (each check-in made the next message read after a sign: an endless chain)

@@ -227,3 +227,25 @@ def test_abuse_seen_with_less_certainty_comes_before_a_passive_sign():
     assert chosen.sign == "elder_abuse" and chosen.also == (safety.SUICIDE,)
     explicit = safety.Signal(safety.SUICIDE, "z", sign="suicide_explicit", tier="crisis")
     assert safety.best([abuse, explicit]).sign == "suicide_explicit"
+
+
+def _model_only(sign: str):
+    from opschaling.safety import SUICIDE, Signal  # noqa: PLC0415
+
+    return lambda *args, **kwargs: Signal(
+        kind=SUICIDE, evidence=f"model:{sign} (0.5)", sign=sign, tier="check_in", source="model"
+    )
+
+
+@pytest.mark.parametrize(("sign", "expected"), [("method_seeking", "crisis"), ("passive", None)])
+def test_right_after_a_check_in_a_method_question_only_the_model_reads_is_a_crisis_an_other_reading_no_chain(
+    monkeypatch, sign, expected
+):
+    from opschaling import safety  # noqa: PLC0415
+
+    first = respond(None, Turn(text="ik weet niet of ik dit nog langer wil allemaal"), today=date(2026, 12, 6))
+    assert first.messages[0].kind == "check_in"
+    monkeypatch.setattr(safety, "assess", _model_only(sign))
+    reply = respond(first.state, Turn(text="en dan nog iets anders"), today=date(2026, 12, 6))
+    alarms = [m.kind for m in reply.messages if m.kind in ("crisis", "check_in")]
+    assert alarms == ([expected] if expected else []), [m.kind for m in reply.messages]
