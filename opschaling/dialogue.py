@@ -1079,7 +1079,7 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
     ack = _acknowledge(convo)
     if ack:
         convo.say(convo.address(ack.strip()), "notice")
-    shown = convo.state.setdefault("info_shown", [])
+    shown = convo.state["info_shown"]
     info = render.render_info(advice.info, convo.catalogue, facts) if advice.info else ""
     seen = f"{advice.info}:{facts.law}"
     if info and seen not in shown:  # a route's background (who has the zorgplicht) once, not with every answer

@@ -101,10 +101,12 @@ _WISHED = re.compile(
 )
 
 
-def _only_wished(sentence: str, body_id: str, catalogue: Catalogue) -> bool:
-    """True when every clause (split at "maar") that names ``body_id`` wishes for it, asks or was offered it."""
-    clauses = [c for c in re.split(r"\bmaar\b", fold(sentence)) if body_id in bodies_named(c, catalogue)]
-    return bool(clauses) and all(_WISHED.search(c) for c in clauses)
+def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
+    """The bodies that every clause (split at "maar") naming them wishes for, asks about or was offered."""
+    parts = re.split(r"\bmaar\b", fold(sentence))
+    clauses = [(bool(_WISHED.search(c)), set(bodies_named(c, catalogue))) for c in parts]
+    named = set().union(*(bodies for _, bodies in clauses))
+    return {b for b in named if all(wished for wished, bodies in clauses if b in bodies)}
 
 
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
@@ -114,9 +116,8 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
     result: dict[str, str] = {}
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
     for index, sentence in enumerate(sentences):
-        named = [
-            b for b in bodies_named(sentence, catalogue) if b not in ignore and not _only_wished(sentence, b, catalogue)
-        ]
+        wished = _only_wished(sentence, catalogue)
+        named = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished]
         if not named:
             continue
         outcome = step_outcome(sentence)

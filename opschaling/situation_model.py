@@ -130,17 +130,6 @@ def ranking(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(zip(pipeline.classes_, map(float, row), strict=True), key=lambda x: -x[1]))
 
 
-def predict(text: str) -> tuple[str, float] | None:
-    """(situation, probability) when the model is sure enough (lexicon/situations.yaml ``model.threshold``), else
-    None; None too when it reads that the message does not yet say what it is about."""
-    if not text.strip():
-        return None
-    label, chance = ranking(text)[0]
-    if label == NONE or chance < _setting("threshold", 1.0):
-        return None
-    return label, chance
-
-
 def settings() -> dict[str, float]:
     """How the readers are weighed together (understand.weigh_situation): lexicon/situations.yaml ``model``."""
     return {

@@ -695,6 +695,8 @@ class _Cue:
 class SituationLexicon:
     threshold: int
     cues: tuple[tuple[str, tuple[_Cue, ...]], ...]  # in the order of the file: a tie goes to the first
+    actions: tuple[str, ...] = ()  # what the person wants to do: outranks a topic (weigh_situation)
+    topics: tuple[str, ...] = ()  # the field it is in
 
     def scores(self, text: str) -> dict[str, int]:
         """Per situation the sum of the weights of its cues found in ``text`` (0 left out)."""
@@ -727,23 +729,19 @@ def load_situation_lexicon(path: Path = SITUATION_LEXICON) -> SituationLexicon:
             )
             for name, entry in raw["situations"].items()
         ),
+        actions=tuple(raw.get("actions") or ()),
+        topics=tuple(raw.get("topics") or ()),
     )
 
 
 SITUATIONS = load_situation_lexicon()
-_RAW_SITUATIONS = yaml.safe_load(SITUATION_LEXICON.read_text(encoding="utf-8"))
-ACTION_SITUATIONS: tuple[str, ...] = tuple(_RAW_SITUATIONS["actions"])  # what the person wants to do
-TOPIC_SITUATIONS: tuple[str, ...] = tuple(_RAW_SITUATIONS["topics"])  # the field it is in: gives way to an action
+ACTION_SITUATIONS = SITUATIONS.actions  # what the person wants to do
+TOPIC_SITUATIONS = SITUATIONS.topics  # the field it is in: gives way to an action
 
 
 def guess_situation(text: str) -> str | None:
     """The situation that the words suggest most (lexicon/situations.yaml), or None."""
     return SITUATIONS.best(text)
-
-
-def learned_situation(text: str) -> tuple[str, float] | None:
-    """(situation, chance) from the learned reader (opschaling/situation_model.py) at its threshold or more."""
-    return situation_model.predict(text)
 
 
 def weigh_situation(text: str, intent: str | None = None, confidence: float = 0.0, learned: bool = True) -> str | None:
@@ -776,11 +774,6 @@ def weigh_situation(text: str, intent: str | None = None, confidence: float = 0.
         or (best == intent and confidence >= settings["nlu_alone"])
     )
     return best if alone else None
-
-
-def learned_ranking(text: str) -> tuple[tuple[str, float], ...]:
-    """The learned reader's situations, most likely first ("geen": the message does not say it yet)."""
-    return situation_model.ranking(text) if text.strip() else ()
 
 
 # --- questions after the advice ------------------------------------------------------------------------------
