@@ -40,7 +40,8 @@ eval: bootstrap
 	@source scripts/env.sh && model="$$($(PY) scripts/train_if_needed.py 2>/dev/null | tail -n 1)" && \
 	  $(PY) scripts/eval_safety.py --start "$$model" --out reports/eval \
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
-	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2
+	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2 \
+	  final_j=tests/safety/blind/final_j1,tests/safety/blind/final_j2
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

@@ -26,8 +26,11 @@ the tracker store and Rasa's logs). In this order:
    (Telegram/Twilio ``numbered_choice``). Anything else is passed on as text, wrapped in double quotes:
    ``/inform{"instantie":"cak"}`` → ``"/inform{"instantie":"cak"}"``; Rasa only treats a text that
    starts with "/" as an intent payload, and strips spaces (not quotes) first.
-7. **mask**: :func:`channels.privacy.mask` (BSN, phone, e-mail, IBAN, postcode, date of birth,
-   names, street addresses). The kinds masked go along as ``metadata["opsw_masked"]``.
+7. **runs and mask**: runs of punctuation and symbols are bounded (:func:`bound_runs`: more than 16 of one mark in
+   a row → 16, a space after every 64 characters of a longer run; spaCy's tokenizer is quadratic in such a run), then
+   :func:`channels.privacy.mask` (BSN, phone, e-mail, IBAN, postcode, date of birth, names, street addresses). The
+   bounded, masked text is what Rasa, its tracker store and the staff see; a payload of the bot's own buttons passes
+   as offered. The kinds masked go along as ``metadata["opsw_masked"]``.
 8. **metadata**: only ``trace`` (boolean) and the Telegram/Twilio ``numbered_choice`` are kept.
 9. **document links**: the documents a bot message names (``opsw.documents``, issue 16) become short-lived links for
    this conversation (:func:`channels.documents.with_links`) on the way out, where the conversation id is known.
@@ -77,6 +80,12 @@ logfilter.install()
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_MAX_CHARS = 4000
+# Runs of punctuation and symbols without a space are bounded before the NLU (:func:`bound_runs`): spaCy's tokenizer
+# splits them off a word one character at a time, in time quadratic in the run (issue 17's second probe: 4,000 x "$"
+# held the Rasa server's event loop 3 s). With these bounds its work is linear in the message.
+MAX_SAME_SYMBOL = 16  # more of one punctuation mark or symbol in a row are cut to 16 ("!!!", "...", "---" stay)
+MAX_SYMBOL_RUN = 64  # a longer run of punctuation and symbols without a space gets a space after every 64 characters
+SYMBOL_RUN_GAP = 2  # letters or digits that do not end a run between two symbols: spaCy's prefixes "US$", "C$"
 MAX_SENDER_CHARS = 128
 PSEUDONYM_CHANNEL = "anon"  # conversation id of a sender id with an identifier: "anon-<32 hex>"
 SENDER_RE = re.compile(r"^[A-Za-z0-9_.:+@=\-]{1,128}$")
@@ -163,6 +172,53 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = remove_invisible(text.translate(_INVISIBLE))
     return unicodedata.normalize("NFC", text)
+
+
+_SAME_SYMBOL_RE = re.compile(rf"([^\w\s]|_)\1{{{MAX_SAME_SYMBOL},}}")
+
+
+def _is_symbol(ch: str) -> bool:
+    """Punctuation, a symbol, an emoji or "_": not a letter, digit, combining mark or white space."""
+    if ch.isalnum() or ch.isspace():
+        return False
+    return ch.isascii() or not unicodedata.category(ch).startswith("M")
+
+
+def bound_runs(text: str) -> str:
+    """The text with its runs of punctuation and symbols bounded, so spaCy's tokenizer does linear work on it.
+
+    1. More than :data:`MAX_SAME_SYMBOL` of one punctuation mark or symbol in a row become that many
+       (4,000 x "$" → 16 x "$"; "!!!", "...", "???", "-----" stay).
+    2. A run of punctuation and symbols without white space (one or two letters or digits between two symbols do not
+       end it: "US$US$...") longer than :data:`MAX_SYMBOL_RUN` gets a space after every ``MAX_SYMBOL_RUN`` characters,
+       put after a symbol ("([{" x 1,333 → pieces of 64 characters).
+
+    Ordinary text passes unchanged: words, URLs, e-mail addresses, dates ("03-03-2026"), emoticons (":-)",
+    "¯\\_(ツ)_/¯"), Markdown, a few emoji. Linear: one regex with a single quantifier, then one pass."""
+    if len(text) <= MAX_SAME_SYMBOL:
+        return text
+    text = _SAME_SYMBOL_RE.sub(lambda m: m.group(1) * MAX_SAME_SYMBOL, text)
+    if len(text) <= MAX_SYMBOL_RUN:
+        return text
+    out: list[str] = []
+    run = 0  # characters of the current run since it began or since the last space put in
+    gap = SYMBOL_RUN_GAP + 1  # letters, digits or marks since the last symbol (more than the gap: no run)
+    for ch in text:
+        if _is_symbol(ch):
+            if gap > SYMBOL_RUN_GAP:
+                run = 1  # a new run
+            elif run + gap + 1 > MAX_SYMBOL_RUN:
+                out.insert(len(out) - gap, " ")  # after the run's last symbol, before the letters after it
+                run = gap + 1
+            else:
+                run += gap + 1
+            gap = 0
+        elif ch.isspace():
+            run, gap = 0, SYMBOL_RUN_GAP + 1
+        else:
+            gap += 1
+        out.append(ch)
+    return "".join(out)
 
 
 def quote_payload(text: str) -> str:
@@ -317,7 +373,7 @@ class Guard:
         if comment is not None:
             if not isinstance(comment, str) or len(comment) > MAX_FEEDBACK_COMMENT:
                 return None
-            comment = (await self._mask(comment))[0] if comment.strip() else None
+            comment = (await self._mask(bound_runs(comment)))[0] if comment.strip() else None
         out = {"feedback": data["feedback"], **({"comment": comment} if comment else {})}
         return "/feedback" + json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
@@ -474,11 +530,11 @@ class Guard:
             if feedback is not None:
                 masked = feedback
             elif chosen or await self.is_trusted_payload(conversation, text):
-                masked = text
+                masked = text  # a payload of our own buttons, as offered
             else:
-                masked, kinds = await self._mask(quote_payload(text))
+                masked, kinds = await self._mask(quote_payload(bound_runs(text)))
         else:
-            masked, kinds = await self._mask(text)
+            masked, kinds = await self._mask(bound_runs(text))
         logfilter.register_user_text(message.text)
         logfilter.register_user_text(masked)
 

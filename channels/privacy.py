@@ -53,6 +53,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import phonenumbers
@@ -452,6 +453,40 @@ DEDUCE_CONFIG = {
 _deduce = None
 _deduce_failed = False
 _deduce_lock = threading.Lock()
+_deduce_import_lock = threading.Lock()
+_deduce_imported: ModuleType | None = None
+
+
+def _deduce_module() -> ModuleType:
+    """The ``deduce`` package, imported without touching the logging set-up.
+
+    deduce 3.0's ``deduce/deduce.py`` calls ``logging.basicConfig(stream=sys.stdout, level=logging.DEBUG)`` on
+    import. In a process whose root logger has no handler yet (the web server of ``make run``, which warms the
+    masker up for the review; a script) that switched every logger to DEBUG on stdout, user text included.
+    ``basicConfig`` does nothing when the root logger has a handler: the import runs with a ``NullHandler`` on the
+    root logger, removed right after. No level is changed, at no moment."""
+    global _deduce_imported
+    if _deduce_imported is not None:
+        return _deduce_imported
+    with _deduce_import_lock:
+        if _deduce_imported is None:
+            root = logging.getLogger()
+            placeholder = logging.NullHandler()
+            root.addHandler(placeholder)
+            try:
+                import deduce
+            finally:
+                root.removeHandler(placeholder)
+            _deduce_imported = deduce
+    return _deduce_imported
+
+
+def _deduce_dir() -> Path:
+    """The folder of the installed deduce package (its data and caches)."""
+    path = _deduce_module().__file__
+    if path is None:  # only a namespace package has none
+        raise ImportError("deduce is not installed as a regular package")
+    return Path(path).parent
 
 
 def names_enabled() -> bool:
@@ -479,10 +514,8 @@ def lookups_used() -> frozenset[str]:
 def small_cache_dir() -> Path:
     """Where the cache with only the lookup lists we use lives: next to deduce's own cache (so it goes with the
     installed deduce version), named after the lists it holds."""
-    import deduce
-
     key = hashlib.sha256(",".join(sorted(lookups_used())).encode()).hexdigest()[:12]
-    return Path(deduce.__file__).parent / "data" / f"opsw-lookup-{key}"
+    return _deduce_dir() / "data" / f"opsw-lookup-{key}"
 
 
 def _write_small_cache(engine: Any, folder: Path) -> None:
@@ -494,7 +527,7 @@ def _write_small_cache(engine: Any, folder: Path) -> None:
     import pickle
     import tempfile
 
-    from deduce import __version__ as deduce_version
+    deduce_version = _deduce_module().__version__
     from deduce.lookup_structs import cache_lookup_structs
 
     used = lookups_used()
@@ -514,14 +547,14 @@ def _write_small_cache(engine: Any, folder: Path) -> None:
 
 
 def _load_deduce() -> Any:
-    from deduce import Deduce
+    deduce = _deduce_module()
 
     small = small_cache_dir()
     if (small / "cache" / "lookup_structs.pickle").is_file():
-        engine = Deduce(load_base_config=False, config=DEDUCE_CONFIG, cache_path=small)
+        engine = deduce.Deduce(load_base_config=False, config=DEDUCE_CONFIG, cache_path=small)
         if lookups_used() <= set(engine.lookup_structs):
             return engine
-    engine = Deduce(load_base_config=False, config=DEDUCE_CONFIG)
+    engine = deduce.Deduce(load_base_config=False, config=DEDUCE_CONFIG)
     _write_small_cache(engine, small)
     return engine
 
@@ -579,9 +612,7 @@ def place_names() -> frozenset[str]:
 
     names: set[str] = {_place_key(n) for n in _PLACE_EXTRA}
     try:
-        import deduce
-
-        folder = Path(deduce.__file__).parent / "data" / "lookup" / "src" / "locations" / "lst_placename"
+        folder = _deduce_dir() / "data" / "lookup" / "src" / "locations" / "lst_placename"
         exceptions: set[str] = set()
         for path in sorted(folder.rglob("exceptions.txt")):
             exceptions.update(_place_key(line) for line in path.read_text(encoding="utf-8").splitlines())

@@ -154,6 +154,7 @@ def new_state() -> dict[str, Any]:
         "feedback": [],
         "unread": [],
         "info_shown": [],  # the route backgrounds already shown ("zorgplicht:wlz", render_info): each once
+        "last_plain": [],  # the info, notice and error texts of the previous reply: none comes twice in a row
     }
 
 
@@ -258,7 +259,8 @@ def respond(
         handled = _step_moves(convo)
         if not handled:
             _step_read(convo)
-            _step_engine(convo)
+            if not _check_in_asked(convo):
+                _step_engine(convo)  # after "denkt u weleens aan zelfdoding?" no second question: its answer is clear
     if not convo.messages:
         _not_understood(convo)
     _other_language(convo)
@@ -269,8 +271,25 @@ def respond(
         convo.state["greeted"] = True
         first = next((i for i, m in enumerate(convo.messages) if m.kind not in ALARM_KINDS), len(convo.messages))
         convo.messages.insert(first, Message(text=_privacy_notice(convo), kind="notice"))
+    _no_repeat(convo)
     _attach_trace(convo)
     return Reply(state=convo.state, messages=convo.messages)
+
+
+PLAIN_KINDS = ("info", "notice", "error")
+CHECK_IN_QUESTION = "check_in"  # the trace's question while a check-in about the person themselves waits
+
+
+def _no_repeat(convo: _Conversation) -> None:
+    """The same info, notice or error sentence never comes in two replies in a row (issue 14): the second time it is
+    replaced by a pointer to the previous answer; crisis messages, questions and advice are never touched."""
+    before = set(convo.state.get("last_plain") or ())
+    for index, message in enumerate(convo.messages):
+        if message.kind in PLAIN_KINDS and message.text in before:
+            text = convo.addressed("said_just_now")
+            text = convo.addressed("said_just_now_again") if text in before else text
+            convo.messages[index] = Message(text=text, kind=message.kind, buttons=[convo.handoff_button()])
+    convo.state["last_plain"] = [m.text for m in convo.messages if m.kind in PLAIN_KINDS]
 
 
 def _other_language(convo: _Conversation) -> None:
@@ -349,6 +368,11 @@ def _step_safety(convo: _Conversation) -> None:
     if check_in and convo.words_text and (signal is None or signal.tier == safety.CHECK_IN):
         answer = safety_rules.check_in_answer(convo.words_text)
         model_only = signal is not None and signal.source == "model"
+        if answer == "yes" and signal is None and _answers_the_question_not_the_check_in(convo, asked, check_in):
+            # "ja, twee rondes" to the check-in with "Heeft u het zorgkantoor gevraagd?" after it: the answer to
+            # that question; the help lines stay in view. A bare "ja", "soms" or doubt still gets the crisis message.
+            answer = None
+            convo.helplines = True
         if answer == "yes" or (signal is not None and not model_only):
             # "ja", "soms", doubt, or a second sign in words right after the check-in: the crisis message of the
             # check-in's own group (113, Veilig Thuis or 112)
@@ -388,6 +412,34 @@ def _step_safety(convo: _Conversation) -> None:
     if asked == "acute_danger":
         convo.state["asked"] = None
         convo.answered = True
+
+
+def _answers_the_question_not_the_check_in(
+    convo: _Conversation, asked: str | None, check_in: Mapping[str, Any]
+) -> bool:
+    """The message answers the question asked after the check-in, not the check-in. After a check-in about someone
+    else (which asks the writer nothing) any answer to that question counts ("ja", "weet ik niet"); after one about
+    the writer only a yes with more words, and nothing in those words that answers the check-in (no "soms", no
+    doubt, no sign, even read after a sign)."""
+    if not asked or asked == "acute_danger":
+        return False
+    if check_in.get("about") == "self":
+        yes = understand.YES_WORD.match(convo.folded)
+        rest = convo.folded[yes.end() :].strip(" ,.!") if yes else ""
+        if not rest or safety_rules.check_in_answer(rest) is not None or safety.assess(rest, after_sign=True):
+            return False
+    elif safety.assess(convo.words_text, after_sign=True) is not None:
+        return False
+    return understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
+
+
+def _check_in_asked(convo: _Conversation) -> bool:
+    """This reply asks the person directly whether they think about suicide (a check-in about themselves): it asks
+    nothing else, so that "ja", "nee" or "weet ik niet" answers that question and no other."""
+    check_in = convo.state.get("check_in") or {}
+    return bool(
+        convo.sign_here and check_in.get("about") == "self" and any(m.kind == "check_in" for m in convo.messages)
+    )
 
 
 def _still_unsafe(convo: _Conversation) -> None:
@@ -452,6 +504,12 @@ def _step_read(convo: _Conversation) -> None:
                 convo.state["bad_date"] = {"fact": name, "value": value}
     # the step outcome
     outcome = read.pop("step_outcome", None)
+    if asked == "step_outcome" and step and outcome is None and not convo.is_payload and convo.words_text:
+        others = [b for b in names.bodies_named(convo.words_text, convo.catalogue) if b != step]
+        if step not in names.bodies_named(convo.words_text, convo.catalogue) and (
+            others or understand.OTHER_ACTION.search(convo.folded)
+        ):
+            outcome = "nee"  # what else was done, not the step asked about (names.steps_said keeps the others)
     if asked == "step_outcome" and step:
         if outcome == "gedaan" and convo.state.get("clarified") == step:
             # "ja" again to "loopt het nog, of hielp het niet?": the user did it and asks what next
@@ -464,6 +522,8 @@ def _step_read(convo: _Conversation) -> None:
         elif outcome in ("nee", "loopt", "niet_geholpen"):
             convo.facts_raw.setdefault("steps_tried", {})[step] = outcome
             convo.answered = True
+            if outcome == "nee" and understand.unknown_step(convo.words_text) and step in convo.catalogue.bodies:
+                convo.say(_body_summary(convo, step), "info")  # "wat is dat?": not tried; what it is
         elif outcome == UNKNOWN:
             convo.facts_raw.setdefault("steps_tried", {})[step] = "nee"
             convo.answered = True
@@ -474,6 +534,12 @@ def _step_read(convo: _Conversation) -> None:
         convo.state["clarify"] = None
         convo.answered = True
     tried = convo.facts_raw.setdefault("steps_tried", {})
+    if asked == "objection_decision_date" and convo.words_text and understand.no_decision_yet(convo.words_text):
+        # no decision on the bezwaar yet: the bezwaar still runs (issue 15 item 2: its date is no decision date)
+        for body_id, outcome_so_far in list(tried.items()):
+            if body_id.startswith("bezwaar_") and outcome_so_far in ("niet_geholpen", "gedaan"):
+                tried[body_id] = "loopt"
+                convo.progress = True
     if convo.words_text:
         for body_id, said in names.steps_said(convo.words_text, convo.catalogue).items():
             if (tried.get(body_id) in (None, "nee") or correction) and tried.get(body_id) != said:
@@ -597,6 +663,31 @@ def _step_moves(convo: _Conversation) -> bool:
         ]
         convo.say(convo.addressed("restart_confirm"), "question", buttons)
         return True
+    if (
+        convo.words_text
+        and LANGUAGE_TOPIC not in convo.state["info_shown"]
+        and convo.catalogue.explanation_for(convo.words_text) == LANGUAGE_TOPIC
+    ):
+        # "can you help me in English?", also during a question: where to read it in English, once; a longer
+        # message ("… we need an interpreter, my mother got a letter …") is then read as usual
+        convo.state["info_shown"].append(LANGUAGE_TOPIC)
+        convo.say(_language_help(convo), "info")
+        if len(convo.words_text.split()) <= SHORT_QUESTION_WORDS:
+            _reask(convo)
+            return True
+    if (
+        asked
+        and asked != "situation"
+        and not answers
+        and not convo.is_payload
+        and understand.is_question(convo.words_text)
+    ):
+        # "kan ik ook de Kindertelefoon bellen?" while a question waits: what that body does, then the question again
+        body_id = names.body_named(convo.words_text, convo.catalogue)
+        if body_id is not None and not convo.sign_here:
+            convo.say(_body_summary(convo, body_id), "info")
+            _reask(convo)
+            return True
     if confirming and (understand.yes_no(convo.words_text) is False or intent == "deny"):
         convo.say(convo.addressed("restart_declined"), "info")
         _reask(convo)
@@ -682,6 +773,11 @@ def _step_moves(convo: _Conversation) -> bool:
     tried = (intent == "volgende_stap" and convo.is_payload) or (
         convo.state.get("last") and convo.state.get("asked") is None and understand.TRIED_ALREADY.search(folded)
     )
+    if tried and not convo.is_payload:
+        # "hoger beroep hebben we ook al gedaan" after the advice Juiste Loket: about another step, not this one
+        named = names.bodies_named(convo.words_text, convo.catalogue)
+        last_step = (convo.state.get("last") or {}).get("step")
+        tried = not named or last_step in named
     if tried:
         last = convo.state.get("last") or {}
         if last.get("step"):
@@ -831,6 +927,28 @@ def _what_is(convo: _Conversation) -> str | None:
     body_id = names.body_named(term, convo.catalogue)
     if body_id is None:
         return None
+    return _body_summary(convo, body_id)
+
+
+LANGUAGE_TOPIC = "in_english"  # catalogue/explanations.yaml
+SHORT_QUESTION_WORDS = 12  # a message this short that asks for another language asks only that
+
+
+def _language_help(convo: _Conversation) -> str:
+    """Help in another language: in English when the question is English (texts.yaml english_help), else the Dutch
+    explanation; both with the government's English pages as sources (R-public §28)."""
+    topic = convo.catalogue.explanations[LANGUAGE_TOPIC]
+    refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
+    if language.detect(convo.words_text) == "en":
+        loket = convo.catalogue.body("juiste_loket")
+        text = convo.phrase("english_help", loket=render.tel_link(str(loket.contact.get("phone"))))
+    else:
+        text = str(topic.get("text", "")).strip()
+    return f"{text} {render.cite_line(convo.catalogue, refs)}".strip()
+
+
+def _body_summary(convo: _Conversation, body_id: str) -> str:
+    """What a body does, in two sentences, with its source."""
     body = convo.catalogue.body(body_id)
     text = (
         f"**{body.label}**: {render.sentences(body.text('what') or str(body.raw.get('description') or ''), 2)} "
@@ -1183,4 +1301,6 @@ def _attach_trace(convo: _Conversation) -> None:
         data["exhausted"] = False
     if convo.state.get("asked") is None:
         data["question"] = None
+    if _check_in_asked(convo):
+        data["question"] = CHECK_IN_QUESTION  # the only question of this reply (a runner answers it, not the step's)
     convo.messages[-1].trace = data

@@ -15,7 +15,7 @@ Rules (see catalogue/routes.yaml for the ladders):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -149,6 +149,8 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         if outcome == "niet_geholpen":
             walk.already_tried.append(body.id)
             continue
+        if answered is None and not rung.if_known and _higher_rung_tried(route.rungs, index, facts, catalogue):
+            continue  # a higher step of this route was taken without result: this one is behind the person
         unmet = _unmet_precondition(body, rung, facts, catalogue)
         if unmet and unmet.startswith("ask:"):
             return _ask(walk, unmet[4:], safety)
@@ -188,6 +190,26 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
         skipped=tuple(walk.skipped),
         support=_support(walk),
         info=route.info,
+    )
+
+
+# the kinds of body (metadata.kind) whose step is a rung up the ladder: one taken means the rungs below it are behind
+# the person. Advice, support and interventions (the Juiste Loket, a cliëntondersteuner, moreel beraad) can come at
+# any moment and say nothing about the rungs below them.
+ESCALATION_KINDS = frozenset({"regie", "bezwaar_beroep", "klacht", "toezicht", "verantwoordelijke"})
+
+
+def _higher_rung_tried(rungs: Sequence[Rung], index: int, facts: CaseFacts, catalogue: Catalogue) -> bool:
+    """A later rung of the route that holds for this case was tried without result ("we hebben een whole system in
+    the room gehad, er kwam niets uit"): the steps below it are not asked or advised again (a step the person says
+    was not tried, "nee", still is)."""
+    below = {r.body for r in rungs[: index + 1]}  # a body that is also a rung below (zorgkantoor twice) is no sign
+    return any(
+        _outcome_for(r.body, r.aliases, facts) == "niet_geholpen"
+        and catalogue.body(r.body).kind in ESCALATION_KINDS
+        and _conditions(r.when, facts) is True
+        for r in rungs[index + 1 :]
+        if r.body and not r.switch_to and r.body not in below
     )
 
 
@@ -275,6 +297,9 @@ def _unmet_precondition(body: Body, rung: Rung, facts: CaseFacts, catalogue: Cat
     """
     accepted = {"niet_geholpen", "loopt"} if rung.pending_ok else {"niet_geholpen"}
     for condition in body.preconditions:
+        unless = condition.get("unless") or {}
+        if unless and all(_fact(facts, name) in values for name, values in unless.items()):
+            continue  # "eerst anoniem advies" does not hold for someone who refuses all help (R-public §14)
         tried_any = condition.get("requires_tried_any")
         if tried_any and not any(_outcome_for(b, catalogue.aliases(b), facts) in accepted for b in tried_any):
             return str(condition["text"])

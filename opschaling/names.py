@@ -109,6 +109,22 @@ def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
     return {b for b in named if all(wished for wished, bodies in clauses if b in bodies)}
 
 
+# a story that says a step took place ("WSITR is gehouden", "cliëntondersteuner gehad"): tried
+_STORY_DONE = re.compile(
+    r"\b(?:gehad|gehouden|georganiseerd|ingezet|ingeschakeld|doorlopen|benaderd|gedaan|gesproken|bemiddeld|"
+    r"ingebracht|aangemeld|geweest|had|held|involved)\b"
+)
+# what was sent got its answer, or nothing changed: it no longer runs, and the person still asks what next
+_REPLIED_OR_SAME = re.compile(
+    r"\b(?:schreef|schreven|mailde|mailden|belde|belden) (?:\w+ ){0,3}terug\b|"
+    r"\b(?:antwoord|reactie|oordeel|uitspraak|beslissing) (?:gekregen|ontvangen)\b|"
+    r"\bkre(?:eg|gen) (?:ik |we |wij )?(?:een |het |hun )?(?:antwoord|reactie|oordeel|uitspraak|brief)\b|"
+    r"\bzelfde verhaal\b|\bhetzelfde\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b"
+)
+# the sentence after a list of steps: nothing came of them
+_NOTHING_CAME = re.compile(r"^(?:en )?(?:niks|niets|nothing|nada|zonder resultaat|geen resultaat|allemaal niks)\b")
+
+
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
     """{body id: outcome} for steps the text says were tried ("het CCE heeft al advies gegeven maar het helpt
     niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story; "already
@@ -121,9 +137,21 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
         if not named:
             continue
         outcome = step_outcome(sentence)
-        following = sentences[index + 1] if index + 1 < len(sentences) else ""
-        if outcome not in ("niet_geholpen", "loopt") and following and not bodies_named(following, catalogue):
-            outcome = step_outcome(following)  # "… ingeschakeld. Nog steeds niks."
+        if outcome is None and _STORY_DONE.search(fold(sentence)):
+            outcome = "gedaan"  # "vorige week hebben we een whole system in the room gehad"
+        if outcome == "loopt" and _REPLIED_OR_SAME.search(fold(sentence)):
+            outcome = "niet_geholpen"  # "klacht ingediend, ..., een maand later zelfde verhaal"
+        # the next few sentences that name no other step tell how it went: "… ingeschakeld. Nog steeds niks.",
+        # "klacht ingediend. Er was een gesprek. Daarna schreef de directie terug …"
+        for following in sentences[index + 1 : index + 4]:
+            if bodies_named(following, catalogue):
+                break
+            later = "niet_geholpen" if _NOTHING_CAME.match(fold(following)) else step_outcome(following)
+            if later == "niet_geholpen" or (outcome == "loopt" and _REPLIED_OR_SAME.search(fold(following))):
+                outcome = "niet_geholpen"
+                break
+            if outcome not in ("niet_geholpen", "loopt") and later:
+                outcome = later
         if outcome == "gedaan":
             outcome = "niet_geholpen"  # "X is al betrokken" in a story that asks what next: X did not solve it
         if outcome == "niet_geholpen":  # a story goes forward: "bezwaar gemaakt. ... bezwaar ongegrond."

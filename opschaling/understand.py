@@ -66,7 +66,7 @@ _LAW = (
     (
         "jeugdwet",
         r"jeugdwet|jeugdhulp|jeugdzorg|jeugdteam|jeugd-?ggz|jeugdconsulent|behandelgroep|pleegzorg|pleeggezin|"
-        r"gezinshuis|jeugdbescherming|\bvoogd\b|gecertificeerde instelling",
+        r"gezinshuis|jeugdbescherming|\bvoogd\b|gecertificeerde instelling|\bakj\b",
     ),
     (
         "wmo",
@@ -77,7 +77,7 @@ _LAW = (
     ),
     (
         "zvw",
-        r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|wijkverpleegkundige|"
+        r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|"  # a nurse's title is no law
         r"\bggz\b|geriatrische revalidatie|medisch specialistisch|\b(?:basic |dutch )?health insurance\b|"
         r"\bhealth insurer\b|\bmental health (?:clinic|care)\b|\bdistrict nurs\w*",
     ),
@@ -90,6 +90,11 @@ ORGANISATION_OF_LAW = {"wmo": "gemeente", "jeugdwet": "gemeente"}
 
 # --- roles -------------------------------------------------------------------------------------------
 _ROLE = (
+    # a zorgbemiddelaar of a provider is the provider, not the zorgkantoor ("zorgbemiddelaar bij een VVT-organisatie")
+    (
+        "zorgaanbieder",
+        r"\bzorgbemiddelaar (?:bij|van) (?:een |de |onze |ons )?(?!(?:het )?zorgkantoor)[\w/-]*\s?(?:aanbieder|organisatie|instelling)\b",
+    ),
     (
         "clientondersteuner",
         r"\bik ben (?:een |de )?(?:onafhankelijke? )?clientondersteuner|\bals (?:onafhankelijke? )?"
@@ -100,7 +105,8 @@ _ROLE = (
     (
         "zorgkantoor_medewerker",
         r"\bik werk (?:bij|voor) (?:het |een )?zorgkantoor|\bmedewerker (?:van|bij) (?:het )?zorgkantoor|"
-        r"\bik ben zorgbemiddelaar|\bals zorgbemiddelaar|\bvanuit het zorgkantoor|"
+        r"\b(?:ik ben|als) zorgbemiddelaar(?! (?:bij|van) (?:een |de |onze |ons )?(?!(?:het )?zorgkantoor)[\w/-]*\s?"
+        r"(?:aanbieder|organisatie|instelling))|\bvanuit het zorgkantoor|"
         r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker",
     ),
     (
@@ -217,16 +223,41 @@ _FAILED = re.compile(
     r"\bbleef hetzelfde\b|\blukt (?:het )?(?:nog )?(?:steeds )?niet\b|\bnog steeds (?:niks|niets|geen (?:plek|oplossing))\b|"
     r"\b(?:niets|niks) kunnen (?:doen|betekenen)\b|\b(?:hebben|heeft) niet geholpen\b|\bniks mee gedaan\b|\bniets mee gedaan\b|\bniet opgelost\b|\bafgewimpeld\b|\bverloren\b|"
     r"\bafgehandeld\b|\b(?:ontevreden|niet tevreden)\b|\bdat was het\b|\bstandaardbrief\b|\bexcuses\b|"
-    r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
+    r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bveranderde (?:er )?(?:niks|niets)\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
     r"\bleverde(?:n)? (?:niks|niets|weinig|geen \w+) op\b|\b(?:en|maar) verder (?:niks|niets)\b(?! (?:meer )?(?:gehoord|vernomen))|\b(?:niks|niets) (?:uit)?gekomen\b|\bkwam(?:en)? (?:niks|niets) uit\b|"
     r"\bvond(?:en)? (?:ook )?(?:niks|niets|geen \w+)\b|\b(?:niks|niets) gevonden\b|"
     r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b"
 )
 _NOT_TRIED = re.compile(
-    r"^(?:nee|neen|nope|no|not yet|nog niet|niet|nooit|nee hoor|helaas niet)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
+    r"^(?:nee|neen|nope|no|not yet|nog niet|niet|nooit|nee hoor|helaas niet|niks|niets|nothing|none)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
     r"\bnot yet\b|\bhaven'?t\b|\bdidn'?t know\b|"
     r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b"
 )
+# a procedure sent in a story, with words between ("in juni bezwaar gemaakt tegen het besluit"): it runs until there
+# is a decision (read after the negations: "nog geen bezwaar gemaakt" is not tried)
+_SENT = re.compile(
+    r"\b(?:bezwaar|bezwaarschrift|beroep|klacht)\b(?:\s+[\w'-]+){0,6}?\s+(?:gemaakt|ingediend|ingestuurd|verstuurd|"
+    r"gestuurd|ingesteld|aangetekend|opgestuurd)\b|\b(?:filed|sent|lodged|made) (?:an? |the |our |my )?"
+    r"(?:objection|appeal|complaint)\b"
+)
+# the answer to "hebt u X al gedaan?" from someone who does not know X: not tried ("wat is dat?")
+_UNKNOWN_STEP = re.compile(
+    r"\bwat is (?:dat|dit|het|die)\b|\bweet (?:ik |ik echt )?niet wat (?:dat|dit|het) (?:is|betekent)\b|"
+    r"\bnooit van gehoord\b|\bken ik niet\b|\bzegt me niks\b|\bwhat(?: is|'s) (?:that|this)\b|\bnever heard\b"
+)
+# just done: still running ("ja, vorige week ingediend")
+_RECENT = re.compile(
+    r"\b(?:vorige week|afgelopen week|deze week|gisteren|eergisteren|net pas|zojuist|vandaag|last week|this week|"
+    r"yesterday|today)\b"
+)
+# what may follow a yes without saying how it went: when it was done ("ja, al 14 weken geleden")
+_ONLY_WHEN = re.compile(
+    r"^(?:\s|[,.!]|al|ook|wel|een|paar|keer|\d+|\d+x|x|geleden|weken|week|maanden|maand|jaar|jaren|dagen|dag|"
+    r"anderhalf|half|halfjaar|twee|drie|vier|vijf|zes|in|op|rond|vorig|vorige|sinds|van|de|het|januari|februari|"
+    r"maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|najaar|zomer|winter|"
+    r"ago|weeks|months|years|yes|done|hoor|zeker)*$"
+)
+YES_WORD = re.compile(r"^(?:ja hoor|ja zeker|jawel|jazeker|ja|yes|klopt|zeker|inderdaad|jep|jup|yep)\b[\s,.!]*")
 _DONE = re.compile(
     r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad)\b|\bal gedaan\b|\bal geprobeerd\b|"
     r"\bheb ik (?:al )?gedaan\b|\bal ingediend\b|\bal gemaakt\b|\bal contact\b|\bal gebeld\b|"
@@ -335,8 +366,14 @@ _WLZ_NOW = re.compile(
 )
 
 
+# a Wlz that still has to be applied for is not the law of the care now ("we moeten een wlz aanvragen")
+_TO_APPLY = re.compile(
+    r"\b(?:een |de )?(?:wlz|wlz-?indicatie|indicatie voor de wlz) (?:\w+ )?(?:moeten |gaan |willen |te )?aanvragen\b"
+)
+
+
 def law(text: str) -> str | None:
-    folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+    folded = _TO_APPLY.sub(" ", _OWN_EMPLOYER.sub(" ", _without_negated(fold(text))))
     if _WLZ_NOW.search(folded):
         return "wlz"
     return _first(_LAW, folded)
@@ -407,6 +444,54 @@ def turns_18(text: str) -> bool:
     return bool(_TURNS_18.search(fold(text)))
 
 
+# an answer that tells what else was done ("met mijn mentor gepraat", "huisarts en ggz gebeld"): not the step asked
+OTHER_ACTION = re.compile(
+    r"\b(?:gepraat|gezegd|verteld|besproken|overleg(?:d)?|gebeld|gemaild|gevraagd|benaderd|aangekaart|"
+    r"talked|called|spoke|asked)\b"
+)
+
+
+# the answer to "which date is on the decision (on your bezwaar)?" when there is none yet: no date, and what was sent
+# still runs ("nog geen beslissing, bezwaar is 5 maanden geleden ingediend" gives no decision date)
+_NO_DECISION_YET = re.compile(
+    r"\bnog (?:steeds )?(?:geen|niks|niets|niet)\b(?: \w+){0,2}? ?(?:beslissing|uitspraak|besluit|beslist|antwoord|"
+    r"reactie|brief|gehoord)\b|\bnog (?:steeds )?(?:niks|niets)\b|\bgeen (?:beslissing|uitspraak|besluit|brief)\b|"
+    r"\bsindsdien (?:niks|niets)\b|\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b"
+)
+
+
+# nobody knows which indicatie the client has ("weet niet of er een Wlz-indicatie is", "'iets van het CIZ', weet niet
+# wat"): the ninth inventory question, the Wlz-raadpleegfunctie for a provider that treats the client (S3)
+_INDICATION_UNKNOWN = re.compile(
+    r"\b(?:weet|weten)(?: \w+){0,3} niet (?:of|wat|welke)\b[^.?!]{0,40}\bindicatie\b|"
+    r"\b(?:nagaan|checken|check ik|opzoeken|achterhalen|uitzoeken)\b[^.?!]{0,30}\b(?:wlz-?)?indicatie\b|"
+    r"\biets van het ciz\b[^.?!]{0,60}\bweet(?:en)? (?:\w+ )?niet\b|\bdon'?t know (?:if|whether|what)\b[^.?!]{0,40}\bindication\b"
+)
+# someone who refuses all help ("wil van niemand hulp", "weigert alles", "doet de deur niet open"): bemoeizorg
+_REFUSES_CARE = re.compile(
+    r"\b(?:wil|wilt|willen)(?: \w+)? (?:absoluut |echt |helemaal |totaal )?geen (?:hulp|zorg|thuiszorg|bemoeienis|hulpverlening)"
+    r"(?: meer)?\b|\bwil van niemand hulp\b|\bweigert (?:alle |elke |iedere |de |alle vormen van |elke vorm van )?"
+    r"(?:hulp|zorg|thuiszorg|hulpverlening)\b|\bweigert alles\b|\bdoet (?:de deur )?niet (?:meer )?open\b|"
+    r"\bzorgmijd\w*\b|\brefuses (?:all |any )?(?:help|care)\b|\bwon'?t (?:accept|let) (?:any )?(?:help|anyone)\b|"
+    r"\bwil niet naar de (?:ggz|huisarts|dokter)\b"
+)
+# longer than any term for the decision on a bezwaar (6 weeks, 12 with a commissie, + 6 once: R-public §4, Awb 7:10)
+_OBJECTION_LATE = re.compile(
+    r"\b(?:termijn|beslistermijn)\b[^.?!]{0,20}\b(?:verstreken|verlopen|voorbij|overschreden)\b|\bte laat\b|"
+    r"\b(?:[5-9]|1[0-2]|vijf|zes|zeven|acht|negen|tien) maanden\b|\b(?:1[89]|[2-9]\d) weken\b|\b(?:half|een half) jaar\b|"
+    r"\bhalfjaar\b|\banderhalf jaar\b"
+)
+
+
+def no_decision_yet(text: str) -> bool:
+    return bool(_NO_DECISION_YET.search(fold(text)))
+
+
+def unknown_step(text: str) -> bool:
+    """'wat is dat?', 'nooit van gehoord': the answer of someone who does not know the step asked about."""
+    return bool(_UNKNOWN_STEP.search(fold(text)))
+
+
 def step_outcome(text: str, step: str | None = None) -> str | None:
     """'nee', 'loopt', 'niet_geholpen', 'gedaan' (done, result unknown) or None."""
     folded = fold(text)
@@ -416,8 +501,17 @@ def step_outcome(text: str, step: str | None = None) -> str | None:
         return "niet_geholpen"
     if _PENDING.search(folded):
         return "loopt"
-    if _NOT_TRIED.search(folded):
+    if _NOT_TRIED.search(folded) or _UNKNOWN_STEP.search(folded):
         return "nee"
+    if _SENT.search(folded):
+        return "loopt"
+    yes = YES_WORD.match(folded)
+    if yes and _RECENT.search(folded):
+        return "loopt"
+    if yes and not _ONLY_WHEN.match(folded[yes.end() :]):
+        # "ja, die weten het ook niet", "ja maar het logeerhuis is dicht", "ja 2x, niks bruikbaars": done, and
+        # the person still asks what comes next: it did not solve it (a bare "ja" or "ja, in juni" is asked further)
+        return "niet_geholpen"
     if _DONE.search(folded):
         return "gedaan"
     return None
@@ -478,13 +572,21 @@ _HOW_MANY |= {"five": 5, "zes": 6, "six": 6}
 # "3 weken terug", "een maand geleden", "three weeks ago": counted back from today
 _AGO = re.compile(
     r"\b(\d{1,2}|" + "|".join(_HOW_MANY) + r")\s+(dag|dagen|days?|week|weken|weeks?|maand|maanden|months?)\s+"
-    r"(?:terug|geleden|ago)\b"
+    r"(?:terug|geleden|ago|oud|old)\b"
 )
+# in the answer to the date question a bare count is the age of the letter: "brief 3 week", "besluit is 10 dagen"
+_AGE_OF_LETTER = re.compile(
+    r"\b(\d{1,2}|" + "|".join(_HOW_MANY) + r")\s+(dag|dagen|days?|week|weken|weeks?|maand|maanden|months?)\b"
+)
+# "vorige week": counted from the Monday of last week (the earliest day it can be: the deadline is never too late)
+_LAST_WEEK = re.compile(r"\b(?:vorige week|afgelopen week|last week)\b")
 
 
-def _ago(folded: str, today: date) -> date | None:
-    found = _AGO.search(folded)
+def _ago(folded: str, today: date, answer: bool = False) -> date | None:
+    found = _AGO.search(folded) or (_AGE_OF_LETTER.search(folded) if answer else None)
     if not found:
+        if _LAST_WEEK.search(folded):
+            return today - timedelta(days=today.weekday() + 7)
         return None
     amount = int(found.group(1)) if found.group(1).isdigit() else _HOW_MANY[found.group(1)]
     unit = found.group(2)
@@ -493,14 +595,14 @@ def _ago(folded: str, today: date) -> date | None:
     return today - timedelta(days=amount * (7 if unit.startswith("we") else 1))
 
 
-def a_date(text: str, today: date) -> date | None:
+def a_date(text: str, today: date, answer: bool = False) -> date | None:
     """A date in the text: the project's own reader first (precise), a count back from today ("3 weken terug"), then
-    dateparser for Dutch phrases."""
+    dateparser for Dutch phrases. ``answer``: the text answers the date question (a bare count is an age)."""
     found = parse_date(text, today=today)
     if found:
         return found
     folded = fold(text)
-    found = _ago(folded, today)
+    found = _ago(folded, today, answer)
     if found:
         return found
     if not re.search(
@@ -548,13 +650,15 @@ def date_answer(text: str, today: date, decision: bool = False) -> str | None:
     if decision:
         parts = [p for p in re.split(r"[,;]|\s(?:en|maar)\s", text) if p.strip()]
         found = decision_date_in(". ".join(parts), today) if len(parts) > 1 else None
-    found = found or a_date(text, today)
+    found = found or a_date(text, today, answer=True)
     return found.isoformat() if found else None
 
 
 def read_answer(fact: str, text: str, today: date, step: str | None = None) -> Any | None:
     """The answer to the question about ``fact`` in free text, or None when it does not answer it."""
     if fact == "step_outcome":
+        if unknown_step(text):
+            return "nee"  # "geen idee wat dat is": the step is unknown to them, so not tried
         if dont_know(text):
             return UNKNOWN
         return step_outcome(text, step)
@@ -573,6 +677,8 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
     if fact == "age_group":
         return age_group(text, answer=True)
     if fact in ("decision_date", "objection_decision_date"):
+        if no_decision_yet(text):
+            return UNKNOWN  # no decision (letter) yet: no date, whatever other date the answer names
         return date_answer(text, today, decision=fact == "decision_date")
     if fact in ("acute_danger", "consent", "urgent", "termination") or is_yes_no(fact):
         return yes_no(text)
@@ -581,7 +687,9 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
     return None
 
 
-_DOUBT = re.compile(r"\b(?:ik )?weet (?:ik |ook |dus )*niet (?:of|welke|wie|wat)\b[^.?!]*")
+_DOUBT = re.compile(
+    r"\b(?:ik |we |wij )?(?:weet|weten) (?:ik |we |wij |ook |dus |het |zelf )*niet (?:of|welke|wie|wat)\b[^.?!]*"
+)
 
 
 def is_yes_no(fact: str) -> bool:
@@ -666,6 +774,12 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         folded,
     ):
         facts.setdefault("termination", True)
+    if _OBJECTION_LATE.search(folded) and re.search(r"\bbezwaar\w*\b|\bobjection\b", folded) and no_decision_yet(text):
+        facts.setdefault("objection_late", True)
+    if _INDICATION_UNKNOWN.search(fold(text)):  # before the doubt is taken out: the doubt is what it says
+        facts.setdefault("indication_unknown", True)
+    if _REFUSES_CARE.search(folded):
+        facts.setdefault("refuses_care", True)
     if re.search(r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded):
         facts.setdefault("urgent", True)
     if _SAFETY_CONCERN.search(folded):

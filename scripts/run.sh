@@ -27,6 +27,7 @@ opsw_log "waiting for the Rasa server to load the model (up to a few minutes) ..
 opsw_wait_rasa 600
 
 R="http://$OPSW_HOST:$OPSW_RASA_PORT"
+LOGS="${OPSW_LOG_DIR#"$OPSW_ROOT"/}"   # var/log, or where OPSW_LOG_DIR points
 cat <<MSG
 
   ================================================================================
@@ -43,7 +44,7 @@ cat <<MSG
   Socket.IO (web chat):   $R/socket.io     Callback: $R/webhooks/callback/webhook
   HTTP API:               $(if [[ "$OPSW_ENABLE_API" =~ ^(1|true|yes|on|ja)$ ]]; then echo "aan/on: $R/status?token=\$OPSW_API_TOKEN"; else echo "uit/off (OPSW_ENABLE_API=1 + OPSW_API_TOKEN to open it)"; fi)
   Luistert op / listens:  $OPSW_BIND   CORS: $OPSW_CORS_ORIGINS
-  Logs:                   var/log/rasa.log, var/log/actions.log, var/log/web.log
+  Logs:                   $LOGS/rasa.log, $LOGS/actions.log, $LOGS/web.log
   Gesprekken / trackers:  $(sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#' <<< "$OPSW_TRACKER_DB_URL")
 
   Bewaking / supervised:  a server that stops is restarted (max $OPSW_MAX_RESTARTS times)

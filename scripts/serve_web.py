@@ -16,15 +16,12 @@ When ``OPSW_WORKBENCH_TOKEN`` is set, ``/workbench`` (scenario workbench, one ca
 
     python scripts/serve_web.py --dir web --port 8080 --rasa-url http://localhost:5005
 
-:class:`Handler` serves the same files on ``http.server`` (without the staff pages), for tests that run the
-site in a thread (tests/browser/conftest.py).
+Tests serve the same app (:func:`site_app`) on a free port in a thread (tests/browser/conftest.py, tests/workbench).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.server
-import io
 import re
 import sys
 import threading
@@ -160,44 +157,6 @@ def site_app(
             response.headers.update(headers)
 
     return app
-
-
-# ------------------------------------------------------------------------------------------------
-# the same files on http.server (tests/browser/conftest.py runs the site in a thread with it)
-# ------------------------------------------------------------------------------------------------
-class Handler(http.server.SimpleHTTPRequestHandler):
-    rasa_url = b"http://localhost:5005"
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.send_error(405, "Method not allowed")
-
-    def end_headers(self) -> None:
-        # the page, the widget and the error pages
-        for name, value in site_headers(self.rasa_url.decode()).items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    # -- static files --------------------------------------------------------------------------
-    def send_head(self):  # type: ignore[override]
-        if not is_public(self.path):
-            self.send_error(404, "Niet gevonden")
-            return None
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix.lower() in (".html", ".htm") and path.is_file():
-            body = page_html(path, self.rasa_url.decode())
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            return io.BytesIO(body)
-        return super().send_head()
-
-    def log_message(self, fmt: str, *args) -> None:  # quieter: only errors
-        if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
-            super().log_message(fmt, *args)
 
 
 def _log(text: str) -> None:

@@ -1244,8 +1244,12 @@
     setStatus(TEXT.connecting);
     var socket = window.io(config.server, {
       path: config.socketPath,
-      // WebSocket first: no CORS needed (Rasa's engine.io has its own CORS handling switched off);
-      // long-polling as a fallback when WebSocket is blocked.
+      // WebSocket first, long-polling as a fallback when WebSocket is blocked. The server
+      // (channels/socketio.py) lets socket.io in only from the origins of OPSW_CORS_ORIGINS: any other
+      // Origin gets HTTP 400 on both transports, so a site that embeds this widget must be listed there
+      // (long-polling also reads the CORS headers `rasa run --cors` adds for those origins). A session id
+      // belongs to one connection at a time: a second tab with it waits (a "notice" answer) and gets its
+      // session_confirm only when the first connection is gone.
       transports: ["websocket", "polling"],
       tryAllTransports: true,
       reconnection: true,

@@ -34,7 +34,17 @@ def from_env(
         tracker_db_url=(env.get("OPSW_TRACKER_DB_URL") or "").strip() or None,
         secure_cookies=(env.get("OPSW_WORKBENCH_SECURE_COOKIE") or "").lower() in ("1", "true", "yes"),
         log=log,
+        retention_days=_days(env.get("OPSW_RETENTION_DAYS")),
     )
+
+
+def _days(raw: str | None) -> float | None:
+    """OPSW_RETENTION_DAYS as a number of days (30 when unset, as deploy/retention.py and the privacy notice)."""
+    try:
+        days = float((raw or "30").strip())
+    except ValueError:
+        return None
+    return days if days > 0 else None
 
 
 __all__ = ["OFF_NOTE", "TOKEN_VAR", "from_env"]

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Mapping
-from datetime import date
+from datetime import date, timedelta
 from http.cookies import CookieError
 from pathlib import Path
 from typing import Any
@@ -37,14 +37,14 @@ from opschaling.deadlines import Deadline
 from opschaling.scenarios import Result, Scenario, ScenarioError, load, run_local, run_rest
 from opschaling.scenarios import report as scenario_report
 from workbench import case as case_view
-from workbench import review
+from workbench import charts, overview, review
 from workbench.auth import LOGIN_COOKIE, LOGIN_COOKIE_SECONDS, SESSION_COOKIE, Auth, Session
 
 MAX_BODY = 5 * 1024 * 1024
 MAX_CASES = 200
 RESPONSE_SECONDS = 900  # running 200 scenarios through Rasa takes minutes (Sanic's default: 60 s)
 STATIC = Path(__file__).resolve().parent / "templates"
-SAFE_NEXT = ("/workbench", "/review")
+SAFE_NEXT = ("/workbench", "/review", "/review/overzicht")  # the pages a login may return to
 CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -100,7 +100,11 @@ def layout(title: str, body: str, session: Session | None = None, current: str =
     nav = ""
     if session is not None:
         items = []
-        for href, label in (("/workbench", "Werkbank"), ("/review", "Gesprekken")):
+        for href, label in (
+            ("/workbench", "Werkbank"),
+            ("/review", "Gesprekken"),
+            ("/review/overzicht", "Overzicht regio"),
+        ):
             mark = ' aria-current="page"' if href == current else ""
             items.append(f'<li><a href="{href}"{mark}>{label}</a></li>')
         nav = (
@@ -238,8 +242,10 @@ class Workbench:
         secure_cookies: bool = False,
         today: Callable[[], date] = date.today,
         log: Callable[[str], None] | None = None,
+        retention_days: float | None = None,
     ) -> None:
         self.auth = Auth(token, secure=secure_cookies)
+        self.retention_days = retention_days  # OPSW_RETENTION_DAYS: the overview says which periods are cut short
         self.rasa_url = rasa_url
         self.tracker_db_url = tracker_db_url
         self.runner = ScenarioRunner(rasa_url)
@@ -281,6 +287,8 @@ class Workbench:
             ("/review/scenario.csv", get, self._scenario_csv),
             ("/review/scenario.yaml", get, self._scenario_yaml),
             ("/review/export.csv", get, self._export),
+            ("/review/overzicht", get, self._overview),
+            ("/review/overzicht.csv", get, self._overview_csv),
             # any other path below the two pages: "not found" (after the login, like every page)
             ("/workbench/<rest:path>", [*get, *post], None),
             ("/review/<rest:path>", [*get, *post], None),
@@ -566,13 +574,13 @@ bekijkt of overslaat en waarom, en welke stap hij noemt, met de bronnen.</p>
                 self._store = review.TrackerStore(self.tracker_db_url)
             return self._store
 
-    def _no_store(self, session: Session) -> HTTPResponse:
+    def _no_store(self, session: Session, title: str = "Gesprekken", current: str = "/review") -> HTTPResponse:
         return layout(
-            "Gesprekken",
+            title,
             '<div class="melding" role="status"><p>Er is geen gespreksopslag ingesteld '
             "(OPSW_TRACKER_DB_URL). Vraag de beheerder.</p></div>",
             session,
-            "/review",
+            current,
             503,
         )
 
@@ -712,6 +720,110 @@ pas die aan als het antwoord fout was, en zet het bestand daarna op de werkbank.
             return self._no_store(session)
         items, _filters = self._filtered(request)
         return download(review.list_csv(items), "gesprekken.csv", "text/csv; charset=utf-8")
+
+    # -- the regional overview (counts only) ----------------------------------------------------------
+    def _counted(self, request: Request) -> overview.Overview:
+        """The overview of the selection in the request, from the tracker store (codes only, never a text)."""
+        catalogue = self._catalogue()
+        allowed = overview.allowed_values(catalogue)
+        selection = overview.Selection.from_query(query_of(request), self.today(), allowed, self._oldest())
+        store = self.store()
+        labels, order = overview.catalogue_labels(catalogue)
+        if store is None:
+            return overview.build((), selection, labels, order)
+        start, end = selection.bounds
+        found = overview.records(store.state_events(store.senders_between(start, end)))  # streamed, per conversation
+        return overview.build(found, selection, labels, order)
+
+    def _overview(self, request: Request, session: Session) -> HTTPResponse:
+        title = "Overzicht regio: waar loopt het vast?"
+        if self.store() is None:
+            return self._no_store(session, title, "/review/overzicht")
+        counted = self._counted(request)
+        selection = counted.selection
+        catalogue = self._catalogue()
+        reflection = (catalogue.woonzorgplek.get("also") or {}).get("casusoverstijgende_reflectie") or {}
+        questions = "".join(f"<li>{esc(q)}</li>" for q in reflection.get("questions") or ())
+        intro = f"""<p>Tellingen over de bewaarde gesprekken met de assistent, voor de periodieke reflectie op knelpunten uit
+het stappenplan passende woonzorgplek (S2): in welke situaties gesprekken zonder volgende stap eindigen, welke
+stappen de assistent noemde en welke routes uitgeput raakten, per wet, rol en leeftijd, per week of maand.</p>
+{f"<details><summary>Vragen voor de reflectie (stappenplan passende woonzorgplek)</summary><ul>{questions}</ul></details>" if questions else ""}
+<p>Alleen aantallen gesprekken, nooit wat er geschreven is. <strong>&lt;5</strong>: minder dan 5 gesprekken (ook 0).
+<strong>×</strong>: verborgen, omdat anders een getal onder de 5 uit te rekenen is. <em>Met volgende stap</em>: het
+gesprek eindigde met een genoemde stap. <em>Zonder volgende stap</em>: het gesprek stopte bij een vraag, na een
+crisisbericht, of de route was uitgeput. Een gesprek telt in de week of maand van het eerste bericht; "Nieuw gesprek"
+begint een nieuw gesprek.</p>"""
+        notes = list(selection.notes)
+        horizon = self._oldest()
+        if horizon is not None and selection.first < horizon:
+            notes.append(
+                f"Gesprekken worden na {self.retention_days:g} dagen verwijderd (bewaartermijn): wat vóór "
+                f"{horizon.strftime('%d-%m-%Y')} begon, telt niet of niet helemaal mee."
+            )
+        notes_html = (
+            '<div class="melding" role="status"><ul>' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>"
+            if notes
+            else ""
+        )
+        body = intro + notes_html + self._overview_form(selection, catalogue)
+        total = counted.total
+        period = f"{selection.first.strftime('%d-%m-%Y')} tot en met {selection.last.strftime('%d-%m-%Y')}"
+        if total.hidden:
+            body += (
+                f'<p class="melding" role="status" id="samenvatting">Minder dan 5 gesprekken van {esc(period)} '
+                "met deze keuzes: er is niets te tonen.</p>"
+            )
+        else:
+            met, zonder = counted.cell(overview.WITH_STEP), counted.cell(overview.WITHOUT_STEP)
+            body += (
+                f'<p class="melding" role="status" id="samenvatting">{total.count} gesprekken van {esc(period)}: '
+                f"{esc(met.text)} met een volgende stap, {esc(zonder.text)} zonder.</p>"
+            )
+            body += "".join(charts.section(table, counted.cells) for table in counted.tables)
+        return layout(title, body, session, "/review/overzicht")
+
+    def _oldest(self) -> date | None:
+        """The first day whose conversations are all still kept (OPSW_RETENTION_DAYS), if there is a retention."""
+        return self.today() - timedelta(days=float(self.retention_days)) if self.retention_days else None
+
+    @staticmethod
+    def _overview_form(selection: overview.Selection, catalogue: Catalogue) -> str:
+        radios = "".join(
+            f'<label class="check" for="per-{value}"><input type="radio" id="per-{value}" name="per" value="{value}"'
+            f"{' checked' if selection.per == value else ''}> per {value}</label>"
+            for value in overview.PERIODS
+        )
+        filters = []
+        for dim, fact, heading in overview.DIMENSIONS:
+            choices = (
+                [(rid, route.label) for rid, route in catalogue.routes.items()]
+                if fact == "situation"
+                else case_view.options(catalogue, fact)
+            )
+            choices.append((overview.NONE, "Niet bekend"))
+            filters.append(f"<div>{select(dim, heading, choices, selection.filters.get(dim, ''), 'Alle')}</div>")
+        csv_link = "/review/overzicht.csv?" + urlencode(selection.query())
+        return f"""<form method="get" action="/review/overzicht" aria-label="Wat het overzicht telt">
+<fieldset><legend>Periode</legend>
+<fieldset class="keuze"><legend>Tellen per</legend>{radios}</fieldset>
+<div class="kolommen">
+<div><label for="van">Van</label><input type="date" id="van" name="van" value="{esc(selection.first.isoformat())}"></div>
+<div><label for="tot">Tot en met</label><input type="date" id="tot" name="tot" value="{esc(selection.last.isoformat())}"></div>
+</div>
+<p class="hint">Hele weken (maandag tot en met zondag) of hele maanden.</p>
+</fieldset>
+<fieldset><legend>Alleen gesprekken met (niet verplicht)</legend><div class="kolommen">{"".join(filters)}</div></fieldset>
+<button type="submit">Overzicht tonen</button>
+<a class="knop licht" href="{esc(csv_link)}" download>Download als CSV (voor Excel)</a>
+</form>"""
+
+    def _overview_csv(self, request: Request, session: Session) -> HTTPResponse:
+        if self.store() is None:
+            return self._no_store(session, "Overzicht regio: waar loopt het vast?", "/review/overzicht")
+        counted = self._counted(request)
+        s = counted.selection
+        name = f"overzicht-per-{s.per}-{s.first.isoformat()}-tot-{s.last.isoformat()}.csv"
+        return download(overview.to_csv(counted), name, "text/csv; charset=utf-8")
 
 
 def _staff_headers(request: Request, response: BaseHTTPResponse) -> None:

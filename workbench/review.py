@@ -15,7 +15,7 @@ import io
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -273,6 +273,36 @@ class TrackerStore:
                 for row in conn.execute(query, {"ids": chunk}):
                     result[row[0]].append({"type_name": row[1], "timestamp": row[2], "data": row[3]})
         return result
+
+    def senders_between(self, start: float, end: float) -> list[str]:
+        """Every conversation with an event in [start, end) or around it (for the regional overview)."""
+        sa = self._sa
+        query = sa.text(
+            "SELECT sender_id FROM events GROUP BY sender_id "
+            "HAVING MAX(timestamp) >= :start AND MIN(timestamp) < :end ORDER BY sender_id"
+        )
+        try:
+            with self._engine.connect() as conn:
+                return [row[0] for row in conn.execute(query, {"start": float(start), "end": float(end)})]
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as error:
+            if "no such table" in str(error).lower() or "does not exist" in str(error).lower():
+                return []
+            raise
+
+    def state_events(self, senders: Sequence[str]) -> Iterator[tuple[str, str, float, Any]]:
+        """(sender, type, timestamp, data) of the events the regional overview counts, per sender in stored order:
+        ``user`` and ``restart`` without their data (never a message text), ``slot`` with it (the state)."""
+        sa = self._sa
+        query = sa.text(
+            "SELECT sender_id, type_name, timestamp, CASE WHEN type_name = 'slot' THEN data ELSE NULL END "
+            "FROM events WHERE sender_id IN :ids AND type_name IN ('user', 'slot', 'restart') "
+            "ORDER BY sender_id, id"
+        ).bindparams(sa.bindparam("ids", expanding=True))
+        with self._engine.connect() as conn:
+            for begin in range(0, len(senders), 200):
+                chunk = list(senders[begin : begin + 200])
+                for row in conn.execute(query, {"ids": chunk}):
+                    yield row[0], row[1], float(row[2] or 0), row[3]
 
     def conversations(self, limit: int = MAX_CONVERSATIONS) -> list[Conversation]:
         """The newest conversations first (at most ``limit``); conversations without messages are left out."""

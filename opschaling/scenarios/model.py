@@ -246,13 +246,18 @@ def play(
             trace = next((m.trace for m in reversed(replies) if m.trace), None) or {}
             fact = trace.get("question")
             if not fact:
-                return False
+                # after the advice a check-in was answered ("nee"): the conversation has its advice already
+                return any(m.kind == "advice" for ex in result.transcript for m in ex.replies) and bool(
+                    result.transcript and result.transcript[-1].topic == "veiligheid"
+                )
             if turns >= max_turns:
                 return False
             turns += 1
             step = _about_step(trace) or (about_step() if about_step else None)
             if fact == "step_outcome" and not step and trace.get("step"):
                 step = str(trace["step"])
+            if fact == "check_in":
+                fact = "acute_danger"  # "denkt u weleens aan zelfdoding?": the scenario's answer about danger
             count = times.get(fact, 0)
             times[fact] = count + 1
             topic = _topic(fact)
@@ -270,6 +275,8 @@ def play(
         for text in scenario.messages:
             replies = exchange(text, "bericht")
         got_advice = answer_questions(replies)
+        if not got_advice and turns == 0 and any(m.kind == "advice" for ex in result.transcript for m in ex.replies):
+            got_advice = True  # advised on an earlier message; the last one ("wat kan ik doen") was answered
         if not got_advice and replies and all(m.kind is None and m.trace is None for m in replies):
             result.failures.append(
                 "geen advies: de berichten van de assistent hebben geen 'opsw' (kind en trace); "

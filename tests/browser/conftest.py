@@ -2,8 +2,9 @@
 
 * ``web_build``: runs web/build.sh once when the vendored socket.io client or axe-core is missing.
 * ``fake_rasa``: the stand-in socket.io server of fake_rasa.py (pure UI tests only).
-* ``site_factory``: serves web/ as document root on a free port with scripts/serve_web.py (the
-  server of ``make run``), the page's ``data-server`` rewritten to the Rasa server under test.
+* ``site_factory``: serves web/ on a free port with the Sanic app of scripts/serve_web.py (``site_app``, what
+  ``make run`` serves: the same files, headers and Content-Security-Policy), the page's ``data-server`` rewritten
+  to the Rasa server under test.
 * ``browser_factory``: starts Chromium (Debian's /usr/bin/chromium + /usr/bin/chromedriver).
 
 Environment: OPSW_CHROMIUM (default /usr/bin/chromium), OPSW_CHROMEDRIVER (default
@@ -11,18 +12,17 @@ Environment: OPSW_CHROMIUM (default /usr/bin/chromium), OPSW_CHROMEDRIVER (defau
 where they fail.
 """
 
-import functools
-import http.server
 import importlib.util
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.workbench.conftest import Served
 
 from .fake_rasa import FakeRasa, free_port
 
@@ -55,10 +55,10 @@ def web_build() -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Static web server (web/ as document root)
+# The web server of `make run` (web/ as document root)
 # --------------------------------------------------------------------------------------------
 def _load_serve_web():
-    """scripts/serve_web.py: the static server of `make run`, which rewrites data-server."""
+    """scripts/serve_web.py: the web server of `make run`, which rewrites data-server."""
     spec = importlib.util.spec_from_file_location("opsw_serve_web", ROOT / "scripts" / "serve_web.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -69,17 +69,16 @@ _serve_web = _load_serve_web()
 
 
 class Site:
+    """web/ as ``make run`` serves it (``serve_web.site_app``, without the staff pages), in a thread on a free
+    loopback port; ``url`` is the page."""
+
     def __init__(self, rasa_url: str) -> None:
-        handler = type("Handler", (_serve_web.Handler,), {"rasa_url": rasa_url.rstrip("/").encode()})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(WEB)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.rasa_url = rasa_url
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
+        self.server = Served(_serve_web.site_app(WEB, rasa_url.rstrip("/")))
+        self.url = self.server.url + "/"
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture

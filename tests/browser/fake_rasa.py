@@ -1,11 +1,16 @@
 """A tiny stand-in for Rasa's socket.io channel, for pure UI tests of the web widget.
 
-It speaks the same protocol as ``rasa/core/channels/socketio.py`` of Rasa 3.6 with
-``session_persistence: true``: ``session_request`` -> ``enter_room`` + ``session_confirm``,
+It speaks the protocol of our channel ``channels/socketio.py`` (Rasa 3.6's socket.io channel behind the guard)
+with ``session_persistence: true``: ``session_request`` -> ``enter_room`` + ``session_confirm``,
 ``user_uttered {message, session_id}`` -> ``bot_uttered`` to the room of the session id, with
 text split on blank lines and buttons sent as ``quick_replies`` on the last part, each part with
 the ``opsw`` dict of docs/ARCHITECTURE.md (``{"kind", "feedback"}``) as channels/socketio.py adds
 it (``feedback`` only on the last part of a message).
+
+It leaves out the channel's two checks, which tests/channels/test_channels_socketio.py tests on the real channel:
+every ``Origin`` is let in (the channel refuses one outside ``OPSW_CORS_ORIGINS`` with HTTP 400), and every
+connection gets the session it asks for (the channel gives a session id to one live connection at a time; a
+second one waits and is told ``session_in_use``).
 
 The answers are canned (see ``replies_for``). Every received message is recorded in
 ``FakeRasa.received`` so tests can check what the widget sent (feedback, /restart). "verwijder mijn
@@ -227,7 +232,8 @@ class FakeRasa:
         return f"http://127.0.0.1:{self.port}"
 
     def _make_app(self) -> web.Application:
-        # Same settings as Rasa: cors_allowed_origins=[] switches engine.io's CORS handling off.
+        # cors_allowed_origins=[]: no Origin check at all (the test page is served on another port); the real
+        # channel checks it against OPSW_CORS_ORIGINS (channels.socketio.OriginCheckedServer).
         sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[])
         app = web.Application()
         sio.attach(app, socketio_path=self.socketio_path)

@@ -466,8 +466,12 @@ def test_a_message_in_english_hears_once_that_the_assistant_works_in_dutch_with_
     notices = [m.text for m in first if m.kind == "notice" and "Dutch" in m.text]
     assert len(notices) == 1
     assert "030-7897878" in notices[0] and "112" in notices[0] and "113" in notices[0]
-    again = chat.say("I do not understand the question, can you say it in English?")
+    again = chat.say("My sister says the waiting list is very long.")
     assert not [m for m in again if "Dutch" in m.text]
+    # asking for English is answered (not the notice again): where the government explains it in English
+    asked = chat.say("I do not understand the question, can you say it in English?")
+    assert any(m.kind == "info" and "government.nl" in m.text for m in asked)
+    assert not [m for m in asked if m.kind == "notice" and "Dutch" in m.text]
     dutch = Chat().say("Mijn vader wacht al maanden op een verpleeghuis, wie is verantwoordelijk?")
     assert not [m for m in dutch if "Dutch" in m.text]
 
@@ -493,3 +497,89 @@ def test_a_routes_background_is_shown_once_not_with_every_answer():
         chat.say(text)
     infos = [m.text for _, ms in chat.log for m in ms if m.kind == "info" and "zorgplicht" in m.text.lower()]
     assert len(infos) == 1, infos
+
+
+def test_a_bezwaar_told_in_the_story_is_not_asked_again_and_a_late_one_gets_an_ingebrekestelling():
+    chat = Chat()
+    replies = chat.say(
+        "Wij hebben in april namens mijn moeder bezwaar gemaakt tegen het besluit van de gemeente over haar "
+        "begeleiding. Er was een hoorzitting, maar nu zes maanden later nog steeds geen beslissing."
+    )
+    assert not any("bezwaar gemaakt bij de gemeente?" in m.text for m in replies)  # said already: not asked
+    for _ in range(4):
+        if any(m.kind == "advice" for m in chat.log[-1][1]):
+            break
+        chat.say("nee")
+    advice = [m for m in chat.log[-1][1] if m.kind == "advice"]
+    assert advice and "Ingebrekestelling" in advice[0].text
+
+
+def test_the_date_a_bezwaar_was_sent_is_no_date_of_the_decision_on_it():
+    chat = Chat()
+    chat.say("Het CIZ heeft de Wlz voor mijn vader afgewezen. Ik heb bezwaar gemaakt en dat is afgewezen.")
+    for _ in range(6):
+        if chat.state.get("asked") == "objection_decision_date":
+            break
+        chat.say("nee")
+    assert chat.state.get("asked") == "objection_decision_date"
+    replies = chat.say("nog geen beslissing, het bezwaar is 3 maanden geleden ingediend")
+    assert chat.facts.get("objection_decision_date") != "2026-09-01"
+    assert chat.facts["steps_tried"].get("bezwaar_ciz") == "loopt"
+    assert not any("termijn liep" in m.text for m in replies)
+
+
+@pytest.mark.parametrize("answer", ["wat is dat?", "geen idee wat dat is, nooit van gehoord"])
+def test_wat_is_dat_to_a_step_question_explains_the_step_and_counts_as_not_tried(answer):
+    chat = Chat()
+    chat.say("Ik zit in een groep van jeugdzorg en de begeleiders luisteren nooit naar me. Ik ben 16.")
+    step = chat.state.get("asked_step")
+    assert chat.state.get("asked") == "step_outcome" and step
+    replies = chat.say(answer)
+    label = load_catalogue().body(step).label
+    assert any(m.kind == "info" and label in m.text for m in replies)
+    assert chat.facts["steps_tried"].get(step) == "nee"
+    assert not any("begreep ik niet" in m.text for m in replies)
+
+
+def test_an_answer_that_names_what_else_was_done_means_the_step_was_not_tried():
+    chat = Chat()
+    chat.say("Ik zit in een groep van jeugdzorg en de begeleiders luisteren nooit naar me. Ik ben 16.")
+    step = chat.state.get("asked_step")
+    replies = chat.say("alleen met mijn mentor gepraat")
+    assert chat.facts["steps_tried"].get(step) == "nee"
+    assert not any("begreep ik niet" in m.text for m in replies)
+
+
+def test_steps_listed_in_a_story_with_nothing_after_them_are_tried():
+    from opschaling import names
+
+    said = names.steps_said(
+        "Al een jaar zoeken we voor onze zoon. Ketenoverleg, whole system in the room, juiste loket. Niks.",
+        load_catalogue(),
+    )
+    assert said.get("whole_system_in_the_room") == "niet_geholpen"
+    assert said.get("regionaal_ketenoverleg_wlz") == "niet_geholpen"
+    replied = names.steps_said(
+        "Ik heb in oktober een klacht ingediend bij de klachtenfunctionaris. Er was een gesprek. In november schreef de "
+        "directie terug dat er niets aan de hand was.",
+        load_catalogue(),
+    )
+    assert replied.get("klachtenfunctionaris") == "niet_geholpen"
+
+
+def test_no_info_or_notice_sentence_comes_in_two_replies_in_a_row():
+    chat = Chat()
+    chat.say("Ik ben het niet eens met het besluit van de gemeente over mijn huishoudelijke hulp.")
+    for text in (
+        "nee",
+        "weet ik niet",
+        "wat is het Juridisch Loket?",
+        "wat is het Juridisch Loket?",
+        "en wat is het Juridisch Loket?",
+    ):
+        chat.say(text)
+    previous: set[str] = set()
+    for _, messages in chat.log:
+        plain = {m.text for m in messages if m.kind in ("info", "notice", "error")}
+        assert not plain & previous
+        previous = plain

@@ -36,11 +36,25 @@ BURDEN = (
 )
 
 
-def test_the_caregivers_burden_sentence_gets_a_check_in_and_the_conversation_goes_on():
-    messages = Chat().say(BURDEN)
+def test_the_caregivers_burden_sentence_gets_a_check_in_as_its_only_question_and_goes_on_after_a_no():
+    chat = Chat()
+    messages = chat.say(BURDEN)
     assert messages[0].kind == "check_in" and first_number(messages[0]) == "113"
     assert "zelfdoding" in messages[0].text
-    assert any(m.kind == "question" for m in messages[1:])
+    # one question at a time: a "ja" or "weet ik niet" that follows can only answer the check-in
+    assert not any(m.kind == "question" for m in messages[1:])
+    assert chat.state["facts"].get("situation")  # the story is kept
+    after = chat.say("nee")
+    assert after[0].kind == "info" and any(m.kind in ("question", "advice") for m in after[1:])
+
+
+def test_a_yes_with_an_answer_to_the_question_after_an_others_check_in_is_no_crisis():
+    # a check-in about someone else asks the writer nothing: "ja, twee rondes" answers the step question
+    chat = Chat()
+    chat.say("Mijn vader zegt soms dat hij niet meer wil leven. Hij wacht met een Wlz-indicatie op een verpleeghuis.")
+    if chat.state.get("asked") == "step_outcome":
+        messages = chat.say("ja, twee keer gevraagd maar ze hebben geen plek")
+        assert not any(m.kind == "crisis" for m in messages)
 
 
 @pytest.mark.parametrize("answer", ["ja", "soms", "eigenlijk wel", "ik weet het niet"])

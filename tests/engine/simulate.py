@@ -37,6 +37,10 @@ def reach(situation: str, target: Rung, catalogue: Catalogue, facts: CaseFacts, 
     Returns (advice that names the target body, list of (fact, value) answers given) or (None, answers)."""
     facts = replace(facts, situation=situation)
     answers = []
+    for fact in target.if_known:  # never asked: the user says it of their own accord ("5 maanden later nog niks")
+        value = answer_for(fact, target, catalogue, [])
+        facts = facts.with_fact(fact, value)
+        answers.append((fact, value))
     for _ in range(limit):
         advice = advise(facts, catalogue)
         if advice.question:

@@ -116,3 +116,49 @@ def test_a_young_person_gets_the_vertrouwenspersoon_first_in_youth_routes():
         advice = advise(CaseFacts(situation=situation, role="jongere", today=TODAY, **extra), CATALOGUE)
         assert advice.question and advice.question.about_step == "vertrouwenspersoon_akj", situation
         assert advice.audience == "young"
+
+
+def test_a_higher_step_taken_puts_the_steps_below_it_behind_the_person():
+    # a whole system in the room was held without result: not asked about the zorgkantoor or the ketenoverleg again
+    facts = CaseFacts(situation="geen_plek", role="naaste", law="wlz", today=TODAY).with_outcome(
+        "whole_system_in_the_room", "niet_geholpen"
+    )
+    advice = advise(facts, CATALOGUE)
+    asked = advice.question.about_step if advice.question else None
+    named = advice.step.id if advice.step else None
+    assert {asked, named} & {"zorgkantoor", "regionaal_ketenoverleg_wlz"} == set()
+    # a step the person says was NOT tried is still advised
+    said_no = facts.with_outcome("zorgkantoor", "nee")
+    assert advise(said_no, CATALOGUE).step.id == "zorgkantoor"
+
+
+def test_advice_or_support_taken_earlier_does_not_skip_a_legal_step():
+    # the Juiste Loket or a cliëntondersteuner can come at any moment: a bezwaar is still the step
+    facts = CaseFacts(situation="besluit_oneens", role="client", organisation="gemeente", today=TODAY)
+    facts = facts.with_outcome("juiste_loket", "niet_geholpen").with_outcome("clientondersteuner", "niet_geholpen")
+    advice = advise(facts, CATALOGUE)
+    assert (
+        advice.question and advice.question.about_step == "bezwaar_gemeente"
+    ) or advice.step.id == "bezwaar_gemeente"
+
+
+@pytest.mark.parametrize("situation", ["multiproblematiek", "informatie_delen"])
+def test_someone_who_refuses_all_help_gets_bemoeizorg(situation):
+    facts = CaseFacts(situation=situation, role="naaste", acute_danger=False, today=TODAY).with_fact(
+        "refuses_care", True
+    )
+    assert advise(facts, CATALOGUE).step.id == "oggz"
+    # never asked: without it the route is the usual one
+    plain = CaseFacts(situation=situation, role="naaste", acute_danger=False, today=TODAY)
+    first = advise(plain, CATALOGUE)
+    assert (first.question is None or first.question.fact != "refuses_care") and (
+        first.step is None or first.step.id != "oggz"
+    )
+
+
+def test_a_provider_that_does_not_know_the_indicatie_can_look_it_up():
+    facts = CaseFacts(situation="kastje_muur", role="zorgaanbieder", today=TODAY).with_fact("indication_unknown", True)
+    assert advise(facts, CATALOGUE).step.id == "wlz_raadpleegfunctie"
+    relative = CaseFacts(situation="kastje_muur", role="naaste", today=TODAY).with_fact("indication_unknown", True)
+    advice = advise(relative, CATALOGUE)
+    assert advice.step is None or advice.step.id != "wlz_raadpleegfunctie"  # only a provider that treats the client

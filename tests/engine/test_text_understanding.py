@@ -205,3 +205,97 @@ def test_an_english_care_home_that_sends_someone_away_is_a_termination():
 )
 def test_the_date_of_the_decision_is_the_date_of_the_part_about_the_decision(answer, expected):
     assert understand.read_answer("decision_date", answer, date(2026, 12, 6)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a yes with more in it: done, and still asking what next, so it did not solve it
+        ("ja, maar die had ook geen plek", "niet_geholpen"),
+        ("ja drie keer, kwam niks bruikbaars uit", "niet_geholpen"),
+        ("jazeker, die zeggen dat ze niks kunnen", "niet_geholpen"),
+        # a bare yes, or a yes with only when: asked further ("loopt het nog?")
+        ("ja", "gedaan"),
+        ("ja hoor", "gedaan"),
+        ("ja, in september", "gedaan"),
+        ("ja, al 10 weken geleden", "gedaan"),
+        # just done: it runs
+        ("ja, gisteren gemaild", "loopt"),
+        # someone who does not know the step has not tried it
+        ("wat is dat?", "nee"),
+        ("nooit van gehoord eigenlijk", "nee"),
+        ("niks nog", "nee"),
+        # a procedure sent in a story, with words between, runs until there is a decision
+        ("In maart hebben wij namens mijn moeder bezwaar gemaakt tegen het besluit", "loopt"),
+        ("we hebben nog geen bezwaar gemaakt", "nee"),
+    ],
+)
+def test_what_a_step_answer_says_about_the_step(text, expected):
+    assert understand.step_outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("het besluit is 4 weken oud", "2026-11-09"),
+        ("brief 2 week", "2026-11-23"),
+        ("de brief kwam vorige week", "2026-11-30"),  # the Monday of last week: the deadline is never too late
+        ("last week", "2026-11-30"),
+    ],
+)
+def test_the_age_of_the_letter_answers_the_date_question(answer, expected):
+    assert understand.read_answer("decision_date", answer, date(2026, 12, 7)) == expected
+
+
+@pytest.mark.parametrize(
+    "answer", ["nog geen beslissing, ik heb het bezwaar 4 maanden geleden gestuurd", "er is nog niks", "not yet"]
+)
+def test_no_decision_yet_is_no_date(answer):
+    assert understand.read_answer("objection_decision_date", answer, date(2026, 12, 7)) == "onbekend"
+
+
+def test_a_bezwaar_without_a_decision_for_months_is_late():
+    text = "In mei bezwaar ingediend bij de gemeente. Nu zeven maanden later nog steeds geen beslissing."
+    facts = understand.read_facts(text, date(2026, 12, 7))
+    assert facts.get("objection_late") is True
+    assert (
+        understand.read_facts("Bezwaar afgewezen, 5 maanden geleden.", date(2026, 12, 7)).get("objection_late") is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Onze buurvrouw vervuilt, eet niet meer en wil van niemand hulp.", "refuses_care"),
+        ("Hij weigert elke vorm van zorg, ook de huisarts.", "refuses_care"),
+        ("We weten niet of mevrouw al een Wlz-indicatie heeft, de familie ook niet.", "indication_unknown"),
+        ("Hoe kan ik nagaan of hij een wlz-indicatie heeft?", "indication_unknown"),
+    ],
+)
+def test_what_is_said_of_the_client_is_read(text, fact):
+    assert understand.read_facts(text, date(2026, 12, 7)).get(fact) is True
+
+
+def test_not_knowing_whether_there_is_a_wlz_indicatie_is_no_wlz():
+    facts = understand.read_facts("We weten niet of ze een Wlz-indicatie heeft.", date(2026, 12, 7))
+    assert "law" not in facts and "organisation" not in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Ik ben zorgbemiddelaar bij een VVT-organisatie en zoek een plek.", "zorgaanbieder"),
+        ("Ik ben zorgbemiddelaar bij het zorgkantoor.", "zorgkantoor_medewerker"),
+    ],
+)
+def test_a_zorgbemiddelaar_works_where_they_say(text, role):
+    assert understand.role(understand.fold(text)) == role
+
+
+def test_a_wijkverpleegkundige_is_no_law():
+    assert understand.law(understand.fold("ik ben wijkverpleegkundige en heb een vraag over een cliënt")) is None
+
+
+def test_a_wlz_still_to_apply_for_is_not_the_law_of_the_care_now():
+    assert understand.law("de wijkverpleegkundige zegt dat we een wlz moeten aanvragen, maar hoe?") is None
+    assert understand.law("we hebben een wlz aangevraagd en het CIZ heeft het afgewezen") == "wlz"

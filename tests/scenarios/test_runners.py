@@ -12,7 +12,7 @@ import pytest
 from opschaling.scenarios import run_local, run_rest
 from opschaling.scenarios.model import Answer, Scenario
 
-from .conftest import FakeDialogue, FakeTurn
+from .conftest import FakeDialogue, FakeMessage, FakeTurn
 
 
 def scenario(**kwargs) -> Scenario:
@@ -253,3 +253,40 @@ def test_cli_over_rest_shows_progress_and_the_count(fake_rest, tmp_path, capsys)
     captured = capsys.readouterr()
     assert "[1/1] geslaagd: Over REST" in captured.err
     assert captured.out.rstrip().splitlines()[-1] == "1 passed, 0 failed"
+
+
+def test_an_advice_on_an_earlier_opening_message_counts_when_the_last_one_is_answered_without_a_question():
+    # "… bij de gemeente zeggen ze alleen 'u staat op de lijst'" gets the advice, then "wat kan ik doen" gets how to
+    # take that step: the conversation has its advice, it did not stop without one
+    class AnswersHowToAfterAdvice(FakeDialogue):
+        def respond(self, state, turn, catalogue=None, today=None):  # noqa: ANN001, ANN201
+            if (state or {}).get("advised") and turn.text == "wat kan ik doen":
+                self.turns.append(turn)
+                return type(super().respond(state, turn))(state, [FakeMessage("Zo bereikt u die stap.", "detail")])
+            return super().respond(state, turn, catalogue, today)
+
+    answers = {"organisation": Answer(("gemeente",)), "step_outcome": Answer(("nee",))}
+    messages = ("ik ben het niet eens met het besluit van de gemeente", "de gemeente", "nee", "wat kan ik doen")
+    result, _ = run(scenario(messages=messages, answers=answers), AnswersHowToAfterAdvice())
+    assert result.passed, result.failures
+    assert result.step == "bezwaar_gemeente"
+    silent, _ = run(scenario(messages=(*messages[:1], "wat kan ik doen"), answers=answers), FakeDialogue(loop=True))
+    assert not silent.passed  # no advice anywhere: still a failure
+
+
+def test_a_check_in_question_is_answered_with_the_scenarios_answer_about_danger():
+    class ChecksInFirst(FakeDialogue):
+        def respond(self, state, turn, catalogue=None, today=None):  # noqa: ANN001, ANN201
+            if state is None:
+                message = FakeMessage("Denkt u weleens aan zelfdoding?", "check_in", trace={"question": "check_in"})
+                return type(super().respond(None, turn))({"asked": None, "facts": {}, "checked": True}, [message])
+            return super().respond(state, turn, catalogue, today)
+
+    answers = {
+        "organisation": Answer(("de gemeente",)),
+        "step_outcome": Answer(("nee",)),
+        "acute_danger": Answer(("nee, het gaat",)),
+    }
+    result, dialogue = run(scenario(answers=answers), ChecksInFirst())
+    assert [t.text for t in dialogue.turns][1] == "nee, het gaat"
+    assert result.questions[0] == "veiligheid"
