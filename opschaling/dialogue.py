@@ -277,14 +277,20 @@ def respond(
 
 
 PLAIN_KINDS = ("info", "notice", "error")
+CRISIS_LINES = ("113", "08000113", "112", "08002000")  # as the tel: links of render.tel_link write them
 CHECK_IN_QUESTION = "check_in"  # the trace's question while a check-in about the person themselves waits
 
 
 def _no_repeat(convo: _Conversation) -> None:
     """The same info, notice or error sentence never comes in two replies in a row (issue 14): the second time it is
-    replaced by a pointer to the previous answer; crisis messages, questions and advice are never touched."""
-    before = set(convo.state.get("last_plain") or ())
+    replaced by a pointer to the previous answer; crisis messages, questions, advice, a message with a help line (113,
+    112, Veilig Thuis) and the answer to a button or a feedback payload are never touched."""
+    before = (
+        set() if convo.is_payload else set(convo.state.get("last_plain") or ())
+    )  # a button (👍, a choice) is answered as it is
     for index, message in enumerate(convo.messages):
+        if any(f"(tel:{number})" in message.text for number in CRISIS_LINES):
+            continue  # a help line (113, 112, Veilig Thuis) is never replaced by a pointer
         if message.kind in PLAIN_KINDS and message.text in before:
             text = convo.addressed("said_just_now")
             text = convo.addressed("said_just_now_again") if text in before else text
@@ -372,14 +378,18 @@ def _step_safety(convo: _Conversation) -> None:
             # "ja, twee rondes" to the check-in with "Heeft u het zorgkantoor gevraagd?" after it: the answer to
             # that question; the help lines stay in view. A bare "ja", "soms" or doubt still gets the crisis message.
             answer = None
-            convo.helplines = True
+            shown = crisis.helplines_message(convo.facts().young, convo.catalogue).text
+            convo.helplines = shown not in (convo.state.get("last_plain") or ())
         if answer == "yes" or (signal is not None and not model_only):
             # "ja", "soms", doubt, or a second sign in words right after the check-in: the crisis message of the
             # check-in's own group (113, Veilig Thuis or 112)
             signal = _check_in_answered(check_in)
         elif answer == "no":
             convo.sign_here = True
-            convo.say(crisis.check_in_no_message(convo.facts().young, convo.catalogue), "info")
+            text = crisis.check_in_no_message(convo.facts().young, convo.catalogue)
+            if text in (convo.state.get("last_plain") or ()):
+                text = convo.addressed("check_in_no_again")  # 113 was in view a moment ago: not the same sentence again
+            convo.say(text, "info")
             convo.interrupted = True
             return
         elif model_only and signal is not None and signal.sign in safety.load_lexicon().after_sign_kinds:

@@ -112,14 +112,14 @@ def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
 # a story that says a step took place ("WSITR is gehouden", "cliëntondersteuner gehad"): tried
 _STORY_DONE = re.compile(
     r"\b(?:gehad|gehouden|georganiseerd|ingezet|ingeschakeld|doorlopen|benaderd|gedaan|gesproken|bemiddeld|"
-    r"ingebracht|aangemeld|geweest|had|held|involved)\b"
+    r"ingebracht|aangemeld|geweest)\b"
 )
 # what was sent got its answer, or nothing changed: it no longer runs, and the person still asks what next
 _REPLIED_OR_SAME = re.compile(
     r"\b(?:schreef|schreven|mailde|mailden|belde|belden) (?:\w+ ){0,3}terug\b|"
     r"\b(?:antwoord|reactie|oordeel|uitspraak|beslissing) (?:gekregen|ontvangen)\b|"
     r"\bkre(?:eg|gen) (?:ik |we |wij )?(?:een |het |hun )?(?:antwoord|reactie|oordeel|uitspraak|brief)\b|"
-    r"\bzelfde verhaal\b|\bhetzelfde\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b"
+    r"\bzelfde verhaal\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b"
 )
 # the sentence after a list of steps: nothing came of them
 _NOTHING_CAME = re.compile(r"^(?:en )?(?:niks|niets|nothing|nada|zonder resultaat|geen resultaat|allemaal niks)\b")
@@ -144,8 +144,8 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
         # the next few sentences that name no other step tell how it went: "… ingeschakeld. Nog steeds niks.",
         # "klacht ingediend. Er was een gesprek. Daarna schreef de directie terug …"
         for following in sentences[index + 1 : index + 4]:
-            if bodies_named(following, catalogue):
-                break
+            if bodies_named(following, catalogue) or following.rstrip().endswith("?"):
+                break  # another step, or the question the story ends with ("Is alles nu verloren?"), tells nothing
             later = "niet_geholpen" if _NOTHING_CAME.match(fold(following)) else step_outcome(following)
             if later == "niet_geholpen" or (outcome == "loopt" and _REPLIED_OR_SAME.search(fold(following))):
                 outcome = "niet_geholpen"

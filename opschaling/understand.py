@@ -233,6 +233,10 @@ _NOT_TRIED = re.compile(
     r"\bnot yet\b|\bhaven'?t\b|\bdidn'?t know\b|"
     r"\bwist (?:ik )?niet dat (?:dat|het) kon\b|\bnog geen (?:klacht|bezwaar|beroep|contact)\b|\bdaar ben ik nog niet\b"
 )
+_NOTHING_DONE = re.compile(
+    r"\b(?:nog )?(?:niks|niets|nothing) (?:mee |aan )?(?:gedaan|geprobeerd|ondernomen|ingediend|aangevraagd)\b|"
+    r"\bhaven'?t done anything\b"
+)
 # a procedure sent in a story, with words between ("in juni bezwaar gemaakt tegen het besluit"): it runs until there
 # is a decision (read after the negations: "nog geen bezwaar gemaakt" is not tried)
 _SENT = re.compile(
@@ -497,6 +501,8 @@ def step_outcome(text: str, step: str | None = None) -> str | None:
     folded = fold(text)
     if step == "klachtenfunctionaris" and _TOLD_STAFF.search(folded) and "klachtenfunctionaris" not in folded:
         return "nee"
+    if _NOTHING_DONE.search(folded):
+        return "nee"  # "nee nog niks gedaan": not "nog niks" (gehoord) of a step that runs
     if _FAILED.search(folded):
         return "niet_geholpen"
     if _PENDING.search(folded):

@@ -225,6 +225,9 @@ def _about_step(trace: Mapping[str, Any]) -> str | None:
     return None
 
 
+CHECK_IN_NO = "nee"
+
+
 def play(
     scenario: Scenario, send: Send, max_turns: int = MAX_TURNS, about_step: Callable[[], str | None] | None = None
 ) -> Result:
@@ -256,7 +259,8 @@ def play(
             step = _about_step(trace) or (about_step() if about_step else None)
             if fact == "step_outcome" and not step and trace.get("step"):
                 step = str(trace["step"])
-            if fact == "check_in":
+            check_in = fact == "check_in"
+            if check_in:
                 fact = "acute_danger"  # "denkt u weleens aan zelfdoding?": the scenario's answer about danger
             count = times.get(fact, 0)
             times[fact] = count + 1
@@ -264,7 +268,9 @@ def play(
             result.questions.append(topic + (f" ({step})" if fact == "step_outcome" and step else ""))
             answer = scenario.answer(fact, count, step)
             default = answer is None
-            text = DONT_KNOW if answer is None else answer
+            # a scenario without danger ('veiligheid eerst' not set) answers a check-in it has no answer for with "nee"
+            # (its writer wrote no danger sign into it); any other question without an answer gets "weet ik niet"
+            text = (CHECK_IN_NO if check_in and not scenario.safety_first else DONT_KNOW) if answer is None else answer
             if default:
                 result.unanswered.append(topic)
             replies = exchange(text, "antwoord", result.questions[-1], default)  # "al geprobeerd (cce)": per step

@@ -583,3 +583,11 @@ def test_no_info_or_notice_sentence_comes_in_two_replies_in_a_row():
         plain = {m.text for m in messages if m.kind in ("info", "notice", "error")}
         assert not plain & previous
         previous = plain
+
+
+def test_feedback_is_thanked_each_time_not_pointed_to_the_previous_answer():
+    chat = _advised_bezwaar()
+    thanks = load_catalogue().text("feedback_thanks")
+    for value in ("up", "down"):
+        messages = chat.say(f'/feedback{{"feedback":"{value}"}}', intent="feedback", entities=[("feedback", value)])
+        assert any(thanks in m.text for m in messages)

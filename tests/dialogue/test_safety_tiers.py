@@ -263,3 +263,21 @@ def test_right_after_a_check_in_a_method_question_only_the_model_reads_is_a_cris
     reply = respond(first.state, Turn(text="en dan nog iets anders"), today=date(2026, 12, 6))
     alarms = [m.kind for m in reply.messages if m.kind in ("crisis", "check_in")]
     assert alarms == ([expected] if expected else []), [m.kind for m in reply.messages]
+
+
+def test_the_help_lines_are_never_replaced_by_a_pointer_to_the_previous_answer():
+    from datetime import date
+
+    from opschaling import crisis, dialogue, load_catalogue
+
+    catalogue = load_catalogue()
+    help_lines = crisis.helplines_message(False, catalogue).text
+    plain = "Dit is een gewone melding."
+    convo = dialogue._Conversation(
+        {"last_plain": [help_lines, plain]}, dialogue.Turn(text="nog iets"), catalogue, date(2026, 12, 7)
+    )
+    convo.say(help_lines, "notice")
+    convo.say(plain, "info")
+    dialogue._no_repeat(convo)
+    assert convo.messages[0].text == help_lines  # the help lines stay, also the second time in a row
+    assert convo.messages[1].text != plain  # an ordinary sentence is not said twice in a row

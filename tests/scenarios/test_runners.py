@@ -290,3 +290,18 @@ def test_a_check_in_question_is_answered_with_the_scenarios_answer_about_danger(
     result, dialogue = run(scenario(answers=answers), ChecksInFirst())
     assert [t.text for t in dialogue.turns][1] == "nee, het gaat"
     assert result.questions[0] == "veiligheid"
+
+
+def test_a_check_in_without_an_answer_about_danger_is_answered_no_in_a_scenario_without_danger():
+    class ChecksInFirst(FakeDialogue):
+        def respond(self, state, turn, catalogue=None, today=None):  # noqa: ANN001, ANN201
+            if state is None:
+                message = FakeMessage("Denkt u weleens aan zelfdoding?", "check_in", trace={"question": "check_in"})
+                return type(super().respond(None, turn))({"asked": None, "facts": {}}, [message])
+            return super().respond(state, turn, catalogue, today)
+
+    answers = {"organisation": Answer(("de gemeente",)), "step_outcome": Answer(("nee",))}
+    _, dialogue = run(scenario(answers=answers), ChecksInFirst())
+    assert dialogue.turns[1].text == "nee"
+    _, dialogue = run(scenario(answers=answers, safety_first=True), ChecksInFirst())
+    assert dialogue.turns[1].text == "weet ik niet"
