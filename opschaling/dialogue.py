@@ -515,10 +515,8 @@ def _step_read(convo: _Conversation) -> None:
     # the step outcome
     outcome = read.pop("step_outcome", None)
     if asked == "step_outcome" and step and outcome is None and not convo.is_payload and convo.words_text:
-        others = [b for b in names.bodies_named(convo.words_text, convo.catalogue) if b != step]
-        if step not in names.bodies_named(convo.words_text, convo.catalogue) and (
-            others or understand.OTHER_ACTION.search(convo.folded)
-        ):
+        named = names.bodies_named(convo.words_text, convo.catalogue)
+        if step not in named and (named or understand.OTHER_ACTION.search(convo.folded)):
             outcome = "nee"  # what else was done, not the step asked about (names.steps_said keeps the others)
     if asked == "step_outcome" and step:
         if outcome == "gedaan" and convo.state.get("clarified") == step:

@@ -137,17 +137,19 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
         if not named:
             continue
         outcome = step_outcome(sentence)
-        if outcome is None and _STORY_DONE.search(fold(sentence)):
+        folded = fold(sentence)
+        if outcome is None and _STORY_DONE.search(folded):
             outcome = "gedaan"  # "vorige week hebben we een whole system in the room gehad"
-        if outcome == "loopt" and _REPLIED_OR_SAME.search(fold(sentence)):
+        if outcome == "loopt" and _REPLIED_OR_SAME.search(folded):
             outcome = "niet_geholpen"  # "klacht ingediend, ..., een maand later zelfde verhaal"
         # the next few sentences that name no other step tell how it went: "… ingeschakeld. Nog steeds niks.",
         # "klacht ingediend. Er was een gesprek. Daarna schreef de directie terug …"
         for following in sentences[index + 1 : index + 4]:
             if bodies_named(following, catalogue) or following.rstrip().endswith("?"):
                 break  # another step, or the question the story ends with ("Is alles nu verloren?"), tells nothing
-            later = "niet_geholpen" if _NOTHING_CAME.match(fold(following)) else step_outcome(following)
-            if later == "niet_geholpen" or (outcome == "loopt" and _REPLIED_OR_SAME.search(fold(following))):
+            folded_following = fold(following)
+            later = "niet_geholpen" if _NOTHING_CAME.match(folded_following) else step_outcome(following)
+            if later == "niet_geholpen" or (outcome == "loopt" and _REPLIED_OR_SAME.search(folded_following)):
                 outcome = "niet_geholpen"
                 break
             if outcome not in ("niet_geholpen", "loopt") and later:

@@ -25,6 +25,7 @@ from opschaling.scenarios.model import FACT_TOPIC, topic_fact
 
 PAGE_SIZE = 20
 MAX_CONVERSATIONS = 500  # the newest conversations the review looks at
+SENDERS_PER_QUERY = 200  # an IN list this long stays within every database's limits
 FEEDBACK_PAYLOAD = re.compile(r"^/feedback\s*(\{.*\})?\s*$", re.S)
 FEEDBACK_VALUES = {"up": "up", "down": "down", "👍": "up", "👎": "down", "positief": "up", "negatief": "down"}
 
@@ -260,19 +261,23 @@ class TrackerStore:
             raise
 
     def events(self, senders: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        sa = self._sa
         result: dict[str, list[dict[str, Any]]] = {s: [] for s in senders}
-        query = sa.text(
+        for row in self._rows_of(
             "SELECT sender_id, type_name, timestamp, data FROM events "
             "WHERE sender_id IN :ids AND type_name IN ('user', 'bot', 'slot', 'restart', 'session_started') "
-            "ORDER BY id"
-        ).bindparams(sa.bindparam("ids", expanding=True))
-        with self._engine.connect() as conn:
-            for start in range(0, len(senders), 200):
-                chunk = list(senders[start : start + 200])
-                for row in conn.execute(query, {"ids": chunk}):
-                    result[row[0]].append({"type_name": row[1], "timestamp": row[2], "data": row[3]})
+            "ORDER BY id",
+            senders,
+        ):
+            result[row[0]].append({"type_name": row[1], "timestamp": row[2], "data": row[3]})
         return result
+
+    def _rows_of(self, sql: str, senders: Sequence[str]) -> Iterator[Any]:
+        """The rows of ``sql`` (with ``IN :ids``) for ``senders``, asked 200 senders at a time on one connection."""
+        sa = self._sa
+        query = sa.text(sql).bindparams(sa.bindparam("ids", expanding=True))
+        with self._engine.connect() as conn:
+            for begin in range(0, len(senders), SENDERS_PER_QUERY):
+                yield from conn.execute(query, {"ids": list(senders[begin : begin + SENDERS_PER_QUERY])})
 
     def senders_between(self, start: float, end: float) -> list[str]:
         """Every conversation with an event in [start, end) or around it (for the regional overview)."""
@@ -292,17 +297,13 @@ class TrackerStore:
     def state_events(self, senders: Sequence[str]) -> Iterator[tuple[str, str, float, Any]]:
         """(sender, type, timestamp, data) of the events the regional overview counts, per sender in stored order:
         ``user`` and ``restart`` without their data (never a message text), ``slot`` with it (the state)."""
-        sa = self._sa
-        query = sa.text(
+        for row in self._rows_of(
             "SELECT sender_id, type_name, timestamp, CASE WHEN type_name = 'slot' THEN data ELSE NULL END "
             "FROM events WHERE sender_id IN :ids AND type_name IN ('user', 'slot', 'restart') "
-            "ORDER BY sender_id, id"
-        ).bindparams(sa.bindparam("ids", expanding=True))
-        with self._engine.connect() as conn:
-            for begin in range(0, len(senders), 200):
-                chunk = list(senders[begin : begin + 200])
-                for row in conn.execute(query, {"ids": chunk}):
-                    yield row[0], row[1], float(row[2] or 0), row[3]
+            "ORDER BY sender_id, id",
+            senders,
+        ):
+            yield row[0], row[1], float(row[2] or 0), row[3]
 
     def conversations(self, limit: int = MAX_CONVERSATIONS) -> list[Conversation]:
         """The newest conversations first (at most ``limit``); conversations without messages are left out."""
