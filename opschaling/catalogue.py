@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import yaml
 
 from opschaling import facts as vocabulary
 from opschaling.facts import CATALOGUE_DIR, UNKNOWN, VALUE_GROUPS
+from opschaling.folding import fold
 
 DEFAULT_DIR = CATALOGUE_DIR
 TEXTS_FILE = "texts.yaml"  # every sentence of the conversation itself (Catalogue.text)
@@ -221,6 +223,7 @@ class Catalogue:
     clientondersteuning: Mapping[str, Any]
     directory: Path
     explanations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    explanation_patterns: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)  # compiled `when`
     jargon: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     templates: Mapping[str, Rung] = field(default_factory=dict)  # named rung templates of routes.yaml
     texts: Mapping[str, Any] = field(default_factory=dict)  # texts.yaml: key -> text, or {u: text, je: text}
@@ -272,15 +275,28 @@ class Catalogue:
             for alias in rung.aliases
         )
 
-    def explanation_for(self, text: str) -> str | None:
-        """The id of the explanation topic (catalogue/explanations.yaml) whose `words` the text contains, or None."""
+    def explanation_for(self, text: str, context: str = "") -> str | None:
+        """The id of the explanation topic (catalogue/explanations.yaml) the text asks for, or None: the topic with
+        the longest of its `words` in the text; else the first topic whose `when` patterns all match the folded text
+        (the most patterns first: the more specific question wins), or the text with ``context`` (the name of the
+        step just advised: "kan ik daar als huisarts zelf bellen?" after the Juiste Loket)."""
         lowered = " ".join(text.lower().split())
         best: tuple[int, str] | None = None
         for topic_id, topic in self.explanations.items():
             for phrase in topic.get("words") or ():
                 if phrase.lower() in lowered and (best is None or len(phrase) > best[0]):
                     best = (len(phrase), topic_id)
-        return best[1] if best else None
+        if best:
+            return best[1]
+        for folded in dict.fromkeys((fold(text), fold(f"{text} {context}"))):
+            matched = [
+                (len(patterns), topic_id)
+                for topic_id, patterns in self.explanation_patterns.items()
+                if patterns and all(p.search(folded) for p in patterns)
+            ]
+            if matched:
+                return max(matched, key=lambda m: m[0])[1]
+        return None
 
     def inventory_questions(self) -> tuple[str, ...]:
         """The questions of step 1 of the stappenplan complexe casuïstiek (S3), in order."""
@@ -366,6 +382,13 @@ def vocabulary_problems(catalogue: Catalogue) -> list[str]:
                 problems.append(f"routes.yaml {route.id} {rung.body}: switch_to {rung.switch_to!r} is no situation")
         for support in route.support:
             problems += _condition_problems(f"routes.yaml {route.id} support {support.body}", support.when)
+    for topic_id, topic in catalogue.explanations.items():
+        if topic.get("situation") and topic["situation"] not in situations:
+            problems.append(f"explanations.yaml {topic_id}: situation {topic['situation']!r} is no situation")
+        for name, value in (topic.get("facts") or {}).items():
+            allowed = _allowed(name)
+            if allowed is None or value not in allowed:
+                problems.append(f"explanations.yaml {topic_id}: {name}={value!r} is no value of the vocabulary")
     for body in catalogue.bodies.values():
         for condition in body.preconditions:
             place = f"bodies/{body.id}.yaml precondition {condition.get('id')}"
@@ -431,6 +454,7 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
     root = Path(directory or os.environ.get("OPSW_CATALOGUE") or DEFAULT_DIR)
     bodies = {p.stem: Body(p.stem, _read(p)) for p in sorted((root / "bodies").glob("*.yaml"))}
     routes_file = _read(root / "routes.yaml")
+    explanations = _read_optional(root / "explanations.yaml").get("topics", {})
     templates = routes_file.get("templates") or {}
     texts_file = _read(root / TEXTS_FILE) or {}
     catalogue = Catalogue(
@@ -443,7 +467,10 @@ def load_catalogue(directory: str | os.PathLike[str] | None = None) -> Catalogue
         complexe_casuistiek=_read_optional(root / "complexe_casuistiek.yaml"),
         clientondersteuning=_read_optional(root / "clientondersteuning_wlz.yaml"),
         directory=root,
-        explanations=_read_optional(root / "explanations.yaml").get("topics", {}),
+        explanations=explanations,
+        explanation_patterns={
+            topic_id: tuple(re.compile(p) for p in topic.get("when") or ()) for topic_id, topic in explanations.items()
+        },
         jargon=_read_optional(root / "jargon.yaml").get("terms", {}),
         templates={name: Rung.from_dict(raw) for name, raw in templates.items()},
         texts=texts_file.get("texts") or {},

@@ -150,6 +150,7 @@ def new_state() -> dict[str, Any]:
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
         "helplines_shown": False,
+        "check_in_declined": False,  # "nee" to a check-in: an answer to a question is then not read as a new one
         "greeted": False,
         "feedback": [],
         "unread": [],
@@ -180,6 +181,7 @@ class _Conversation:
         self.interrupted = False  # a crisis message or an answer to a side question came first
         self.sign_here = False  # a danger sign (or the answer to a check-in) is in this message: it answers no question
         self.helplines = False  # a weak sign: the reply ends with the help lines
+        self.topic_answered: str | None = None  # a question the seeds answer was answered this turn (_seed_question)
         self.trace_wanted = bool((turn.metadata or {}).get("trace"))
 
     # --- what the words say (read once a turn; several steps use them) -------------------------------------
@@ -386,6 +388,7 @@ def _step_safety(convo: _Conversation) -> None:
             signal = _check_in_answered(check_in)
         elif answer == "no":
             convo.sign_here = True
+            convo.state["check_in_declined"] = True
             text = crisis.check_in_no_message(convo.facts().young, convo.catalogue)
             if text in (convo.state.get("last_plain") or ()):
                 text = convo.addressed("check_in_no_again")  # 113 was in view a moment ago: not the same sentence again
@@ -400,6 +403,18 @@ def _step_safety(convo: _Conversation) -> None:
             # only the model reads a sign again in the reply to a check-in that it does not answer: no second
             # check-in (each check-in made the next message read after a sign: an endless chain)
             signal = None
+    if (
+        signal is not None
+        and signal.source == "model"
+        and signal.tier == safety.CHECK_IN
+        and convo.state.get("check_in_declined")
+        and asked not in (None, "situation", "acute_danger")
+        and understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
+    ):
+        # "nee daar heb ik nog niet aan gedacht" to "Weet het zorgkantoor het al?", after the person said no to a
+        # check-in: an answer to the question, not the same check-in again (only the model read a sign; words that
+        # the rules read, and a crisis, still alarm)
+        signal = None
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
         return
@@ -518,6 +533,19 @@ def _step_read(convo: _Conversation) -> None:
         named = names.bodies_named(convo.words_text, convo.catalogue)
         if step not in named and (named or understand.OTHER_ACTION.search(convo.folded)):
             outcome = "nee"  # what else was done, not the step asked about (names.steps_said keeps the others)
+        elif (
+            step not in named
+            and step in convo.catalogue.bodies
+            and not convo.sign_here
+            and not understand.is_question(convo.words_text)
+            and not set(convo.words_read) - {"step_outcome", "steps_tried", "situation"}  # no other fact stated
+        ):
+            # "eerste aanmeldronde, 5 aanbieders", "bellen 4 keer": an answer that says nothing about this step is
+            # not asked again (issue 14): taken as not tried, said so, and the person may correct it
+            outcome = "nee"
+            convo.state["unread"].append(convo.words_text[:500])
+            label = convo.catalogue.body(step).short_label
+            convo.say(convo.addressed("step_assumed_not_tried", step=label), "notice")
     if asked == "step_outcome" and step:
         if outcome == "gedaan" and convo.state.get("clarified") == step:
             # "ja" again to "loopt het nog, of hielp het niet?": the user did it and asks what next
@@ -594,6 +622,9 @@ def _situation_said(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
     once a situation is known, names one directly (the caller decides whether it may move there)."""
     intent = convo.turn.intent
     if convo.words_text and convo.facts_raw.get("situation") is None:
+        topic = convo.catalogue.explanations.get(convo.topic_answered or "", {})
+        if topic.get("situation") in convo.catalogue.routes:
+            return str(topic["situation"]), {}  # the question the seeds answer is what the message is about
         said = SITUATION_INTENTS.get(intent or "", (None, {}))[0]
         found = understand.weigh_situation(
             convo.words_text, said, convo.turn.confidence if said else 0.0, learned=not convo.sign_here
@@ -683,6 +714,8 @@ def _step_moves(convo: _Conversation) -> bool:
         if len(convo.words_text.split()) <= SHORT_QUESTION_WORDS:
             _reask(convo)
             return True
+    if _seed_question(convo, answers):
+        return True
     if (
         asked
         and asked != "situation"
@@ -823,6 +856,49 @@ def _step_moves(convo: _Conversation) -> bool:
     return False
 
 
+def _seed_question(convo: _Conversation, answers: bool) -> bool:
+    """A question the seeds answer (catalogue/explanations.yaml topics with `when`: who searches a new place, may
+    the provider just end the care, can I see the Wlz-indicatie, does a cliëntondersteuner cost money ...), in any
+    message, never twice in a row. After the advice or while a question waits the answer is the whole reply (the
+    question is asked again); in a story the answer comes first and the story is read as usual (once per conversation:
+    the same story told again does not get it twice). True when the turn is fully answered here."""
+    if convo.is_payload or convo.sign_here or not understand.is_question(convo.words_text):
+        return False
+    last = convo.state.get("last") or {}
+    step = str(last.get("step") or "")
+    context = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else ""
+    topic_id = convo.catalogue.explanation_for(convo.words_text, context)
+    seen = f"topic:{topic_id}"
+    asked = convo.state.get("asked")
+    in_story = not last and asked in (None, "situation")  # a story: its answer once; a question asked again: again
+    if topic_id is None or "when" not in convo.catalogue.explanations[topic_id]:
+        return False
+    shown = convo.state["info_shown"]
+    topics = [t for t in shown if t.startswith("topic:")]
+    if in_story and seen in shown:
+        return False  # a story told again does not get the same answer again
+    if topics[-1:] == [seen]:  # the same question again: where the answer is, not the answer a second time
+        convo.say(convo.addressed("said_just_now"), "info", [convo.handoff_button()])
+        if asked and asked != "situation":
+            _reask(convo)
+        return True
+    convo.state["info_shown"].append(seen)
+    convo.topic_answered = topic_id
+    for name, value in (convo.catalogue.explanations[topic_id].get("facts") or {}).items():
+        convo.set_fact(name, value)  # what the question itself states (never over what was said before)
+    text = convo.address(_explanation(convo.catalogue, topic_id=topic_id) or "")
+    if last and not asked:  # a question after the advice
+        advice = advise(convo.facts(), convo.catalogue)
+        buttons = render.advice_buttons(advice)[:4] if advice.step else [convo.handoff_button()]
+        convo.say(text, "detail", buttons, feedback=True)
+        return True
+    convo.say(text, "info")
+    if asked and asked != "situation" and not answers:  # while a question waits: the question again
+        _reask(convo)
+        return True
+    return False  # a story with a question in it: read the story too
+
+
 def _detail(convo: _Conversation, topic: str) -> bool:
     if topic == OVERZICHT:
         _overview_check(convo)
@@ -929,6 +1005,8 @@ def _what_is(convo: _Conversation) -> str | None:
     if not match:
         return None
     term = next(g for g in match.groups() if g).strip()
+    if convo.topic_answered:
+        return None  # answered as a question the seeds answer (_seed_question)
     explanation = _explanation(convo.catalogue, convo.words_text)
     if explanation:
         return convo.address(explanation)
@@ -965,14 +1043,15 @@ def _body_summary(convo: _Conversation, body_id: str) -> str:
     return convo.address(text)
 
 
-def _explanation(catalogue: Catalogue, text: str) -> str | None:
+def _explanation(catalogue: Catalogue, text: str = "", topic_id: str | None = None) -> str | None:
     """The catalogue's explanation (catalogue/explanations.yaml) that the question asks for, with its source."""
-    topic_id = catalogue.explanation_for(text)
+    topic_id = topic_id or catalogue.explanation_for(text)
     if topic_id is None:
         return None
     topic = catalogue.explanations[topic_id]
     refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
-    return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs)}".strip()
+    limit = len(refs) if "when" in topic else 1  # an answer from the seeds names every source it rests on
+    return f"{str(topic.get('text', '')).strip()} {render.cite_line(catalogue, refs, limit=limit)}".strip()
 
 
 def _handoff(convo: _Conversation) -> None:

@@ -121,8 +121,19 @@ _REPLIED_OR_SAME = re.compile(
     r"\bkre(?:eg|gen) (?:ik |we |wij )?(?:een |het |hun )?(?:antwoord|reactie|oordeel|uitspraak|brief)\b|"
     r"\bzelfde verhaal\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b"
 )
+# a step of this kind (bezwaar, beroep, voorlopige voorziening) told as made runs until the story says how it ended
+PENDING_UNTIL_DECIDED = "bezwaar_beroep"
+PENDING_ALIASES = ("bezwaar", "beroep")  # the step ids that stand for every bezwaar or beroep (routes.yaml aliases)
+_LEGAL_STEP = re.compile(r"\b(?:bezwaar\w*|beroep|voorlopige voorziening|ingebrekestelling|kort geding)\b")
+_MADE = re.compile(r"\b(?:gemaakt|ingediend|ingesteld|gestuurd|aangevraagd|verstuurd|opgestuurd)\b")
+_COMPLETED = re.compile(r"\b(?:gehad|doorlopen|geweest|afgerond|gedaan)\b")  # "bezwaar en beroep hebben we gehad"
 # the sentence after a list of steps: nothing came of them
 _NOTHING_CAME = re.compile(r"^(?:en )?(?:niks|niets|nothing|nada|zonder resultaat|geen resultaat|allemaal niks)\b")
+
+
+def _runs_until_decided(step: str, catalogue: Catalogue) -> bool:
+    """A bezwaar, beroep or other legal step: it runs until a decision on it comes."""
+    return step in PENDING_ALIASES or (step in catalogue.bodies and catalogue.body(step).kind == PENDING_UNTIL_DECIDED)
 
 
 def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
@@ -138,6 +149,11 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
             continue
         outcome = step_outcome(sentence)
         folded = fold(sentence)
+        legal = _LEGAL_STEP.search(folded)
+        if outcome == "niet_geholpen" and legal and step_outcome(folded[legal.end() :]) != "niet_geholpen":
+            # "het CIZ heeft de Wlz afgewezen, op 25 november heb ik bezwaar gemaakt": the decision was refused,
+            # not the bezwaar; what came of the bezwaar is said after it, or not at all
+            outcome = "gedaan" if _STORY_DONE.search(folded) or _MADE.search(folded) else None
         if outcome is None and _STORY_DONE.search(folded):
             outcome = "gedaan"  # "vorige week hebben we een whole system in the room gehad"
         if outcome == "loopt" and _REPLIED_OR_SAME.search(folded):
@@ -155,7 +171,15 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
             if outcome not in ("niet_geholpen", "loopt") and later:
                 outcome = later
         if outcome == "gedaan":
-            outcome = "niet_geholpen"  # "X is al betrokken" in a story that asks what next: X did not solve it
+            # a bezwaar or beroep made, and no word of a decision on it: it still runs ("op 25 november heb ik bezwaar
+            # gemaakt. Maar dat duurt weken"); any other step "al betrokken" in a story that asks what next did not
+            # solve it
+            made = bool(_MADE.search(folded)) and not _COMPLETED.search(folded)  # "gemaakt", not "gehad"
+            pending = [b for b in named if made and _runs_until_decided(b, catalogue)]
+            for body_id in pending:
+                result.setdefault(body_id, "loopt")
+            named = [b for b in named if b not in pending]
+            outcome = "niet_geholpen"
         if outcome == "niet_geholpen":  # a story goes forward: "bezwaar gemaakt. ... bezwaar ongegrond."
             result.update(dict.fromkeys(named, outcome))
         elif outcome == "loopt":

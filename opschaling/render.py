@@ -108,11 +108,16 @@ def contact_sentence(body: Body, informal: bool = False) -> str:
         parts.append(f"mail [{contact['email']}](mailto:{contact['email']})")
     if contact.get("website"):
         parts.append("kijk op " + web_link(str(contact["website"])))
-    if not parts:
-        how = first_sentence(str(contact.get("how") or "").strip())
-        return how
+    if not parts:  # no number, address or site: how to reach it, in the catalogue's words
+        how = str(contact.get("how") or "").strip()
+        first = first_sentence(how)
+        return sentences(how, 2) if len(first.split()) < SHORT_SENTENCE else first  # never a bare "Via het CAK."
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " of " + parts[-1]
     return text[0].upper() + text[1:] + "."
+
+
+_MINORS = re.compile(r"[^.;]*\bonder de 18\b[^.;]*")  # who acts for someone under 18 (a body's who_may_submit)
+SHORT_SENTENCE = 8  # words: a first sentence this short of a body's `contact.how` comes with the next one
 
 
 def first_sentence(text: str) -> str:
@@ -280,6 +285,8 @@ def _rule_refs(deadline: Deadline, catalogue: Catalogue) -> list[Reference]:
 
 
 def _body_deadline(deadline: Deadline) -> str:
+    if not deadline.firm and deadline.uncertain:  # "vijf of tien dagen": never one of the two as if it were firm
+        return f"Daarna: {deadline.label}. {first_sentence(deadline.uncertain)}"
     extra = f" (soms {amount(deadline.extension, deadline.unit)} langer)" if deadline.extension else ""
     return f"Daarna: {deadline.label}, binnen {amount(deadline.value, deadline.unit)}{extra}."
 
@@ -291,19 +298,22 @@ def advice_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     step = advice.step
     body = step.body
     if step.status == "loopt":
-        head = f"**Dit loopt nog: {body.short_label}.** Wacht op het antwoord."
+        head = f"**Dit loopt nog: {body.short_label.rstrip('.')}.** Wacht op het antwoord."
     elif facts.is_professional:
         head = f"**Volgende stap: {body.label}.**"
     else:
         head = f"**Uw volgende stap: {body.label}.**"
     parts = [head]
     if advice.already_tried:
-        parts.append(f"U probeerde al: {catalogue.body(advice.already_tried[-1]).short_label}.")
+        parts.append(f"U probeerde al: {catalogue.body(advice.already_tried[-1]).short_label}".rstrip(".") + ".")
     parts.append(sentences(step.reason, 2))
     if step.via_professional:
         parts.append("Dit gaat via een professional: vraag uw cliëntondersteuner of zorgverlener dit te doen.")
     elif facts.is_professional and facts.role in (body.who_may_submit.get("roles") or ()):
         parts.append("Dit kunt u zelf doen.")
+    minors = _MINORS.search(str(body.who_may_submit.get("text") or ""))
+    if facts.young and minors:  # a 16-year-old does not file the bezwaar alone: the parent or voogd does (R-public §4)
+        parts.append(catalogue.text("minor_via_parent"))
     if step.status != "loopt":
         parts.append(contact_sentence(body))
     extra: list[Reference] = []  # the source of a moved or passed term's rule, cited after the step's own

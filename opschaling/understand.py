@@ -8,7 +8,6 @@ the text it passes in, so a hostile message cannot make it slow.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,20 +19,12 @@ from dateutil.relativedelta import relativedelta
 from opschaling import situation_model
 from opschaling.dates import parse_date
 from opschaling.facts import UNKNOWN, age_group_for
-
-MAX_TEXT = 4000
+from opschaling.folding import fold
 
 DONT_KNOW = re.compile(
     r"\b(?:weet (?:ik )?(?:het |dat )?niet|weet niet|geen idee|geen flauw idee|onbekend|geen weet van|"
     r"ik weet het niet|heb geen idee|snap ik niet|begrijp ik niet|dunno|idk|geen benul)\b"
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed, white space collapsed: the form every pattern here is written for."""
-    text = unicodedata.normalize("NFKD", text[:MAX_TEXT])
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # --- organisation and law --------------------------------------------------------------------------
@@ -107,7 +98,7 @@ _ROLE = (
         r"\bik werk (?:bij|voor) (?:het |een )?zorgkantoor|\bmedewerker (?:van|bij) (?:het )?zorgkantoor|"
         r"\b(?:ik ben|als) zorgbemiddelaar(?! (?:bij|van) (?:een |de |onze |ons )?(?!(?:het )?zorgkantoor)[\w/-]*\s?"
         r"(?:aanbieder|organisatie|instelling))|\bvanuit het zorgkantoor|"
-        r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker",
+        r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker|^(?:\w+[,!.]? )?zorgkantoor hier\b",
     ),
     (
         "gemeente_medewerker",
@@ -115,7 +106,9 @@ _ROLE = (
         r"\bik ben (?:wmo-?)?consulent|\bals (?:wmo-?)?consulent|\bik ben beleidsmedewerker|"
         r"\bwij als gemeente|\bik zit in het (?:wijkteam|sociaal team|jeugdteam)|"
         r"\bik werk in (?:het|een) (?:wijkteam|sociaal team|jeugdteam)|\bals wijkteammedewerker|"
-        r"\bik ben (?:jeugd)?consulent|\bik ben gemeenteambtenaar",
+        r"\bik ben (?:jeugd)?consulent|\bik ben gemeenteambtenaar|\b(?:kan|mag|moet) ik als gemeente\b|"
+        # a title that opens the message: "Wmo-consulent. Meneer (83) …", "Hallo, jeugdconsulent hier"
+        r"^(?:\w+[,!.]? )?(?:wmo-?|jeugd-?)?consulent(?: hier\b| van de gemeente\b|[.:,])|^(?:\w+[,!.]? )?(?:vanuit (?:het )?)?(?:wijkteam|sociaal (?:wijk)?team|jeugdteam)[.:,]",
     ),
     (
         "zorgaanbieder",
@@ -132,7 +125,8 @@ _ROLE = (
         r"(?:specialist ouderengeneeskunde|psycholoog|psychiater|maatschappelijk werker|"
         r"praktijkondersteuner|poh|casemanager|gedragsdeskundige|arts)|\bals (?:casemanager|"
         r"maatschappelijk werker|behandelaar|begeleider|hulpverlener|poh)|\bik werk in de "
-        r"(?:wijkverpleging|zorg|thuiszorg|ggz|gehandicaptenzorg|ouderenzorg)|\bik ben zorgverlener",
+        r"(?:wijkverpleging|zorg|thuiszorg|ggz|gehandicaptenzorg|ouderenzorg)|\bik ben zorgverlener|"
+        r"^(?:\w+[,!.]? )?(?:wijkverpleegkundige|huisarts|poh(?: ouderen)?|casemanager dementie)(?: hier)?[.:,]",
     ),
     (
         "vertegenwoordiger",
@@ -261,6 +255,10 @@ _ONLY_WHEN = re.compile(
     r"maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|najaar|zomer|winter|"
     r"ago|weeks|months|years|yes|done|hoor|zeker)*$"
 )
+# a yes long ago or more than once ("ja, twee keer", "ja, al anderhalf jaar"): it took place and the person still
+# asks what next; only a legal step (a bezwaar, a beroep) may still run that long
+_LONG_AGO = re.compile(r"\b(?:maanden|maand|jaar|jaren|anderhalf|halfjaar|keer|\d+x|months|years|twice)\b")
+_LEGAL_STEP_ID = re.compile(r"^(?:bezwaar|beroep|hoger_beroep|ingebrekestelling|voorlopige_voorziening|kort_geding)")
 YES_WORD = re.compile(r"^(?:ja hoor|ja zeker|jawel|jazeker|ja|yes|klopt|zeker|inderdaad|jep|jup|yep)\b[\s,.!]*")
 _DONE = re.compile(
     r"^(?:ja|jawel|jazeker|yes|ja hoor|klopt|zeker|inderdaad)\b|\bal gedaan\b|\bal geprobeerd\b|"
@@ -287,7 +285,11 @@ ASKS_AFTER = re.compile(
     r"\b(?:en )?(?:als|wat als) (?:dat|dit|die|het|ze|hij) (?:ook )?(?:niet|geen) (?:helpt|werkt|lukt|"
     r"oplevert|reageert|reageren)|\ben (?:dan|daarna)\b|\bwat (?:daarna|dan|is de stap daarna|"
     r"is de volgende stap)\b|\bwat kan ik daarna\b|\bvolgende stap\b|\bstap daarna\b|"
-    r"\bhelpt dat niet\b|\bwat als dat niet\b"
+    r"\bhelpt dat niet\b|\bwat als dat niet\b|"
+    # "en wat als ze ook daarna nee zeggen?", "als het bezwaar wordt afgewezen?", "what if they say no?"
+    r"\b(?:en )?(?:als|wat als|stel dat) (?:\w+ ){0,4}(?:nee zeg\w*|weiger\w*|afwij[sz]\w*|afgewezen|ongegrond|"
+    r"niks (?:doe\w*|oplever\w*)|niets (?:doe\w*|oplever\w*)|geen (?:plek|oplossing|antwoord|reactie))\b|"
+    r"\bwhat if (?:\w+ ){0,3}(?:say no|refuse|reject)\w*\b|\bwhat (?:comes )?(?:after|next)\b"
 )
 TRIED_ALREADY = re.compile(
     r"\b(?:heb|hebben) (?:ik|we|wij) (?:al )?(?:geprobeerd|gedaan|gehad)\b|\bal geprobeerd\b|"
@@ -366,7 +368,8 @@ def organisation(text: str) -> str | None:
 # zorgkantoor has the zorgplicht (S3, Zorgplicht)
 _WLZ_NOW = re.compile(
     r"\b(?:heeft|hebben|krijgt|kreeg|gekregen|sinds|per|vanaf|met ingang van|ingangsdatum)\b(?:(?!\bgeen\b|\bniet\b)[^.?!]){0,40}"
-    r"\bwlz(?:-| )?indicatie\b|\bwlz(?:-| )?indicatie\b[^.?!]{0,30}\b(?:per|vanaf|sinds|gekregen|met ingang|ingangsdatum|gaat in)\b"
+    r"\bwlz(?:-| )?indicatie\b|\bwlz(?:-| )?indicatie\b[^.?!]{0,30}\b(?:per|vanaf|sinds|gekregen|met ingang|ingangsdatum|gaat in)\b|"
+    r"\b(?:zit|zitten|woont|wonen|valt|vallen) (?:\w+ )?(?:in|onder) de wlz\b|\bwlz (?:heeft|hebben|krijgt|krijgen)\b"  # "omdat moeder Wlz heeft" (the Wmo-consulent is no law)
 )
 
 
@@ -518,6 +521,8 @@ def step_outcome(text: str, step: str | None = None) -> str | None:
         # "ja, die weten het ook niet", "ja maar het logeerhuis is dicht", "ja 2x, niks bruikbaars": done, and
         # the person still asks what comes next: it did not solve it (a bare "ja" or "ja, in juni" is asked further)
         return "niet_geholpen"
+    if yes and _LONG_AGO.search(folded) and not (step and _LEGAL_STEP_ID.match(step)):
+        return "niet_geholpen"
     if _DONE.search(folded):
         return "gedaan"
     return None
@@ -554,6 +559,17 @@ _NOT_A_DECISION_DATE = re.compile(
     r"start(?:datum|t op)?|sinds)\s+(?:\w+\s+)?\d{1,2}(?:[-/.]\d{1,2})?"
     r"(?:[-/.]\d{2,4})?(?:\s+[a-z]+)?|\b(?:voor|per|tot|uiterlijk|vanaf|tegen|eind|begin)\s+(?:volgende|deze|komende)\s+\w+"
 )
+
+
+def objection_decision_date_in(text: str, today: date) -> date | None:
+    """The date of the decision on a bezwaar: only from a sentence that names that decision, never the date the
+    bezwaar was sent ("op 21 september bezwaar gestuurd. Nu een brief dat het ongegrond is": no date said)."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if _OBJECTION_DECISION_CONTEXT.search(fold(sentence)):
+            found = a_date(sentence, today)
+            if found:
+                return found
+    return None
 
 
 def decision_date_in(text: str, today: date) -> date | None:
@@ -727,7 +743,11 @@ DECISION_CONTENT = re.compile(
     r"\bvan \d+(?:[.,]\d+)? (?:uur |uren )?(?:per week |in de week )?naar \d+(?:[.,]\d+)? (?:uur|uren)\b|"
     r"\b(?:gemeente|wijkteam|consulent|ciz|zorgkantoor|cak)\b[^.?!]{0,50}\b(?:heeft|hebben) (?:besloten|beslist) dat\b|"
     r"\bindicatie\b[^.?!]{0,40}\bzonder (?:behandeling|verblijf|nachtzorg)\b|\b(?:daar|ertegen|tegen het besluit) tegenin\b|"
-    r"\btegenin (?:gaan|te gaan)\b"
+    r"\btegenin (?:gaan|te gaan)\b|"
+    # "had 8 uur begeleiding en nu hebben ze er 4 van gemaakt", "het budget veel lager vastgesteld", "minder uren"
+    r"\b\d+(?:[.,]\d+)? (?:uur|uren)\b[^.?!]{0,60}\b(?:er|nog maar|maar) (?:\w+ )?\d+(?:[.,]\d+)?(?: van gemaakt| over| uur| uren)\b|"
+    r"\b(?:uren|hulp|begeleiding|indicatie|pgb|budget|dagbesteding)\b[^.?!]{0,40}\b(?:lager|omlaag) (?:vastgesteld|gezet|bijgesteld)\b|"
+    r"\bminder (?:uren|uur|hulp|begeleiding|budget) (?:gekregen|toegekend|dan)\b"
 )
 
 
@@ -767,7 +787,7 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         if found:
             facts["decision_date"] = found.isoformat()
     if "objection_decision_date" not in facts and _OBJECTION_DECISION_CONTEXT.search(folded):
-        found = a_date(text, today)
+        found = objection_decision_date_in(text, today)
         if found:
             facts["objection_decision_date"] = found.isoformat()
     if re.search(
@@ -775,6 +795,7 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
         r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
+        r"\b(?:weg|eruit) moet(?:en)?\b|\bmoet(?:en)? (?:\w+ )?eruit\b|\bwegsturen\b|\bweggestuurd\b|\bop straat (?:zetten|gezet)\b|"
         r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
         r"\b(?:must|has to|have to|needs? to) (?:leave|move out)\b",
         folded,

@@ -143,6 +143,7 @@ def test_the_key_finder_sees_each_way_of_reading_a_text():
             "deadline_none",
             "no_step_yet",
             "support_none",
+            "minor_via_parent",
         ]
     )
     keys = {key for _, key in _keys_read("opschaling/dialogue.py")}

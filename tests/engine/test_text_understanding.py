@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from opschaling import understand
+from opschaling import load_catalogue, understand
 from opschaling.dates import format_date, parse_date
+from opschaling.names import steps_said
 
 TODAY = date(2026, 11, 22)
 
@@ -299,3 +300,76 @@ def test_a_wijkverpleegkundige_is_no_law():
 def test_a_wlz_still_to_apply_for_is_not_the_law_of_the_care_now():
     assert understand.law("de wijkverpleegkundige zegt dat we een wlz moeten aanvragen, maar hoe?") is None
     assert understand.law("we hebben een wlz aangevraagd en het CIZ heeft het afgewezen") == "wlz"
+
+
+# --- round 6: what strangers wrote in the domain review (tests/conversations/review_fresh) ---------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn zoon had 8 uur begeleiding per week en nu hebben ze er zomaar 4 van gemaakt",
+        "Nu hebben ze per brief het budget voor volgend jaar veel lager vastgesteld dan we hadden aangevraagd",
+        "ze kreeg 3 uur hulp en nu nog maar 1,5 uur",
+    ],
+)
+def test_what_a_decision_cut_is_about_the_decision(text):
+    assert understand.read_facts(text, TODAY).get("about_decision") is True
+
+
+@pytest.mark.parametrize("text", ["ik werk 8 uur per dag en heb er 2 kinderen", "we hebben 3 uur gewacht"])
+def test_hours_without_a_cut_are_no_decision(text):
+    assert "about_decision" not in understand.read_facts(text, TODAY)
+
+
+def test_the_date_a_bezwaar_was_sent_is_not_the_date_of_the_decision_on_it():
+    facts = understand.read_facts(
+        "Ik heb op 21 september bezwaar gestuurd. Nu krijg ik een brief dat het bezwaar ongegrond is.", TODAY
+    )
+    assert "objection_decision_date" not in facts
+    said = understand.read_facts("De beslissing op mijn bezwaar is van 2 november.", TODAY)
+    assert said.get("objection_decision_date") == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("de wmo-consulent zegt dat ze niets meer mag doen omdat moeder Wlz heeft", "wlz"),
+        ("hij valt al onder de Wlz, zegt de wmo-consulent", "wlz"),
+        ("Ik ben Wmo-consulent. Mijn teamleider zegt: die hoort in de Wlz, Wmo afbouwen", "wmo"),
+    ],
+)
+def test_the_law_someone_has_outranks_a_wmo_job_title(text, expected):
+    assert understand.law(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Wmo-consulent. Meneer (83) vraagt huishoudelijke hulp aan", "gemeente_medewerker"),
+        ("Hallo, jeugdconsulent hier. Een jongen van 16", "gemeente_medewerker"),
+        ("Zorgkantoor hier (zorgbemiddeling). Wlz-cliënt van 54", "zorgkantoor_medewerker"),
+        ("Wijkverpleegkundige hier. Mevrouw van 80 weigert alles", "zorgprofessional"),
+        ("consulent zei dat ik geen recht heb op meer uren", None),
+    ],
+)
+def test_a_title_that_opens_the_message_is_the_role(text, expected):
+    assert understand.role(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en wat als ze ook daarna nee zeggen?",
+        "wat als het ciz mijn bezwaar afwijst",
+        "what if they say no?",
+    ],
+)
+def test_what_if_it_does_not_help_asks_for_the_step_after(text):
+    assert understand.ASKS_AFTER.search(understand.fold(text))
+
+
+def test_a_bezwaar_made_runs_until_the_story_says_how_it_ended():
+    cat = load_catalogue()
+    running = "Het CIZ heeft de Wlz afgewezen, op 25 november heb ik bezwaar gemaakt. Maar dat duurt weken en weken."
+    assert steps_said(running, cat).get("bezwaar_ciz") == "loopt"
+    assert steps_said("ik heb bezwaar gemaakt maar het is afgewezen", cat).get("bezwaar_ciz") == "niet_geholpen"
+    assert steps_said("Bezwaar en beroep hebben we gehad.", cat).get("beroep") == "niet_geholpen"
