@@ -11,7 +11,7 @@ help:
 	@echo "make deps       Debian packages + web/ npm packages for the tests"
 	@echo "make train      train the model if its inputs changed (cached)"
 	@echo "make validate   rasa data validate"
-	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV; danger signs on the blind batches through REST -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
+	@echo "make eval       NLU: ours vs rasa init default vs TF-IDF, held-out + external + danger sets, 5-fold CV; danger signs and the locked and newest blind conversations through REST -> reports/eval (MIN_F1=0.97 to gate, CV=0 to skip)"
 	@echo "make bench      speed: 1/10/50 concurrent REST conversations, ours vs the rasa init bot -> reports/bench"
 	@echo "make lint       ruff, shellcheck, yamllint (make format fixes what ruff can)"
 	@echo "make types      mypy on opschaling/, actions/, nlu_components/, channels/, deploy/, workbench/ and documents/"
@@ -41,7 +41,9 @@ eval: bootstrap
 	  $(PY) scripts/eval_safety.py --start "$$model" --out reports/eval \
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
 	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2 \
-	  final_j=tests/safety/blind/final_j1,tests/safety/blind/final_j2
+	  final_j=tests/safety/blind/final_j1,tests/safety/blind/final_j2 \
+	  --conversations locked=tests/conversations/blind/locked \
+	  --conversations fresh_k=tests/conversations/blind/fresh_k
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

@@ -24,7 +24,12 @@ from opschaling.catalogue import Body, Catalogue, Reference, Route, Rung, load_c
 from opschaling.facts import UNKNOWN, CaseFacts
 
 # The body that is the user's own organisation: never recommended to them as "the next step".
-OWN_BODIES: Mapping[str, tuple[str, ...]] = {"zorgkantoor_medewerker": ("zorgkantoor",)}
+OWN_BODIES: Mapping[str, tuple[str, ...]] = {
+    "zorgkantoor_medewerker": ("zorgkantoor",),
+    # a cliëntondersteuner is not sent to a cliëntondersteuner (the judges of review_fresh2: "given to the
+    # coordinator of a team of independent client supporters, as if they were a client")
+    "clientondersteuner": ("clientondersteuner", "clientondersteuner_wlz", "clientondersteuner_wmo"),
+}
 CRISIS_BODY = "huisarts_crisis"
 _UNDECIDED = object()
 
@@ -141,7 +146,8 @@ def _walk(walk: _Walk, safety: Step | None) -> Advice:
             return _advise(replace(facts, situation=rung.switch_to), catalogue)
         body = catalogue.body(rung.body)
         if body.id in OWN_BODIES.get(facts.role or "", ()):
-            # a zorgkantoor worker is not sent to the zorgkantoor: that step is their own work; go one rung up
+            # a zorgkantoor worker is not sent to the zorgkantoor, a cliëntondersteuner not to a cliëntondersteuner:
+            # that step is their own work; go one rung up
             walk.skipped.append((body.id, "Dit is uw eigen organisatie."))
             continue
         answered = _outcome_for(rung.body, rung.aliases, facts)

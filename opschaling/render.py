@@ -285,8 +285,6 @@ def _rule_refs(deadline: Deadline, catalogue: Catalogue) -> list[Reference]:
 
 
 def _body_deadline(deadline: Deadline) -> str:
-    if not deadline.firm and deadline.uncertain:  # "vijf of tien dagen": never one of the two as if it were firm
-        return f"Daarna: {deadline.label}. {first_sentence(deadline.uncertain)}"
     extra = f" (soms {amount(deadline.extension, deadline.unit)} langer)" if deadline.extension else ""
     return f"Daarna: {deadline.label}, binnen {amount(deadline.value, deadline.unit)}{extra}."
 

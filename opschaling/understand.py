@@ -98,7 +98,8 @@ _ROLE = (
         r"\bik werk (?:bij|voor) (?:het |een )?zorgkantoor|\bmedewerker (?:van|bij) (?:het )?zorgkantoor|"
         r"\b(?:ik ben|als) zorgbemiddelaar(?! (?:bij|van) (?:een |de |onze |ons )?(?!(?:het )?zorgkantoor)[\w/-]*\s?"
         r"(?:aanbieder|organisatie|instelling))|\bvanuit het zorgkantoor|"
-        r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker|^(?:\w+[,!.]? )?zorgkantoor hier\b",
+        r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker|^(?:\w+[,!.]? )?zorgkantoor hier\b|"
+        r"\b(?:zorgadviseur|zorgconsulent|adviseur) (?:bij|van) (?:het |een )?zorgkantoor\b",
     ),
     (
         "gemeente_medewerker",

@@ -10,6 +10,11 @@ no help line at all.
     .venv/bin/python scripts/eval_safety.py tests/safety/blind/locked_a1 --url http://localhost:5005
     .venv/bin/python scripts/eval_safety.py --start models/x.tar.gz tests/safety/blind/*   # own servers (make eval)
     .venv/bin/python scripts/eval_safety.py --local tests/safety/blind/final_i1
+
+With --conversations NAME=PATH (a folder of blind conversations, tests/conversations/blind/README.md) the same
+assistant also plays those conversations (issue 14): right next step with no forbidden step, questions per
+conversation, stated facts asked again per 100 conversations and the same fallback twice in a row ->
+reports/eval/conversations_<name>.json / .md.
 """
 
 from __future__ import annotations
@@ -74,16 +79,54 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--show-misses", action="store_true", help="list the ids that went wrong (never tune on a locked batch)"
     )
+    ap.add_argument(
+        "--conversations", action="append", default=[], metavar="NAME=PATH", help="blind conversations to play too"
+    )
     a = ap.parse_args(argv)
     servers = None
     if a.start:
         work = Path(tempfile.mkdtemp(prefix="opsw-eval-safety-"))
         servers, a.url = start_servers(Path(a.start), work)
     try:
-        return run(a, local_sender() if a.local else sb.rest_sender(a.url))
+        code = run(a, local_sender() if a.local else sb.rest_sender(a.url))
+        for batch in a.conversations:
+            conversations(a, batch)
+        return code
     finally:
         if servers is not None:
             servers.stop()
+
+
+def conversations(a: argparse.Namespace, batch: str) -> None:
+    """Blind conversations through the same assistant: the figures of issue 14, written next to the safety reports."""
+    from opschaling.scenarios.load import load  # noqa: PLC0415
+    from opschaling.scenarios.report import figures  # noqa: PLC0415
+
+    name, _, path = batch.rpartition("=")
+    name = name or Path(path).name
+    scenarios = load([path])
+    if a.local:
+        from opschaling.scenarios.run_local import run_all  # noqa: PLC0415
+
+        results = run_all(scenarios)
+    else:
+        from opschaling.scenarios.run_rest import run_all as run_rest  # noqa: PLC0415
+
+        results = run_rest(scenarios, url=a.url)
+    fig = figures(results)
+    fig.update(batch=name, channel="local" if a.local else "rest", date=date.today().isoformat())
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"conversations_{name}{'_' + a.label if a.label else ''}"
+    (out / f"{stem}.json").write_text(json.dumps(fig, indent=1, ensure_ascii=False), encoding="utf-8")
+    text = (
+        f"### {name} ({fig['channel']})\n\n{fig['total']} conversations: right next step (no forbidden step named) "
+        f"**{fig['passed']}** ({round(100 * (fig['pass_rate'] or 0))} %); {fig['questions_per_conversation']} "
+        f"questions per conversation; stated facts asked again {fig['reasked_per_100']} per 100 conversations; the "
+        f"same fallback twice in a row {fig['fallback_repeats']} times.\n"
+    )
+    (out / f"{stem}.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 def run(a: argparse.Namespace, send: sb.Send) -> int:

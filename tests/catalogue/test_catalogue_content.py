@@ -66,7 +66,7 @@ EXPECTED_DEADLINES = {
     ("klachtenfunctionaris", "oordeel_aanbieder"): ("weeks", 6, 4, True),
     ("geschilleninstantie_wkkgz", "bindend_oordeel"): ("months", 6, None, True),
     ("skgz", "skgz_indienen"): ("months", 12, None, True),
-    ("zorgkantoor", "dossierhouder_beslissing"): ("days", 10, None, False),
+    ("zorgkantoor", "dossierhouder_beslissing"): ("days", 5, 5, False),  # "vijf of tien dagen", never one of them
     ("zorgkantoor", "overgang_naar_wlz"): ("days", 5, None, False),
     ("nza_meldpunt", "contact_nza"): ("workdays", 5, None, True),
 }

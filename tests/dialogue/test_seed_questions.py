@@ -23,6 +23,15 @@ class Chat:
         assert reply.messages
         return reply.messages
 
+    def until_advice(self, answer: str, turns: int = 5) -> dict:
+        """Answer every question with ``answer`` until the advice comes; the advice's summary."""
+        for _ in range(turns):
+            if self.state.get("last"):
+                break
+            self.say(answer)
+        assert self.state.get("last"), "no advice"
+        return self.state["last"]
+
 
 def topic_text(topic_id: str) -> str:
     return " ".join(str(CAT.explanations[topic_id]["text"]).split())
@@ -49,11 +58,7 @@ def test_a_question_in_the_first_message_is_answered_and_the_story_still_read():
 def test_a_question_after_the_advice_gets_the_seeds_answer_not_the_costs_of_the_step():
     chat = Chat()
     chat.say("Hoe kom ik aan een cliëntondersteuner voor mijn vader? Hij heeft net een Wlz-indicatie van het CIZ.")
-    for _ in range(4):
-        if chat.state.get("last"):
-            break
-        chat.say("weet ik niet")
-    assert chat.state.get("last"), "no advice"
+    chat.until_advice("weet ik niet")
     reply = chat.say("moet ik voor zo'n cliëntondersteuner betalen?")
     assert "gratis" in texts(reply)
     assert "staat niet in mijn bronnen" not in texts(reply)
@@ -87,12 +92,7 @@ def test_a_question_without_a_story_takes_the_route_of_its_topic():
 def test_what_if_they_say_no_again_names_the_step_after_the_advice():
     chat = Chat()
     chat.say("Het CIZ heeft de Wlz-indicatie van mijn moeder afgewezen, de brief is van 20 november.")
-    for _ in range(5):
-        if chat.state.get("last"):
-            break
-        chat.say("nee")
-    last = chat.state.get("last")
-    assert last and last.get("step") == "bezwaar_ciz"
+    assert chat.until_advice("nee").get("step") == "bezwaar_ciz"
     reply = chat.say("en wat als ze ook daarna nee zeggen?")
     text = texts(reply)
     assert "staat niet in mijn bronnen" not in text
