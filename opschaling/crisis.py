@@ -155,9 +155,12 @@ def helplines_message(informal: bool = False, catalogue: Catalogue | None = None
     )
 
 
-def check_in_no_message(informal: bool = False, catalogue: Catalogue | None = None) -> str:
-    """The answer to "nee" after a check-in."""
-    return _text(catalogue or load_catalogue(), "check_in_no", informal)
+CHECK_IN_NO = {VIOLENCE: "check_in_no_violence", ACUTE: "check_in_no_acute"}  # by group; else 113's
+
+
+def check_in_no_message(informal: bool = False, catalogue: Catalogue | None = None, group: str = "") -> str:
+    """The answer to "nee" after a check-in: the help line of the check-in's own group (113, Veilig Thuis, 112)."""
+    return _text(catalogue or load_catalogue(), CHECK_IN_NO.get(group, "check_in_no"), informal)
 
 
 def still_unsafe_message(informal: bool = False, catalogue: Catalogue | None = None) -> CrisisText:

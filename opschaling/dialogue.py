@@ -281,6 +281,7 @@ def respond(
 PLAIN_KINDS = ("info", "notice", "error")
 CRISIS_LINES = ("113", "08000113", "112", "08002000")  # as the tel: links of render.tel_link write them
 CHECK_IN_QUESTION = "check_in"  # the trace's question while a check-in about the person themselves waits
+SHORT_ANSWER_WORDS = 6  # an answer this short to the question asked: the model alone reads no check-in into it
 
 
 def _no_repeat(convo: _Conversation) -> None:
@@ -382,6 +383,15 @@ def _step_safety(convo: _Conversation) -> None:
             answer = None
             shown = crisis.helplines_message(convo.facts().young, convo.catalogue).text
             convo.helplines = shown not in (convo.state.get("last_plain") or ())
+        if (
+            answer == "no"
+            and signal is None
+            and check_in.get("about") != "self"
+            and _answers_the_question_not_the_check_in(convo, asked, check_in)
+        ):
+            # "nee" to "Gaat uw klacht over een besluit?" asked with a check-in about someone else (which asks the
+            # writer nothing): the answer to that question, not asked again after a "fijn dat u het zegt"
+            answer = None
         if answer == "yes" or (signal is not None and not model_only):
             # "ja", "soms", doubt, or a second sign in words right after the check-in: the crisis message of the
             # check-in's own group (113, Veilig Thuis or 112)
@@ -389,7 +399,10 @@ def _step_safety(convo: _Conversation) -> None:
         elif answer == "no":
             convo.sign_here = True
             convo.state["check_in_declined"] = True
-            text = crisis.check_in_no_message(convo.facts().young, convo.catalogue)
+            if convo.facts_raw.get("acute_danger") is None:
+                convo.facts_raw["acute_danger"] = False  # "nee" to the check-in: no danger now, not asked again
+            group = _check_in_answered(check_in).kind
+            text = crisis.check_in_no_message(convo.facts().young, convo.catalogue, group)
             if text in (convo.state.get("last_plain") or ()):
                 text = convo.addressed("check_in_no_again")  # 113 was in view a moment ago: not the same sentence again
             convo.say(text, "info")
@@ -407,13 +420,13 @@ def _step_safety(convo: _Conversation) -> None:
         signal is not None
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
-        and convo.state.get("check_in_declined")
+        and (convo.state.get("check_in_declined") or len(convo.words_text.split()) <= SHORT_ANSWER_WORDS)
         and asked not in (None, "situation", "acute_danger")
         and understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
     ):
-        # "nee daar heb ik nog niet aan gedacht" to "Weet het zorgkantoor het al?", after the person said no to a
-        # check-in: an answer to the question, not the same check-in again (only the model read a sign; words that
-        # the rules read, and a crisis, still alarm)
+        # "nee daar heb ik nog niet aan gedacht" to "Weet het zorgkantoor het al?" after the person said no to a
+        # check-in, or a short answer ("no, didn't know that exists"): an answer to the question, not a check-in
+        # (only the model read a sign, in a few words; words that the rules read, and a crisis, still alarm)
         signal = None
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)

@@ -735,6 +735,12 @@ _SAFETY_CONCERN = re.compile(
 
 # what a decision of a body SAYS (hours cut, refused, an indicatie without treatment): a complaint about that is an
 # objection (bezwaar), not a klacht (R-public §7; issue 15 item 2)
+# a complaint about how someone was treated, said as such: not about what a decision says
+_ABOUT_TREATMENT = re.compile(
+    r"\b(?:gaat|ging) (?:me|mij|ons|het) (?:echt |vooral |alleen |juist )?(?:om|over) hoe (?:ik|we|wij|hij|zij|ze|mijn \w+)"
+    r" (?:\w+ )?(?:behandeld|bejegend|benaderd|aangesproken|te woord gestaan)\b|"
+    r"\bniet (?:over|om) het besluit\b|\bhet besluit (?:heb|hebben) (?:ik|we|wij) (?:nog )?(?:niet|geen)\b"
+)
 DECISION_CONTENT = re.compile(
     r"\b(?:uren|uur|hulp|huishoudelijke hulp|begeleiding|indicatie|zorg|pgb|budget|dagbesteding|logeeropvang)\b[^.?!]{0,40}"
     r"\b(?:gehalveerd|halveert|halveren|gekort|korten|verlaagd|verlaagt|verminderd|teruggebracht|afgewezen|"
@@ -814,6 +820,8 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("safety_concern", True)
     if DECISION_CONTENT.search(folded):
         facts.setdefault("about_decision", True)
+    elif _ABOUT_TREATMENT.search(folded):
+        facts.setdefault("about_decision", False)  # "het gaat me om hoe ik behandeld ben": a klacht, no bezwaar
     if re.search(r"\bgeen toestemming\b|\bwil niet dat\b[^.?!]{0,30}\bgedeeld\b|\bweigert toestemming\b", folded):
         facts.setdefault("consent", False)
     elif re.search(r"\b(?:heeft|hebben|geeft|geven|met) (?:wel )?toestemming\b", folded):

@@ -111,3 +111,34 @@ def test_an_answer_after_a_declined_check_in_is_not_checked_in_again():
     for answer in ("nee daar heb ik nog niet aan gedacht", "nee", "nee daar heb ik nog niet aan gedacht", "nee"):
         kinds.append([m.kind for m in chat.say(answer)])
     assert sum("check_in" in k for k in kinds) <= 1, kinds
+
+
+def test_no_to_a_check_in_answers_the_danger_question_and_names_the_groups_own_help_line():
+    """ "nee" to a Veilig Thuis check-in: Veilig Thuis stays in view (not 113), and "Is er nu direct gevaar?" is not
+    asked right after it."""
+    chat = Chat()
+    first = chat.say("ik maak me zorgen, de buurman schreeuwt elke avond tegen zijn vrouw")
+    assert any(m.kind == "check_in" for m in first)
+    reply = texts(chat.say("nee"))
+    assert "Veilig Thuis" in reply and "113" not in reply
+    asked = [
+        m.text for m in chat.say("de gemeente helpt ons niet met de zorg voor mijn moeder") if m.kind == "question"
+    ]
+    assert not any("direct gevaar" in q for q in asked)
+
+
+def test_no_after_a_check_in_about_someone_else_answers_the_question_asked_with_it():
+    """A check-in about someone else asks the writer nothing: "nee" answers the question that came with it, which is
+    not asked again after a 'fijn dat u het zegt'."""
+    chat = Chat()
+    chat.say(
+        "Ik wil een klacht indienen over de mevrouw van het CIZ die bij mij thuis kwam. Ze zat op haar telefoon, "
+        "onderbrak me steeds en zei 'u ziet er toch prima uit'. Het besluit heb ik nog niet eens, het gaat me echt om "
+        "hoe ik behandeld ben."
+    )
+    assert (chat.state.get("check_in") or {}).get("about") == "other"
+    asked = chat.state.get("asked")
+    assert asked
+    reply = chat.say("nee")
+    assert "Fijn dat u het zegt" not in texts(reply)
+    assert chat.state.get("asked") != asked

@@ -373,3 +373,14 @@ def test_a_bezwaar_made_runs_until_the_story_says_how_it_ended():
     assert steps_said(running, cat).get("bezwaar_ciz") == "loopt"
     assert steps_said("ik heb bezwaar gemaakt maar het is afgewezen", cat).get("bezwaar_ciz") == "niet_geholpen"
     assert steps_said("Bezwaar en beroep hebben we gehad.", cat).get("beroep") == "niet_geholpen"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het besluit heb ik nog niet eens, het gaat me echt om hoe ik behandeld ben.",
+        "het ging ons vooral om hoe mijn moeder bejegend is",
+    ],
+)
+def test_a_complaint_about_how_someone_was_treated_is_no_decision(text):
+    assert understand.read_facts(text, TODAY).get("about_decision") is False

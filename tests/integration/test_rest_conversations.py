@@ -185,6 +185,30 @@ def test_a_professional_is_not_told_to_find_a_clientondersteuner(rasa_server):
     assert trace(reply)["step"] not in ("clientondersteuner", "clientondersteuner_wlz", "clientondersteuner_wmo")
 
 
+def test_a_question_the_seeds_answer_gets_that_answer_and_the_story_is_still_read(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say(
+        "Mijn vader woont in een verpleeghuis en nu zeggen ze dat hij weg moet voor 1 januari omdat hij te onrustig "
+        "is. Moet ik dan zelf gaan rondbellen naar andere verpleeghuizen?"
+    )
+    answer = next(m["text"] for m in reply if kind(m) == "info" and "Bron:" in m["text"])
+    assert "zoekt de zorgaanbieder een plek bij een andere aanbieder" in answer
+    reply = answer_in_free_text(conv, reply, {"law": "wlz", "step_outcome": "nee"})
+    assert trace(reply)["step"] == "zorgkantoor"  # the provider ends the care: the zorgkantoor (S2 situation 4)
+    reply = conv.say("moet ik voor zo'n cliëntondersteuner betalen?")
+    assert "gratis" in reply[0]["text"] and "staat niet in mijn bronnen" not in reply[0]["text"]
+
+
+def test_a_klacht_about_fewer_hours_is_a_bezwaar(rasa_server):
+    conv = Conversation(rasa_server)
+    reply = conv.say(
+        "ik wil een klacht indienen tegen de gemeente!! mijn zoon had 8 uur begeleiding per week en nu hebben ze er "
+        "zomaar 4 van gemaakt. de brief is van 13 november"
+    )
+    reply = answer_in_free_text(conv, reply, {"step_outcome": "nee"})
+    assert trace(reply)["step"] == "bezwaar_gemeente"
+
+
 def test_bad_input_gets_an_answer(rasa_server):
     for text in ["<script>alert(1)</script>", "Hello, I need help", "?!", "ééé"]:
         reply = Conversation(rasa_server).say(text)
