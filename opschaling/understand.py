@@ -288,8 +288,9 @@ ASKS_AFTER = re.compile(
     r"is de volgende stap)\b|\bwat kan ik daarna\b|\bvolgende stap\b|\bstap daarna\b|"
     r"\bhelpt dat niet\b|\bwat als dat niet\b|"
     # "en wat als ze ook daarna nee zeggen?", "als het bezwaar wordt afgewezen?", "what if they say no?"
-    r"\b(?:en )?(?:als|wat als|stel dat) (?:\w+ ){0,4}(?:nee zeg\w*|weiger\w*|afwij[sz]\w*|afgewezen|ongegrond|"
-    r"niks (?:doe\w*|oplever\w*)|niets (?:doe\w*|oplever\w*)|geen (?:plek|oplossing|antwoord|reactie))\b|"
+    r"\b(?:en )?(?:als|wat als|stel dat) (?:\w+ ){0,6}(?:nee zeg\w*|weiger\w*|afwij[sz]\w*|afgewezen|ongegrond|"
+    r"(?:niks|niets) (?:doe\w*|oplever\w*|geregeld|gedaan|regel\w*)|nog (?:niks|niets) (?:geregeld|gedaan)|"
+    r"geen (?:plek|oplossing|antwoord|reactie))\b|"
     r"\bwhat if (?:\w+ ){0,3}(?:say no|refuse|reject)\w*\b|\bwhat (?:comes )?(?:after|next)\b"
 )
 TRIED_ALREADY = re.compile(

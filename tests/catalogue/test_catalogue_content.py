@@ -54,7 +54,7 @@ def test_deadline_values_are_dated_and_positive(cat):
 EXPECTED_DEADLINES = {
     ("bezwaar_gemeente", "bezwaar_indienen"): ("weeks", 6, None, True),
     ("bezwaar_gemeente", "beslissing_op_bezwaar"): ("weeks", 6, 6, True),
-    ("bezwaar_gemeente", "wmo_onderzoek"): ("weeks", 6, None, True),
+    ("ingebrekestelling", "wmo_onderzoek"): ("weeks", 6, None, True),  # not after a decision: not under bezwaar
     ("bezwaar_ciz", "bezwaar_indienen"): ("weeks", 6, None, True),
     ("bezwaar_ciz", "beslissing_op_bezwaar"): ("weeks", 6, 6, True),
     ("bezwaar_zorgkantoor", "bezwaar_indienen"): ("weeks", 6, None, True),

@@ -384,3 +384,9 @@ def test_a_bezwaar_made_runs_until_the_story_says_how_it_ended():
 )
 def test_a_complaint_about_how_someone_was_treated_is_no_decision(text):
     assert understand.read_facts(text, TODAY).get("about_decision") is False
+
+
+def test_what_if_nothing_is_arranged_asks_for_the_step_after():
+    assert understand.ASKS_AFTER.search(
+        understand.fold("en wat als het zorgkantoor op 14 december nog niks geregeld heeft?")
+    )
