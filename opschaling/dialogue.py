@@ -883,7 +883,7 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     topic_id = convo.catalogue.explanation_for(convo.words_text, context)
     seen = f"topic:{topic_id}"
     asked = convo.state.get("asked")
-    in_story = not last and asked in (None, "situation")  # a story: its answer once; a question asked again: again
+    in_story = not last and asked in (None, "situation")  # a story or the opening question: its answer comes once
     if topic_id is None or "when" not in convo.catalogue.explanations[topic_id]:
         return False
     shown = convo.state["info_shown"]
