@@ -422,7 +422,7 @@ def _step_safety(convo: _Conversation) -> None:
         and signal.tier == safety.CHECK_IN
         and (convo.state.get("check_in_declined") or len(convo.words_text.split()) <= SHORT_ANSWER_WORDS)
         and asked not in (None, "situation", "acute_danger")
-        and understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
+        and _answers_asked(convo, asked)
     ):
         # "nee daar heb ik nog niet aan gedacht" to "Weet het zorgkantoor het al?" after the person said no to a
         # check-in, or a short answer ("no, didn't know that exists"): an answer to the question, not a check-in
@@ -468,6 +468,12 @@ def _answers_the_question_not_the_check_in(
             return False
     elif safety.assess(convo.words_text, after_sign=True) is not None:
         return False
+    return _answers_asked(convo, asked)
+
+
+def _answers_asked(convo: _Conversation, asked: str) -> bool:
+    """The words read as an answer to the question asked (read here, before ``words_read``: the safety step decides
+    whether this message answers a question at all)."""
     return understand.read_answer(asked, convo.words_text, convo.today, convo.state.get("asked_step")) is not None
 
 
@@ -1036,14 +1042,12 @@ SHORT_QUESTION_WORDS = 12  # a message this short that asks for another language
 def _language_help(convo: _Conversation) -> str:
     """Help in another language: in English when the question is English (texts.yaml english_help), else the Dutch
     explanation; both with the government's English pages as sources (R-public §28)."""
-    topic = convo.catalogue.explanations[LANGUAGE_TOPIC]
-    refs = [Reference.from_dict(r) for r in topic.get("reference") or ()]
-    if language.detect(convo.words_text) == "en":
-        loket = convo.catalogue.body("juiste_loket")
-        text = convo.phrase("english_help", loket=render.tel_link(str(loket.contact.get("phone"))))
-    else:
-        text = str(topic.get("text", "")).strip()
-    return f"{text} {render.cite_line(convo.catalogue, refs)}".strip()
+    if language.detect(convo.words_text) != "en":
+        return _explanation(convo.catalogue, topic_id=LANGUAGE_TOPIC) or ""
+    refs = [Reference.from_dict(r) for r in convo.catalogue.explanations[LANGUAGE_TOPIC].get("reference") or ()]
+    loket = convo.catalogue.body("juiste_loket")
+    text = convo.phrase("english_help", loket=render.tel_link(str(loket.contact.get("phone"))))
+    return f"{text} {render.cite_line(convo.catalogue, refs)}"
 
 
 def _body_summary(convo: _Conversation, body_id: str) -> str:

@@ -734,14 +734,14 @@ _SAFETY_CONCERN = re.compile(
 )
 
 
-# what a decision of a body SAYS (hours cut, refused, an indicatie without treatment): a complaint about that is an
-# objection (bezwaar), not a klacht (R-public §7; issue 15 item 2)
 # a complaint about how someone was treated, said as such: not about what a decision says
 _ABOUT_TREATMENT = re.compile(
     r"\b(?:gaat|ging) (?:me|mij|ons|het) (?:echt |vooral |alleen |juist )?(?:om|over) hoe (?:ik|we|wij|hij|zij|ze|mijn \w+)"
     r" (?:\w+ )?(?:behandeld|bejegend|benaderd|aangesproken|te woord gestaan)\b|"
     r"\bniet (?:over|om) het besluit\b|\bhet besluit (?:heb|hebben) (?:ik|we|wij) (?:nog )?(?:niet|geen)\b"
 )
+# what a decision of a body SAYS (hours cut, refused, an indicatie without treatment): a complaint about that is an
+# objection (bezwaar), not a klacht (R-public §7; issue 15 item 2)
 DECISION_CONTENT = re.compile(
     r"\b(?:uren|uur|hulp|huishoudelijke hulp|begeleiding|indicatie|zorg|pgb|budget|dagbesteding|logeeropvang)\b[^.?!]{0,40}"
     r"\b(?:gehalveerd|halveert|halveren|gekort|korten|verlaagd|verlaagt|verminderd|teruggebracht|afgewezen|"

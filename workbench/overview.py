@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Any
 
 from opschaling.catalogue import Catalogue
 from opschaling.facts import ALLOWED, FACTS
+from workbench import review
 
 MIN_CELL = 5
 SMALL = "<5"  # a count under MIN_CELL
@@ -109,20 +109,10 @@ class Record:
 
 def _state(data: Any) -> dict[str, Any] | None:
     """The value of the slot ``dialogue`` from a slot event's data (JSON text or a dict), else None."""
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            return None
+    data = review.json_value(data)
     if not isinstance(data, dict) or data.get("name") != "dialogue":
         return None
-    value = data.get("value")
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return value if isinstance(value, dict) else {}
+    return review.dialogue_state(data.get("value"))
 
 
 class _Conversation:

@@ -126,7 +126,8 @@ class Conversation:
         return [f.comment for f in self.feedback if f.comment]
 
 
-def _json(raw: Any) -> Any:
+def json_value(raw: Any) -> Any:
+    """A JSON field of a stored event: as it is when it is already a dict or list, parsed when text, None when bad."""
     if isinstance(raw, (dict, list)):
         return raw
     try:
@@ -135,9 +136,9 @@ def _json(raw: Any) -> Any:
         return None
 
 
-def _state(value: Any) -> dict[str, Any]:
-    """The slot ``dialogue``: a dict (or a JSON string of one)."""
-    value = _json(value) if isinstance(value, str) else value
+def dialogue_state(value: Any) -> dict[str, Any]:
+    """The value of the slot ``dialogue``: a dict (or a JSON string of one); {} when it is neither."""
+    value = json_value(value) if isinstance(value, str) else value
     return value if isinstance(value, dict) else {}
 
 
@@ -149,7 +150,7 @@ def _feedback_of(data: Mapping[str, Any]) -> Feedback | None:
     values: dict[str, Any] = {}
     match = FEEDBACK_PAYLOAD.match(text)
     if match:
-        payload = _json(match.group(1)) if match.group(1) else {}
+        payload = json_value(match.group(1)) if match.group(1) else {}
         if isinstance(payload, dict):
             values.update(payload)
     elif intent != "feedback":
@@ -174,7 +175,7 @@ def build(sender_id: str, rows: Iterable[Mapping[str, Any]], mask: Mask | None =
     conversation: Conversation | None = None
     state: dict[str, Any] = {}
     for row in rows:
-        data = _json(row.get("data")) or {}
+        data = json_value(row.get("data")) or {}
         if not isinstance(data, dict):
             continue
         stamp = float(row.get("timestamp") or data.get("timestamp") or 0)
@@ -209,7 +210,7 @@ def build(sender_id: str, rows: Iterable[Mapping[str, Any]], mask: Mask | None =
                 )
             )
         elif kind == "slot" and data.get("name") == "dialogue":
-            state = _state(data.get("value"))
+            state = dialogue_state(data.get("value"))
             raw_facts = state.get("facts")
             facts: dict[str, Any] = raw_facts if isinstance(raw_facts, dict) else {}
             conversation.facts = dict(facts)

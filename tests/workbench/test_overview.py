@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -347,16 +349,25 @@ def test_an_unreadable_selection_falls_back_with_a_note() -> None:
 # ------------------------------------------------------------------------------------------------
 # the page
 # ------------------------------------------------------------------------------------------------
-@pytest.fixture
-def region(db: TrackerDB):
+@contextmanager
+def staff_site(tracker_db_url: str | None, **settings: Any) -> Iterator[Client]:
+    """The staff web app served on a real port over this tracker store; a client that has not logged in yet."""
     from workbench.pages import Workbench, create_app
 
-    wb = Workbench(TOKEN, tracker_db_url=db.url, today=lambda: TODAY, retention_days=30)
+    wb = Workbench(TOKEN, tracker_db_url=tracker_db_url, today=lambda: TODAY, **settings)
     served = Served(create_app(wb))
-    yield Client(served)
-    served.close()
-    if wb._store is not None:
-        wb._store.close()
+    try:
+        yield Client(served)
+    finally:
+        served.close()
+        if wb._store is not None:
+            wb._store.close()
+
+
+@pytest.fixture
+def region(db: TrackerDB):
+    with staff_site(db.url, retention_days=30) as client:
+        yield client
 
 
 def query(params: dict[str, str]) -> str:
@@ -425,32 +436,16 @@ def test_months_filters_and_the_retention_notice_on_the_page(region: Client) -> 
     assert "Onbekende periode" in wrong and "geen datum" in wrong
 
 
-def test_without_a_tracker_store_the_overview_says_so(tmp_path: Path) -> None:
-    from workbench.pages import Workbench, create_app
-
-    wb = Workbench(TOKEN, tracker_db_url=None, today=lambda: TODAY)
-    served = Served(create_app(wb))
-    try:
-        client = Client(served)
+def test_without_a_tracker_store_the_overview_says_so() -> None:
+    with staff_site(None) as client:
         client.login(next_path="/review/overzicht")
         answer = client.get("/review/overzicht")
         assert answer.status == 503 and "OPSW_TRACKER_DB_URL" in answer.body.decode()
         assert client.get("/review/overzicht.csv").status == 503
-    finally:
-        served.close()
 
 
 def test_an_empty_store_is_no_error(tmp_path: Path) -> None:
-    from workbench.pages import Workbench, create_app
-
-    wb = Workbench(TOKEN, tracker_db_url=f"sqlite:///{tmp_path / 'leeg.db'}", today=lambda: TODAY)
-    served = Served(create_app(wb))
-    try:
-        client = Client(served)
+    with staff_site(f"sqlite:///{tmp_path / 'leeg.db'}") as client:
         client.login(next_path="/review/overzicht")
         answer = client.get("/review/overzicht")
         assert answer.status == 200 and "Minder dan 5 gesprekken" in answer.body.decode()
-    finally:
-        served.close()
-        if wb._store is not None:
-            wb._store.close()
