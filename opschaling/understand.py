@@ -139,7 +139,8 @@ _ROLE = (
         r"\bmijn (?:moeder|vader|ma|pa|mam|pap|zoon|dochter|man|vrouw|partner|vriend|vriendin|broer|zus|"
         r"oma|opa|schoonmoeder|schoonvader|kind|kinderen|tante|oom|neef|nicht|buurvrouw|buurman|"
         r"zoontje|dochtertje|echtgenoot|echtgenote)\b|\bik ben (?:de |een |zijn |haar )?mantelzorger|\bals mantelzorger|\bik ben (?:de |zijn |haar |hun )?"
-        r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)",
+        r"(?:dochter|zoon|partner|moeder|vader|ouder|broer|zus)\b|\bwij als (?:ouders|familie)|"
+        r"\bi(?:'m| am) (?:his|her|their|the) (?:daughter|son|wife|husband|partner|sister|brother|mother|father|carer)\b",
     ),
     (
         "jongere",

@@ -390,3 +390,8 @@ def test_what_if_nothing_is_arranged_asks_for_the_step_after():
     assert understand.ASKS_AFTER.search(
         understand.fold("en wat als het zorgkantoor op 14 december nog niks geregeld heeft?")
     )
+
+
+@pytest.mark.parametrize("text", ["I am her daughter", "I'm his son, he lives in Utrecht"])
+def test_an_english_relative_is_read_in_any_message(text):
+    assert understand.role(text) == "naaste"
