@@ -43,7 +43,8 @@ eval: bootstrap
 	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2 \
 	  final_j=tests/safety/blind/final_j1,tests/safety/blind/final_j2 \
 	  --conversations locked=tests/conversations/blind/locked \
-	  --conversations fresh_k=tests/conversations/blind/fresh_k
+	  --conversations fresh_k=tests/conversations/blind/fresh_k \
+	  --conversations fresh_l=tests/conversations/blind/fresh_l
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

@@ -83,6 +83,30 @@ def parse_date(text: str, today: date | None = None) -> date | None:
     return None
 
 
+# a season said for when something happened: its last month (the latest day it can have been)
+SEASONS = {"voorjaar": 5, "lente": 5, "zomer": 8, "najaar": 11, "herfst": 11}
+_MONTH_OR_SEASON = re.compile(
+    r"\b(?:in|begin|half|midden|eind|sinds|vanaf)\s+(?:(?:de|het)\s+)?("
+    + "|".join(sorted([*MONTHS, *SEASONS], key=len, reverse=True))
+    + r")\b(?:\s+(\d{4}))?"
+)
+
+
+def latest_day_said(text: str, today: date) -> date | None:
+    """The latest day a month or season said without a day can mean ("in juni" → 30 June, "in de zomer" → 31
+    August), before or on ``today``: a time counted from it is never too long."""
+    match = _MONTH_OR_SEASON.search(text.lower())
+    if not match:
+        return None
+    word = match[1]
+    month = SEASONS.get(word) or MONTHS[word]
+    year = int(match[2]) if match[2] else today.year
+    if not match[2] and date(year, month, 1) > today:
+        year -= 1  # "in juni" said in March: last year's June
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return min(last, today)
+
+
 MONTH_NAMES = (
     "januari",
     "februari",

@@ -596,7 +596,7 @@ def _step_read(convo: _Conversation) -> None:
                 tried[body_id] = "loopt"
                 convo.progress = True
     if convo.words_text:
-        for body_id, said in names.steps_said(convo.words_text, convo.catalogue).items():
+        for body_id, said in names.steps_said(convo.words_text, convo.catalogue, today=convo.today).items():
             if (tried.get(body_id) in (None, "nee") or correction) and tried.get(body_id) != said:
                 tried[body_id] = said
                 convo.progress = True

@@ -21,7 +21,7 @@ from typing import Any
 
 from opschaling import deadlines as deadline_rules
 from opschaling.catalogue import Body, Catalogue, Reference, Route, Rung, load_catalogue
-from opschaling.facts import UNKNOWN, CaseFacts
+from opschaling.facts import FACTS, UNKNOWN, CaseFacts
 
 # The body that is the user's own organisation: never recommended to them as "the next step".
 OWN_BODIES: Mapping[str, tuple[str, ...]] = {
@@ -260,7 +260,11 @@ def _fact(facts: CaseFacts, name: str) -> Any:
         return facts.young
     if name == "professional":
         return facts.is_professional
-    return facts.get(name)
+    value = facts.get(name)
+    spec = FACTS.get(name)
+    if value is None and spec is not None and spec.follows_from is not None:
+        return spec.followed(facts.situation, facts.get(spec.follows_from[1]))  # a Wmo decision: the gemeente's
+    return value
 
 
 def _conditions(when: Mapping[str, tuple[Any, ...]], facts: CaseFacts) -> Any:

@@ -42,6 +42,14 @@ class FactSpec:
     name: str | None = None  # Dutch name shown to users
     summary: str | None = None  # value | label | if_true: how "Wat weet je van mij?" lists it
     entity: str | None = None  # the NLU entity of a button payload
+    # (situations, other fact, {its value: this fact's value}): the value while this fact is unknown (facts.yaml)
+    follows_from: tuple[tuple[str, ...], str, Mapping[str, str]] | None = None
+
+    def followed(self, situation: str | None, other: Any) -> str | None:
+        """The value this fact follows from another fact in this situation (``follows_from``), or None."""
+        if self.follows_from is None or situation not in self.follows_from[0]:
+            return None
+        return self.follows_from[2].get(other) if isinstance(other, str) else None
 
     @property
     def allowed(self) -> tuple[Any, ...]:
@@ -95,6 +103,16 @@ def _fact_spec(name: str, raw: Mapping[str, Any]) -> FactSpec:
         if unknown:
             raise ValueError(f"{VOCABULARY_FILE}: group {group} of {name!r} names unknown values {unknown}")
     label = _text(raw.get("label"), name)
+    follows = raw.get("follows_from")
+    follows_from = (
+        (
+            tuple(map(str, follows["situations"])),
+            str(follows["fact"]),
+            {str(k): str(v) for k, v in follows["values"].items()},
+        )
+        if follows
+        else None
+    )
     return FactSpec(
         id=name,
         type=kind,
@@ -108,6 +126,7 @@ def _fact_spec(name: str, raw: Mapping[str, Any]) -> FactSpec:
         name=_text(raw.get("name")) or None,
         summary=raw.get("summary"),
         entity=raw.get("entity"),
+        follows_from=follows_from,
     )
 
 

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from opschaling.catalogue import Catalogue
-from opschaling.understand import fold, step_outcome
+from opschaling.understand import a_date, fold, step_outcome
 
 _ARTICLE = re.compile(r"^(?:de|het|een|uw|mijn)\s+")
 _BRACKETED = re.compile(r"\(([^)]*)\)")
 _MIN_LENGTH = 3
 
 
+_LAWS = ("wlz", "wmo", "jeugdwet", "zvw", "wkkgz", "awb")
+
+
+def _bracketed_name(inner: str) -> str | None:
+    """The part in brackets when it is another name of the body ("(CCE)", "(C.O.T., gehandicaptenzorg)", "(AKJ)"),
+    not a description ("(gemeente)", "(via het zorgkantoor)", "(gemeente, CIZ, zorgkantoor, CAK)") or a law ("(Wmo)"):
+    issue 15, "de gemeente helpt niet" is no verlengde jeugdhulp tried."""
+    first = inner.split(",")[0].strip()
+    if not first[:1].isupper() or fold(first) in _LAWS:
+        return None
+    return fold(first)
+
+
 def _variants(name: str) -> set[str]:
     folded = fold(name)
     out = {folded, _ARTICLE.sub("", folded)}
-    for inner in _BRACKETED.findall(folded):  # "Centrum voor Consultatie en Expertise (CCE)" → "cce"
-        out.add(inner.strip())
+    for inner in _BRACKETED.findall(name):  # "Centrum voor Consultatie en Expertise (CCE)" → "cce"
+        found = _bracketed_name(inner)
+        if found:
+            out.add(found)
     out.add(_BRACKETED.sub("", folded).strip())
     return {v for v in out if len(v) >= _MIN_LENGTH}
 
@@ -136,10 +152,28 @@ def _runs_until_decided(step: str, catalogue: Catalogue) -> bool:
     return step in PENDING_ALIASES or (step in catalogue.bodies and catalogue.body(step).kind == PENDING_UNTIL_DECIDED)
 
 
-def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> dict[str, str]:
+def _waited_out(body_id: str, told: str, catalogue: Catalogue, today: date | None) -> bool:
+    """A step told as sent longer ago than its body's term for an answer (a deadline with ``ends_pending``: two
+    weeks after an ingebrekestelling), in the sentence that names it or the two after."""
+    if today is None or body_id not in catalogue.bodies:
+        return False
+    for rule in catalogue.body(body_id).deadlines:
+        if not rule.get("ends_pending") or rule.get("unit") not in ("days", "weeks"):
+            continue
+        value = max(float(v.get("value", 0)) for v in (rule.get("values") or {}).values())
+        term = timedelta(days=value * (7 if rule["unit"] == "weeks" else 1))
+        sent = a_date(told, today)
+        return sent is not None and sent < today - term
+    return False
+
+
+def steps_said(
+    text: str, catalogue: Catalogue, ignore: Iterable[str] = (), today: date | None = None
+) -> dict[str, str]:
     """{body id: outcome} for steps the text says were tried ("het CCE heeft al advies gegeven maar het helpt
     niet" → {"cce": "niet_geholpen"}). Only 'loopt' and 'niet_geholpen' are taken from a story; "already
-    involved" (gedaan) counts as not solved, since the user is asking what comes next."""
+    involved" (gedaan) counts as not solved, since the user is asking what comes next. With ``today``, a step sent
+    longer ago than its body's term for an answer did not help (``_waited_out``)."""
     result: dict[str, str] = {}
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
     for index, sentence in enumerate(sentences):
@@ -185,4 +219,13 @@ def steps_said(text: str, catalogue: Catalogue, ignore: Iterable[str] = ()) -> d
         elif outcome == "loopt":
             for body_id in named:
                 result.setdefault(body_id, outcome)
+        # sent, or running, longer ago than the body's term for an answer: it did not help ("drie weken geleden een
+        # ingebrekestelling gestuurd"); without a time said the dialogue asks
+        told = " ".join(sentences[index : index + 3])
+        sent = bool(_MADE.search(folded))
+        for body_id in bodies_named(sentence, catalogue):
+            if body_id in ignore or body_id in wished or result.get(body_id) not in (None, "loopt"):
+                continue
+            if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
+                result[body_id] = "niet_geholpen"
     return result

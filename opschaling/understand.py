@@ -17,7 +17,7 @@ import yaml
 from dateutil.relativedelta import relativedelta
 
 from opschaling import situation_model
-from opschaling.dates import parse_date
+from opschaling.dates import latest_day_said, parse_date
 from opschaling.facts import UNKNOWN, age_group_for
 from opschaling.folding import fold
 
@@ -402,6 +402,12 @@ _DURATION_BEFORE = re.compile(r"(?:\b(?:al|sinds|ruim|bijna|afgelopen|laatste|vo
 _DURATION_AFTER = re.compile(r"^\s*(?:geleden|lang|terug)\b")
 # "mijn broer (41, ...)", "moeder (86)": an age in brackets right after a person
 _AGE_IN_BRACKETS = re.compile(r"\((\d{1,3})(?:\s*(?:jaar|jr|j))?\s*[,)]")
+# a number right after a person ("dochter 15 zit op een behandelgroep", "Dhr. 71, alleenstaand"): the age
+_AGE_AFTER_PERSON = re.compile(
+    r"\b(?:dochter|zoon|kind|moeder|vader|oma|opa|man|vrouw|broer|zus|jongen|meisje|client|clientes?|dhr|mevr|meneer|"
+    r"mevrouw|bewoner|bewoonster)\b\.?,?\s(\d{1,3})\b(?!\s*(?:minuten|min|uur|keer|x|dagen|weken|maanden|euro|procent)\b)"
+    r"(?![-/.:%]\d|%)"
+)
 
 
 def age_years(text: str) -> int | None:
@@ -418,6 +424,9 @@ def age_years(text: str) -> int | None:
             return years
     if bracketed and 0 <= int(bracketed.group(1)) <= 110:
         return int(bracketed.group(1))
+    after_person = _AGE_AFTER_PERSON.search(folded)
+    if after_person and int(after_person.group(1)) <= 110:
+        return int(after_person.group(1))
     return None
 
 
@@ -466,7 +475,9 @@ OTHER_ACTION = re.compile(
 _NO_DECISION_YET = re.compile(
     r"\bnog (?:steeds )?(?:geen|niks|niets|niet)\b(?: \w+){0,2}? ?(?:beslissing|uitspraak|besluit|beslist|antwoord|"
     r"reactie|brief|gehoord)\b|\bnog (?:steeds )?(?:niks|niets)\b|\bgeen (?:beslissing|uitspraak|besluit|brief)\b|"
-    r"\bsindsdien (?:niks|niets)\b|\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b"
+    r"\bsindsdien (?:niks|niets)\b|\bdaarna (?:niks|niets)\b|\bhoor(?:en)? (?:ik |we |wij )?(?:niks|niets)\b|"
+    r"\b(?:niks|niets) meer gehoord\b|\bnooit (?:meer )?(?:iets|wat) gehoord\b|"
+    r"\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b|\bheard nothing\b"
 )
 
 
@@ -491,6 +502,47 @@ _OBJECTION_LATE = re.compile(
     r"\b(?:[5-9]|1[0-2]|vijf|zes|zeven|acht|negen|tien) maanden\b|\b(?:1[89]|[2-9]\d) weken\b|\b(?:half|een half) jaar\b|"
     r"\bhalfjaar\b|\banderhalf jaar\b"
 )
+
+
+# a bezwaar made or to be made against something (not a "bezwaar" in the sense of an objection to a plan of the staff)
+_OBJECTED = re.compile(r"\bbezwaar(?:schrift)?\b[^.?!]{0,40}\b(?:gemaakt|ingediend|maken|indienen|tegen)\b")
+# how long a decision on a bezwaar may take at most: 12 weeks with a bezwaarcommissie, once 6 more (Awb 7:10, R-public
+# §4); 12 weeks when the story says the term was not postponed or there was no hoorzitting
+OBJECTION_TERM_MAX_WEEKS = 18
+OBJECTION_TERM_WEEKS = 12
+_NO_POSTPONEMENT = re.compile(
+    r"\bgeen (?:\w+ ){0,3}(?:verlenging|verdaging|uitstel)\b|\bniet (?:verlengd|verdaagd|uitgesteld)\b|"
+    r"\bnooit (?:\w+ ){0,5}(?:verleng\w*|verdaag\w*|uitstel)\b|"
+    r"\bgeen hoorzitting\b"  # no bezwaarcommissie heard it: 6 weeks and once 6 more
+)
+# the date of the decision a bezwaar is against, in the sentence that says it was sent: no date of sending
+_DECISION_OF = re.compile(r"\b(?:besluit|brief|beschikking|afwijzing)\w* (?:van|d\.?d\.?|gedateerd) [^,.;]{0,25}")
+
+
+def objection_sent_in(text: str, today: date) -> date | None:
+    """When a bezwaar was sent, from a sentence that says so ("in juni bezwaar gemaakt": 30 June, the latest it can
+    be, so that a time counted from it is never too long)."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        folded = fold(sentence)
+        if not _SENT.search(folded) or not re.search(r"\bbezwaar|\bobjection\b", folded):
+            continue
+        cleaned = _DECISION_OF.sub(" ", folded)
+        found = a_date(cleaned, today) or latest_day_said(cleaned, today)
+        if found and found <= today:
+            return found
+    return None
+
+
+def objection_overdue(text: str, today: date) -> bool:
+    """A bezwaar sent longer ago than any term for the decision on it (or than 12 weeks, when the story says the term
+    was never postponed), and no decision yet."""
+    sent = objection_sent_in(text, today)
+    if sent is None or not no_decision_yet(text):
+        return False
+    weeks = (today - sent).days / 7
+    return weeks > OBJECTION_TERM_MAX_WEEKS or (
+        weeks > OBJECTION_TERM_WEEKS and bool(_NO_POSTPONEMENT.search(fold(text)))
+    )
 
 
 def no_decision_yet(text: str) -> bool:
@@ -771,6 +823,10 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
             facts[asked] = value
     folded = _DOUBT.sub(" ", fold(text))  # "ik weet niet of hij een Wlz-indicatie heeft" states no law
     found_org = organisation(folded)
+    if found_org == "zorgaanbieder" and _OBJECTED.search(folded):
+        # a bezwaar is made against a decision of a body, never of the provider of the care ("bezwaar gemaakt tegen
+        # het stoppen van de dagbesteding"): the organisation follows from the law, or is asked
+        found_org = None
     if found_org and "organisation" not in facts:
         facts["organisation"] = found_org
     found_law = law(folded)
@@ -810,7 +866,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         folded,
     ):
         facts.setdefault("termination", True)
-    if _OBJECTION_LATE.search(folded) and re.search(r"\bbezwaar\w*\b|\bobjection\b", folded) and no_decision_yet(text):
+    if (
+        _OBJECTION_LATE.search(folded) and re.search(r"\bbezwaar\w*\b|\bobjection\b", folded) and no_decision_yet(text)
+    ) or objection_overdue(text, today):
         facts.setdefault("objection_late", True)
     if _INDICATION_UNKNOWN.search(fold(text)):  # before the doubt is taken out: the doubt is what it says
         facts.setdefault("indication_unknown", True)

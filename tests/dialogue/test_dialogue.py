@@ -116,6 +116,25 @@ def test_a_running_objection_is_not_treated_as_rejected():
     assert "hoger_beroep_crvb" not in steps
 
 
+def test_an_ingebrekestelling_runs_two_weeks_then_the_beroep_comes():
+    """Awb 4:17 (R-public §24): after the letter the body has two weeks; a letter sent longer ago did not help."""
+    running = Chat().say(
+        "De gemeente beslist niet op tijd over mijn Wmo-aanvraag. Ik heb vorige week een ingebrekestelling gestuurd, "
+        "nog geen reactie."
+    )
+    assert last_trace(running)["step"] == "ingebrekestelling"
+    text = " ".join(m.text for m in running if m.kind == "advice")
+    assert "Dit loopt nog" in text and "2 weken" in text
+    chat = Chat()
+    waited = chat.say(
+        "De gemeente beslist niet op tijd over mijn Wmo-aanvraag. Op 2 november heb ik een ingebrekestelling "
+        "gestuurd. Nog steeds geen besluit."
+    )
+    assert chat.facts["steps_tried"]["ingebrekestelling"] == "niet_geholpen"
+    trace = last_trace(waited)
+    assert "beroep_niet_tijdig" in (trace.get("step"), trace.get("question_step"))
+
+
 def test_done_without_a_result_is_asked_back():
     chat = Chat()
     chat.say("Ik ben het niet eens met het besluit van het CIZ")

@@ -162,3 +162,31 @@ def test_a_provider_that_does_not_know_the_indicatie_can_look_it_up():
     relative = CaseFacts(situation="kastje_muur", role="naaste", today=TODAY).with_fact("indication_unknown", True)
     advice = advise(relative, CATALOGUE)
     assert advice.step is None or advice.step.id != "wlz_raadpleegfunctie"  # only a provider that treats the client
+
+
+@pytest.mark.parametrize(
+    ("law", "step"), [("wmo", "bezwaar_gemeente"), ("jeugdwet", "bezwaar_gemeente"), ("zvw", None)]
+)
+def test_who_decided_follows_from_the_law_when_it_is_not_said(law, step):
+    """A decision under the Wmo or the Jeugdwet is the gemeente's (facts.yaml organisation.follows_from): the bezwaar at
+    the gemeente, without asking which organisation decided; under the Wlz (CIZ or zorgkantoor) it is asked."""
+    facts = CaseFacts(situation="besluit_oneens", role="client", law=law, today=TODAY)
+    advice = advise(facts, CATALOGUE)
+    asked = advice.question.fact if advice.question else None
+    assert asked != "organisation"
+    if step:
+        chain = []
+        for _ in range(6):
+            if advice.step is not None:
+                break
+            q = advice.question
+            facts = (
+                facts.with_outcome(q.about_step, "nee")
+                if q.fact == "step_outcome"
+                else facts.with_fact(q.fact, ANSWERS.get(q.fact, UNKNOWN))
+            )
+            chain.append(q.fact)
+            advice = advise(facts, CATALOGUE)
+        assert advice.step is not None and advice.step.id == step, chain
+    wlz = advise(CaseFacts(situation="besluit_oneens", role="client", law="wlz", today=TODAY), CATALOGUE)
+    assert wlz.question is not None and wlz.question.fact == "organisation"

@@ -395,3 +395,87 @@ def test_what_if_nothing_is_arranged_asks_for_the_step_after():
 @pytest.mark.parametrize("text", ["I am her daughter", "I'm his son, he lives in Utrecht"])
 def test_an_english_relative_is_read_in_any_message(text):
     assert understand.role(text) == "naaste"
+
+
+@pytest.mark.parametrize(
+    ("text", "late"),
+    [
+        # sent in June, a hoorzitting, nothing since: past any term (12 weeks with a commissie, once 6 more)
+        ("Wij hebben in juni bezwaar gemaakt tegen het besluit van de gemeente. Sindsdien niks.", True),
+        # "daarna hoor ik niks meer" is no decision
+        ("Ik heb in het voorjaar bezwaar gemaakt tegen mijn begeleiding. Daarna hoor ik niks meer.", True),
+        # 14 weeks without a hoorzitting: 6 weeks and once 6 more have passed
+        ("In de zomer bezwaar gemaakt. Geen hoorzitting, geen beslissing, niks.", True),
+        # 14 weeks, nothing said about a postponement: it may have been postponed once, so not late yet
+        ("In de zomer bezwaar gemaakt. Nog geen beslissing.", None),
+        ("Op 20 oktober bezwaar gemaakt. Nog geen beslissing.", None),
+        # decided: not late, however long ago
+        ("In juni bezwaar gemaakt, in september kwam de beslissing: ongegrond.", None),
+        # the date of the decision the bezwaar is against is no date of sending
+        ("Ik heb bezwaar gemaakt tegen het besluit van 3 maart. Nog niks gehoord.", None),
+    ],
+)
+def test_a_bezwaar_sent_longer_ago_than_any_term_is_late(text, late):
+    assert understand.read_facts(text, date(2026, 12, 7)).get("objection_late") is late
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in juni bezwaar gemaakt", date(2026, 6, 30)),  # the latest day it can be
+        ("in de zomer", date(2026, 8, 31)),
+        ("in december", date(2026, 12, 7)),  # this month, up to today
+        ("in maart 2025", date(2025, 3, 31)),
+        ("zomaar een zin", None),
+    ],
+)
+def test_a_month_or_season_is_its_latest_day(text, expected):
+    from opschaling.dates import latest_day_said  # noqa: PLC0415
+
+    assert latest_day_said(text, date(2026, 12, 7)) == expected
+
+
+def test_an_ingebrekestelling_sent_longer_ago_than_two_weeks_did_not_help():
+    cat = load_catalogue()
+    today = date(2026, 12, 7)
+    waited = "Ik heb drie weken geleden een ingebrekestelling gestuurd, aangetekend. Geen reactie."
+    assert steps_said(waited, cat, today=today) == {"ingebrekestelling": "niet_geholpen"}
+    later = "Ingebrekestelling gestuurd naar de gemeente. Dat is nu 3 weken geleden. Nog steeds geen besluit."
+    assert steps_said(later, cat, today=today).get("ingebrekestelling") == "niet_geholpen"
+    # within the two weeks it runs; with no time said, the dialogue asks
+    assert steps_said("Ik heb vorige week een ingebrekestelling gestuurd. Nog geen reactie.", cat, today=today) == {
+        "ingebrekestelling": "loopt"
+    }
+    assert steps_said("we hebben al een ingebrekestelling gestuurd maar er gebeurt niks", cat, today=today) == {}
+
+
+def test_a_description_in_brackets_is_no_name_of_a_body():
+    cat = load_catalogue()
+    # "Verlengde jeugdhulp (gemeente)", "Mantelzorgondersteuning (gemeente)": the gemeente that did not help is not them
+    assert steps_said("De gemeente helpt niet, ze zeggen dat het niet kan.", cat) == {}
+    # an abbreviation in brackets is a name: "Centrum voor Consultatie en Expertise (CCE)", "(C.O.T., ...)"
+    said = steps_said("Het CCE heeft advies gegeven maar het helpt niet. Het C.O.T. ook niet geholpen.", cat)
+    assert said.get("cce") == "niet_geholpen"
+    assert said.get("cot") == "niet_geholpen"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dochter 15 zit sinds de zomer op een behandelgroep", 15),
+        ("Dhr. 71, alleenstaand, bij ons in zorg", 71),
+        ("mijn moeder 91. Ze woont alleen", 91),
+        ("mijn man 3 keer gevallen", None),
+        ("mijn moeder 2 dagen per week naar de dagbesteding", None),
+    ],
+)
+def test_a_number_right_after_a_person_is_the_age(text, expected):
+    assert understand.age_years(text) == expected
+
+
+def test_a_bezwaar_is_never_against_the_provider_of_the_care():
+    text = "In de zomer bezwaar gemaakt tegen het stoppen van mijn vaders dagbesteding."
+    assert understand.read_facts(text, date(2026, 12, 7)).get("organisation") is None
+    # a complaint about the dagbesteding itself is about the provider
+    complaint = "Ik ben ontevreden over de dagbesteding van mijn vader."
+    assert understand.read_facts(complaint, date(2026, 12, 7)).get("organisation") == "zorgaanbieder"
