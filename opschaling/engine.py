@@ -261,9 +261,9 @@ def _fact(facts: CaseFacts, name: str) -> Any:
     if name == "professional":
         return facts.is_professional
     value = facts.get(name)
-    spec = FACTS.get(name)
-    if value is None and spec is not None and spec.follows_from is not None:
-        return spec.followed(facts.situation, facts.get(spec.follows_from[1]))  # a Wmo decision: the gemeente's
+    follows = FACTS[name].follows_from if name in FACTS else None
+    if value is None and follows is not None:
+        return follows.value(facts.situation, facts.get(follows.fact))  # a Wmo decision: the gemeente's
     return value
 
 

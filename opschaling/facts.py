@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,6 +24,20 @@ UNKNOWN = "onbekend"  # the user answered "weet ik niet": the question is answer
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 VOCABULARY_FILE = "facts.yaml"
 CHOICE, BOOLEAN, DATE = "choice", "boolean", "date"
+
+
+class FollowsFrom(NamedTuple):
+    """A fact that follows from another in some situations (``follows_from`` in catalogue/facts.yaml)."""
+
+    situations: tuple[str, ...]
+    fact: str  # the other fact
+    values: Mapping[str, str]  # its value -> this fact's value
+
+    def value(self, situation: str | None, other: Any) -> str | None:
+        """This fact's value in ``situation`` when the other fact is ``other``, or None."""
+        if situation not in self.situations or not isinstance(other, str):
+            return None
+        return self.values.get(other)
 
 
 @dataclass(frozen=True)
@@ -42,14 +56,7 @@ class FactSpec:
     name: str | None = None  # Dutch name shown to users
     summary: str | None = None  # value | label | if_true: how "Wat weet je van mij?" lists it
     entity: str | None = None  # the NLU entity of a button payload
-    # (situations, other fact, {its value: this fact's value}): the value while this fact is unknown (facts.yaml)
-    follows_from: tuple[tuple[str, ...], str, Mapping[str, str]] | None = None
-
-    def followed(self, situation: str | None, other: Any) -> str | None:
-        """The value this fact follows from another fact in this situation (``follows_from``), or None."""
-        if self.follows_from is None or situation not in self.follows_from[0]:
-            return None
-        return self.follows_from[2].get(other) if isinstance(other, str) else None
+    follows_from: FollowsFrom | None = None  # the value while this fact is unknown, from another fact (facts.yaml)
 
     @property
     def allowed(self) -> tuple[Any, ...]:
@@ -105,7 +112,7 @@ def _fact_spec(name: str, raw: Mapping[str, Any]) -> FactSpec:
     label = _text(raw.get("label"), name)
     follows = raw.get("follows_from")
     follows_from = (
-        (
+        FollowsFrom(
             tuple(map(str, follows["situations"])),
             str(follows["fact"]),
             {str(k): str(v) for k, v in follows["values"].items()},

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from opschaling.catalogue import Catalogue
+from opschaling.deadlines import add_term, value_on
+from opschaling.facts import FACTS
 from opschaling.understand import a_date, fold, step_outcome
 
 _ARTICLE = re.compile(r"^(?:de|het|een|uw|mijn)\s+")
@@ -19,7 +21,7 @@ _BRACKETED = re.compile(r"\(([^)]*)\)")
 _MIN_LENGTH = 3
 
 
-_LAWS = ("wlz", "wmo", "jeugdwet", "zvw", "wkkgz", "awb")
+_LAWS = (*FACTS["law"].values, "wkkgz", "awb")  # the laws of the vocabulary, and two that no care is given under
 
 
 def _bracketed_name(inner: str) -> str | None:
@@ -158,12 +160,11 @@ def _waited_out(body_id: str, told: str, catalogue: Catalogue, today: date | Non
     if today is None or body_id not in catalogue.bodies:
         return False
     for rule in catalogue.body(body_id).deadlines:
-        if not rule.get("ends_pending") or rule.get("unit") not in ("days", "weeks"):
+        term = value_on(rule["values"], today) if rule.get("ends_pending") else None
+        if term is None:
             continue
-        value = max(float(v.get("value", 0)) for v in (rule.get("values") or {}).values())
-        term = timedelta(days=value * (7 if rule["unit"] == "weeks" else 1))
         sent = a_date(told, today)
-        return sent is not None and sent < today - term
+        return sent is not None and add_term(sent, term["value"], rule["unit"]) < today
     return False
 
 
@@ -178,9 +179,10 @@ def steps_said(
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
     for index, sentence in enumerate(sentences):
         wished = _only_wished(sentence, catalogue)
-        named = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished]
-        if not named:
+        said_here = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished]
+        if not said_here:
             continue
+        named = list(said_here)
         outcome = step_outcome(sentence)
         folded = fold(sentence)
         legal = _LEGAL_STEP.search(folded)
@@ -223,8 +225,8 @@ def steps_said(
         # ingebrekestelling gestuurd"); without a time said the dialogue asks
         told = " ".join(sentences[index : index + 3])
         sent = bool(_MADE.search(folded))
-        for body_id in bodies_named(sentence, catalogue):
-            if body_id in ignore or body_id in wished or result.get(body_id) not in (None, "loopt"):
+        for body_id in said_here:
+            if result.get(body_id) not in (None, "loopt"):
                 continue
             if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
                 result[body_id] = "niet_geholpen"

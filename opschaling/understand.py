@@ -534,10 +534,10 @@ def objection_sent_in(text: str, today: date) -> date | None:
 
 
 def objection_overdue(text: str, today: date) -> bool:
-    """A bezwaar sent longer ago than any term for the decision on it (or than 12 weeks, when the story says the term
-    was never postponed), and no decision yet."""
+    """A bezwaar told as sent longer ago than any term for the decision on it (or than 12 weeks, when the story says
+    the term was never postponed); whether it was decided meanwhile is the caller's to read (``no_decision_yet``)."""
     sent = objection_sent_in(text, today)
-    if sent is None or not no_decision_yet(text):
+    if sent is None:
         return False
     weeks = (today - sent).days / 7
     return weeks > OBJECTION_TERM_MAX_WEEKS or (
@@ -867,8 +867,10 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
     ):
         facts.setdefault("termination", True)
     if (
-        _OBJECTION_LATE.search(folded) and re.search(r"\bbezwaar\w*\b|\bobjection\b", folded) and no_decision_yet(text)
-    ) or objection_overdue(text, today):
+        re.search(r"\bbezwaar\w*\b|\bobjection\b", folded)
+        and no_decision_yet(text)
+        and (_OBJECTION_LATE.search(folded) or objection_overdue(text, today))
+    ):
         facts.setdefault("objection_late", True)
     if _INDICATION_UNKNOWN.search(fold(text)):  # before the doubt is taken out: the doubt is what it says
         facts.setdefault("indication_unknown", True)
