@@ -42,9 +42,11 @@ eval: bootstrap
 	  locked_a=tests/safety/blind/locked_a1,tests/safety/blind/locked_a2 \
 	  final_i=tests/safety/blind/final_i1,tests/safety/blind/final_i2 \
 	  final_j=tests/safety/blind/final_j1,tests/safety/blind/final_j2 \
+	  final_k=tests/safety/blind/final_k1,tests/safety/blind/final_k2 \
 	  --conversations locked=tests/conversations/blind/locked \
 	  --conversations fresh_k=tests/conversations/blind/fresh_k \
-	  --conversations fresh_l=tests/conversations/blind/fresh_l
+	  --conversations fresh_l=tests/conversations/blind/fresh_l \
+	  --conversations fresh_m=tests/conversations/blind/fresh_m
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

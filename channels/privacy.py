@@ -636,6 +636,50 @@ _PLACE_CUE = re.compile(
 )
 
 
+# Words deduce can take for a first name that are no name where they stand: English words at the start of a sentence
+# ("My father ...": My is a name in deduce's lists) and a month after a date word or next to a number ("in June",
+# "3 May", "June 2026"). A month with a name around it ("June de Vries") stays a name.
+_NOT_NAME_ALONE = frozenset(["my", "our", "his", "her", "their", "dear", "hi", "hello", "mum", "mom", "dad"])
+_MONTH_WORDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "januari",
+        "februari",
+        "maart",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "oktober",
+    ]
+)
+_DATE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:in|of|since|until|till|from|by|on|early|late|mid|van|tot|sinds|per|begin|eind)|\d)[\s,.-]{1,3}$"
+)
+_DATE_AFTER = re.compile(r"^[\s,.-]{1,3}\d")
+
+
+def _no_name_here(text: str, start: int, end: int) -> bool:
+    """A one-word span that is no person's name where it stands (see _NOT_NAME_ALONE and _MONTH_WORDS)."""
+    word = text[start:end].strip(" .,").lower()
+    if word in _NOT_NAME_ALONE:
+        return True
+    return word in _MONTH_WORDS and bool(
+        _DATE_BEFORE.search(text[max(0, start - 12) : start]) or _DATE_AFTER.match(text[end : end + 4])
+    )
+
+
 def _is_place(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]``, found as a name, is a Dutch place (see _PLACE_CUE)."""
     key = _place_key(text[start:end])
@@ -812,7 +856,14 @@ def _name_spans(engine: Any, text: str) -> list[tuple[int, int, str]]:
         if (
             "[" in span
             or "]" in span
-            or (kind == "naam" and (_protected(span) or _is_place(text, ann.start_char, ann.end_char)))
+            or (
+                kind == "naam"
+                and (
+                    _protected(span)
+                    or _is_place(text, ann.start_char, ann.end_char)
+                    or _no_name_here(text, ann.start_char, ann.end_char)
+                )
+            )
         ):
             continue
         spans.append((ann.start_char, ann.end_char, kind))

@@ -14,6 +14,7 @@ the answers about steps come from ``opschaling.render``. tests/dialogue/test_tex
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -146,6 +147,8 @@ def new_state() -> dict[str, Any]:
         "confirm_restart": None,  # "Wilt u opnieuw beginnen?" was asked (a typed restart that was not plainly one)
         "other_language": None,
         "safety": None,
+        "safety_tier": None,  # the tier of the last danger sign: "crisis" or "check_in"
+        "pending_topic": None,  # a seed question asked with a crisis message or a check-in: answered next message
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
@@ -172,7 +175,8 @@ class _Conversation:
         self.today = today
         self.text = (turn.text or "")[:MAX_CHARS]
         self.is_payload = bool(turn.payload) or self.text.startswith("/")
-        self.words_text = "" if self.is_payload else self.text
+        self.typed = "" if self.is_payload else self.text  # as typed: read for danger signs and the language
+        self.words_text = understand.gloss(self.typed)  # read for facts: English step names in Dutch (english.yaml)
         self.folded = understand.fold(self.words_text)
         self.messages: list[Message] = []
         self.changed: list[str] = []
@@ -304,9 +308,9 @@ def _no_repeat(convo: _Conversation) -> None:
 def _other_language(convo: _Conversation) -> None:
     """A message in English, once per conversation: this assistant works in Dutch; who helps in English (the
     Juiste Loket) and the emergency numbers, from the catalogue; the conversation goes on in short Dutch."""
-    if convo.state.get("other_language") or not convo.words_text or convo.is_payload:
+    if convo.state.get("other_language") or not convo.typed or convo.is_payload:
         return
-    if language.detect(convo.words_text) != "en":
+    if language.detect(convo.typed) != "en":
         return
     convo.state["other_language"] = "en"
     if any(m.kind in ALARM_KINDS for m in convo.messages):
@@ -324,7 +328,7 @@ def _other_language(convo: _Conversation) -> None:
 
 # --- 1. safety ------------------------------------------------------------------------------------------------
 def _crisis(convo: _Conversation, signal: Signal) -> None:
-    lang = language.detect(convo.words_text) if convo.words_text else language.DUTCH
+    lang = language.detect(convo.typed) if convo.typed else language.DUTCH
     message = crisis.crisis_message(signal, convo.catalogue, informal=convo.facts().young, lang=lang)
     convo.say(message.text, message.kind)
 
@@ -355,9 +359,9 @@ def _step_safety(convo: _Conversation) -> None:
     just_after = bool(convo.state.get("sign_last_turn") or check_in)
     convo.state["weak_sign"] = False
     convo.state["sign_last_turn"] = False
-    if convo.words_text:
+    if convo.typed:
         signal = safety.assess(
-            convo.words_text,
+            convo.typed,
             intent=turn.intent,
             confidence=turn.confidence,
             # the rules read a question about a dose as a sign after any sign in the conversation ...
@@ -374,8 +378,8 @@ def _step_safety(convo: _Conversation) -> None:
         and (understand.yes_no(convo.words_text) is True or (turn.intent == "affirm" and convo.is_payload))
     ):
         signal = Signal(kind=safety.ACUTE, evidence="answer", sign="acute_danger", source="answer")
-    if check_in and convo.words_text and (signal is None or signal.tier == safety.CHECK_IN):
-        answer = safety_rules.check_in_answer(convo.words_text)
+    if check_in and convo.typed and (signal is None or signal.tier == safety.CHECK_IN):
+        answer = safety_rules.check_in_answer(convo.typed)
         model_only = signal is not None and signal.source == "model"
         if answer == "yes" and signal is None and _answers_the_question_not_the_check_in(convo, asked, check_in):
             # "ja, twee rondes" to the check-in with "Heeft u het zorgkantoor gevraagd?" after it: the answer to
@@ -420,7 +424,7 @@ def _step_safety(convo: _Conversation) -> None:
         signal is not None
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
-        and (convo.state.get("check_in_declined") or len(convo.words_text.split()) <= SHORT_ANSWER_WORDS)
+        and (convo.state.get("check_in_declined") or len(convo.typed.split()) <= SHORT_ANSWER_WORDS)
         and asked not in (None, "situation", "acute_danger")
         and _answers_asked(convo, asked)
     ):
@@ -432,7 +436,7 @@ def _step_safety(convo: _Conversation) -> None:
         _still_unsafe(convo)
         return
     if signal is None:
-        if convo.words_text and safety.weak_sign(convo.words_text, after_sign=weak_before):
+        if convo.typed and safety.weak_sign(convo.typed, after_sign=weak_before):
             convo.state["weak_sign"] = True  # the next message only: a question about a dose is then a sign
             convo.helplines = not convo.state.get("helplines_shown")
         return
@@ -440,6 +444,7 @@ def _step_safety(convo: _Conversation) -> None:
     convo.sign_here = True
     convo.interrupted = True
     convo.state["safety"] = signal.kind
+    convo.state["safety_tier"] = signal.tier
     convo.state["sign_last_turn"] = True
     if signal.kind in (safety.VIOLENCE, safety.ACUTE) and signal.source != "nlu":
         convo.facts_raw.setdefault("safety_concern", True)  # veiligheid speelt mee (the Veiligheidshuis, S1)
@@ -466,7 +471,7 @@ def _answers_the_question_not_the_check_in(
         rest = convo.folded[yes.end() :].strip(" ,.!") if yes else ""
         if not rest or safety_rules.check_in_answer(rest) is not None or safety.assess(rest, after_sign=True):
             return False
-    elif safety.assess(convo.words_text, after_sign=True) is not None:
+    elif safety.assess(convo.typed, after_sign=True) is not None:
         return False
     return _answers_asked(convo, asked)
 
@@ -562,7 +567,7 @@ def _step_read(convo: _Conversation) -> None:
             # "eerste aanmeldronde, 5 aanbieders", "bellen 4 keer": an answer that says nothing about this step is
             # not asked again (issue 14): taken as not tried, said so, and the person may correct it
             outcome = "nee"
-            convo.state["unread"].append(convo.words_text[:500])
+            convo.state["unread"].append(convo.typed[:500])
             label = convo.catalogue.body(step).short_label
             convo.say(convo.addressed("step_assumed_not_tried", step=label), "notice")
     if asked == "step_outcome" and step:
@@ -646,7 +651,14 @@ def _situation_said(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
             return str(topic["situation"]), {}  # the question the seeds answer is what the message is about
         said = SITUATION_INTENTS.get(intent or "", (None, {}))[0]
         found = understand.weigh_situation(
-            convo.words_text, said, convo.turn.confidence if said else 0.0, learned=not convo.sign_here
+            convo.words_text,
+            said,
+            convo.turn.confidence if said else 0.0,
+            # a message with a crisis sign is read for the danger only; the story around a check-in is still read
+            # ("the municipality said no ... we can't do this anymore": after "nee" the bezwaar, not "waar loopt u
+            # tegenaan?")
+            learned=not convo.sign_here or convo.state.get("safety_tier") == safety.CHECK_IN,
+            typed=convo.typed,
         )
         if found in convo.catalogue.routes:
             return found, {}
@@ -809,12 +821,14 @@ def _step_moves(convo: _Conversation) -> bool:
         and not convo.is_payload
         and understand.is_question(convo.words_text)
     )
+    also: list[str] = []
     if detail is None and question_after_advice:
-        detail = understand.follow_up_topic(convo.words_text)  # lexicon/follow_up.yaml
+        topics = understand.follow_up_topics(convo.words_text)  # lexicon/follow_up.yaml
+        detail, also = (topics[0], topics[1:]) if topics else (None, [])
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
     if detail:
-        return _detail(convo, str(detail))
+        return _detail(convo, str(detail), also)
     if question_after_advice and _about_other_body(convo):
         return True
     if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):
@@ -881,7 +895,8 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     message, never twice in a row. After the advice or while a question waits the answer is the whole reply (the
     question is asked again); in a story the answer comes first and the story is read as usual (once per conversation:
     the same story told again does not get it twice). True when the turn is fully answered here."""
-    if convo.is_payload or convo.sign_here or not understand.is_question(convo.words_text):
+    _pending_question(convo)
+    if convo.is_payload or not understand.is_question(convo.words_text):
         return False
     last = convo.state.get("last") or {}
     step = str(last.get("step") or "")
@@ -891,6 +906,11 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     asked = convo.state.get("asked")
     in_story = not last and asked in (None, "situation")  # a story or the opening question: its answer comes once
     if topic_id is None or "when" not in convo.catalogue.explanations[topic_id]:
+        return False
+    if convo.sign_here and (convo.state.get("safety_tier") == safety.CRISIS or _check_in_asked(convo)):
+        # a crisis message or a check-in about the writer stands alone: the question is answered once that is
+        # answered ("krijg ik dan geld als ze te laat zijn? ik wil niet meer leven": the dwangsom comes next turn)
+        convo.state["pending_topic"] = topic_id
         return False
     shown = convo.state["info_shown"]
     topics = [t for t in shown if t.startswith("topic:")]
@@ -918,7 +938,24 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     return False  # a story with a question in it: read the story too
 
 
-def _detail(convo: _Conversation, topic: str) -> bool:
+def _pending_question(convo: _Conversation) -> None:
+    """The seed question that came with a crisis message or a check-in about the writer, answered in the next
+    message without a new sign (after "nee" to the check-in too): nothing the person asked is lost."""
+    topic_id = convo.state.get("pending_topic")
+    if not topic_id or convo.state.get("sign_last_turn") or topic_id not in convo.catalogue.explanations:
+        return
+    convo.state["pending_topic"] = None
+    convo.state["info_shown"].append(f"topic:{topic_id}")
+    convo.topic_answered = topic_id  # what the question is about is the situation when none is known yet
+    for name, value in (convo.catalogue.explanations[topic_id].get("facts") or {}).items():
+        convo.set_fact(name, value)
+    text = _explanation(convo.catalogue, topic_id=topic_id) or ""
+    convo.say(convo.address(f"{convo.phrase('pending_question')} {text}"), "info")
+
+
+def _detail(convo: _Conversation, topic: str, also: Iterable[str] = ()) -> bool:
+    """The answer to a question about the advice (``topic``: render.DETAILS), and to every other topic asked in the
+    same message (``also``: "hoe lang duurt zo'n beroep en wat kost het?" gets the time and the cost)."""
     if topic == OVERZICHT:
         _overview_check(convo)
         return True
@@ -938,9 +975,16 @@ def _detail(convo: _Conversation, topic: str) -> bool:
         _reask(convo)
         return True
     advice = advise(convo.facts(), convo.catalogue)
-    renderer = render.DETAILS.get(topic, render.why_text)
-    buttons = [b for b in render.advice_buttons(advice) if topic not in b["payload"]][:4] if advice.step else []
-    convo.say(renderer(advice, convo.catalogue, convo.facts()), "detail", buttons, feedback=True)
+    topics = [topic, *(t for t in also if t != topic)]
+    buttons = (
+        [b for b in render.advice_buttons(advice) if not any(t in b["payload"] for t in topics)][:4]
+        if advice.step
+        else []
+    )
+    for index, each in enumerate(topics):
+        renderer = render.DETAILS.get(each, render.why_text)
+        last = index == len(topics) - 1
+        convo.say(renderer(advice, convo.catalogue, convo.facts()), "detail", buttons if last else [], feedback=last)
     return True
 
 
@@ -1042,7 +1086,7 @@ SHORT_QUESTION_WORDS = 12  # a message this short that asks for another language
 def _language_help(convo: _Conversation) -> str:
     """Help in another language: in English when the question is English (texts.yaml english_help), else the Dutch
     explanation; both with the government's English pages as sources (R-public §28)."""
-    if language.detect(convo.words_text) != "en":
+    if language.detect(convo.typed) != "en":
         return _explanation(convo.catalogue, topic_id=LANGUAGE_TOPIC) or ""
     refs = [Reference.from_dict(r) for r in convo.catalogue.explanations[LANGUAGE_TOPIC].get("reference") or ()]
     loket = convo.catalogue.body("juiste_loket")
@@ -1165,7 +1209,7 @@ def _ask_situation(convo: _Conversation) -> bool:
     if count >= MAX_ASKS and convo.state.get("asked") == "situation" and (not convo.interrupted or count > MAX_ASKS):
         # asked twice without an answer: move on with the route for "I do not know where to go"
         if convo.words_text:
-            convo.state["unread"].append(convo.words_text[:500])
+            convo.state["unread"].append(convo.typed[:500])
         convo.facts_raw["situation"] = FALLBACK_SITUATION
         convo.state["asked"] = None
         convo.say(convo.addressed("situation_moved_on"), "notice")
@@ -1208,6 +1252,8 @@ def _ask(convo: _Conversation, question: Question) -> bool:
     intro = ""
     if same and not_a_miss:
         intro = convo.phrase("after_crisis_go_on") + " " if convo.interrupted and convo.state.get("safety") else ""
+        if not convo.interrupted and not convo.changed:
+            intro = convo.phrase("noted") + " "  # "I am his son" while the question waits: learnt, then the question
         convo.say(convo.address(_acknowledge(convo) + intro + question.text), "question", _buttons(question))
         counts[key] = count + 1
         return True
@@ -1243,7 +1289,7 @@ def _move_on(convo: _Conversation, question: Question) -> None:
     else:
         convo.facts_raw[question.fact] = UNKNOWN
     if convo.words_text:
-        convo.state["unread"].append(convo.words_text[:500])
+        convo.state["unread"].append(convo.typed[:500])
     convo.say(convo.addressed("moving_on"), "notice")
     convo.state["asked"] = None
     convo.state["asked_step"] = None
@@ -1320,11 +1366,21 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
         convo.state["last"] = _summary(advice, facts)
         return
     buttons = render.advice_buttons(advice) if advice.step else [convo.handoff_button()]
-    message = convo.say(
-        render.advice_text(advice, convo.catalogue, facts), "advice", [*buttons, convo.overview_button()], feedback=True
-    )
+    text = render.advice_text(advice, convo.catalogue, facts)
+    summary = _summary(advice, facts)
+    summary["digest"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if advice.step and last.get("step") == advice.step.id and last.get("digest") == summary["digest"]:
+        # something new was said ("ik ben de cliënt"), but the advice it gives is word for word the one just given:
+        # say so, do not show it again
+        said = convo.addressed("advice_unchanged", step=advice.step.body.short_label)
+        if said in (convo.state.get("last_plain") or ()):
+            said = convo.addressed("advice_unchanged_again")
+        convo.say(said, "info", buttons)
+        convo.state["last"] = summary
+        return
+    message = convo.say(text, "advice", [*buttons, convo.overview_button()], feedback=True)
     message.documents = offered(advice, facts.organisation)
-    convo.state["last"] = _summary(advice, facts)
+    convo.state["last"] = summary
 
 
 def _summary(advice: Advice, facts: CaseFacts) -> dict[str, Any]:
@@ -1349,7 +1405,7 @@ def _summary(advice: Advice, facts: CaseFacts) -> dict[str, Any]:
 
 def _not_understood(convo: _Conversation) -> None:
     if convo.words_text:
-        convo.state["unread"].append(convo.words_text[:500])
+        convo.state["unread"].append(convo.typed[:500])
         convo.state["unread"] = convo.state["unread"][-10:]
     if not convo.text.strip():
         convo.say(convo.addressed("empty_message"), "error")

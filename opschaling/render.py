@@ -552,7 +552,9 @@ def costs_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
                 refs.extend(item_refs)
     if not found:
         return address(catalogue.text("costs_unknown", step=body.short_label), facts)
-    return address(f"{' '.join(found[:3])}\n\n{cite_line(catalogue, refs or list(body.references))}", facts)
+    shown = found[:3]  # each sentence with its own source (an amount is never shown without where it comes from)
+    cited = cite_line(catalogue, refs or list(body.references), limit=len(shown))
+    return address(f"{' '.join(shown)}\n\n{cited}", facts)
 
 
 def carer_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:

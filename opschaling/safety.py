@@ -147,7 +147,7 @@ def model_violence(text: str | None, after_sign: bool | str = False, alone: bool
     if found is None:
         return None
     sign, tier, share = found
-    if alone and share < float(load_lexicon().data["model"]["check_in"]):
+    if alone and share < float(load_lexicon().data["model"]["violence_alone"]):
         return None
     return _signal(sign, f"model:violence ({share:.2f})", tier, source="model")
 

@@ -112,18 +112,48 @@ def _nlu_negatives() -> list[str]:
     return [t for t in out if t]
 
 
-def training_set() -> tuple[list[str], list[str]]:
-    """(texts, labels) the model is trained on."""
+def training_set(leave_out: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """(texts, labels) the model is trained on: the written messages (``written``), long ones as the model reads them
+    (``as_read``); ``leave_out``: ids of training items left out (scripts/tune_safety.py leaves writers out)."""
+    pairs = as_read(written(leave_out))
+    return [t for t, _ in pairs], [label for _, label in pairs]
+
+
+def written(leave_out: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(text, label) of every message the model learns from, whole, as written."""
+    skip = set(leave_out)
     pairs: list[tuple[str, str]] = []
     for path in training_files():
         for item in _items(path):
-            pairs += item_examples(item)
+            if str(item.get("id")) not in skip:
+                pairs += item_examples(item)
     for entry in load_lexicon().data["entries"]:  # the rules' near misses; their positives are the rules' own job
         pairs += [(t, NONE) for t in (entry.get("examples") or {}).get("negative") or []]
     pairs += [(t, NONE) for t in _nlu_negatives()]
     kinds = set(load_lexicon().kinds)
-    pairs = [(t, label) for t, label in pairs if t.strip() and (label == NONE or label in kinds)]
-    return [t for t, _ in pairs], [label for _, label in pairs]
+    return [(t, label) for t, label in pairs if t.strip() and (label == NONE or label in kinds)]
+
+
+def as_read(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The examples in the pieces the model reads (``chunks``): a long message without a sign gives each of its
+    chunks as "none" (one sentence of an ordinary story is read alone, so it is learned alone); a long message with
+    a sign gives only the chunk in which a first model, trained on the short messages, finds that sign most likely
+    (the story around the sign is no sign). Short messages stay whole."""
+    short = [(t, label) for t, label in pairs if len(t.split()) <= WHOLE_WORDS]
+    long = [(t, label) for t, label in pairs if len(t.split()) > WHOLE_WORDS]
+    out = list(short) + [(c, NONE) for t, label in long if label == NONE for c in chunks(t)]
+    signed = [(chunks(t), label) for t, label in long if label != NONE]
+    if not signed:
+        return out
+    first = train([t for t, _ in short], [label for _, label in short])
+    classes = list(first.classes_)
+    for pieces, label in signed:
+        if label not in classes or len(pieces) == 1:
+            out += [(p, label) for p in pieces]
+            continue
+        chance = first.predict_proba([prepare(p) for p in pieces])[:, classes.index(label)]
+        out.append((pieces[int(chance.argmax())], label))
+    return out
 
 
 def fingerprint() -> str:
@@ -194,7 +224,7 @@ def decide(
     gives a check-in (its most likely kind). The thresholds are the lexicon's (``crisis`` / ``check_in`` given
     here only to sweep them: scripts/tune_safety.py); after an earlier sign they are lower (``after_sign``)."""
     lex = load_lexicon()
-    crisis_at, check_in_at = _thresholds(after_sign, crisis, check_in)
+    crisis_at, check_in_at = _thresholds(after_sign, crisis, check_in, long=len(rows) > 1)
     muted = _muted(after_sign)
     crisis_kinds = [k for k in lex.crisis_kinds if k not in muted]
     best: tuple[float, str, str] | None = None
@@ -218,14 +248,17 @@ def decide(
 
 
 def _thresholds(
-    after_sign: AfterSign, crisis: float | None = None, check_in: float | None = None
+    after_sign: AfterSign, crisis: float | None = None, check_in: float | None = None, long: bool = False
 ) -> tuple[float, float]:
-    """(crisis, check-in) thresholds: the lexicon's (or the ones given), lower after an earlier sign."""
+    """(crisis, check-in) thresholds: the lexicon's (or the ones given), lower after an earlier sign. A chunk of a
+    long message needs ``check_in_long`` for a check-in: one sentence of an ordinary story read alone looks more
+    like a sign than the story does."""
     cfg = load_lexicon().data["model"]
     scale = float(cfg.get("after_sign_factor", 1.0)) if after_sign is True else 1.0  # not after only a weak sign
+    own = cfg["check_in_long"] if long else cfg["check_in"]
     return (
         float(cfg["crisis"] if crisis is None else crisis) * scale,
-        float(cfg["check_in"] if check_in is None else check_in) * scale,
+        float(own if check_in is None else check_in) * scale,
     )
 
 

@@ -48,6 +48,12 @@ _ORGANISATION = (
         r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b",
     ),
 )
+_LAW_NAMED = (
+    ("wlz", r"\bwlz\b|wet langdurige zorg"),
+    ("jeugdwet", r"\bjeugdwet\b"),
+    ("wmo", r"\bwmo\b|wet maatschappelijke ondersteuning"),
+    ("zvw", r"\bzvw\b|zorgverzekeringswet"),
+)
 _LAW = (
     (
         "wlz",
@@ -382,11 +388,22 @@ _TO_APPLY = re.compile(
 )
 
 
+# a law said not to apply, or not known to apply ("vader heeft nog geen Wlz", "we weten niet of ze een
+# Wlz-indicatie heeft"): no law is read from it (issue 15 item 5)
+_LAW_DENIED = re.compile(
+    r"\b(?:nog )?(?:geen|zonder)(?: \w+)? (?:wlz|wmo|jeugdwet|zvw)\b(?:[- ]?(?:indicatie|zorg))?|"
+    r"\b(?:niet|nooit) (?:in|onder|via) de (?:wlz|wmo|jeugdwet|zvw)\b|"
+    r"\bweten? (?:\w+ )?niet of (?:\w+ ){0,5}(?:wlz|wmo|jeugdwet|zvw)\b(?:[- ]?indicatie)?"
+)
+
+
 def law(text: str) -> str | None:
     folded = _TO_APPLY.sub(" ", _OWN_EMPLOYER.sub(" ", _without_negated(fold(text))))
+    folded = _LAW_DENIED.sub(" ", folded)
     if _WLZ_NOW.search(folded):
         return "wlz"
-    return _first(_LAW, folded)
+    # the name of a law outranks the words around it: "ggz-Wlz", "Wlz-GGZ-wonen" is Wlz, though ggz comes first
+    return _first(_LAW_NAMED, folded) or _first(_LAW, folded)
 
 
 def role(text: str, answer: bool = False) -> str | None:
@@ -476,7 +493,7 @@ _NO_DECISION_YET = re.compile(
     r"\bnog (?:steeds )?(?:geen|niks|niets|niet)\b(?: \w+){0,2}? ?(?:beslissing|uitspraak|besluit|beslist|antwoord|"
     r"reactie|brief|gehoord)\b|\bnog (?:steeds )?(?:niks|niets)\b|\bgeen (?:beslissing|uitspraak|besluit|brief)\b|"
     r"\bsindsdien (?:niks|niets)\b|\bdaarna (?:niks|niets)\b|\bhoor(?:en)? (?:ik |we |wij )?(?:niks|niets)\b|"
-    r"\b(?:niks|niets) meer gehoord\b|\bnooit (?:meer )?(?:iets|wat) gehoord\b|"
+    r"\b(?:niks|niets)(?: meer)? gehoord\b|\bnooit (?:meer )?(?:iets|wat) gehoord\b|"
     r"\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b|\bheard nothing\b"
 )
 
@@ -602,7 +619,7 @@ _DECISION_WORDS = re.compile(
     r"datum|letter|decision)\b|\b\w+(?:brief|besluit)\b"  # "de afwijzingsbrief is van 23 november"
 )
 _OBJECTION_DECISION_CONTEXT = re.compile(
-    r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is )?(?:afgewezen|"
+    r"\b(?:beslissing op (?:mijn |het |ons )?bezwaar|bezwaar (?:is |was |werd )?(?:afgewezen|"
     r"ongegrond)|uitspraak op (?:mijn |het )?bezwaar)\b"
 )
 
@@ -856,8 +873,11 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         if found:
             facts["objection_decision_date"] = found.isoformat()
     if re.search(
-        r"\bopgezegd\b|\bopzeg(?:ging|gen|t)\b|\bzeg(?:t|gen) (?:de|het|haar|zijn) (?:zorg|contract|zorgovereenkomst|overeenkomst) op\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
+        r"\bopgezegd\b|\bopzeg(?:ging|gen|t)\b|\bzorg (?:stopt|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
         r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
+        # "zeggen ze de zorgovereenkomst op", "de zorg wordt over 2 maanden beeindigd"
+        r"\bzeg(?:t|gen) (?:ze |zij |hij )?(?:de|het|haar|zijn|onze) (?:zorg|contract|zorgovereenkomst|overeenkomst)"
+        r"(?: \w+)? op\b|\b(?:zorg|zorgovereenkomst|contract) (?:wordt|werd|is) (?:\w+ ){0,4}(?:beeindigd|stopgezet)\b|"
         r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
         r"\b(?:weg|eruit) moet(?:en)?\b|\bmoet(?:en)? (?:\w+ )?eruit\b|\bwegsturen\b|\bweggestuurd\b|\bop straat (?:zetten|gezet)\b|"
@@ -956,16 +976,20 @@ def guess_situation(text: str) -> str | None:
     return SITUATIONS.best(text)
 
 
-def weigh_situation(text: str, intent: str | None = None, confidence: float = 0.0, learned: bool = True) -> str | None:
+def weigh_situation(
+    text: str, intent: str | None = None, confidence: float = 0.0, learned: bool = True, typed: str | None = None
+) -> str | None:
     """What a message is about, from three readers together: the learned reader's chance per situation, plus the cue
     words' score (lexicon/situations.yaml; ``model.cue_weight`` per 3 points, at most 6 points), plus the NLU's
     confidence for the situation its intent names (``model.nlu_weight``). The best situation counts when one reader
     alone would take it: the learned reader at its threshold, the cues at theirs, or the NLU at
     ``model.nlu_alone``. None when no reader finds one. ``learned=False``: without the learned reader (a message with
-    a danger sign: its words are read for the danger, not guessed at for a route)."""
+    a danger sign: its words are read for the danger, not guessed at for a route). ``typed``: the message as typed, for the
+    learned reader, when ``text`` is its gloss (``gloss``)."""
     settings = situation_model.settings()
     cues = SITUATIONS.scores(text)
-    chances = dict(situation_model.ranking(text)) if learned and text.strip() else {}
+    seen = text if typed is None else typed  # the learned reader learned messages as typed, English ones too
+    chances = dict(situation_model.ranking(seen)) if learned and seen.strip() else {}
     candidates = set(cues) | {k for k, v in chances.items() if k != situation_model.NONE and v > 0.01}
     if intent:
         candidates.add(intent)
@@ -1011,14 +1035,42 @@ MOVES_LEXICON = FOLLOW_UP_LEXICON.parent / "moves.yaml"
 MOVES = _load_topics(MOVES_LEXICON)
 
 
+ENGLISH_LEXICON = FOLLOW_UP_LEXICON.parent / "english.yaml"
+
+
+def _load_glossary(path: Path) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, Dutch words) of lexicon/english.yaml, in the order of the file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple((re.compile(p, re.IGNORECASE), str(t["nl"])) for t in raw["terms"] for p in t["patterns"])
+
+
+GLOSSARY = _load_glossary(ENGLISH_LEXICON)
+
+
+def gloss(text: str) -> str:
+    """``text`` with the English words for steps, bodies, care and dates (lexicon/english.yaml) replaced by the
+    Dutch words the reading patterns know: "we sent an objection to the municipality in June" is read as "we bezwaar
+    gemaakt to the gemeente in juni". For reading facts and the situation only; danger signs are read as typed."""
+    for pattern, dutch in GLOSSARY:
+        text = pattern.sub(dutch, text)
+    return text
+
+
 def move_of(text: str) -> str | None:
     """A conversation move the whole message plainly is (lexicon/moves.yaml): "opnieuw_beginnen", or None."""
     return _first_topic(MOVES, fold(text).strip())
 
 
 def follow_up_topic(text: str) -> str | None:
-    """What a question after the advice asks about (lexicon/follow_up.yaml): termijn, kosten, contact, ..."""
-    return _first_topic(FOLLOW_UPS, fold(text))
+    """What a question after the advice asks about first (lexicon/follow_up.yaml): termijn, kosten, contact, ..."""
+    return next(iter(follow_up_topics(text)), None)
+
+
+def follow_up_topics(text: str) -> list[str]:
+    """Every topic a question after the advice asks about, in the order of the file ("hoe lang duurt zo'n beroep en
+    wat kost het?": termijn and kosten)."""
+    folded = fold(text)
+    return [topic for topic, patterns in FOLLOW_UPS if any(p.search(folded) for p in patterns)]
 
 
 def is_question(text: str) -> bool:

@@ -5,10 +5,14 @@ The training material in lexicon/training/ comes from several writers (the id pr
 writer the model is trained on the others only (plus the lexicon examples and the NLU negatives) and scores that
 writer's messages; every item is then read the way the dialogue reads it (rules + model, ``after_sign`` after an
 earlier sign in the item). The sweep shows recall and false alarms for each pair of thresholds; the thresholds in
-lexicon/safety.yaml (``model``) are the pair with the highest recall under the false-alarm bounds. Blind batches
+lexicon/safety.yaml (``model``) are the pair with the highest recall under the false-alarm bounds. A long message
+is read in chunks and has its own check-in threshold (``check_in_long``, swept from ``check_in`` up): the hard
+negatives here are mostly short, so where recall ties, the long threshold is chosen by the needless check-ins on the
+opening messages of studied blind conversations (tests/safety/README.md, round 8). Blind batches
 (tests/safety/blind/) are never read here.
 
-    .venv/bin/python scripts/tune_safety.py            # ~1-2 minutes on 2 cores
+    .venv/bin/python scripts/tune_safety.py                 # one training per writer (22): about an hour on 2 cores
+    .venv/bin/python scripts/tune_safety.py --folds 6       # a sixth of the writers out at a time: ~15 minutes
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from opschaling import safety, safety_model
-from opschaling.safety_rules import load_lexicon
 
 CRISIS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CHECK_IN = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
@@ -40,21 +43,8 @@ def writers() -> dict[str, list[dict]]:
 
 
 def base_examples(held: list[dict]) -> tuple[list[str], list[str]]:
-    held_ids = {str(i.get("id")) for i in held}
-    texts, labels = [], []
-    for path in safety_model.training_files():
-        for item in safety_model._items(path):
-            if str(item.get("id")) in held_ids:
-                continue
-            for text, label in safety_model.item_examples(item):
-                texts.append(text)
-                labels.append(label)
-    for entry in load_lexicon().data["entries"]:
-        negatives = (entry.get("examples") or {}).get("negative") or []
-        texts += negatives
-        labels += [safety_model.NONE] * len(negatives)
-    negatives = safety_model._nlu_negatives()
-    return texts + negatives, labels + [safety_model.NONE] * len(negatives)
+    """The model's training examples without the held-out writer's items."""
+    return safety_model.training_set(str(i.get("id")) for i in held)
 
 
 def score_items(items: list[dict], pipeline) -> list[dict]:
@@ -89,7 +79,9 @@ def score_items(items: list[dict], pipeline) -> list[dict]:
         safety_model.model = original  # type: ignore[assignment]
 
 
-def tier_of(row: dict, after_sign: bool, crisis: float, check_in: float, nlu: float = 1.01) -> str:
+def tier_of(
+    row: dict, after_sign: bool, crisis: float, check_in: float, nlu: float = 1.01, check_in_long: float | None = None
+) -> str:
     """The tier the dialogue would give this message: the highest of the rules', the model's and the NLU's."""
     rank = {"none": 0, "check_in": 1, "crisis": 2}
     rules = row["rules"] if after_sign else row["rules_plain"]
@@ -97,19 +89,23 @@ def tier_of(row: dict, after_sign: bool, crisis: float, check_in: float, nlu: fl
     intent, confidence = row.get("nlu") or (None, 0.0)
     if intent == safety.NLU_INTENT and confidence >= nlu:
         best = max(best, "check_in", key=rank.__getitem__)
-    found = safety_model.decide(row["scores"], after_sign, crisis=crisis, check_in=check_in)
+    long = len(row["scores"]) > 1  # a long message, read in chunks: its own check-in threshold
+    at = check_in_long if long and check_in_long is not None else check_in
+    found = safety_model.decide(row["scores"], after_sign, crisis=crisis, check_in=at)
     if found is not None:
         best = max(best, found[1], key=rank.__getitem__)
     return best
 
 
-def evaluate(scored: list[dict], crisis: float, check_in: float, nlu: float = 1.01) -> dict:
+def evaluate(
+    scored: list[dict], crisis: float, check_in: float, nlu: float = 1.01, check_in_long: float | None = None
+) -> dict:
     pos = hit = neg = false_crisis = false_check = early = 0
     for item in scored:
         seen = False
         tiers = []
         for row in item["rows"]:
-            tiers.append(tier_of(row, seen, crisis, check_in, nlu))
+            tiers.append(tier_of(row, seen, crisis, check_in, nlu, check_in_long))
             seen = seen or tiers[-1] != "none"
         if item["tier"] == "none":
             neg += 1
@@ -157,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="reports/eval/safety_tuning.json")
     ap.add_argument("--weighting", default=None, help="class weights: balanced, sqrt or none (default: the lexicon's)")
     ap.add_argument("--nlu", default=None, help="a trained Rasa model: its acute_nood signal is swept too")
+    ap.add_argument("--folds", type=int, default=0, help="leave a group of writers out at a time (N groups)")
     ap.add_argument("--scored", default=None, help="keep the per-writer scores in this JSON file (reused if it exists)")
     a = ap.parse_args(argv)
     scored: list[dict] = []
@@ -164,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     if a.scored and Path(a.scored).exists():
         scored = json.loads(Path(a.scored).read_text(encoding="utf-8"))
     else:
-        for writer, items in sorted(groups.items()):
+        folds = groups
+        if a.folds:  # writers dealt round-robin into N groups: N trainings instead of one per writer
+            folds = defaultdict(list)
+            for index, (_, items) in enumerate(sorted(groups.items())):
+                folds[f"fold{index % a.folds}"] += items
+        for writer, items in sorted(folds.items()):
             weighting = None if a.weighting is None else ("" if a.weighting == "none" else a.weighting)
             pipeline = safety_model.train(*base_examples(items), weighting=weighting)
             scored += score_items(items, pipeline)
@@ -179,17 +181,26 @@ def main(argv: list[str] | None = None) -> int:
     for nlu in nlu_levels:
         for crisis in CRISIS:
             for check_in in CHECK_IN:
-                rows.append(
-                    {"nlu": nlu, "crisis": crisis, "check_in": check_in, **evaluate(scored, crisis, check_in, nlu)}
-                )
+                for long in (c for c in CHECK_IN if c >= check_in):
+                    rows.append(
+                        {
+                            "nlu": nlu,
+                            "crisis": crisis,
+                            "check_in": check_in,
+                            "check_in_long": long,
+                            **evaluate(scored, crisis, check_in, nlu, long),
+                        }
+                    )
     rules_only = evaluate(scored, 9.0, 9.0)
     print(f"rules alone: {rules_only}")
     print(
-        "| nlu | crisis | check_in | recall | false crisis | false check-in | early alarm |\n|---|---|---|---|---|---|---|"
+        "| nlu | crisis | check_in | check_in_long | recall | false crisis | false check-in | early alarm |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     for r in rows:
         print(
-            f"| {r['nlu']} | {r['crisis']} | {r['check_in']} | {r['recall']} | {r['false_crisis']} | "
+            f"| {r['nlu']} | {r['crisis']} | {r['check_in']} | {r['check_in_long']} | {r['recall']} | "
+            f"{r['false_crisis']} | "
             f"{r['false_check_in']} | {r['early_alarm']} |"
         )
     ok = [r for r in rows if r["false_crisis"] <= a.max_false_crisis and r["false_check_in"] <= a.max_false_check_in]

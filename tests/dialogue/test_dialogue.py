@@ -610,3 +610,76 @@ def test_feedback_is_thanked_each_time_not_pointed_to_the_previous_answer():
     for value in ("up", "down"):
         messages = chat.say(f'/feedback{{"feedback":"{value}"}}', intent="feedback", entities=[("feedback", value)])
         assert any(thanks in m.text for m in messages)
+
+
+def test_a_question_about_time_and_cost_after_the_beroep_gets_both_with_the_amount_and_its_source():
+    chat = Chat()
+    chat.say(
+        "De gemeente beslist niet op tijd over mijn Wmo-aanvraag. Op 2 november heb ik een ingebrekestelling "
+        "gestuurd. Nog steeds geen besluit."
+    )
+    for _ in range(4):
+        if any(m.kind == "advice" for m in chat.log[-1][1]):
+            break
+        chat.say("nee")
+    replies = chat.say("hoe lang duurt zo'n beroep en wat kost het?")
+    details = [m for m in replies if m.kind == "detail"]
+    assert len(details) == 2  # the time and the cost, each its own answer
+    cost = details[-1].text
+    assert "griffierecht" in cost and "€ 187" in cost and "rechtspraak.nl/Naar-de-rechter" in cost
+
+
+def test_an_english_story_names_the_steps_taken_in_english():
+    # "sent an objection to the municipality in June ... heard nothing": a bezwaar that waited too long
+    chat = Chat()
+    replies = chat.say(
+        "My father sent an objection to the municipality in June about his home care, and since then we heard nothing."
+    )
+    assert chat.facts["steps_tried"].get("bezwaar_gemeente")
+    assert not any("bezwaar gemaakt bij de gemeente?" in m.text for m in replies)
+    assert "ingebrekestelling" in (last_trace(replies).get("question_step") or last_trace(replies).get("step") or "")
+
+
+def test_a_fact_told_after_the_advice_that_does_not_change_it_does_not_repeat_it():
+    chat = Chat()
+    chat.say("De gemeente heeft mijn huishoudelijke hulp gekort, de brief is van 20 november.")
+    for _ in range(3):
+        if any(m.kind == "advice" for m in chat.log[-1][1]):
+            break
+        chat.say("nee")
+    advice = next(m for m in chat.log[-1][1] if m.kind == "advice")
+    again = chat.say("ik ben de cliënt")
+    assert chat.facts["role"] == "client"
+    assert not any(m.kind == "advice" for m in again)
+    assert not any(m.text == advice.text for m in again)
+    assert "bezwaar bij de gemeente" in again[0].text
+    third = chat.say("ik ben 74")
+    assert third[0].text != again[0].text  # never the same sentence twice in a row
+
+
+def test_an_overloaded_carer_with_wlz_care_whose_respite_stopped_is_sent_to_the_zorgkantoor():
+    # R-public §21: with Wlz care respite goes through the zorgkantoor, which has the zorgplicht (S3); the law decides
+    # who helps, so it is asked when it is not said
+    chat = Chat()
+    asked = chat.say(
+        "Mijn man en ik zorgen dag en nacht voor onze dochter van 6 met een ernstige beperking. Het logeerhuis heeft "
+        "geen plek meer en het wordt ons te zwaar."
+    )
+    assert last_trace(asked).get("question") == "law"
+    chat.say("ze heeft een wlz-indicatie")
+    chat.say("ja, maar het logeerhuis is dicht en er is nergens anders plek")
+    for _ in range(3):
+        if any(m.kind == "advice" for m in chat.log[-1][1]):
+            break
+        chat.say("nee")
+    assert last_trace(chat.log[-1][1])["step"] == "zorgkantoor"
+
+
+def test_a_role_told_while_a_question_waits_is_thanked_for_and_the_question_comes_again():
+    chat = Chat()
+    first = chat.say("My father sent an objection to the municipality in June, and since then we heard nothing.")
+    question = next(m.text for m in first if m.kind == "question")
+    again = chat.say("I am his son")
+    assert chat.facts["role"] == "naaste"
+    assert again[-1].kind == "question" and again[-1].text.endswith(question)
+    assert again[-1].text != question  # not the bare question word for word: what was said is acknowledged

@@ -281,3 +281,42 @@ def test_the_help_lines_are_never_replaced_by_a_pointer_to_the_previous_answer()
     dialogue._no_repeat(convo)
     assert convo.messages[0].text == help_lines  # the help lines stay, also the second time in a row
     assert convo.messages[1].text != plain  # an ordinary sentence is not said twice in a row
+
+
+def test_a_question_asked_with_a_crisis_sign_is_answered_in_the_next_message_not_lost():
+    # "krijg ik dan geld als ze te laat zijn?" next to "ik wil niet meer leven": the crisis message stands alone,
+    # the dwangsom comes once the person answers (never lost, never before the crisis message)
+    chat = Chat()
+    first = chat.say(
+        "De gemeente beslist te laat over mijn aanvraag. Krijg ik dan geld als ze te laat zijn? Ik wil niet meer leven."
+    )
+    assert first[0].kind == "crisis"
+    assert not any("dwangsom" in m.text for m in first)
+    after = chat.say("nee")
+    dwangsom = [m for m in after if "dwangsom" in m.text]
+    assert len(dwangsom) == 1 and dwangsom[0].kind == "info"
+    later = chat.say("de gemeente")
+    assert not any("dwangsom" in m.text for m in later)  # once
+
+
+def test_a_question_asked_with_an_others_check_in_is_answered_right_after_it():
+    chat = Chat()
+    messages = chat.say(
+        "Mijn moeder wacht al maanden op een besluit van de gemeente. Mijn moeder zegt dat ze niet meer wil leven. "
+        "Krijgt ze geld als de gemeente te laat is?"
+    )
+    kinds = [m.kind for m in messages]
+    assert kinds[0] in ALARM
+    assert any("dwangsom" in m.text for m in messages[1:])
+
+
+def test_the_story_around_a_check_in_is_read_and_not_asked_again_after_a_no():
+    chat = Chat()
+    messages = chat.say(
+        "Onze zoon van 19 heeft begeleid wonen nodig maar de gemeente zei nee, hij moet thuis blijven met een paar uur "
+        "begeleiding. Wij kunnen dit niet meer, soms denk ik dat iedereen beter af is zonder mij."
+    )
+    assert messages[0].kind == "check_in"
+    assert chat.state["facts"].get("situation") == "besluit_oneens"
+    after = chat.say("nee")
+    assert not any("Waar loopt u tegenaan" in m.text for m in after)

@@ -132,9 +132,9 @@ def test_no_after_a_check_in_about_someone_else_answers_the_question_asked_with_
     not asked again after a 'fijn dat u het zegt'."""
     chat = Chat()
     chat.say(
-        "Ik wil een klacht indienen over de mevrouw van het CIZ die bij mij thuis kwam. Ze zat op haar telefoon, "
-        "onderbrak me steeds en zei 'u ziet er toch prima uit'. Het besluit heb ik nog niet eens, het gaat me echt om "
-        "hoe ik behandeld ben."
+        "Ik wil een klacht indienen over de mevrouw van het CIZ die bij mijn moeder thuis kwam. Ze zat op haar "
+        "telefoon en zei 'u ziet er toch prima uit'. Het besluit hebben we nog niet, het gaat om hoe ze behandeld is. "
+        "Sindsdien zegt mijn moeder dat ze niet meer wil leven."
     )
     assert (chat.state.get("check_in") or {}).get("about") == "other"
     asked = chat.state.get("asked")

@@ -302,6 +302,24 @@ def test_a_wlz_still_to_apply_for_is_not_the_law_of_the_care_now():
     assert understand.law("we hebben een wlz aangevraagd en het CIZ heeft het afgewezen") == "wlz"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vader heeft nog geen Wlz. Wat kan ik haar meegeven?",
+        "we weten niet of ze een Wlz-indicatie heeft",
+        "zonder Wlz-indicatie kan ze daar niet wonen, zegt de gemeente",
+    ],
+)
+def test_a_law_said_not_to_apply_or_not_known_is_no_law(text):
+    assert understand.law(text) is None
+    assert understand.law(text + " Ze krijgt nu wel Wmo-begeleiding.") == "wmo"
+
+
+@pytest.mark.parametrize("text", ["een cliënt (ggz-Wlz, verslaving en psychiatrie)", "Cliënt (38, Wlz-GGZ-wonen)"])
+def test_the_name_of_a_law_outranks_a_care_word_before_it(text):
+    assert understand.law(text) == "wlz"
+
+
 # --- round 6: what strangers wrote in the domain review (tests/conversations/review_fresh) ---------------------
 @pytest.mark.parametrize(
     "text",
@@ -479,3 +497,17 @@ def test_a_bezwaar_is_never_against_the_provider_of_the_care():
     # a complaint about the dagbesteding itself is about the provider
     complaint = "Ik ben ontevreden over de dagbesteding van mijn vader."
     assert understand.read_facts(complaint, date(2026, 12, 7)).get("organisation") == "zorgaanbieder"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vandaag een aangetekende brief: de zorg wordt over 2 maanden beëindigd, de samenwerking is onwerkbaar.",
+        "In een brief zeggen ze de zorgovereenkomst op per 31 januari 2027.",
+    ],
+)
+def test_care_ended_told_in_other_words_is_a_termination(text):
+    assert understand.read_facts(text, date(2026, 12, 7)).get("termination") is True
+    assert (
+        understand.read_facts("ik wil een klacht indienen over de zorg", date(2026, 12, 7)).get("termination") is None
+    )

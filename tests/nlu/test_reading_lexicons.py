@@ -82,3 +82,29 @@ def test_a_cue_with_max_counts_each_mention_up_to_its_max():
     )
     assert lexicon.scores("a zegt, b zegt, c zegt") == {"kastje": 2}
     assert lexicon.best("a zegt") is None  # one hint is not enough
+
+
+ENGLISH = yaml.safe_load((ROOT / "lexicon" / "english.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("dutch", "text", "positive"),
+    [
+        (term["nl"], text, positive)
+        for term in ENGLISH["terms"]
+        for positive, key in ((True, "examples"), (False, "not"))
+        for text in term.get(key) or ()
+    ],
+)
+def test_english_glossary_examples(dutch, text, positive):
+    # each term puts its Dutch words in for its examples, and its patterns leave its `not` examples alone
+    term = next(t for t in ENGLISH["terms"] if t["nl"] == dutch)
+    own = [re.compile(p, re.IGNORECASE) for p in term["patterns"]]
+    assert any(p.search(text) for p in own) is positive, (dutch, text)
+    if positive:
+        assert dutch.lower() in understand.gloss(text).lower(), understand.gloss(text)
+
+
+def test_every_english_term_has_examples_and_both_kinds():
+    for term in ENGLISH["terms"]:
+        assert term.get("examples") and term.get("not") and term["patterns"], term["nl"]

@@ -188,3 +188,21 @@ def test_a_long_message_of_lower_case_names_is_masked_in_bounded_time():
     masked, kinds = privacy.mask(text)
     assert time.perf_counter() - started < 5
     assert "jan" not in masked and "anna" not in masked and kinds.count("naam") >= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My father (79) sent an objection to the municipality in June.",
+        "On 3 May 2026 we got the letter.",
+        "Sinds juni hoor ik niks.",
+        "Our daughter waits since March 2025.",
+    ],
+)
+def test_english_sentence_starts_and_months_as_dates_are_not_masked_as_a_name(text):
+    # found in the widget (round 8): "My" and "June" were masked, so the month of the bezwaar was lost before reading
+    assert privacy.mask(text) == (text, [])
+
+
+def test_a_month_that_is_a_first_name_next_to_a_surname_is_still_masked():
+    assert privacy.mask("June de Vries belde me gisteren.")[0] == "[naam] belde me gisteren."

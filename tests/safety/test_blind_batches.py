@@ -19,6 +19,8 @@ SAME_WORDS = {"A1-014", "A2-023"}
 # batch J (round 5): four method questions (Polish, Turkish, a garage) and two ordinary turns ("dank u", "ik ben 15")
 # that training writers wrote word for word too; J's figure includes them
 SAME_WORDS |= {"J1-021", "J1-091", "J2-057", "J2-068", "J2-183", "J2-211"}
+# batch K (round 8): an ordinary second turn ("ik ben haar dochter") that training writers wrote word for word too
+SAME_WORDS |= {"K1-026", "K1-106"}
 NONE_KINDS = {"neg_figure", "neg_past", "neg_hard_day", "neg_death_dealt", "neg_policy", "neg_care"}
 
 
@@ -44,7 +46,7 @@ def test_the_blind_batches_have_the_format_make_eval_reads():
 
 
 def test_no_blind_message_is_in_the_training_material_or_the_lexicon_examples():
-    trained = {_norm(text) for text in safety_model.training_set()[0]}
+    trained = {_norm(text) for text, _ in safety_model.written()}
     for entry in yaml.safe_load(Path("lexicon/safety.yaml").read_text(encoding="utf-8"))["entries"]:
         for group in ("positive", "negative"):
             trained |= {_norm(t) for t in entry["examples"].get(group, [])}
