@@ -214,7 +214,8 @@ _PENDING = re.compile(
     r"(?: (?:gehoord|ontvangen|gekregen))?|\bwacht(?:en|) (?:nog|op|al)\b|\bnog (?:in )?behandeling\b|\bin behandeling\b|"
     r"\bnog bezig\b|\bben(?:nen)? (?:er )?(?:nog )?mee bezig\b|\bafwachten\b|\bhoor(?:en)? (?:nog )?niks\b|"
     r"\bnog niet beslist\b|\bis ingediend\b|\bheb(?:ben)? (?:het |een |mijn |ons )?(?:bezwaar|beroep|klacht|aanvraag)"
-    r"(?:schrift)? (?:ingediend|ingestuurd|verstuurd|gestuurd|gemaakt|ingesteld)\b|\bzijn ermee bezig\b|\bloopt\b"
+    r"(?:schrift)? (?:ingediend|ingestuurd|verstuurd|gestuurd|gemaakt|ingesteld)\b|\bzijn ermee bezig\b|\bloopt\b|"
+    r"\b(?:start|begint) (?:pas|over)\b"  # "aangevraagd, start pas over een paar weken": it runs
 )
 _FAILED = re.compile(
     r"\bhielp niet\b|\bhelpt niet\b|\bniet geholpen\b|\bheeft niet geholpen\b|\bniks geholpen\b|\bniets geholpen\b|"
@@ -795,6 +796,18 @@ def is_yes_no(fact: str) -> bool:
 
 
 # zorg and veiligheid both (the Veiligheidshuis, S1): police, nuisance, threats, weapons, fire hazard, crime
+# care said not to be ended ("we willen niet opzeggen", "geen opzegging"): no termination
+# (an intention denied, not "ze mogen de zorg niet zomaar stoppen", which is about care that is being ended)
+_NOT_ENDED = re.compile(
+    r"\b(?:wil|willen|gaan|zullen|hoeven)(?: \w+)? niet (?:\w+ )?(?:opzeggen|beeindigen|stoppen)\b|\bgeen opzegging\b"
+)
+# a safety concern said not to be there ("er speelt geen overlast of politie", "geen onveiligheid in het gezin")
+_UNSAFE_WORD = (
+    r"(?:overlast|politie\w*|onveilig\w*|geweld\w*|agressie\w*|agressief|justitie\w*|bedreig\w*|veiligheid\w*)"
+)
+_NO_SAFETY_CONCERN = re.compile(
+    rf"\b(?:geen|zonder|nooit)\b(?: \w+){{0,3}}? {_UNSAFE_WORD}(?:,? (?:of|en|,) (?:\w+ )?{_UNSAFE_WORD})*"
+)
 _SAFETY_CONCERN = re.compile(
     r"\bpolitie\w*|\boverlast\b|\bagressie\w*|\bagressief\b|\bbedreig\w*|\bwapen\w*|\bmes\b|"
     r"\bbrandgevaar\w*|\bbrandstichting\b|\bbrand (?:in|gesticht|veroorzaakt)\b|\bveroorzaakte (?:hij |zij |ze )?brand\b|"
@@ -883,7 +896,7 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         r"\b(?:weg|eruit) moet(?:en)?\b|\bmoet(?:en)? (?:\w+ )?eruit\b|\bwegsturen\b|\bweggestuurd\b|\bop straat (?:zetten|gezet)\b|"
         r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
         r"\b(?:must|has to|have to|needs? to) (?:leave|move out)\b",
-        folded,
+        _NOT_ENDED.sub(" ", folded),
     ):
         facts.setdefault("termination", True)
     if (
@@ -898,8 +911,13 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("refuses_care", True)
     if re.search(r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded):
         facts.setdefault("urgent", True)
-    if _SAFETY_CONCERN.search(folded):
+    unsafe_words = _NO_SAFETY_CONCERN.sub(" ", folded)
+    if _SAFETY_CONCERN.search(unsafe_words):
         facts.setdefault("safety_concern", True)
+    elif _NO_SAFETY_CONCERN.search(folded):
+        facts.setdefault(
+            "safety_concern", False
+        )  # "er speelt geen overlast of politie": the PMM, not the Veiligheidshuis
     if DECISION_CONTENT.search(folded):
         facts.setdefault("about_decision", True)
     elif _ABOUT_TREATMENT.search(folded):

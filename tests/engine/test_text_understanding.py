@@ -511,3 +511,26 @@ def test_care_ended_told_in_other_words_is_a_termination(text):
     assert (
         understand.read_facts("ik wil een klacht indienen over de zorg", date(2026, 12, 7)).get("termination") is None
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ze werkt mee en geeft toestemming. Er speelt geen overlast of politie.", False),
+        ("Schulden, verslaving, geen onveiligheid in het gezin.", False),
+        ("Er is geen agressie maar wel veel overlast voor de buren.", True),
+        ("De politie komt vaak langs.", True),
+    ],
+)
+def test_a_safety_concern_said_not_to_be_there_is_no_safety_concern(text, expected):
+    assert understand.read_facts(text, date(2026, 12, 7)).get("safety_concern") is expected
+
+
+def test_care_a_provider_does_not_want_to_end_is_no_termination():
+    text = "We willen niet opzeggen maar hebben hulp van buiten nodig."
+    assert understand.read_facts(text, date(2026, 12, 7)).get("termination") is None
+    assert understand.read_facts("De aanbieder zegt de zorg op.", date(2026, 12, 7)).get("termination") is True
+
+
+def test_a_step_asked_for_that_starts_later_is_running():
+    assert understand.step_outcome("aangevraagd, start pas over een paar weken") == "loopt"
