@@ -1335,6 +1335,12 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
     ):
         # nothing new since the advice: do not repeat it, offer what is one tap away; a question we cannot answer
         # gets an honest "not in my sources" and who does know; never the same sentence twice in a row
+        if _restated(convo) and not understand.is_question(convo.words_text):
+            # "ik ben haar dochter" when that was known: no reproach, and the step stays what it was
+            said = convo.addressed("advice_restated")
+            if said not in (convo.state.get("last_plain") or ()):
+                convo.say(said, "info", [*render.advice_buttons(advice)[:4], convo.handoff_button()])
+                return
         key = "question_unknown" if understand.is_question(convo.words_text) else "advice_given_already"
         if convo.state.get("last_fallback") == key:
             key = FALLBACK_AGAIN[key]

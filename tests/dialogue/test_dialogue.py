@@ -683,3 +683,16 @@ def test_a_role_told_while_a_question_waits_is_thanked_for_and_the_question_come
     assert chat.facts["role"] == "naaste"
     assert again[-1].kind == "question" and again[-1].text.endswith(question)
     assert again[-1].text != question  # not the bare question word for word: what was said is acknowledged
+
+
+def test_a_fact_already_known_told_after_the_advice_is_thanked_for_without_a_reproach():
+    chat = Chat()
+    chat.say("Mijn moeder heeft bezwaar gemaakt tegen het besluit van de gemeente, de brief is van 20 november.")
+    for _ in range(3):
+        if any(m.kind == "advice" for m in chat.log[-1][1]):
+            break
+        chat.say("nee")
+    first = chat.say("ik ben haar dochter")
+    assert "Dat wist ik al" in first[0].text and not any(m.kind == "advice" for m in first)
+    second = chat.say("ik ben haar dochter")
+    assert second[0].text != first[0].text  # never the same sentence twice in a row
