@@ -745,6 +745,7 @@ def _step_moves(convo: _Conversation) -> bool:
         if len(convo.words_text.split()) <= SHORT_QUESTION_WORDS:
             _reask(convo)
             return True
+    _pending_question(convo)  # a seed question left behind a danger sign last turn: answered first
     if _seed_question(convo, answers):
         return True
     if (
@@ -895,7 +896,6 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     message, never twice in a row. After the advice or while a question waits the answer is the whole reply (the
     question is asked again); in a story the answer comes first and the story is read as usual (once per conversation:
     the same story told again does not get it twice). True when the turn is fully answered here."""
-    _pending_question(convo)
     if convo.is_payload or not understand.is_question(convo.words_text):
         return False
     last = convo.state.get("last") or {}
@@ -921,11 +921,7 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
         if asked and asked != "situation":
             _reask(convo)
         return True
-    convo.state["info_shown"].append(seen)
-    convo.topic_answered = topic_id
-    for name, value in (convo.catalogue.explanations[topic_id].get("facts") or {}).items():
-        convo.set_fact(name, value)  # what the question itself states (never over what was said before)
-    text = convo.address(_explanation(convo.catalogue, topic_id=topic_id) or "")
+    text = convo.address(_answered_topic(convo, topic_id))
     if last and not asked:  # a question after the advice
         advice = advise(convo.facts(), convo.catalogue)
         buttons = render.advice_buttons(advice)[:4] if advice.step else [convo.handoff_button()]
@@ -945,12 +941,19 @@ def _pending_question(convo: _Conversation) -> None:
     if not topic_id or convo.state.get("sign_last_turn") or topic_id not in convo.catalogue.explanations:
         return
     convo.state["pending_topic"] = None
+    text = _answered_topic(convo, topic_id)
+    convo.say(convo.address(f"{convo.phrase('pending_question')} {text}"), "info")
+
+
+def _answered_topic(convo: _Conversation, topic_id: str) -> str:
+    """The answer to the seed question ``topic_id``, kept as shown (once per conversation); what the question itself
+    states becomes a fact (never over what was said before), and what it is about is the situation when none is
+    known yet (``topic_answered``)."""
     convo.state["info_shown"].append(f"topic:{topic_id}")
-    convo.topic_answered = topic_id  # what the question is about is the situation when none is known yet
+    convo.topic_answered = topic_id
     for name, value in (convo.catalogue.explanations[topic_id].get("facts") or {}).items():
         convo.set_fact(name, value)
-    text = _explanation(convo.catalogue, topic_id=topic_id) or ""
-    convo.say(convo.address(f"{convo.phrase('pending_question')} {text}"), "info")
+    return _explanation(convo.catalogue, topic_id=topic_id) or ""
 
 
 def _detail(convo: _Conversation, topic: str, also: Iterable[str] = ()) -> bool:

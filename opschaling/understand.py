@@ -48,16 +48,18 @@ _ORGANISATION = (
         r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b",
     ),
 )
+# the names of the laws: a name outranks the other words of a law (law())
 _LAW_NAMED = (
     ("wlz", r"\bwlz\b|wet langdurige zorg"),
     ("jeugdwet", r"\bjeugdwet\b"),
     ("wmo", r"\bwmo\b|wet maatschappelijke ondersteuning"),
     ("zvw", r"\bzvw\b|zorgverzekeringswet"),
 )
-_LAW = (
+# the other words that tell a law
+_LAW_WORDS = (
     (
         "wlz",
-        r"\bwlz\b|wet langdurige zorg|langdurige zorg|wlz-?indicatie|\bciz\b|zorgkantoor|zorgprofiel|"
+        r"langdurige zorg|wlz-?indicatie|\bciz\b|zorgkantoor|zorgprofiel|"
         r"\bvpt\b|\bmpt\b|volledig pakket thuis|modulair pakket",
     ),
     (
@@ -67,19 +69,20 @@ _LAW = (
     ),
     (
         "wmo",
-        r"\bwmo\b|maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
+        r"maatschappelijke ondersteuning|huishoudelijke (?:hulp|ondersteuning)|\bhbh\b|"
         r"beschermd wonen|scootmobiel|traplift|woningaanpassing|rolstoel|wmo-?indicatie|wmo-?voorziening|"
         r"mantelzorgondersteuning|respijtzorg|begeleiding van de gemeente|\bhome help\b|\bhousehold help\b|"
         r"\bcleaning help\b",
     ),
     (
         "zvw",
-        r"\bzvw\b|zorgverzekeringswet|zorgverzekeraar|basisverzekering|wijkverpleging|"  # a nurse's title is no law
+        r"zorgverzekeraar|basisverzekering|wijkverpleging|"  # a nurse's title is no law
         r"\bggz\b|geriatrische revalidatie|medisch specialistisch|\b(?:basic |dutch )?health insurance\b|"
         r"\bhealth insurer\b|\bmental health (?:clinic|care)\b|\bdistrict nurs\w*",
     ),
     ("forensisch", r"forensisch|justitie|\btbs\b|reclassering|\bpij\b"),
 )
+_LAW = tuple((law, "|".join(p for p in (dict(_LAW_NAMED).get(law), words) if p)) for law, words in _LAW_WORDS)
 # The law a decision body implies, when the user did not name the law.
 LAW_OF_ORGANISATION = {"ciz": "wlz", "zorgkantoor": "wlz", "zorgverzekeraar": "zvw"}
 # The decision body a law implies (besluit_oneens), when the user did not name it.
@@ -1077,11 +1080,6 @@ def gloss(text: str) -> str:
 def move_of(text: str) -> str | None:
     """A conversation move the whole message plainly is (lexicon/moves.yaml): "opnieuw_beginnen", or None."""
     return _first_topic(MOVES, fold(text).strip())
-
-
-def follow_up_topic(text: str) -> str | None:
-    """What a question after the advice asks about first (lexicon/follow_up.yaml): termijn, kosten, contact, ..."""
-    return next(iter(follow_up_topics(text)), None)
 
 
 def follow_up_topics(text: str) -> list[str]:

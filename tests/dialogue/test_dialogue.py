@@ -44,6 +44,14 @@ class Chat:
     def advice(self) -> list:
         return [m for _, ms in self.log for m in ms if m.kind == "advice"]
 
+    def until_advice(self, answer: str = "nee", tries: int = 4) -> list:
+        """Answer with ``answer`` until a reply holds the advice (at most ``tries`` times); that reply."""
+        for _ in range(tries):
+            if any(m.kind == "advice" for m in self.log[-1][1]):
+                break
+            self.say(answer)
+        return self.log[-1][1]
+
 
 def last_trace(messages) -> dict:
     return messages[-1].trace or {}
@@ -525,11 +533,7 @@ def test_a_bezwaar_told_in_the_story_is_not_asked_again_and_a_late_one_gets_an_i
         "begeleiding. Er was een hoorzitting, maar nu zes maanden later nog steeds geen beslissing."
     )
     assert not any("bezwaar gemaakt bij de gemeente?" in m.text for m in replies)  # said already: not asked
-    for _ in range(4):
-        if any(m.kind == "advice" for m in chat.log[-1][1]):
-            break
-        chat.say("nee")
-    advice = [m for m in chat.log[-1][1] if m.kind == "advice"]
+    advice = [m for m in chat.until_advice(tries=4) if m.kind == "advice"]
     assert advice and "Ingebrekestelling" in advice[0].text
 
 
@@ -618,10 +622,7 @@ def test_a_question_about_time_and_cost_after_the_beroep_gets_both_with_the_amou
         "De gemeente beslist niet op tijd over mijn Wmo-aanvraag. Op 2 november heb ik een ingebrekestelling "
         "gestuurd. Nog steeds geen besluit."
     )
-    for _ in range(4):
-        if any(m.kind == "advice" for m in chat.log[-1][1]):
-            break
-        chat.say("nee")
+    chat.until_advice(tries=4)
     replies = chat.say("hoe lang duurt zo'n beroep en wat kost het?")
     details = [m for m in replies if m.kind == "detail"]
     assert len(details) == 2  # the time and the cost, each its own answer
@@ -643,11 +644,7 @@ def test_an_english_story_names_the_steps_taken_in_english():
 def test_a_fact_told_after_the_advice_that_does_not_change_it_does_not_repeat_it():
     chat = Chat()
     chat.say("De gemeente heeft mijn huishoudelijke hulp gekort, de brief is van 20 november.")
-    for _ in range(3):
-        if any(m.kind == "advice" for m in chat.log[-1][1]):
-            break
-        chat.say("nee")
-    advice = next(m for m in chat.log[-1][1] if m.kind == "advice")
+    advice = next(m for m in chat.until_advice(tries=3) if m.kind == "advice")
     again = chat.say("ik ben de cliënt")
     assert chat.facts["role"] == "client"
     assert not any(m.kind == "advice" for m in again)
@@ -668,11 +665,7 @@ def test_an_overloaded_carer_with_wlz_care_whose_respite_stopped_is_sent_to_the_
     assert last_trace(asked).get("question") == "law"
     chat.say("ze heeft een wlz-indicatie")
     chat.say("ja, maar het logeerhuis is dicht en er is nergens anders plek")
-    for _ in range(3):
-        if any(m.kind == "advice" for m in chat.log[-1][1]):
-            break
-        chat.say("nee")
-    assert last_trace(chat.log[-1][1])["step"] == "zorgkantoor"
+    assert last_trace(chat.until_advice(tries=3))["step"] == "zorgkantoor"
 
 
 def test_a_role_told_while_a_question_waits_is_thanked_for_and_the_question_comes_again():
@@ -688,10 +681,7 @@ def test_a_role_told_while_a_question_waits_is_thanked_for_and_the_question_come
 def test_a_fact_already_known_told_after_the_advice_is_thanked_for_without_a_reproach():
     chat = Chat()
     chat.say("Mijn moeder heeft bezwaar gemaakt tegen het besluit van de gemeente, de brief is van 20 november.")
-    for _ in range(3):
-        if any(m.kind == "advice" for m in chat.log[-1][1]):
-            break
-        chat.say("nee")
+    chat.until_advice(tries=3)
     first = chat.say("ik ben haar dochter")
     assert "Dat wist ik al" in first[0].text and not any(m.kind == "advice" for m in first)
     second = chat.say("ik ben haar dochter")
