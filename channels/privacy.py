@@ -60,6 +60,8 @@ import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
+from opschaling.dates import MONTH_NAMES
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,21 +99,7 @@ _BSN_AFTER_WORD = re.compile(
     r"(?i)\b(bsn|burger\s?service\s?nummer|sofi-?nummer)"
     r"(\s{0,3}(?:-?\s{0,2}(?:nummer|nr\.?))?\s{0,3}(?:is|:|=)?\s{0,3})(\d[\d .-]{6,11}\d)(?!\d)"
 )
-_MONTH_NAMES = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_MONTHS = "|".join(_MONTH_NAMES) + "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+_MONTHS = "|".join(MONTH_NAMES) + "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 _DATE = (
     rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s{{1,3}}(?:{_MONTHS})\.?\s{{1,3}}\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}})"
@@ -652,7 +640,7 @@ _PLACE_CUE = re.compile(
 # "3 May", "June 2026"). A month with a name around it ("June de Vries") stays a name.
 _NOT_NAME_ALONE = frozenset(["my", "our", "his", "her", "their", "dear", "hi", "hello", "mum", "mom", "dad"])
 _MONTH_WORDS = frozenset(
-    [*_MONTH_NAMES, "january", "february", "march", "may", "june", "july", "august", "october"]
+    [*MONTH_NAMES, "january", "february", "march", "may", "june", "july", "august", "october"]
 )  # Dutch and English names, not the abbreviations ("Jan" is a name)
 _DATE_BEFORE = re.compile(
     r"(?i)(?:\b(?:in|of|since|until|till|from|by|on|early|late|mid|van|tot|sinds|per|begin|eind)|\d)[\s,.-]{1,3}$"
