@@ -149,6 +149,7 @@ def new_state() -> dict[str, Any]:
         "safety": None,
         "safety_tier": None,  # the tier of the last danger sign: "crisis" or "check_in"
         "pending_topic": None,  # a seed question asked with a crisis message or a check-in: answered next message
+        "pending_details": [],  # questions about the advice asked with one ("hoe lang duurt dat?"): the same
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
@@ -182,6 +183,7 @@ class _Conversation:
         self.changed: list[str] = []
         self.answered = False
         self.progress = False  # a fact or step was learnt this turn (then a re-ask is not a "miss")
+        self.pending_answered = False  # questions left behind a danger sign were answered in this reply
         self.interrupted = False  # a crisis message or an answer to a side question came first
         self.sign_here = False  # a danger sign (or the answer to a check-in) is in this message: it answers no question
         self.helplines = False  # a weak sign: the reply ends with the help lines
@@ -828,6 +830,12 @@ def _step_moves(convo: _Conversation) -> bool:
         detail, also = (topics[0], topics[1:]) if topics else (None, [])
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
+    if detail and question_after_advice and _sign_stands_alone(convo):
+        # "hoe lang duurt dat? ... iedereen is beter af zonder mij ... en kost het iets?": the check-in stands alone,
+        # the questions are answered once it is answered (_pending_question), none twice
+        covered = _covered_by(convo, convo.state.get("pending_topic"))
+        convo.state["pending_details"] = [t for t in dict.fromkeys([str(detail), *also]) if t not in covered]
+        return True
     if detail:
         return _detail(convo, str(detail), also)
     if question_after_advice and _about_other_body(convo):
@@ -907,9 +915,9 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     in_story = not last and asked in (None, "situation")  # a story or the opening question: its answer comes once
     if topic_id is None or "when" not in convo.catalogue.explanations[topic_id]:
         return False
-    if convo.sign_here and (convo.state.get("safety_tier") == safety.CRISIS or _check_in_asked(convo)):
-        # a crisis message or a check-in about the writer stands alone: the question is answered once that is
-        # answered ("krijg ik dan geld als ze te laat zijn? ik wil niet meer leven": the dwangsom comes next turn)
+    if _sign_stands_alone(convo):
+        # the question is answered once the crisis message or the check-in is answered ("krijg ik dan geld als ze te
+        # laat zijn? ik wil niet meer leven": the dwangsom comes next turn)
         convo.state["pending_topic"] = topic_id
         return False
     shown = convo.state["info_shown"]
@@ -923,6 +931,11 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
         return True
     text = convo.address(_answered_topic(convo, topic_id))
     if last and not asked:  # a question after the advice
+        covered = _covered_by(convo, topic_id)
+        more = [t for t in understand.follow_up_topics(convo.words_text) if t not in covered]
+        if more:  # "moet ik voor de cliëntondersteuner betalen en hoe lang duurt het?": the time too
+            convo.say(text, "detail")
+            return _detail(convo, more[0], more[1:])
         advice = advise(convo.facts(), convo.catalogue)
         buttons = render.advice_buttons(advice)[:4] if advice.step else [convo.handoff_button()]
         convo.say(text, "detail", buttons, feedback=True)
@@ -934,15 +947,35 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     return False  # a story with a question in it: read the story too
 
 
+def _sign_stands_alone(convo: _Conversation) -> bool:
+    """This reply holds a crisis message or a check-in about the writer: it stands alone, and what else the message
+    asked is answered in the next one (``_pending_question``)."""
+    return convo.sign_here and (convo.state.get("safety_tier") == safety.CRISIS or _check_in_asked(convo))
+
+
+def _covered_by(convo: _Conversation, topic_id: str | None) -> tuple[str, ...]:
+    """The questions about the advice that the seed question ``topic_id`` answers too (its ``covers``)."""
+    return tuple((convo.catalogue.explanations.get(topic_id or "") or {}).get("covers") or ())
+
+
 def _pending_question(convo: _Conversation) -> None:
-    """The seed question that came with a crisis message or a check-in about the writer, answered in the next
-    message without a new sign (after "nee" to the check-in too): nothing the person asked is lost."""
+    """The seed question and the questions about the advice that came with a crisis message or a check-in about the
+    writer, answered in the next message without a new sign (after "nee" to the check-in too): nothing the person
+    asked is lost."""
     topic_id = convo.state.get("pending_topic")
-    if not topic_id or convo.state.get("sign_last_turn") or topic_id not in convo.catalogue.explanations:
+    details = [t for t in convo.state.get("pending_details") or () if t in render.DETAILS]
+    if not (topic_id or details) or convo.state.get("sign_last_turn"):
         return
     convo.state["pending_topic"] = None
-    text = _answered_topic(convo, topic_id)
-    convo.say(convo.address(f"{convo.phrase('pending_question')} {text}"), "info")
+    convo.state["pending_details"] = []
+    texts = [_answered_topic(convo, topic_id)] if topic_id and topic_id in convo.catalogue.explanations else []
+    if details and convo.state.get("last"):
+        advice = advise(convo.facts(), convo.catalogue)
+        texts += [render.DETAILS[t](advice, convo.catalogue, convo.facts()) for t in details]
+    intro = convo.phrase("pending_question" if len(texts) == 1 else "pending_questions")
+    for index, text in enumerate(texts):
+        convo.say(convo.address(f"{intro} {text}" if index == 0 else text), "info")
+    convo.pending_answered = bool(texts)
 
 
 def _answered_topic(convo: _Conversation, topic_id: str) -> str:
@@ -1194,7 +1227,18 @@ def _step_engine(convo: _Conversation) -> None:
 def _ask_situation(convo: _Conversation) -> bool:
     """Ask what is going on. True when it moved on without an answer (then the engine goes on)."""
     count = convo.state["asked_count"].get("situation", 0)
-    if convo.state.get("asked") == "situation" and not convo.answered and count < MAX_ASKS:
+    waiting = convo.state.get("asked") == "situation" and not convo.answered
+    restated = _restated(convo) and count < MAX_ASKS
+    if waiting and (convo.progress or restated) and not convo.interrupted:
+        # "I am her daughter" while "Waar loopt u tegenaan?" waits: a fact (new or known), no miss and no guess at a
+        # situation ("Bedoelt u een van deze?"): thanks, and the same question; only a fact told again counts as a
+        # miss (so that no question comes a third time), a new one does not (as in _ask)
+        intro = convo.phrase("noted" if convo.progress else "already_known")
+        convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
+        if not convo.progress:
+            convo.state["asked_count"]["situation"] = count + 1
+        return False
+    if waiting and count < MAX_ASKS:
         ranking = [name for name, _ in convo.turn.ranking if name in convo.catalogue.routes][:3]
         if ranking:
             buttons = [{"title": convo.catalogue.situation_label(n), "payload": f"/{n}"} for n in ranking]
@@ -1338,6 +1382,9 @@ def _give_advice(convo: _Conversation, advice: Advice) -> None:
     ):
         # nothing new since the advice: do not repeat it, offer what is one tap away; a question we cannot answer
         # gets an honest "not in my sources" and who does know; never the same sentence twice in a row
+        if convo.pending_answered:  # the questions left behind a danger sign were this reply: the buttons under them
+            convo.messages[-1].buttons = [*render.advice_buttons(advice)[:4], convo.handoff_button()]
+            return
         if _restated(convo) and not understand.is_question(convo.words_text):
             # "ik ben haar dochter" when that was known: no reproach, and the step stays what it was
             said = convo.addressed("advice_restated")

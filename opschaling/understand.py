@@ -510,6 +510,19 @@ _INDICATION_UNKNOWN = re.compile(
     r"\biets van het ciz\b[^.?!]{0,60}\bweet(?:en)? (?:\w+ )?niet\b|\bdon'?t know (?:if|whether|what)\b[^.?!]{0,40}\bindication\b"
 )
 # someone who refuses all help ("wil van niemand hulp", "weigert alles", "doet de deur niet open"): bemoeizorg
+# a team divided over a dilemma, said in a story ("de helft van het team wil ..., de andere helft ...", "het team is het
+# echt oneens"): the fact team_divided (a moreel beraad first, S3); "het team weet zich geen raad" is not divided
+_TEAM_DIVIDED = re.compile(
+    r"\b(?:team|collega'?s|mdo|behandelaars|begeleiders|zorgverleners)\b[^.?!]{0,80}\b(?:verdeeld|(?:het )?(?:echt |"
+    r"helemaal |onderling )?oneens|botsen|ruzie|komen (?:er )?(?:samen |onderling )?niet uit)\b|"
+    r"\bhelft van (?:het team|de collega'?s|de begeleiders)\b[^.?!]{0,160}\bandere helft\b|"
+    r"\b(?:ethisch|moreel)\w* (?:dilemma|kwestie)\b"
+)
+# a crisis where the client is that cannot wait for an advice in weeks: urgent (probleemgedrag: the COT first)
+_CRISIS_ON_SITE = re.compile(
+    r"\bacuut (?:ontregeld|in crisis)\b|\bcrisis op de groep\b|\bbinnen (?:48 uur|24 uur|twee dagen|2 dagen)\b|"
+    r"\bsneller\b[^.?!]{0,30}\bter plaatse\b"
+)
 _REFUSES_CARE = re.compile(
     r"\b(?:wil|wilt|willen)(?: \w+)? (?:absoluut |echt |helemaal |totaal )?geen (?:hulp|zorg|thuiszorg|bemoeienis|hulpverlening)"
     r"(?: meer)?\b|\bwil van niemand hulp\b|\bweigert (?:alle |elke |iedere |de |alle vormen van |elke vorm van )?"
@@ -912,7 +925,11 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("indication_unknown", True)
     if _REFUSES_CARE.search(folded):
         facts.setdefault("refuses_care", True)
-    if re.search(r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded):
+    if _TEAM_DIVIDED.search(folded):
+        facts.setdefault("team_divided", True)
+    if re.search(
+        r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded
+    ) or (_CRISIS_ON_SITE.search(folded)):
         facts.setdefault("urgent", True)
     unsafe_words = _NO_SAFETY_CONCERN.sub(" ", folded)
     if _SAFETY_CONCERN.search(unsafe_words):

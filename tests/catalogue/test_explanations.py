@@ -58,3 +58,11 @@ def test_when_patterns_are_written_for_the_folded_text():
     for topic_id, topic in WHEN_TOPICS.items():
         for pattern in topic["when"]:
             assert pattern.isascii() and not any(c.isupper() for c in pattern.replace("\\S", "")), (topic_id, pattern)
+
+
+def test_what_an_answer_covers_is_a_question_about_the_advice():
+    from opschaling import render
+
+    covered = {t for topic in CAT.explanations.values() for t in topic.get("covers") or ()}
+    assert covered, "no answer says which question about the advice it answers too"
+    assert covered <= set(render.DETAILS)

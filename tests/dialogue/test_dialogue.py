@@ -686,3 +686,57 @@ def test_a_fact_already_known_told_after_the_advice_is_thanked_for_without_a_rep
     assert "Dat wist ik al" in first[0].text and not any(m.kind == "advice" for m in first)
     second = chat.say("ik ben haar dochter")
     assert second[0].text != first[0].text  # never the same sentence twice in a row
+
+
+def _advised_daughter() -> Chat:
+    """A daughter whose mother waits for a nursing home, after the advice."""
+    chat = Chat()
+    chat.say("Mijn moeder van 84 met dementie wacht al maanden op een verpleeghuis, het zorgkantoor zegt maanden.")
+    chat.say("ik ben haar dochter")
+    chat.until_advice()
+    assert chat.advice()
+    return chat
+
+
+def test_questions_about_the_advice_asked_with_a_check_in_wait_for_it_and_come_once():
+    # after the advice: "how long does that take? ... everyone would be better off without me ... and does it cost
+    # anything?" gets the check-in alone; after "no" both questions are answered, and the cost only once
+    chat = _advised_daughter()
+    first = chat.say(
+        "ok. hoe lang duurt dat? eerlijk gezegd denk ik soms dat iedereen beter af is zonder mij. en kost het iets?"
+    )
+    assert [m.kind for m in first] == ["check_in"]
+    after = chat.say("nee, ik ben gewoon moe")
+    said = [m for m in after if m.kind in ("info", "detail")]
+    assert any("Dan nog uw vragen van net" in m.text for m in said)
+    costs = [m for m in said if "gratis" in m.text or "betaalt" in m.text]
+    assert len(costs) == 1
+    assert any("termijn" in m.text.lower() for m in said)  # how long it takes
+    assert not any(m.kind == "advice" for m in after)  # the advice is not given again
+    later = chat.say("dank u")
+    assert not any("Dan nog uw" in m.text for m in later)  # once
+
+
+def test_a_role_told_while_the_situation_question_waits_is_thanked_for_not_guessed_at():
+    # "I am her daughter" to "Waar loopt u tegenaan?": no "Bedoelt u een van deze?" with guessed situations (the NLU
+    # ranks some), no "Dat begreep ik niet"; the role is kept and the same question comes once more
+    first = respond(None, Turn(text="Het is allemaal zo ingewikkeld geworden."), today=TODAY)
+    assert first.state["asked"] == "situation"
+    ranking = (("geen_plek", 0.4), ("besluit_oneens", 0.3))
+    reply = respond(first.state, Turn(text="ik ben haar dochter", intent="inform", ranking=ranking), today=TODAY)
+    questions = [m for m in reply.messages if m.kind == "question"]
+    assert len(questions) == 1
+    assert questions[0].text.startswith("Dank u")
+    assert "Waar loopt u tegenaan" in questions[0].text
+    assert reply.state["facts"]["role"] == "naaste"
+
+
+def test_a_seed_question_after_the_advice_comes_with_the_other_question_of_the_message():
+    # "moet ik voor die cliëntondersteuner betalen en hoe lang duurt het?": the seed answer (free) and the time, the
+    # cost not a second time
+    chat = _advised_daughter()
+    after = chat.say("moet ik voor die cliëntondersteuner betalen en hoe lang duurt het?")
+    said = [m for m in after if m.kind == "detail"]
+    assert len([m for m in said if "gratis" in m.text]) == 1
+    assert any("termijn" in m.text.lower() for m in said)
+    assert said[-1].buttons  # the buttons under the last answer

@@ -534,3 +534,29 @@ def test_care_a_provider_does_not_want_to_end_is_no_termination():
 
 def test_a_step_asked_for_that_starts_later_is_running():
     assert understand.step_outcome("aangevraagd, start pas over een paar weken") == "loopt"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("De helft van het team wil de aansteker innemen, de andere helft vindt dat een vrijheidsbeperking.", True),
+        ("Het team is het echt oneens en de sfeer in het MDO wordt grimmig.", True),
+        ("We zitten met een ethisch dilemma: zelfbeschikking of bescherming?", True),
+        ("Het team weet zich geen raad meer met zijn gedrag.", None),
+        ("Ik ben het oneens met het besluit van de gemeente.", None),
+    ],
+)
+def test_a_team_divided_over_a_dilemma_is_read_from_a_story(text, expected):
+    assert understand.read_facts(text, TODAY).get("team_divided") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vg-instelling, bewoner acuut ontregeld, we hebben binnen 2 dagen extra handen nodig", True),
+        ("Het CCE-traject duurt weken. Is er iets wat sneller ter plaatse kan komen?", True),
+        ("Hij is ontregeld sinds de verhuizing van een medebewoner.", None),
+    ],
+)
+def test_a_crisis_on_site_that_cannot_wait_is_urgent(text, expected):
+    assert understand.read_facts(text, TODAY).get("urgent") is expected
