@@ -149,7 +149,7 @@ def new_state() -> dict[str, Any]:
         "safety": None,
         "safety_tier": None,  # the tier of the last danger sign: "crisis" or "check_in"
         "pending_topic": None,  # a seed question asked with a crisis message or a check-in: answered next message
-        "pending_details": [],  # questions about the advice asked with one ("hoe lang duurt dat?"): the same
+        "pending_details": [],  # questions about the advice asked with one ("hoe lang duurt dat?"): next message
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign

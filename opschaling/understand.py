@@ -509,7 +509,6 @@ _INDICATION_UNKNOWN = re.compile(
     r"\b(?:nagaan|checken|check ik|opzoeken|achterhalen|uitzoeken)\b[^.?!]{0,30}\b(?:wlz-?)?indicatie\b|"
     r"\biets van het ciz\b[^.?!]{0,60}\bweet(?:en)? (?:\w+ )?niet\b|\bdon'?t know (?:if|whether|what)\b[^.?!]{0,40}\bindication\b"
 )
-# someone who refuses all help ("wil van niemand hulp", "weigert alles", "doet de deur niet open"): bemoeizorg
 # a team divided over a dilemma, said in a story ("de helft van het team wil ..., de andere helft ...", "het team is het
 # echt oneens"): the fact team_divided (a moreel beraad first, S3); "het team weet zich geen raad" is not divided
 _TEAM_DIVIDED = re.compile(
@@ -523,6 +522,7 @@ _CRISIS_ON_SITE = re.compile(
     r"\bacuut (?:ontregeld|in crisis)\b|\bcrisis op de groep\b|\bbinnen (?:48 uur|24 uur|twee dagen|2 dagen)\b|"
     r"\bsneller\b[^.?!]{0,30}\bter plaatse\b"
 )
+# someone who refuses all help ("wil van niemand hulp", "weigert alles", "doet de deur niet open"): bemoeizorg
 _REFUSES_CARE = re.compile(
     r"\b(?:wil|wilt|willen)(?: \w+)? (?:absoluut |echt |helemaal |totaal )?geen (?:hulp|zorg|thuiszorg|bemoeienis|hulpverlening)"
     r"(?: meer)?\b|\bwil van niemand hulp\b|\bweigert (?:alle |elke |iedere |de |alle vormen van |elke vorm van )?"
@@ -927,9 +927,10 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("refuses_care", True)
     if _TEAM_DIVIDED.search(folded):
         facts.setdefault("team_divided", True)
-    if re.search(
+    said_urgent = re.search(
         r"\bspoed\b|\bkan niet wachten\b|\bdringend\b|\bzo snel mogelijk\b|\bheel snel\b|\burgent\b", folded
-    ) or (_CRISIS_ON_SITE.search(folded)):
+    )
+    if said_urgent or _CRISIS_ON_SITE.search(folded):
         facts.setdefault("urgent", True)
     unsafe_words = _NO_SAFETY_CONCERN.sub(" ", folded)
     if _SAFETY_CONCERN.search(unsafe_words):
