@@ -970,8 +970,7 @@ def _pending_question(convo: _Conversation) -> None:
     convo.state["pending_details"] = []
     texts = [_answered_topic(convo, topic_id)] if topic_id and topic_id in convo.catalogue.explanations else []
     if details and convo.state.get("last"):
-        advice = advise(convo.facts(), convo.catalogue)
-        texts += [render.DETAILS[t](advice, convo.catalogue, convo.facts()) for t in details]
+        texts += _detail_texts(convo, advise(convo.facts(), convo.catalogue), details)
     intro = convo.phrase("pending_question" if len(texts) == 1 else "pending_questions")
     for index, text in enumerate(texts):
         convo.say(convo.address(f"{intro} {text}" if index == 0 else text), "info")
@@ -1017,11 +1016,17 @@ def _detail(convo: _Conversation, topic: str, also: Iterable[str] = ()) -> bool:
         if advice.step
         else []
     )
-    for index, each in enumerate(topics):
-        renderer = render.DETAILS.get(each, render.why_text)
-        last = index == len(topics) - 1
-        convo.say(renderer(advice, convo.catalogue, convo.facts()), "detail", buttons if last else [], feedback=last)
+    texts = _detail_texts(convo, advice, topics)
+    for index, text in enumerate(texts):
+        last = index == len(texts) - 1
+        convo.say(text, "detail", buttons if last else [], feedback=last)
     return True
+
+
+def _detail_texts(convo: _Conversation, advice: Advice, topics: Iterable[str]) -> list[str]:
+    """The answer to each question about the advice (``render.DETAILS``; the reason for a topic it does not know)."""
+    facts = convo.facts()
+    return [render.DETAILS.get(topic, render.why_text)(advice, convo.catalogue, facts) for topic in topics]
 
 
 def _about_other_body(convo: _Conversation) -> bool:
