@@ -34,6 +34,7 @@ from opschaling.safety import Signal
 
 MAX_CHARS = 4000
 MAX_ASKS = 2  # no question is asked a third time
+PENDING_CHARS = 500  # a question left behind a danger sign is kept this long (as "unread" texts are)
 MAX_SITUATION_BUTTONS = 6  # more do not fit a phone screen; typing always works
 SITUATION_CONFIDENCE = 0.5
 SWITCH_CONFIDENCE = 0.8
@@ -148,8 +149,7 @@ def new_state() -> dict[str, Any]:
         "other_language": None,
         "safety": None,
         "safety_tier": None,  # the tier of the last danger sign: "crisis" or "check_in"
-        "pending_topic": None,  # a seed question asked with a crisis message or a check-in: answered next message
-        "pending_details": [],  # questions about the advice asked with one ("hoe lang duurt dat?"): next message
+        "pending_question": None,  # a question asked with a crisis message or a check-in: answered next message
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
@@ -747,8 +747,19 @@ def _step_moves(convo: _Conversation) -> bool:
         if len(convo.words_text.split()) <= SHORT_QUESTION_WORDS:
             _reask(convo)
             return True
-    _pending_question(convo)  # a seed question left behind a danger sign last turn: answered first
+    _pending_question(convo)  # a question left behind a danger sign last turn: answered first
     if _seed_question(convo, answers):
+        return True
+    question_after_advice = (
+        bool(convo.state.get("last"))
+        and not convo.state.get("asked")
+        and not convo.is_payload
+        and understand.is_question(convo.words_text)
+    )
+    if question_after_advice and _sign_stands_alone(convo):
+        # "hoe lang duurt dat? ... iedereen is beter af zonder mij ... kan de cliëntondersteuner mee?": the crisis
+        # message or the check-in stands alone, the question is answered once it is answered (_pending_question)
+        convo.state["pending_question"] = convo.words_text[:PENDING_CHARS]
         return True
     if (
         asked
@@ -818,24 +829,12 @@ def _step_moves(convo: _Conversation) -> bool:
         and not understand.TRIED_ALREADY.search(folded)
     ):
         detail = "daarna"
-    question_after_advice = (
-        bool(convo.state.get("last"))
-        and not convo.state.get("asked")
-        and not convo.is_payload
-        and understand.is_question(convo.words_text)
-    )
     also: list[str] = []
     if detail is None and question_after_advice:
         topics = understand.follow_up_topics(convo.words_text)  # lexicon/follow_up.yaml
         detail, also = (topics[0], topics[1:]) if topics else (None, [])
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
-    if detail and question_after_advice and _sign_stands_alone(convo):
-        # "hoe lang duurt dat? ... iedereen is beter af zonder mij ... en kost het iets?": the check-in stands alone,
-        # the questions are answered once it is answered (_pending_question), none twice
-        covered = _covered_by(convo, convo.state.get("pending_topic"))
-        convo.state["pending_details"] = [t for t in dict.fromkeys([str(detail), *also]) if t not in covered]
-        return True
     if detail:
         return _detail(convo, str(detail), also)
     if question_after_advice and _about_other_body(convo):
@@ -918,7 +917,7 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     if _sign_stands_alone(convo):
         # the question is answered once the crisis message or the check-in is answered ("krijg ik dan geld als ze te
         # laat zijn? ik wil niet meer leven": the dwangsom comes next turn)
-        convo.state["pending_topic"] = topic_id
+        convo.state["pending_question"] = convo.words_text[:PENDING_CHARS]
         return False
     shown = convo.state["info_shown"]
     topics = [t for t in shown if t.startswith("topic:")]
@@ -959,22 +958,44 @@ def _covered_by(convo: _Conversation, topic_id: str | None) -> tuple[str, ...]:
 
 
 def _pending_question(convo: _Conversation) -> None:
-    """The seed question and the questions about the advice that came with a crisis message or a check-in about the
-    writer, answered in the next message without a new sign (after "nee" to the check-in too): nothing the person
-    asked is lost."""
-    topic_id = convo.state.get("pending_topic")
-    details = [t for t in convo.state.get("pending_details") or () if t in render.DETAILS]
-    if not (topic_id or details) or convo.state.get("sign_last_turn"):
+    """The question that came with a crisis message or a check-in about the writer (a seed question, questions about
+    the advice, a question about another body), answered in the next message without a new sign (after "nee" to the
+    check-in too): nothing the person asked is lost, and nothing is answered twice."""
+    text = convo.state.get("pending_question")
+    if not text or convo.state.get("sign_last_turn"):
         return
-    convo.state["pending_topic"] = None
-    convo.state["pending_details"] = []
-    texts = [_answered_topic(convo, topic_id)] if topic_id and topic_id in convo.catalogue.explanations else []
-    if details and convo.state.get("last"):
-        texts += _detail_texts(convo, advise(convo.facts(), convo.catalogue), details)
+    convo.state["pending_question"] = None
+    texts = _answers_to(convo, str(text))
     intro = convo.phrase("pending_question" if len(texts) == 1 else "pending_questions")
-    for index, text in enumerate(texts):
-        convo.say(convo.address(f"{intro} {text}" if index == 0 else text), "info")
+    for index, answer in enumerate(texts):
+        convo.say(convo.address(f"{intro} {answer}" if index == 0 else answer), "info")
     convo.pending_answered = bool(texts)
+
+
+def _answers_to(convo: _Conversation, text: str) -> list[str]:
+    """The answers to a question asked earlier: the seed question it asks (``_seed_question``), and after the advice
+    the questions about it (``_detail``) that answer does not cover, or else what another body named in it does
+    (``_about_other_body``)."""
+    last = convo.state.get("last") or {}
+    step = str(last.get("step") or "")
+    context = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else ""
+    topic_id = convo.catalogue.explanation_for(text, context)
+    texts = []
+    if topic_id is not None and "when" in convo.catalogue.explanations[topic_id]:
+        texts.append(_answered_topic(convo, topic_id))
+    if not last:
+        return texts
+    advice = advise(convo.facts(), convo.catalogue)
+    covered = _covered_by(convo, topic_id)
+    texts += _detail_texts(convo, advice, [t for t in understand.follow_up_topics(text) if t not in covered])
+    if texts or advice.step is None or understand.QUESTION_WHAT_IS.search(understand.fold(text)):
+        return texts
+    body_id = names.body_named(text, convo.catalogue, prefer=(advice.step.id,))
+    if body_id == advice.step.id:
+        texts += _detail_texts(convo, advice, ["contact"])
+    elif body_id is not None:
+        texts.append(_other_body_text(convo, advice, body_id))
+    return texts
 
 
 def _answered_topic(convo: _Conversation, topic_id: str) -> str:
@@ -1042,6 +1063,13 @@ def _about_other_body(convo: _Conversation) -> bool:
         return False
     if body_id == advice.step.id:
         return _detail(convo, "contact")
+    convo.say(_other_body_text(convo, advice, body_id), "detail", render.advice_buttons(advice)[:4], feedback=True)
+    return True
+
+
+def _other_body_text(convo: _Conversation, advice: Advice, body_id: str) -> str:
+    """What another body than the advised step does, and where it stands in this route (a later step, or not now)."""
+    assert advice.step is not None
     body = convo.catalogue.body(body_id)
     later = next((s for s in advice.after if s.id == body_id), None)
     what = render.sentences(body.text("what") or str(body.raw.get("description") or ""), 1)
@@ -1049,13 +1077,7 @@ def _about_other_body(convo: _Conversation) -> bool:
     step_name = advice.step.body.short_label
     text = convo.phrase(key, body=body.label, step=step_name, reason=render.first_sentence(advice.step.reason))
     refs = [*(later.references if later else ()), *body.references, *advice.step.references]
-    convo.say(
-        convo.address(f"{what} {text}\n\n{render.cite_line(convo.catalogue, refs, limit=2)}"),
-        "detail",
-        render.advice_buttons(advice)[:4],
-        feedback=True,
-    )
-    return True
+    return convo.address(f"{what} {text}\n\n{render.cite_line(convo.catalogue, refs, limit=2)}")
 
 
 def _overview_check(convo: _Conversation) -> None:

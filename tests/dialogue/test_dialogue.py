@@ -740,3 +740,14 @@ def test_a_seed_question_after_the_advice_comes_with_the_other_question_of_the_m
     assert len([m for m in said if "gratis" in m.text]) == 1
     assert any("termijn" in m.text.lower() for m in said)
     assert said[-1].buttons  # the buttons under the last answer
+
+
+def test_a_question_about_another_body_asked_with_a_check_in_waits_for_it():
+    # "... ik zie het niet meer zitten ... kan de cliëntondersteuner mee?" after the advice: the check-in alone, what
+    # the cliëntondersteuner does after the reply to it
+    chat = _advised_daughter()
+    first = chat.say("eerlijk gezegd zie ik het zelf ook niet meer zitten. kan de klachtenfunctionaris ons helpen?")
+    assert [m.kind for m in first] == ["check_in"]
+    after = chat.say("nee, ik ben gewoon moe")
+    assert any(m.text.startswith("Dan nog uw vraag van net") and "klacht" in m.text.lower() for m in after)
+    assert not any(m.kind == "advice" for m in after)
