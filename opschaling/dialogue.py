@@ -383,7 +383,11 @@ def _step_safety(convo: _Conversation) -> None:
     if check_in and convo.typed and (signal is None or signal.tier == safety.CHECK_IN):
         answer = safety_rules.check_in_answer(convo.typed)
         model_only = signal is not None and signal.source == "model"
-        if answer == "yes" and signal is None and _answers_the_question_not_the_check_in(convo, asked, check_in):
+        if (
+            answer == "yes"
+            and (signal is None or (model_only and check_in.get("about") != "self"))
+            and _answers_the_question_not_the_check_in(convo, asked, check_in)
+        ):
             # "ja, twee rondes" to the check-in with "Heeft u het zorgkantoor gevraagd?" after it: the answer to
             # that question; the help lines stay in view. A bare "ja", "soms" or doubt still gets the crisis message.
             answer = None
@@ -398,9 +402,12 @@ def _step_safety(convo: _Conversation) -> None:
             # "nee" to "Gaat uw klacht over een besluit?" asked with a check-in about someone else (which asks the
             # writer nothing): the answer to that question, not asked again after a "fijn dat u het zegt"
             answer = None
-        if answer == "yes" or (signal is not None and not model_only):
-            # "ja", "soms", doubt, or a second sign in words right after the check-in: the crisis message of the
-            # check-in's own group (113, Veilig Thuis or 112)
+        if signal is not None and not model_only:
+            # a second sign in words right after the check-in: the crisis message of that sign's own group (a
+            # check-in about danger, then a death wish in Turkish: 113, not 112 again)
+            signal = _check_in_answered({"about": signal.about, "sign": signal.sign})
+        elif answer == "yes":
+            # "ja", "soms", doubt: the crisis message of the check-in's own group (113, Veilig Thuis or 112)
             signal = _check_in_answered(check_in)
         elif answer == "no":
             convo.sign_here = True
@@ -473,7 +480,9 @@ def _answers_the_question_not_the_check_in(
         rest = convo.folded[yes.end() :].strip(" ,.!") if yes else ""
         if not rest or safety_rules.check_in_answer(rest) is not None or safety.assess(rest, after_sign=True):
             return False
-    elif safety.assess(convo.typed, after_sign=True) is not None:
+    elif safety.assess(convo.typed, after_sign=True, model_after_sign=False) is not None:
+        # a sign in words, or one the model reads at its usual thresholds ("ja, hij dreigt zijn huis kwijt te raken"
+        # to "Is er spoed?" is no threat: only the model's lowered after-sign threshold saw one)
         return False
     return _answers_asked(convo, asked)
 
@@ -614,6 +623,19 @@ def _step_read(convo: _Conversation) -> None:
     ):
         tried["klachtenfunctionaris"] = "nee"  # telling the staff is not a complaint at the klachtenfunctionaris
         convo.progress = True
+    org = read.get("organisation")
+    if (
+        org
+        and read.get("law") in (None, UNKNOWN)
+        and (asked == "law" or (correction and org != convo.facts_raw.get("organisation")))
+    ):
+        # "weet ik niet, via het wijkteam" to the law question, or "het is geen Zvw-vraag, het is de gemeente": the
+        # law follows from the body (the CIZ: the Wlz) or, for the gemeente, from the age
+        law = _law_of(org, CaseFacts.from_slots({**convo.facts_raw, **read}, today=convo.today))
+        if law:
+            read["law"] = law
+        elif correction and convo.facts_raw.get("law") not in (None, UNKNOWN):
+            convo.facts_raw.pop("law")  # the law said before belongs to the body corrected: asked again
     for name, value in read.items():
         if name == asked:
             convo.set_fact(name, value, correction=True)
@@ -702,6 +724,30 @@ def _entity(convo: _Conversation, name: str) -> Any:
     return next((value for entity, value in convo.turn.entities if entity == name), None)
 
 
+def _law_of(organisation: str, facts: CaseFacts) -> str | None:
+    """The law a body decides under: the CIZ and the zorgkantoor the Wlz, the insurer the Zvw, the gemeente the
+    Jeugdwet for a child and the Wmo for an adult (None when the age is not known)."""
+    if organisation == "gemeente":
+        if facts.young or facts.age_group == "kind":
+            return "jeugdwet"
+        return "wmo" if facts.age_group == "volwassene" else None
+    return understand.LAW_OF_ORGANISATION.get(organisation)
+
+
+CASE_FACTS = ("organisation", "law", "role", "age_group")  # facts a correction after the advice may change
+
+
+def _corrects_the_case(convo: _Conversation) -> bool:
+    """A correction of a fact the advice rests on ("de brief komt van het CAK, niet van het zorgkantoor")."""
+    if not understand.CORRECTION.search(convo.folded):
+        return False
+    read = convo.words_read
+    return any(
+        read.get(name) not in (None, UNKNOWN) and convo.facts_raw.get(name) not in (None, UNKNOWN, read.get(name))
+        for name in CASE_FACTS
+    )
+
+
 def _step_moves(convo: _Conversation) -> bool:
     """Things that are not an answer to the question. True when the turn is fully answered here."""
     folded = convo.folded
@@ -761,6 +807,9 @@ def _step_moves(convo: _Conversation) -> bool:
         # message or the check-in stands alone, the question is answered once it is answered (_pending_question)
         convo.state["pending_question"] = convo.words_text[:PENDING_CHARS]
         return True
+    if question_after_advice and _corrects_the_case(convo):
+        # "bovenaan staat CIZ, niet zorgkantoor. maakt dat uit?": the corrected case gets its own advice
+        return False
     if (
         asked
         and asked != "situation"
@@ -897,6 +946,20 @@ def _step_moves(convo: _Conversation) -> bool:
     return False
 
 
+def _question_context(convo: _Conversation) -> str:
+    """What a short question refers to: the step just advised, and the words of the case that the question leaves out
+    ("mogen ze dat zomaar?" about care that is ended, "mocht de gemeente stoppen?" in the Wlz)."""
+    last = convo.state.get("last") or {}
+    step = str(last.get("step") or "")
+    facts = convo.facts_raw
+    words = [
+        convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "",
+        str(facts.get("law") or "") if facts.get("law") != UNKNOWN else "",
+        "opgezegd" if facts.get("termination") is True else "",
+    ]
+    return " ".join(w for w in words if w)
+
+
 def _seed_question(convo: _Conversation, answers: bool) -> bool:
     """A question the seeds answer (catalogue/explanations.yaml topics with `when`: who searches a new place, may
     the provider just end the care, can I see the Wlz-indicatie, does a cliëntondersteuner cost money ...), in any
@@ -906,9 +969,7 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     if convo.is_payload or not understand.is_question(convo.words_text):
         return False
     last = convo.state.get("last") or {}
-    step = str(last.get("step") or "")
-    context = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else ""
-    topic_id = convo.catalogue.explanation_for(convo.words_text, context)
+    topic_id = convo.catalogue.explanation_for(convo.words_text, _question_context(convo))
     seen = f"topic:{topic_id}"
     asked = convo.state.get("asked")
     in_story = not last and asked in (None, "situation")  # a story or the opening question: its answer comes once
@@ -977,9 +1038,7 @@ def _answers_to(convo: _Conversation, text: str) -> list[str]:
     the questions about it (``_detail``) that answer does not cover, or else what another body named in it does
     (``_about_other_body``)."""
     last = convo.state.get("last") or {}
-    step = str(last.get("step") or "")
-    context = convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else ""
-    topic_id = convo.catalogue.explanation_for(text, context)
+    topic_id = convo.catalogue.explanation_for(text, _question_context(convo))
     texts = []
     if topic_id is not None and "when" in convo.catalogue.explanations[topic_id]:
         texts.append(_answered_topic(convo, topic_id))

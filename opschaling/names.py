@@ -230,4 +230,20 @@ def steps_said(
                 continue
             if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
                 result[body_id] = "niet_geholpen"
+    if "whole_system_evaluatie" in catalogue.bodies and _MEETING_AGAIN_WITH_MANDATE.search(fold(text)):
+        # "in juni een zorgconferentie, in oktober nog een met iemand die wel mocht beslissen": the evaluation of the
+        # meeting, again with people who may decide (S2), was done too
+        result.setdefault("whole_system_evaluatie", "niet_geholpen")
     return result
+
+
+# a second meeting, now with people who may decide: the evaluation step of S2 ("opnieuw, met mensen met mandaat")
+_MEETING = r"(?:zorgconferentie|bijeenkomst|mdo|overleg|whole system|wsitr|regiotafel|taskforce)"
+_MANDATE = (
+    r"(?:mocht(?:en)? beslissen|mag beslissen|mogen beslissen|kon(?:den)? beslissen|met mandaat|mandaat had|"
+    r"beslissingsbevoegd\w*|bestuurder)"
+)
+_MEETING_AGAIN_WITH_MANDATE = re.compile(
+    rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){_MEETING}\b[^.?!]{{0,120}}\b{_MANDATE}|"
+    rf"\b{_MEETING}\b[^.?!]{{0,60}}\bnog (?:een|1)\b[^.?!]{{0,80}}\b{_MANDATE}"
+)

@@ -45,7 +45,8 @@ _ORGANISATION = (
     (
         "zorgaanbieder",
         r"zorgaanbieder|zorginstelling|\binstelling\b|verpleeghuis|verzorgingshuis|thuiszorg|"
-        r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b",
+        r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b|"
+        r"behandelgroep|leefgroep|groepsleid|jeugdzorginstelling|gezinshuis|pleegzorg|leiding van (?:de|mijn|mn|m'n) groep",
     ),
 )
 # the names of the laws: a name outranks the other words of a law (law())
@@ -153,8 +154,7 @@ _ROLE = (
     ),
     (
         "jongere",
-        r"\bik ben (?:1[2-7]|twaalf|dertien|veertien|vijftien|zestien|zeventien)(?: jaar)?\b|\bik zit op "
-        r"(?:school|de middelbare)|\bmijn (?:ouders|mentor op school|jeugdhulpverlener|voogd)\b",
+        r"\bik zit op (?:school|de middelbare)|\bmijn voogd\b",
     ),
     (
         "client",
@@ -241,6 +241,7 @@ _NOT_TRIED = re.compile(
 )
 _NOTHING_DONE = re.compile(
     r"\b(?:nog )?(?:niks|niets|nothing) (?:mee |aan )?(?:gedaan|geprobeerd|ondernomen|ingediend|aangevraagd)\b|"
+    r"^(?:nee|neen|nope|no)\b[\s,.!]*(?:hoor[\s,.!]*)?(?:nog )?(?:niks|niets|nothing)\s*[.!]*$|"  # "nee, nog niks"
     r"\bhaven'?t done anything\b"
 )
 # a procedure sent in a story, with words between ("in juni bezwaar gemaakt tegen het besluit"): it runs until there
@@ -291,6 +292,10 @@ _YES = re.compile(
     r"dat klopt|wel)\b"
 )
 _NO = re.compile(r"^(?:nee|neen|nope|no|niet|geen|nee hoor|helaas niet|nooit|klopt niet)\b")
+# a no in the middle of an answer: "we zijn op, maar het is niet zo dat het morgen misgaat" (to "Is er spoed?")
+_NO_INSIDE = re.compile(
+    r"\b(?:het is|is het) niet zo dat\b|\bgeen (?:spoed|haast)\b|\bniet (?:zo )?(?:acuut|dringend|levensgevaarlijk)\b"
+)
 
 # --- conversation moves -----------------------------------------------------------------------------------
 ASKS_AFTER = re.compile(
@@ -311,7 +316,10 @@ TRIED_ALREADY = re.compile(
 )
 CORRECTION = re.compile(
     r"^(?:nee|neen|sorry|oeps|pardon|correctie)\b|\bik bedoel\b|\bik bedoelde\b|\bklopt niet\b|"
-    r"\bniet (?:de|het|een)? ?\w+ maar\b|\bgeen \w+ maar\b|\bverkeerd\b|\bvergist\b|"
+    r"\bniet (?:(?:van|bij|via|door) )?(?:de|het|een)? ?\w+ maar\b|\bgeen \w+ maar\b|\bverkeerd\b|\bvergist\b|"
+    # "bovenaan staat CIZ, niet zorgkantoor", "ik zie het nu pas", "ik heb de brief er nog eens bij gepakt"
+    r"\w, niet (?:(?:van|bij|via|door) )?(?:(?:de|het|een) )?[\w-]{2,30}\s*(?:[.?!,;]|$)|\bnu pas\b|\bdoor elkaar\b|"
+    r"\bbrief (?:er )?(?:nog )?(?:eens |even )?(?:bij )?(?:gepakt|gehaald|nagekeken|nog eens gelezen)\b|"
     r"\beigenlijk\b|\bhet was\b|\bhet is\b|\bhet gaat om\b|\bhet gaat over\b|\bin plaats van\b"
 )
 WHAT_YOU_KNOW = re.compile(
@@ -349,11 +357,17 @@ def _first(table: tuple[tuple[str, str], ...], text: str) -> str | None:
 
 
 _NEGATED = re.compile(r"\b(?:niet|geen)(?: (?:de|het|een|bij|van|via|met))? (\w[\w\- ]{0,30}?) maar\b")
+# "de brief komt van het zorgkantoor, niet van de gemeente."
+_NEGATED_AFTER = re.compile(
+    r"(?:,\s*(?:en )?niet|\b(?:is|was|zijn|waren) (?:niet|geen)) (?:(?:van|bij|via|door|met) )?(?:(?:de|het|een) )?"
+    r"[\w-]{2,30}(?=\s*(?:[.?!,;]|$))"
+)  # "het is geen Zvw-vraag, het is de gemeente", "sorry, is niet gemeente."
 
 
 def _without_negated(text: str) -> str:
-    """'niet de gemeente maar het CIZ' → the negated part removed, so only 'het CIZ' counts."""
-    return _NEGATED.sub(" maar ", text)
+    """'niet de gemeente maar het CIZ', 'het CIZ, niet de gemeente.', 'het is geen Zvw-vraag, het is de gemeente' → the
+    negated part removed, so only what it is counts."""
+    return _NEGATED_AFTER.sub(" ", _NEGATED.sub(" maar ", text))
 
 
 _OWN_EMPLOYER = re.compile(
@@ -410,9 +424,27 @@ def law(text: str) -> str | None:
     return _first(_LAW_NAMED, folded) or _first(_LAW, folded)
 
 
+# a young person about themselves: their age, or the people of their own jeugdhulp ("mijn pleegouders", "de leiding van
+# mn groep"). It outranks the family words, so "ik heb met mijn moeder gevraagd ... ik ben 17" is the young person;
+# not "ik ben 17 jaar getrouwd" or "ik ben 16 weken zwanger". "mijn ouders" alone says nothing: "mijn ouders van 88"
+# is a son or daughter.
+_YOUNG_SELF = re.compile(
+    r"\bik ben (?:nu |pas |net |bijna )?(?:1[2-7]|twaalf|dertien|veertien|vijftien|zestien|zeventien)\b"
+    r"(?!\s*(?:jaar )?(?:getrouwd|samen|mantelzorger|bezig|lang|in dienst|werkzaam|weken|maanden|dagen|uur|keer|%))|"
+    r"\b(?:mijn|mn|m'n) (?:pleeg(?:ouders|moeder|vader|gezin|broer|zus)|gezinsvoogd|jeugdzorgwerker|jeugdbeschermer|"
+    r"groepsleid(?:ing|ers?)|mentor op school|jeugdhulpverlener)\b|\b(?:leiding|begeleiders?|groepsleiding) (?:van|op) "
+    r"(?:mijn|mn|m'n) (?:leef|behandel|woon)?groep\b|\bik (?:woon|zit|moet|ga) (?:nu )?(?:op|in|naar) (?:een|de|mijn|mn|m'n) "
+    r"(?:andere )?(?:leef|behandel|woon)?groep\b|\bi(?: a|')m 1[2-7]\b(?! (?:years? (?:married|caring)|weeks))|"
+    r"\bmy foster (?:parents|family|mum|mom|dad|home|carers?)\b|"
+    r"\bik (?:ga|kan|durf|wil) (?:(?!en\b|maar\b)\w+ ){0,3}naar (?:school|de middelbare)\b|\bik spijbel"
+)
+
+
 def role(text: str, answer: bool = False) -> str | None:
     folded = _without_negated(fold(text))
     found = _first(_ROLE, folded)
+    if found in (None, "naaste", "client") and _YOUNG_SELF.search(folded):
+        return "jongere"
     if found or not answer:
         return found
     return _first(_ROLE_ANSWER, folded)
@@ -496,7 +528,7 @@ OTHER_ACTION = re.compile(
 _NO_DECISION_YET = re.compile(
     r"\bnog (?:steeds )?(?:geen|niks|niets|niet)\b(?: \w+){0,2}? ?(?:beslissing|uitspraak|besluit|beslist|antwoord|"
     r"reactie|brief|gehoord)\b|\bnog (?:steeds )?(?:niks|niets)\b|\bgeen (?:beslissing|uitspraak|besluit|brief)\b|"
-    r"\bsindsdien (?:niks|niets)\b|\bdaarna (?:niks|niets)\b|\bhoor(?:en)? (?:ik |we |wij )?(?:niks|niets)\b|"
+    r"\b(?:sindsdien|daarna|sinds die tijd)[\s:,.!-]{1,4}(?:nog )?(?:niks|niets)\b|\bhoor(?:en)? (?:ik |we |wij )?(?:niks|niets)\b|"
     r"\b(?:niks|niets)(?: meer)? gehoord\b|\bnooit (?:meer )?(?:iets|wat) gehoord\b|"
     r"\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b|\bheard nothing\b"
 )
@@ -623,6 +655,8 @@ def yes_no(text: str) -> bool | None:
         return False
     if _YES.search(folded):
         return True
+    if _NO_INSIDE.search(folded):
+        return False
     return None
 
 
@@ -773,16 +807,14 @@ def read_answer(fact: str, text: str, today: date, step: str | None = None) -> A
         if dont_know(text):
             return UNKNOWN
         return step_outcome(text, step)
+    if fact == "law":
+        # a law or a body named next to a doubt still answers ("geen idee, het zorgkantoor denk ik": the Wlz)
+        found = law(text) or LAW_OF_ORGANISATION.get(organisation(text) or "")
+        return found or (UNKNOWN if dont_know(text) else None)
     if dont_know(text):
         return UNKNOWN
     if fact == "organisation":
         return organisation(text)
-    if fact == "law":
-        found = law(text)
-        if found is None:
-            org = organisation(text)
-            found = LAW_OF_ORGANISATION.get(org or "")
-        return found
     if fact == "role":
         return role(text, answer=True)
     if fact == "age_group":
@@ -907,7 +939,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         # "zeggen ze de zorgovereenkomst op", "de zorg wordt over 2 maanden beeindigd"
         r"\bzeg(?:t|gen) (?:ze |zij |hij )?(?:de|het|haar|zijn|onze) (?:zorg|contract|zorgovereenkomst|overeenkomst)"
         r"(?: \w+)? op\b|\b(?:zorg|zorgovereenkomst|contract) (?:wordt|werd|is) (?:\w+ ){0,4}(?:beeindigd|stopgezet)\b|"
-        r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
+        # "de zorgovereenkomst per 1 februari wordt beëindigd", "we moeten dus per 1 februari weg"
+        r"\b(?:zorgovereenkomst|contract|overeenkomst)\b[^.?!]{0,30}\b(?:wordt|werd|is|zal) (?:\w+ ){0,3}(?:beeindigd|stopgezet|opgezegd)\b|"
+        r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:dus |echt |dan )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
         r"\b(?:weg|eruit) moet(?:en)?\b|\bmoet(?:en)? (?:\w+ )?eruit\b|\bwegsturen\b|\bweggestuurd\b|\bop straat (?:zetten|gezet)\b|"
         r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
@@ -968,6 +1002,7 @@ class SituationLexicon:
     cues: tuple[tuple[str, tuple[_Cue, ...]], ...]  # in the order of the file: a tie goes to the first
     actions: tuple[str, ...] = ()  # what the person wants to do: outranks a topic (weigh_situation)
     topics: tuple[str, ...] = ()  # the field it is in
+    questions: tuple[str, ...] = ()  # topics that are a question: an action weighing less gives way to them
 
     def scores(self, text: str) -> dict[str, int]:
         """Per situation the sum of the weights of its cues found in ``text`` (0 left out)."""
@@ -1002,12 +1037,14 @@ def load_situation_lexicon(path: Path = SITUATION_LEXICON) -> SituationLexicon:
         ),
         actions=tuple(raw.get("actions") or ()),
         topics=tuple(raw.get("topics") or ()),
+        questions=tuple(raw.get("questions") or ()),
     )
 
 
 SITUATIONS = load_situation_lexicon()
 ACTION_SITUATIONS = SITUATIONS.actions  # what the person wants to do
 TOPIC_SITUATIONS = SITUATIONS.topics  # the field it is in: gives way to an action
+QUESTION_SITUATIONS = SITUATIONS.questions  # a question: gives way only to an action in as many words
 
 
 def guess_situation(text: str) -> str | None:
@@ -1040,7 +1077,10 @@ def weigh_situation(
     if not candidates:
         return None
     best = max(sorted(candidates), key=weight)
-    named = [a for a in ACTION_SITUATIONS if cues.get(a, 0) >= SITUATIONS.threshold]
+    # an action named outranks a topic ("ik wil bezwaar maken" about youth care), but not a question asked in more
+    # words than the action ("wie is nu verantwoordelijk? ... de brief van het CIZ was van 28 oktober": the zorgplicht)
+    least = max(SITUATIONS.threshold, cues.get(best, 0) if best in QUESTION_SITUATIONS else 0)
+    named = [a for a in ACTION_SITUATIONS if cues.get(a, 0) >= least]
     if best in TOPIC_SITUATIONS and named:
         best = max(named, key=weight)
     alone = (

@@ -751,3 +751,34 @@ def test_a_question_about_another_body_asked_with_a_check_in_waits_for_it():
     after = chat.say("nee, ik ben gewoon moe")
     assert any(m.text.startswith("Dan nog uw vraag van net") and "klacht" in m.text.lower() for m in after)
     assert not any(m.kind == "advice" for m in after)
+
+
+def test_a_correction_of_the_body_after_the_advice_gets_the_advice_for_that_body():
+    chat = Chat()
+    chat.say("Het zorgkantoor heeft de eigen bijdrage van mijn moeder veel te hoog vastgesteld. Brief van 24 november.")
+    chat.say("nee")  # no bezwaar yet
+    messages = chat.say(
+        "ik heb de brief er nog even bij gepakt en hij komt niet van het zorgkantoor maar van het CAK. verandert dat iets?"
+    )
+    assert chat.facts["organisation"] == "cak"
+    assert any("aangepast" in m.text for m in messages)
+    if chat.state.get("asked") == "step_outcome":
+        messages = chat.say("nee")
+    assert any(m.kind == "advice" and "CAK" in m.text for m in messages)
+
+
+def test_a_young_person_who_does_not_know_the_law_but_names_the_wijkteam_gets_the_jeugdwet():
+    chat = Chat()
+    chat.say("ik sta al een jaar op een wachtlijst voor therapie en ik ga bijna niet meer naar school")
+    assert chat.facts["role"] == "jongere" and chat.state.get("asked") == "law"
+    chat.say("weet ik niet, via het wijkteam")
+    assert chat.facts["law"] == "jeugdwet"
+
+
+def test_a_professional_saying_it_is_not_the_zvw_but_the_gemeente_changes_the_law_too():
+    chat = Chat()
+    chat.say("ik ben wijkverpleegkundige. mijn client (80) krijgt geen wijkverpleging meer van de zorgverzekeraar")
+    assert chat.facts["law"] == "zvw"
+    messages = chat.say("het is geen Zvw-vraag, het is de gemeente")
+    assert chat.facts["organisation"] == "gemeente" and chat.facts["law"] == "wmo"
+    assert any("aangepast" in m.text for m in messages)

@@ -142,3 +142,15 @@ def test_no_after_a_check_in_about_someone_else_answers_the_question_asked_with_
     reply = chat.say("nee")
     assert "Fijn dat u het zegt" not in texts(reply)
     assert chat.state.get("asked") != asked
+
+
+def test_a_short_question_after_the_advice_is_read_with_what_the_case_says():
+    """ "mogen ze dat zomaar?" names no termination: the case does (dialogue._question_context)."""
+    chat = Chat()
+    chat.say(
+        "Mijn moeder woont met een Wlz-indicatie in een verpleeghuis. Nu kregen we een brief dat de zorgovereenkomst "
+        "per 1 februari wordt beëindigd."
+    )
+    chat.until_advice("nee")
+    messages = chat.say("mogen ze dat zomaar, omdat wij klagen?")
+    assert topic_text("blijven_tot_oplossing")[:60] in " ".join(texts(messages).split())

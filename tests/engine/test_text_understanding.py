@@ -549,3 +549,78 @@ def test_a_step_asked_for_that_starts_later_is_running():
 )
 def test_a_fact_told_in_a_story_is_read(fact, text, expected):
     assert understand.read_facts(text, date(2026, 12, 7)).get(fact) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ik heb met mijn moeder gevraagd om begeleiding. Ik ben 17.", "jongere"),  # the age outranks "mijn moeder"
+        ("ik heb een gesprek gehad met de leiding van mn groep", "jongere"),
+        ("m'n pleegouders willen dat ik weg ga", "jongere"),
+        ("ze zeggen ik moet naar een andere groep in een andere stad", "jongere"),
+        ("ik ga bijna niet meer naar school", "jongere"),
+        ("I'm 16 and my foster parents want me to leave", "jongere"),
+        ("mijn ouders van 88 hebben thuiszorg nodig", None),  # a son or daughter: asked, never "je"
+        ("ik ben 17 jaar getrouwd met mijn man", "naaste"),
+        ("ik ben 16 weken zwanger en mijn moeder is ziek", "naaste"),
+        ("ik ben begeleider, een jongen op mijn groep", "zorgprofessional"),
+    ],
+)
+def test_a_young_person_about_themselves_is_read_as_the_young_person(text, expected):
+    assert understand.role(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("geen idee, het zorgkantoor denk ik", "wlz"),  # a body named next to a doubt still answers
+        ("weet ik niet", "onbekend"),
+        ("via het wijkteam", None),  # the gemeente: its law follows from the age (the dialogue decides)
+    ],
+)
+def test_the_answer_to_the_law_question_names_a_body_next_to_a_doubt(text, expected):
+    assert understand.read_answer("law", text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ("bovenaan staat CIZ, niet zorgkantoor. maakt dat uit?", "ciz"),
+        ("de brief komt van het zorgkantoor, niet van de gemeente.", "zorgkantoor"),
+        ("hij komt niet van het zorgkantoor maar van het CAK", "cak"),
+    ],
+)
+def test_a_body_said_not_to_be_it_is_a_correction_and_does_not_count(text, organisation):
+    assert understand.CORRECTION.search(understand.fold(text))
+    assert understand.organisation(text) == organisation
+
+
+def test_short_answers_that_say_no():
+    assert understand.step_outcome("nee, nog niks", "bezwaar_gemeente") == "nee"
+    assert understand.step_outcome("nee, nog niks gehoord", "bezwaar_gemeente") == "loopt"
+    assert understand.yes_no("we zijn op, maar het is niet zo dat het morgen misgaat") is False
+    assert understand.no_decision_yet("24 september zijn we gehoord. En sindsdien: niks.")
+
+
+def test_a_care_contract_ended_by_a_date_is_a_termination():
+    text = "brief dat de zorgovereenkomst per 1 februari wordt beëindigd. We moeten dus per 1 februari weg??"
+    assert understand.read_facts(text, TODAY).get("termination") is True
+
+
+def test_a_question_about_who_is_responsible_outweighs_a_letter_named_in_passing():
+    text = "Wie is nu verantwoordelijk? Ze heeft een Wlz-indicatie, de brief van het CIZ was van 28 oktober."
+    assert understand.weigh_situation(understand.fold(text), learned=False) == "wie_verantwoordelijk"
+    assert (
+        understand.weigh_situation("ik wil bezwaar maken tegen de brief van het ciz", learned=False) == "besluit_oneens"
+    )
+
+
+def test_a_second_meeting_with_people_who_may_decide_is_the_evaluation_of_the_meeting():
+    catalogue = load_catalogue()
+    text = (
+        "In juni een zorgconferentie, in oktober nog een met iemand van het zorgkantoor die wel mocht beslissen. "
+        "Niemand heeft een plek."
+    )
+    said = steps_said(text, catalogue, today=TODAY)
+    assert said.get("whole_system_evaluatie") == "niet_geholpen"
+    assert "whole_system_evaluatie" not in steps_said("In juni was er een zorgconferentie.", catalogue, today=TODAY)

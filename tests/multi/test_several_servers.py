@@ -12,7 +12,8 @@ scripts/servers.sh does it: python -m deploy.serve ..., HTTP API closed).
 3. Sender ids of 128 characters (the channels' bound) are saved in PostgreSQL.
 
 The conversation is read straight from PostgreSQL (the HTTP API is off, as in production).
-OPSW_MULTI_COMPARE=0 skips step 1's burst with Rasa's store (3 Rasa start-ups instead of 4).
+OPSW_MULTI_COMPARE=0 skips step 1's burst with Rasa's store (3 Rasa start-ups instead of 4); under CI
+it is skipped unless OPSW_MULTI_COMPARE=1, since that burst only reports (it asserts nothing).
 Sizes: OPSW_MULTI_THREADS (6) x OPSW_MULTI_PER_THREAD (10) messages per burst (at most 6 wait for
 one conversation at once, so no ticket outlives its 60 s lifetime while waiting).
 """
@@ -312,10 +313,10 @@ def _facts(slots: dict[str, Any]) -> dict[str, Any]:
     return dict((d or {}).get("facts") or {}) if isinstance(d, dict) else {}
 
 
-@pytest.mark.timeout(1800)  # four Rasa start-ups; slow on a busy machine
+@pytest.mark.timeout(1800)  # three or four Rasa start-ups; slow on a busy machine
 def test_two_servers_share_one_conversation(cluster: Cluster, record_property) -> None:
     c = cluster
-    compare = os.environ.get("OPSW_MULTI_COMPARE", "1") != "0"
+    compare = os.environ.get("OPSW_MULTI_COMPARE", "0" if os.environ.get("CI") else "1") != "0"
     c.start(("a", "b"), "redis" if compare else ATOMIC)  # Rasa's own RedisLockStore first
 
     # the HTTP API is closed: nobody reads a conversation over HTTP

@@ -169,3 +169,58 @@ def test_names_are_masked_in_pieces_so_the_work_stays_linear():
     text = "Gisteren sprak ik Jan de Vries over de zorg. " * 60
     masked, kinds = privacy.mask(text)
     assert "Jan" not in masked and kinds.count("naam") >= 60
+
+
+def _names(count: int) -> str:
+    """``count`` different full names in a row (no piece comes twice, so nothing is read from the cache)."""
+    first = [
+        "Piet",
+        "Jan",
+        "Kees",
+        "Henk",
+        "Annie",
+        "Fatima",
+        "Joke",
+        "Gerrit",
+        "Willem",
+        "Sanne",
+        "Lotte",
+        "Mohamed",
+        "Ayse",
+        "Bram",
+    ]
+    last = [
+        "Jansen",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "Meijer",
+        "Mulder",
+        "Bos",
+        "Vos",
+        "Peters",
+        "Hendriks",
+        "Dekker",
+        "Brouwer",
+    ]
+    return " ".join(f"{first[i % len(first)]} {last[(i // len(first)) % len(last)]}" for i in range(count))
+
+
+def test_a_message_full_of_names_is_masked_in_time_that_grows_like_the_text():
+    """deduce joins neighbouring names one step per round: 800 x "Piet" took 7 s, in pieces of 400 characters.
+    Pieces hold at most NAME_CAPITALS capitalised words, so four times the names take about four times as long."""
+    privacy.mask("Jan de Vries")  # loaded
+    pieces = privacy._chunks(_names(100))
+    assert all(len(privacy._CAPITAL_WORD.findall(p)) <= privacy.NAME_CAPITALS for _, p in pieces)
+    assert "".join(p for _, p in pieces) == _names(100)
+    timings = []
+    for count in (50, 200):
+        started = time.perf_counter()
+        masked, kinds = privacy.mask(_names(count))
+        timings.append(time.perf_counter() - started)
+        assert "naam" in kinds and not re.search(r"[A-Z]", masked.replace("[naam]", "")), masked
+    small, large = timings
+    assert large <= 8 * small + 0.1, timings
+    started = time.perf_counter()
+    privacy.mask("Piet " * 800)
+    assert time.perf_counter() - started < 2 * large + 0.5  # the same piece again is read once

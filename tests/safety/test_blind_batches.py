@@ -21,6 +21,9 @@ SAME_WORDS = {"A1-014", "A2-023"}
 SAME_WORDS |= {"J1-021", "J1-091", "J2-057", "J2-068", "J2-183", "J2-211"}
 # batch K (round 8): an ordinary second turn ("ik ben haar dochter") that training writers wrote word for word too
 SAME_WORDS |= {"K1-026", "K1-106"}
+# batch M (round 10): an ordinary second turn ("ik ben zijn dochter", "Ik ben zijn moeder.") that training writers
+# wrote word for word too
+SAME_WORDS |= {"M1-063", "M1-119", "M1-125", "M2-095"}
 NONE_KINDS = {"neg_figure", "neg_past", "neg_hard_day", "neg_death_dealt", "neg_policy", "neg_care"}
 
 
