@@ -28,7 +28,7 @@ from documents.offer import OVERZICHT, offered
 from opschaling import crisis, language, names, render, safety, safety_rules, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
 from opschaling.dates import format_date
-from opschaling.engine import CRISIS_BODY, Advice, Question, advise
+from opschaling.engine import CRISIS_BODY, Advice, Question, advise, question_for
 from opschaling.facts import ALLOWED, BOOLEAN_FACTS, CHOICE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts
 from opschaling.safety import Signal
 
@@ -150,6 +150,9 @@ def new_state() -> dict[str, Any]:
         "safety": None,
         "safety_tier": None,  # the tier of the last danger sign: "crisis" or "check_in"
         "pending_question": None,  # a question asked with a crisis message or a check-in: answered next message
+        # "weet ik niet" to "Waar loopt u tegenaan?": once, which organisation and what it says ("due", then "asked"),
+        # before the route for not knowing where to go
+        "situation_probe": None,
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
@@ -335,17 +338,21 @@ def _crisis(convo: _Conversation, signal: Signal) -> None:
     convo.say(message.text, message.kind)
 
 
-def _check_in_answered(check_in: Mapping[str, Any]) -> Signal:
-    """The crisis signal for a yes (or doubt) to a check-in: a check-in about suicide gets 113's crisis message,
-    one about violence Veilig Thuis's, one about danger or the NLU's general question 112's."""
-    about = check_in.get("about", "self")
-    kinds = safety.load_lexicon().kinds
-    group = kinds.get(check_in.get("sign", ""), {}).get("group", safety.SUICIDE)
+def _check_in_answered(about: str, sign: str | None) -> Signal:
+    """The crisis signal for a yes (or doubt) to a check-in about ``sign`` (or for a sign in words right after it):
+    a sign about suicide gets 113's crisis message, one about violence Veilig Thuis's, one about danger or the
+    NLU's general question 112's."""
+    group = safety.load_lexicon().kinds.get(sign or "", {}).get("group", safety.SUICIDE)
     if group == safety.SUICIDE:
-        sign = "suicide_other_acute" if about == "other" else "suicide_explicit"
+        kind = "suicide_other_acute" if about == "other" else "suicide_explicit"
     else:
-        sign = str(check_in.get("sign") or "") if group == safety.VIOLENCE else "acute_danger"
-    return Signal(group, "check-in answer", sign=sign, about=about, source="answer")
+        kind = str(sign or "") if group == safety.VIOLENCE else "acute_danger"
+    return Signal(group, "check-in answer", sign=kind, about=about, source="answer")
+
+
+def _check_in_yes(check_in: Mapping[str, Any]) -> Signal:
+    """The crisis signal for a yes (or doubt) to the check-in stored in the state."""
+    return _check_in_answered(check_in.get("about", "self"), check_in.get("sign"))
 
 
 def _step_safety(convo: _Conversation) -> None:
@@ -405,16 +412,16 @@ def _step_safety(convo: _Conversation) -> None:
         if signal is not None and not model_only:
             # a second sign in words right after the check-in: the crisis message of that sign's own group (a
             # check-in about danger, then a death wish in Turkish: 113, not 112 again)
-            signal = _check_in_answered({"about": signal.about, "sign": signal.sign})
+            signal = _check_in_answered(signal.about, signal.sign)
         elif answer == "yes":
             # "ja", "soms", doubt: the crisis message of the check-in's own group (113, Veilig Thuis or 112)
-            signal = _check_in_answered(check_in)
+            signal = _check_in_yes(check_in)
         elif answer == "no":
             convo.sign_here = True
             convo.state["check_in_declined"] = True
             if convo.facts_raw.get("acute_danger") is None:
                 convo.facts_raw["acute_danger"] = False  # "nee" to the check-in: no danger now, not asked again
-            group = _check_in_answered(check_in).kind
+            group = _check_in_yes(check_in).kind
             text = crisis.check_in_no_message(convo.facts().young, convo.catalogue, group)
             if text in (convo.state.get("last_plain") or ()):
                 text = convo.addressed("check_in_no_again")  # 113 was in view a moment ago: not the same sentence again
@@ -424,7 +431,7 @@ def _step_safety(convo: _Conversation) -> None:
         elif model_only and signal is not None and signal.sign in safety.load_lexicon().after_sign_kinds:
             # a question about a method or a dose right after a check-in (only the model reads it): the crisis
             # message of the check-in's own group, never dropped (the chain fix below had dropped it)
-            signal = _check_in_answered(check_in)
+            signal = _check_in_yes(check_in)
         elif model_only:
             # only the model reads a sign again in the reply to a check-in that it does not answer: no second
             # check-in (each check-in made the next message read after a sign: an endless chain)
@@ -480,10 +487,13 @@ def _answers_the_question_not_the_check_in(
         rest = convo.folded[yes.end() :].strip(" ,.!") if yes else ""
         if not rest or safety_rules.check_in_answer(rest) is not None or safety.assess(rest, after_sign=True):
             return False
-    elif safety.assess(convo.typed, after_sign=True, model_after_sign=False) is not None:
+    else:
         # a sign in words, or one the model reads at its usual thresholds ("ja, hij dreigt zijn huis kwijt te raken"
-        # to "Is er spoed?" is no threat: only the model's lowered after-sign threshold saw one)
-        return False
+        # to "Is er spoed?" is no threat: only the model's lowered after-sign threshold saw one); the model's reading
+        # that the check-in already answered ("yes, she says she is out of options" said again) is nothing new
+        found = safety.assess(convo.typed, after_sign=True, model_after_sign=False)
+        if found is not None and not (found.source == "model" and found.sign == check_in.get("sign")):
+            return False
     return _answers_asked(convo, asked)
 
 
@@ -541,9 +551,17 @@ def _step_read(convo: _Conversation) -> None:
     # the situation: from a confident intent, else from the words; "weet ik niet" → the route for not knowing
     said_situation = read.pop("situation", None)
     situation, steps = _situation_of(convo)
-    if said_situation == UNKNOWN and not situation and not convo.facts_raw.get("situation"):
-        situation = FALLBACK_SITUATION
-        convo.say(convo.addressed("situation_unknown"), "notice")
+    probed = convo.state.get("situation_probe") == "asked" and asked == "organisation"
+    if (said_situation == UNKNOWN or probed) and not situation and not convo.facts_raw.get("situation"):
+        if said_situation == UNKNOWN and not convo.state.get("situation_probe"):
+            # "weet ik niet" to what is going on: which organisation, and what does it say? (the answer often tells
+            # the situation: "het verpleeghuis zegt dat ze daar niet meer past"), asked once by _step_engine
+            convo.state["situation_probe"] = "due"
+        else:
+            situation = FALLBACK_SITUATION
+            convo.say(convo.addressed("situation_unknown"), "notice")
+    if probed:
+        convo.state["situation_probe"] = "done"
     answered_asked = asked is not None and asked in read
     current = convo.facts_raw.get("situation")
     if situation and situation != current and situation in convo.catalogue.routes:
@@ -947,10 +965,12 @@ def _step_moves(convo: _Conversation) -> bool:
 
 
 def _question_context(convo: _Conversation) -> str:
-    """What a short question refers to: the step just advised, and the words of the case that the question leaves out
-    ("mogen ze dat zomaar?" about care that is ended, "mocht de gemeente stoppen?" in the Wlz)."""
+    """What a short question refers to: the step just advised (or asked about: "Heeft u al contact gehad met het Juiste
+    Loket?" - "kost dat geld?"), and the words of the case that the question leaves out ("mogen ze dat zomaar?" about
+    care that is ended, "mocht de gemeente stoppen?" in the Wlz)."""
     last = convo.state.get("last") or {}
-    step = str(last.get("step") or "")
+    asked_step = convo.state.get("asked_step") if convo.state.get("asked") == "step_outcome" else None
+    step = str(asked_step or last.get("step") or "")
     facts = convo.facts_raw
     words = [
         convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "",
@@ -1299,6 +1319,9 @@ def _step_engine(convo: _Conversation) -> None:
         convo.state["clarify"] = None
         convo.state["clarified"] = step
         return
+    if not convo.facts_raw.get("situation") and convo.state.get("situation_probe") == "due":
+        _ask_situation_probe(convo)
+        return
     if not convo.facts_raw.get("situation") and not _ask_situation(convo):
         return
     for _ in range(6):  # moving on after a second miss may take a few rounds
@@ -1352,6 +1375,18 @@ def _ask_situation(convo: _Conversation) -> bool:
     convo.state["asked"] = "situation"
     convo.state["asked_count"]["situation"] = count + 1
     return False
+
+
+def _ask_situation_probe(convo: _Conversation) -> None:
+    """After "weet ik niet" to what is going on: one open question about the organisation and what it says or does;
+    its answer is read for the situation too, and without one the route for not knowing where to go follows."""
+    question = question_for(convo.catalogue, "organisation", convo.facts())
+    buttons = [*_buttons(question), convo.handoff_button()]
+    convo.say(convo.addressed("situation_probe"), "question", buttons)
+    convo.state["situation_probe"] = "asked"
+    convo.state["asked"] = "organisation"
+    convo.state["asked_step"] = None
+    convo.state["asked_count"]["organisation"] = convo.state["asked_count"].get("organisation", 0) + 1
 
 
 def _situation_question_text(convo: _Conversation, intro: str) -> str:

@@ -230,20 +230,37 @@ def steps_said(
                 continue
             if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
                 result[body_id] = "niet_geholpen"
-    if "whole_system_evaluatie" in catalogue.bodies and _MEETING_AGAIN_WITH_MANDATE.search(fold(text)):
+    if {"whole_system_evaluatie", "whole_system_in_the_room"} <= set(catalogue.bodies) and _meeting_again_with_mandate(
+        catalogue
+    ).search(fold(text)):
         # "in juni een zorgconferentie, in oktober nog een met iemand die wel mocht beslissen": the evaluation of the
         # meeting, again with people who may decide (S2), was done too
         result.setdefault("whole_system_evaluatie", "niet_geholpen")
     return result
 
 
-# a second meeting, now with people who may decide: the evaluation step of S2 ("opnieuw, met mensen met mandaat")
-_MEETING = r"(?:zorgconferentie|bijeenkomst|mdo|overleg|whole system|wsitr|regiotafel|taskforce)"
+# a second meeting, now with people who may decide: the evaluation step of S2 ("opnieuw, met mensen met mandaat").
+# The meeting's names are whole_system_in_the_room's names in the catalogue, and the plain words for any meeting.
+_MEETING_WORDS = ("bijeenkomst", "overleg")
 _MANDATE = (
     r"(?:mocht(?:en)? beslissen|mag beslissen|mogen beslissen|kon(?:den)? beslissen|met mandaat|mandaat had|"
     r"beslissingsbevoegd\w*|bestuurder)"
 )
-_MEETING_AGAIN_WITH_MANDATE = re.compile(
-    rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){_MEETING}\b[^.?!]{{0,120}}\b{_MANDATE}|"
-    rf"\b{_MEETING}\b[^.?!]{{0,60}}\bnog (?:een|1)\b[^.?!]{{0,80}}\b{_MANDATE}"
-)
+_AGAIN_PATTERNS: dict[int, re.Pattern[str]] = {}
+
+
+def _meeting_again_with_mandate(catalogue: Catalogue) -> re.Pattern[str]:
+    """ "nog een zorgconferentie ... met iemand die mocht beslissen", with the meeting's names from the catalogue."""
+    key = id(catalogue)
+    if key not in _AGAIN_PATTERNS:
+        body = catalogue.bodies["whole_system_in_the_room"]
+        meta = body.raw.get("metadata") or {}
+        names = {v for n in (body.label, body.short_label, *(meta.get("synonyms") or ())) for v in _variants(str(n))}
+        meeting = (
+            "(?:" + "|".join(re.escape(n) for n in sorted(names | set(_MEETING_WORDS), key=len, reverse=True)) + ")"
+        )
+        _AGAIN_PATTERNS[key] = re.compile(
+            rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){meeting}\b[^.?!]{{0,120}}\b{_MANDATE}|"
+            rf"\b{meeting}\b[^.?!]{{0,60}}\bnog (?:een|1)\b[^.?!]{{0,80}}\b{_MANDATE}"
+        )
+    return _AGAIN_PATTERNS[key]

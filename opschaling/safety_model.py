@@ -35,21 +35,36 @@ TRAINING_DIR = ROOT / "lexicon" / "training"
 NLU_DIR = ROOT / "data" / "nlu"
 NONE = "none"
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+_CLAUSE = re.compile(r"[^,;:]+[,;:]*")
 WHOLE_WORDS = 45  # a message up to this many words is read whole
 CHUNK_WORDS = (8, 40)  # longer ones in chunks of whole sentences, at least 8 and at most ~40 words
 MAX_CHUNKS = 120
 
 
+def _units(text: str) -> Iterable[str]:
+    """The sentences of ``text``; a sentence longer than a chunk (a story told in one breath, with commas only) in its
+    clauses, and a clause longer than a chunk in pieces of a chunk's size, so that no words are left unread."""
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0).strip()
+        if len(sentence.split()) <= CHUNK_WORDS[1]:
+            yield sentence
+            continue
+        for clause in _CLAUSE.findall(sentence):
+            words = clause.split()
+            for start in range(0, len(words), CHUNK_WORDS[1]):
+                yield " ".join(words[start : start + CHUNK_WORDS[1]])
+
+
 def chunks(text: str) -> list[str]:
-    """The pieces of ``text`` the model reads: the whole message when it is short, else runs of sentences."""
+    """The pieces of ``text`` the model reads: the whole message when it is short, else runs of sentences (or of the
+    clauses of a long sentence)."""
     text = text.strip()
     if len(text.split()) <= WHOLE_WORDS:
         return [text] if text else []
     out: list[str] = []
     current: list[str] = []
     size = 0
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0).strip()
+    for sentence in _units(text):
         n = len(sentence.split())
         if current and size + n > CHUNK_WORDS[1]:
             out.append(" ".join(current))

@@ -256,6 +256,11 @@ class Lexicon:
                         raise ValueError(f"gap too long: {text!r}")
                     if any(not p for s in slots for p in s.prefixes):
                         raise ValueError(f"empty word stem: {text!r}")
+                    # a word the reader drops (a filler, also once repeated letters count once: "all" is "al")
+                    # can never match
+                    dead = sorted(w for s in slots if not (s.gap or s.negative) for w in s.exact if w in self.fillers)
+                    if dead:
+                        raise ValueError(f"filler word {dead[0]!r} can never match: {text!r}")
                     patterns.append((index, drop, slots))
             for rule in raw.get("cooccur", []):
                 co_rules.append((index, tuple(Slot(*_atoms(_fill(spec, sets))) for spec in rule)))

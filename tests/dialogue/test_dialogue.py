@@ -782,3 +782,24 @@ def test_a_professional_saying_it_is_not_the_zvw_but_the_gemeente_changes_the_la
     messages = chat.say("het is geen Zvw-vraag, het is de gemeente")
     assert chat.facts["organisation"] == "gemeente" and chat.facts["law"] == "wmo"
     assert any("aangepast" in m.text for m in messages)
+
+
+def test_not_knowing_what_is_going_on_gets_one_open_question_whose_answer_tells_the_situation():
+    """ "het loopt allemaal vast" and "weet ik niet" to "Waar loopt u tegenaan?": once, which organisation and what
+    it says; the answer tells the situation. Before, the route for not knowing where to go came at once."""
+    chat = Chat()
+    chat.say("het loopt allemaal vast met mijn moeder")
+    assert chat.state["asked"] == "situation"
+    chat.say("weet ik niet")
+    assert chat.state["asked"] == "organisation" and "situation" not in chat.facts
+    chat.say("het verpleeghuis, ze zeggen dat ze daar niet meer past en dat we een andere plek moeten zoeken")
+    assert chat.facts["situation"] == "zorg_past_niet"
+
+
+def test_not_knowing_twice_leads_to_the_route_for_not_knowing_where_to_go():
+    chat = Chat()
+    chat.say("het loopt allemaal vast met mijn moeder")
+    chat.say("weet ik niet")
+    messages = chat.say("weet ik niet")
+    assert chat.facts["situation"] == "kastje_muur"
+    assert any(m.kind in ("question", "advice") for m in messages)

@@ -351,3 +351,33 @@ def test_yes_to_the_question_after_a_check_in_about_someone_else_is_that_answer_
     messages = chat.say("ja, hij dreigt zijn huis kwijt te raken")
     assert not any(m.kind in ALARM for m in messages), [m.text[:60] for m in messages]
     assert any(m.kind == "advice" and "voorlopige voorziening" in m.text.lower() for m in messages)
+
+
+def test_the_same_worry_said_again_after_its_check_in_answers_the_question_and_is_no_crisis(monkeypatch):
+    """ "yes, she has been great but she says she is out of options" (about the cliëntondersteuner) was read by the
+    model as worry: a check-in about someone else. Said again, its "yes" was taken as a yes to that check-in and got
+    113's crisis message. The model's same reading again is nothing new: the yes answers the question asked."""
+    from opschaling import safety
+
+    worried = "ja, ze heeft goed geholpen maar ze zegt ook dat ze niets meer kan doen"
+    real = safety.model_signal
+
+    def model_signal(text, after_sign=False):
+        if text == worried:
+            return safety.Signal(
+                safety.SUICIDE, "model:worry (0.5)", sign="worry", tier=safety.CHECK_IN, about="other", source="model"
+            )
+        return real(text, after_sign)
+
+    monkeypatch.setattr(safety, "model_signal", model_signal)
+    chat = Chat()
+    chat.say("Mijn vader (79) heeft een Wlz-indicatie en we zoeken al sinds het voorjaar een verpleeghuis.")
+    chat.say("ik ben zijn zoon")
+    for _ in range(3):
+        if chat.state.get("asked") == "step_outcome":
+            break
+        chat.say("nee")
+    first = chat.say(worried)
+    assert first[0].kind == "check_in"
+    again = chat.say(worried)
+    assert not any(m.kind == "crisis" for m in again), [m.text[:60] for m in again]

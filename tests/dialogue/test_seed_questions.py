@@ -32,6 +32,14 @@ class Chat:
         assert self.state.get("last"), "no advice"
         return self.state["last"]
 
+    def until_asked_about(self, step: str, answer: str, turns: int = 4) -> None:
+        """Answer every question with ``answer`` until the question about ``step`` comes."""
+        for _ in range(turns):
+            if self.state.get("asked_step") == step:
+                return
+            self.say(answer)
+        assert self.state.get("asked_step") == step
+
 
 def topic_text(topic_id: str) -> str:
     return " ".join(str(CAT.explanations[topic_id]["text"]).split())
@@ -154,3 +162,14 @@ def test_a_short_question_after_the_advice_is_read_with_what_the_case_says():
     chat.until_advice("nee")
     messages = chat.say("mogen ze dat zomaar, omdat wij klagen?")
     assert topic_text("blijven_tot_oplossing")[:60] in " ".join(texts(messages).split())
+
+
+def test_a_short_question_about_the_step_asked_about_is_answered_and_the_question_comes_back():
+    """ "kost dat geld?" while "Heeft u al contact gehad met het Juiste Loket?" waits is about the Juiste Loket."""
+    chat = Chat()
+    chat.say("we worden steeds van het kastje naar de muur gestuurd, niemand weet wie over mijn vader gaat")
+    chat.until_asked_about("juiste_loket", "weet ik niet")
+    messages = chat.say("kost dat geld?")
+    assert topic_text("juiste_loket_kosten") in " ".join(texts(messages).split())
+    assert messages[-1].kind == "question" and chat.state.get("asked_step") == "juiste_loket"
+    assert "juiste_loket" not in (chat.state["facts"].get("steps_tried") or {})

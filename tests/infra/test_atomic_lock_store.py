@@ -2,7 +2,7 @@
 (= several Rasa servers, each with its own Redis connection, in their own threads) never hold one
 conversation's lock at the same time, serve tickets in issue order, and clean up after
 themselves. Rasa's own RedisLockStore is run through the same race for comparison (reported,
-not asserted: how often it breaks depends on timing)."""
+not asserted: how often it breaks depends on timing; skipped under CI unless OPSW_MULTI_COMPARE=1)."""
 
 from __future__ import annotations
 
@@ -166,14 +166,21 @@ def test_save_lock_roundtrip(redis_server) -> None:
     assert store.get_lock("s") is None
 
 
-def test_several_servers_never_hold_one_lock_together(redis_server, record_property) -> None:
+def test_several_servers_never_hold_one_lock_together(redis_server) -> None:
     stores = [_atomic(redis_server, "race") for _ in range(4)]
     total, expected, errors = _race(stores, "gesprek-race", 40)
     assert errors == []
     assert total == expected, f"{expected - total} updates lost"
     assert stores[0].red.keys("race:lock:gesprek-race") == []
 
-    # the same race with Rasa's own RedisLockStore (get -> modify -> set): report what it loses
+
+@pytest.mark.skipif(
+    os.environ.get("OPSW_MULTI_COMPARE", "0" if os.environ.get("CI") else "1") == "0",
+    reason="report only (asserts nothing, ~100 s): OPSW_MULTI_COMPARE=1 runs it under CI",
+)
+def test_report_what_rasas_own_lock_store_loses_in_the_same_race(redis_server, record_property) -> None:
+    """The same race with Rasa's own RedisLockStore (get -> modify -> set): reports what it loses, for the figures
+    in docs/HARDENING.md; it asserts nothing, so CI skips it unless OPSW_MULTI_COMPARE=1."""
     from rasa.core.lock_store import RedisLockStore
 
     rasa_stores = [
@@ -183,10 +190,7 @@ def test_several_servers_never_hold_one_lock_together(redis_server, record_prope
     r_total, r_expected, r_errors = _race(rasa_stores, "gesprek-race-rasa", 40, lifetime=3, must_finish=False)
     lost = r_expected - r_total
     record_property("rasa_redis_lock_store_lost", f"{lost} of {r_expected} ({len(r_errors)} LockErrors)")
-    print(
-        f"Rasa RedisLockStore: {lost} of {r_expected} updates lost, "
-        f"{len(r_errors)} LockErrors; AtomicRedisLockStore: 0 of {expected}"
-    )
+    print(f"Rasa RedisLockStore: {lost} of {r_expected} updates lost, {len(r_errors)} LockErrors")
 
 
 def test_different_conversations_do_not_wait(redis_server) -> None:

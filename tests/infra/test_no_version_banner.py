@@ -5,16 +5,9 @@ started by deploy/serve.py answers ``/`` and ``/health`` with ``{"status": "ok"}
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import rasa
@@ -22,7 +15,6 @@ import rasa.server
 
 from deploy import serve
 from tests.channels.channel_fakes import serving
-from tests.infra.infra_helpers import ROOT, env_from_scripts, free_port
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -84,53 +76,14 @@ def test_without_the_api_there_is_no_version_route(monkeypatch):
     _no_version(answers["/version"][1])
 
 
-@pytest.mark.slow
-def test_the_launcher_serves_no_banner(tmp_path: Path):
-    """``python -m deploy.serve rasa`` as scripts/servers.sh starts it (no model needed for the routes)."""
-    creds = tmp_path / "credentials.yml"
-    creds.write_text("channels.rest.RestInput:\n", encoding="utf-8")
-    port = free_port()
-    env = env_from_scripts(OPSW_CORS_ORIGINS="http://127.0.0.1:9")
-    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3")
-    log = tmp_path / "rasa.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "deploy.serve", "rasa", "-p", str(port)),
-                *("--model", str(tmp_path / "geen-model"), "--credentials", str(creds)),
-                *("--endpoints", str(tmp_path / "geen-endpoints.yml")),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = 180
-        for _ in range(deadline * 2):
-            if proc.poll() is not None:
-                pytest.fail(f"deploy.serve exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                status, body = _get(base + "/health")
-                break
-            except OSError:  # not listening yet
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"no answer on /health in {deadline}s:\n{log.read_text(errors='replace')[-3000:]}")
-        assert status == 200 and json.loads(body) == {"status": "ok"}
-        status, body = _get(base + "/")
-        assert status == 200 and json.loads(body) == {"status": "ok"}
+@pytest.mark.integration
+def test_the_launcher_serves_no_banner(rasa_server):
+    """The Rasa server as scripts/servers.sh starts it (``python -m deploy.serve rasa``, the session's test server,
+    HTTP API on with a token): ``/`` and ``/health`` answer without the version, ``/version`` wants the token."""
+    for path in ("/", "/health"):
+        status, body = _get(rasa_server.url + path)
+        assert status == 200 and json.loads(body) == {"status": "ok"}, (path, body)
         _no_version(body)
-        assert _get(base + "/version")[0] == 404  # the HTTP API is off by default
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    status, body = _get(rasa_server.url + "/version")
+    assert status == 401
+    _no_version(body)

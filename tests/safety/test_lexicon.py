@@ -84,3 +84,14 @@ def test_a_broken_entry_is_refused_when_the_lexicon_loads(tmp_path):
     gap = dict(DATA, entries=[{**ENTRIES[0], "patterns": ["wil ~9 dood"]}])
     with pytest.raises(ValueError, match="gap too long"):
         safety_rules.Lexicon(gap)
+
+
+@pytest.mark.parametrize("pattern", ["end ~1 it ~1 all", "ik ~3 zo boos"])
+def test_a_pattern_that_needs_a_filler_word_is_refused(tmp_path, pattern):
+    """The reader drops fillers before matching (also once repeated letters count once: English "all" is read as
+    "al"): a pattern that needs one can never match, so the lexicon refuses it ("end it all" was dead)."""
+    entry = {**ENTRIES[0], "patterns": [pattern], "examples": {"positive": [], "negative": []}}
+    path = tmp_path / "safety.yaml"
+    path.write_text(yaml.safe_dump(dict(DATA, entries=[entry])), encoding="utf-8")
+    with pytest.raises(ValueError, match="can never match"):
+        safety_rules.load_lexicon(path)

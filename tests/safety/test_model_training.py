@@ -41,3 +41,14 @@ def test_a_long_story_with_a_sign_is_learned_by_the_chunk_that_holds_the_sign_on
 
 def test_short_messages_stay_whole():
     assert safety_model.as_read(SHORT) == SHORT
+
+
+def test_a_story_told_in_one_breath_is_read_in_its_clauses_and_no_word_is_left_out():
+    """A 150-word story with commas only (no full stop) was one chunk, cut after 80 words: a sign near its end was
+    never read (batch Q). Now a sentence longer than a chunk is read in its clauses."""
+    breath = STORY.replace(". ", ", ") * 3 + SIGN.replace(". ", ", ") + END.replace(". ", ", ")
+    assert "." not in breath[:-1] and len(breath.split()) > 150
+    chunks = safety_model.chunks(breath)
+    assert all(len(c.split()) <= safety_model.CHUNK_WORDS[1] for c in chunks)
+    assert " ".join(chunks).split() == breath.split()
+    assert any("liever niet meer zou zijn" in c and "Groningen" not in c for c in chunks)
