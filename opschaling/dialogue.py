@@ -1385,8 +1385,7 @@ def _ask_situation_probe(convo: _Conversation) -> None:
     convo.say(convo.addressed("situation_probe"), "question", buttons)
     convo.state["situation_probe"] = "asked"
     convo.state["asked"] = "organisation"
-    convo.state["asked_step"] = None
-    convo.state["asked_count"]["organisation"] = convo.state["asked_count"].get("organisation", 0) + 1
+    convo.state["asked_step"] = None  # (not counted as an ask of the organisation question: it is another one)
 
 
 def _situation_question_text(convo: _Conversation, intro: str) -> str:

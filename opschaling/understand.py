@@ -934,7 +934,7 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         if found:
             facts["objection_decision_date"] = found.isoformat()
     if re.search(
-        r"\bopgezegd\b|\bopzeg(?:ging|gen|t)\b|\b(?:thuis|wijk)?zorg (?:stopt?|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
+        r"\bopgezegd\b|\bopzeg(?:ging|gen|t)\b|\b(?:thuis|wijk)?zorg (?:stopt|stop (?=per|op|vanaf|na|eind|over|\d)|beeindigd|beeindigen|stopzetten)\b|\bwil(?:len)? (?:de zorg )?"
         r"(?:stoppen|beeindigen)\b|\bmoet (?:hij|zij|ze) weg\b|\bmoet weg\b|\buit zorg\b|"
         # "zeggen ze de zorgovereenkomst op", "de zorg wordt over 2 maanden beeindigd"
         r"\bzeg(?:t|gen) (?:ze |zij |hij )?(?:de|het|haar|zijn|onze) (?:zorg|contract|zorgovereenkomst|overeenkomst)"

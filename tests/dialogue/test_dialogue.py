@@ -803,3 +803,14 @@ def test_not_knowing_twice_leads_to_the_route_for_not_knowing_where_to_go():
     messages = chat.say("weet ik niet")
     assert chat.facts["situation"] == "kastje_muur"
     assert any(m.kind in ("question", "advice") for m in messages)
+
+
+def test_the_organisation_asked_after_the_open_question_is_asked_as_a_first_time():
+    """The open question after "weet ik niet" is another question than "Welke organisatie nam het besluit?": when the
+    answer tells the situation but no organisation, that question comes plainly, not as "not understood"."""
+    chat = Chat()
+    chat.say("het loopt allemaal vast")
+    chat.say("weet ik niet")
+    messages = chat.say("ik ben het niet eens met het besluit dat ik kreeg")
+    assert chat.facts["situation"] == "besluit_oneens" and chat.state["asked"] == "organisation"
+    assert messages[-1].kind == "question" and "begreep" not in messages[-1].text

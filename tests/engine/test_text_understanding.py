@@ -504,6 +504,7 @@ def test_a_bezwaar_is_never_against_the_provider_of_the_care():
     [
         "Vandaag een aangetekende brief: de zorg wordt over 2 maanden beëindigd, de samenwerking is onwerkbaar.",
         "In een brief zeggen ze de zorgovereenkomst op per 31 januari 2027.",
+        "nu zegt de thuiszorg: thuiszorg stop 1 januari, geen personeel",
     ],
 )
 def test_care_ended_told_in_other_words_is_a_termination(text):
@@ -516,6 +517,7 @@ def test_care_ended_told_in_other_words_is_a_termination(text):
 def test_care_a_provider_does_not_want_to_end_is_no_termination():
     text = "We willen niet opzeggen maar hebben hulp van buiten nodig."
     assert understand.read_facts(text, date(2026, 12, 7)).get("termination") is None
+    assert understand.read_facts("de thuiszorg zegt: zorg stop ik niet", date(2026, 12, 7)).get("termination") is None
     assert understand.read_facts("De aanbieder zegt de zorg op.", date(2026, 12, 7)).get("termination") is True
 
 
