@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from opschaling.catalogue import Catalogue
+from opschaling.catalogue import Body, Catalogue
 from opschaling.deadlines import add_term, value_on
 from opschaling.facts import FACTS
 from opschaling.understand import a_date, fold, step_outcome
@@ -55,13 +55,18 @@ def _table(catalogue: Catalogue) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return _TABLES[key]
 
 
+def _names_of(body: Body) -> set[str]:
+    """The names people use for a body: its label, short label and synonyms, in their variants."""
+    meta = body.raw.get("metadata") or {}
+    names = (body.label, body.short_label, *(meta.get("synonyms") or ()), *(body.raw.get("synonyms") or ()))
+    return {variant for name in names for variant in _variants(str(name))}
+
+
 def _build(catalogue: Catalogue) -> tuple[tuple[str, tuple[str, ...]], ...]:
     names: dict[str, set[str]] = {}
     for body in catalogue.bodies.values():
-        meta = body.raw.get("metadata") or {}
-        for name in (body.label, body.short_label, *(meta.get("synonyms") or ()), *(body.raw.get("synonyms") or ())):
-            for variant in _variants(str(name)):
-                names.setdefault(variant, set()).add(body.id)
+        for variant in _names_of(body):
+            names.setdefault(variant, set()).add(body.id)
     for route in catalogue.routes.values():
         for rung in route.rungs:
             for alias in rung.aliases:
@@ -230,9 +235,12 @@ def steps_said(
                 continue
             if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
                 result[body_id] = "niet_geholpen"
-    if {"whole_system_evaluatie", "whole_system_in_the_room"} <= set(catalogue.bodies) and _meeting_again_with_mandate(
-        catalogue
-    ).search(fold(text)):
+    bodies = catalogue.bodies
+    if (
+        "whole_system_evaluatie" in bodies
+        and "whole_system_in_the_room" in bodies
+        and _meeting_again_with_mandate(catalogue).search(fold(text))
+    ):
         # "in juni een zorgconferentie, in oktober nog een met iemand die wel mocht beslissen": the evaluation of the
         # meeting, again with people who may decide (S2), was done too
         result.setdefault("whole_system_evaluatie", "niet_geholpen")
@@ -253,12 +261,8 @@ def _meeting_again_with_mandate(catalogue: Catalogue) -> re.Pattern[str]:
     """ "nog een zorgconferentie ... met iemand die mocht beslissen", with the meeting's names from the catalogue."""
     key = id(catalogue)
     if key not in _AGAIN_PATTERNS:
-        body = catalogue.bodies["whole_system_in_the_room"]
-        meta = body.raw.get("metadata") or {}
-        names = {v for n in (body.label, body.short_label, *(meta.get("synonyms") or ())) for v in _variants(str(n))}
-        meeting = (
-            "(?:" + "|".join(re.escape(n) for n in sorted(names | set(_MEETING_WORDS), key=len, reverse=True)) + ")"
-        )
+        names = _names_of(catalogue.bodies["whole_system_in_the_room"]) | set(_MEETING_WORDS)
+        meeting = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
         _AGAIN_PATTERNS[key] = re.compile(
             rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){meeting}\b[^.?!]{{0,120}}\b{_MANDATE}|"
             rf"\b{meeting}\b[^.?!]{{0,60}}\bnog (?:een|1)\b[^.?!]{{0,80}}\b{_MANDATE}"

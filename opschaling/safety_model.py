@@ -78,7 +78,7 @@ def chunks(text: str) -> list[str]:
             break
     if current and len(out) < MAX_CHUNKS:
         out.append(" ".join(current))
-    return [" ".join(c.split()[: CHUNK_WORDS[1] * 2]) for c in out]
+    return [" ".join(c.split()) for c in out]  # (no chunk is longer than CHUNK_WORDS[1]: _units bounds each piece)
 
 
 def prepare(text: str) -> str:
