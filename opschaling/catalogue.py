@@ -275,14 +275,17 @@ class Catalogue:
             for alias in rung.aliases
         )
 
-    def explanation_for(self, text: str, context: str = "") -> str | None:
+    def explanation_for(self, text: str, context: str = "", skip: tuple[str, ...] = ()) -> str | None:
         """The id of the explanation topic (catalogue/explanations.yaml) the text asks for, or None: the topic with
         the longest of its `words` in the text; else the first topic whose `when` patterns all match the folded text
         (the most patterns first: the more specific question wins), or the text with ``context`` (the name of the
-        step just advised: "kan ik daar als huisarts zelf bellen?" after the Juiste Loket)."""
+        step just advised: "kan ik daar als huisarts zelf bellen?" after the Juiste Loket). Topics in ``skip`` are
+        passed over (one answered a moment ago in the same message)."""
         lowered = " ".join(text.lower().split())
         best: tuple[int, str] | None = None
         for topic_id, topic in self.explanations.items():
+            if topic_id in skip:
+                continue
             for phrase in topic.get("words") or ():
                 if phrase.lower() in lowered and (best is None or len(phrase) > best[0]):
                     best = (len(phrase), topic_id)
@@ -292,7 +295,7 @@ class Catalogue:
             matched = [
                 (len(patterns), topic_id)
                 for topic_id, patterns in self.explanation_patterns.items()
-                if patterns and all(p.search(folded) for p in patterns)
+                if patterns and topic_id not in skip and all(p.search(folded) for p in patterns)
             ]
             if matched:
                 return max(matched, key=lambda m: m[0])[1]

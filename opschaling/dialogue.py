@@ -71,6 +71,22 @@ SITUATION_INTENTS = {
 }
 # Facts that still apply when the user moves to another topic ("iets anders").
 FALLBACK_SITUATION = "kastje_muur"  # after two unanswered "what is going on?": the route for not knowing where to go
+# after the open question names only an organisation: the yes/no question that tells its two most common situations
+# apart, and the situation of each answer (the question texts and their buttons: catalogue/questions.yaml)
+NARROWING_BY_ORGANISATION = {
+    "gemeente": "about_decision",
+    "ciz": "about_decision",
+    "zorgkantoor": "about_decision",
+    "cak": "about_decision",
+    "zorgaanbieder": "termination",
+}
+# a complaint about one of these (the answer to "Over welke organisatie gaat uw klacht?") is about a body
+COMPLAINT_ABOUT_A_BODY = ("gemeente", "ciz", "zorgkantoor", "cak", "zorgverzekeraar")
+NARROWING: dict[str, dict[Any, str]] = {
+    "about_decision": {True: "besluit_oneens", False: "klacht_instantie"},
+    # (not knowing whether the provider ended the care: it did not say so; a complaint about the care is the route)
+    "termination": {True: "zorg_past_niet", False: "klacht_zorgaanbieder", UNKNOWN: "klacht_zorgaanbieder"},
+}
 _PAYLOAD_LIKE = re.compile(r"""^\s*["'\u201c]?\s*/[A-Za-z_]+""")
 MOVE_INTENTS = (
     "human_handoff",
@@ -153,6 +169,8 @@ def new_state() -> dict[str, Any]:
         # "weet ik niet" to "Waar loopt u tegenaan?": once, which organisation and what it says ("due", then "asked"),
         # before the route for not knowing where to go
         "situation_probe": None,
+        "narrow_fact": None,
+        "complaint_org": None,  # "due" / "asked" / "done": over whom a complaint that names no one is
         "check_in": None,
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
@@ -318,14 +336,14 @@ def _other_language(convo: _Conversation) -> None:
     if language.detect(convo.typed) != "en":
         return
     convo.state["other_language"] = "en"
-    if any(m.kind in ALARM_KINDS for m in convo.messages):
-        return  # the crisis or check-in message in English already says that this assistant works in Dutch
+    only_dutch = convo.phrase("only_dutch_en")
+    if any(m.kind in ALARM_KINDS or only_dutch in m.text for m in convo.messages):
+        return  # the crisis or check-in message or the help in English already says that this assistant works in Dutch
     loket = convo.catalogue.body("juiste_loket")
     text = convo.phrase(
         "other_language_en",
         loket=render.tel_link(str(loket.contact.get("phone"))) + f", {loket.contact.get('email')}",
-        emergency=render.tel_link(str(convo.catalogue.body(CRISIS_BODY).contact.get("phone"))),
-        suicide=render.tel_link(str(convo.catalogue.body("zelfmoordpreventie_113").contact.get("phone"))),
+        emergency=_emergency_en(convo),
     )
     first = next((i for i, m in enumerate(convo.messages) if m.kind not in ALARM_KINDS), len(convo.messages))
     convo.messages.insert(first, Message(text=text, kind="notice"))
@@ -440,13 +458,19 @@ def _step_safety(convo: _Conversation) -> None:
         signal is not None
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
-        and (convo.state.get("check_in_declined") or len(convo.typed.split()) <= SHORT_ANSWER_WORDS)
+        and (
+            convo.state.get("check_in_declined")
+            or len(convo.typed.split()) <= SHORT_ANSWER_WORDS
+            or (signal.kind != safety.SUICIDE and not safety.heard_in_answer(convo.typed))
+        )
         and asked not in (None, "situation", "acute_danger")
         and _answers_asked(convo, asked)
     ):
         # "nee daar heb ik nog niet aan gedacht" to "Weet het zorgkantoor het al?" after the person said no to a
-        # check-in, or a short answer ("no, didn't know that exists"): an answer to the question, not a check-in
-        # (only the model read a sign, in a few words; words that the rules read, and a crisis, still alarm)
+        # check-in, or a short answer ("no, didn't know that exists"), or an answer in which the model reads danger
+        # or violence below its threshold for answers ("no, only talked to his GP by phone": wandering, to the model):
+        # an answer to the question, not a check-in (only the model read a sign; words that the rules read, a crisis,
+        # and a sign of suicide or self-harm at the usual threshold still alarm)
         signal = None
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
@@ -546,21 +570,33 @@ def _payload_facts(convo: _Conversation) -> dict[str, Any]:
 def _step_read(convo: _Conversation) -> None:
     asked = None if convo.sign_here else convo.state.get("asked")
     step = None if convo.sign_here else convo.state.get("asked_step")
-    correction = bool(understand.CORRECTION.search(convo.folded))
+    correction = _correction(convo)
     read = _payload_facts(convo) if convo.is_payload else dict(convo.words_read)
     # the situation: from a confident intent, else from the words; "weet ik niet" → the route for not knowing
     said_situation = read.pop("situation", None)
     situation, steps = _situation_of(convo)
-    probed = convo.state.get("situation_probe") == "asked" and asked == "organisation"
-    if (said_situation == UNKNOWN or probed) and not situation and not convo.facts_raw.get("situation"):
-        if said_situation == UNKNOWN and not convo.state.get("situation_probe"):
+    probe = convo.state.get("situation_probe")
+    probed = probe == "asked" and asked == "organisation"
+    narrowed = probe == "narrow" and asked in NARROWING
+    if (said_situation == UNKNOWN or probed or narrowed) and not situation and not convo.facts_raw.get("situation"):
+        organisation = read.get("organisation") or convo.facts_raw.get("organisation")
+        if said_situation == UNKNOWN and not probe:
             # "weet ik niet" to what is going on: which organisation, and what does it say? (the answer often tells
             # the situation: "het verpleeghuis zegt dat ze daar niet meer past"), asked once by _step_engine
             convo.state["situation_probe"] = "due"
+        elif probed and organisation in NARROWING_BY_ORGANISATION:
+            # "het zorgkantoor", and no more: one yes/no question tells the two situations most met with it apart
+            # (a decision or how one is treated; care ended or a complaint about the care), asked by _step_engine
+            convo.state["situation_probe"] = "narrow_due"
+            convo.state["narrow_fact"] = NARROWING_BY_ORGANISATION[str(organisation)]
+        elif narrowed and read.get(str(asked)) in NARROWING[str(asked)]:
+            situation = NARROWING[str(asked)][read[str(asked)]]
         else:
             situation = FALLBACK_SITUATION
             convo.say(convo.addressed("situation_unknown"), "notice")
-    if probed:
+    if probed and convo.state.get("situation_probe") == "asked":
+        convo.state["situation_probe"] = "done"
+    if narrowed:
         convo.state["situation_probe"] = "done"
     answered_asked = asked is not None and asked in read
     current = convo.facts_raw.get("situation")
@@ -572,6 +608,21 @@ def _step_read(convo: _Conversation) -> None:
             convo.facts_raw["situation"] = situation
             for body, outcome in steps.items():
                 convo.facts_raw.setdefault("steps_tried", {}).setdefault(body, outcome)
+    if (
+        situation == "klacht_zorgaanbieder"
+        and current is None
+        and not convo.is_payload
+        and read.get("organisation") in (None, UNKNOWN)
+        and not understand.names_a_provider(convo.words_text)
+    ):
+        # "hoe dien ik een klacht in?" names no one: over whom? (a complaint about the gemeente, the CIZ, the
+        # zorgkantoor, the CAK or the verzekeraar goes to that body itself first, not to a klachtenfunctionaris)
+        convo.state["complaint_org"] = "due"
+    if asked == "organisation" and convo.state.get("complaint_org") == "asked":
+        convo.state["complaint_org"] = "done"
+        if read.get("organisation") in COMPLAINT_ABOUT_A_BODY and current == "klacht_zorgaanbieder":
+            situation = "klacht_instantie"
+            convo.facts_raw["situation"] = situation
     # dates: never in the future, never before 1990
     for name in DATE_FACTS:
         value = read.get(name)
@@ -641,6 +692,16 @@ def _step_read(convo: _Conversation) -> None:
     ):
         tried["klachtenfunctionaris"] = "nee"  # telling the staff is not a complaint at the klachtenfunctionaris
         convo.progress = True
+    if (
+        asked != "organisation"
+        and convo.facts_raw.get("situation") == "klacht_zorgaanbieder"
+        and read.get("organisation") not in (None, UNKNOWN, "zorgaanbieder")
+        and understand.names_a_provider(convo.words_text)
+    ):
+        # a complaint about the care in a home that also names a body ("... de gehoorapparaten kosten ons 1400 euro
+        # eigen bijdrage"): the complaint is about the provider (a body answered to "Over welke organisatie gaat uw
+        # klacht?" still counts)
+        read["organisation"] = "zorgaanbieder"
     org = read.get("organisation")
     if (
         org
@@ -755,11 +816,24 @@ def _law_of(organisation: str, facts: CaseFacts) -> str | None:
 CASE_FACTS = ("organisation", "law", "role", "age_group")  # facts a correction after the advice may change
 
 
+def _statements(text: str) -> str:
+    """The sentences of ``text`` that are no question."""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
+
+
+def _correction(convo: _Conversation) -> bool:
+    """The message corrects what was said: a correction word in a sentence that is no question ("het was het CIZ,
+    niet de gemeente"; not "wat is dat nou eigenlijk, een cliëntondersteuner? is dat iemand van de gemeente?")."""
+    said = _statements(convo.words_text) if convo.words_text else convo.text
+    return bool(understand.CORRECTION.search(understand.fold(said)))
+
+
 def _corrects_the_case(convo: _Conversation) -> bool:
     """A correction of a fact the advice rests on ("de brief komt van het CAK, niet van het zorgkantoor")."""
-    if not understand.CORRECTION.search(convo.folded):
+    if not _correction(convo):
         return False
-    read = convo.words_read
+    said = _statements(convo.words_text)
+    read = understand.read_facts(said, convo.today) if said != convo.words_text else convo.words_read
     return any(
         read.get(name) not in (None, UNKNOWN) and convo.facts_raw.get(name) not in (None, UNKNOWN, read.get(name))
         for name in CASE_FACTS
@@ -989,7 +1063,9 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     if convo.is_payload or not understand.is_question(convo.words_text):
         return False
     last = convo.state.get("last") or {}
-    topic_id = convo.catalogue.explanation_for(convo.words_text, _question_context(convo))
+    # "can I write in English? who pays while we wait?": the language was answered a moment ago, the question is next
+    skip = (LANGUAGE_TOPIC,) if LANGUAGE_TOPIC in convo.state["info_shown"] else ()
+    topic_id = convo.catalogue.explanation_for(convo.words_text, _question_context(convo), skip)
     seen = f"topic:{topic_id}"
     asked = convo.state.get("asked")
     in_story = not last and asked in (None, "situation")  # a story or the opening question: its answer comes once
@@ -1021,7 +1097,8 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
         convo.say(text, "detail", buttons, feedback=True)
         return True
     convo.say(text, "info")
-    if asked and asked != "situation" and not answers:  # while a question waits: the question again
+    told = set(convo.words_read) - {"situation"}  # "... ze willen de zorg per 1 maart beëindigen. Mag dit zomaar??"
+    if asked and asked != "situation" and not answers and not told:  # while a question waits: the question again
         _reask(convo)
         return True
     return False  # a story with a question in it: read the story too
@@ -1233,7 +1310,18 @@ def _language_help(convo: _Conversation) -> str:
     refs = [Reference.from_dict(r) for r in convo.catalogue.explanations[LANGUAGE_TOPIC].get("reference") or ()]
     loket = convo.catalogue.body("juiste_loket")
     text = convo.phrase("english_help", loket=render.tel_link(str(loket.contact.get("phone"))))
+    if not any(m.kind in ALARM_KINDS for m in convo.messages):  # (an English crisis message this turn says the rest)
+        text = f"{convo.phrase('only_dutch_en')} {text} {_emergency_en(convo)}"
     return f"{text} {render.cite_line(convo.catalogue, refs)}"
+
+
+def _emergency_en(convo: _Conversation) -> str:
+    """The emergency numbers in English (texts.yaml emergency_en), from the catalogue."""
+    return convo.phrase(
+        "emergency_en",
+        emergency=render.tel_link(str(convo.catalogue.body(CRISIS_BODY).contact.get("phone"))),
+        suicide=render.tel_link(str(convo.catalogue.body("zelfmoordpreventie_113").contact.get("phone"))),
+    )
 
 
 def _body_summary(convo: _Conversation, body_id: str) -> str:
@@ -1322,6 +1410,16 @@ def _step_engine(convo: _Conversation) -> None:
     if not convo.facts_raw.get("situation") and convo.state.get("situation_probe") == "due":
         _ask_situation_probe(convo)
         return
+    if not convo.facts_raw.get("situation") and convo.state.get("situation_probe") == "narrow_due":
+        _ask_narrowing(convo, str(convo.state.get("narrow_fact")))
+        return
+    if convo.state.get("complaint_org") == "due" and convo.facts_raw.get("organisation") in (None, UNKNOWN):
+        question = question_for(convo.catalogue, "organisation", convo.facts())
+        convo.say(convo.address(question.text), "question", _buttons(question))
+        convo.state["complaint_org"] = "asked"
+        convo.state["asked"] = "organisation"
+        convo.state["asked_step"] = None
+        return
     if not convo.facts_raw.get("situation") and not _ask_situation(convo):
         return
     for _ in range(6):  # moving on after a second miss may take a few rounds
@@ -1386,6 +1484,16 @@ def _ask_situation_probe(convo: _Conversation) -> None:
     convo.state["situation_probe"] = "asked"
     convo.state["asked"] = "organisation"
     convo.state["asked_step"] = None  # (not counted as an ask of the organisation question: it is another one)
+
+
+def _ask_narrowing(convo: _Conversation, fact: str) -> None:
+    """After the open question named only an organisation: the yes/no question of ``fact`` (NARROWING), once; its
+    answer is the situation (NARROWING; an answer it does not hold: the route for not knowing where to go)."""
+    question = question_for(convo.catalogue, fact, convo.facts())
+    convo.say(convo.address(question.text), "question", [*_buttons(question), convo.handoff_button()])
+    convo.state["situation_probe"] = "narrow"
+    convo.state["asked"] = fact
+    convo.state["asked_step"] = None
 
 
 def _situation_question_text(convo: _Conversation, intro: str) -> str:

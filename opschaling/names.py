@@ -142,7 +142,8 @@ _REPLIED_OR_SAME = re.compile(
     r"\b(?:schreef|schreven|mailde|mailden|belde|belden) (?:\w+ ){0,3}terug\b|"
     r"\b(?:antwoord|reactie|oordeel|uitspraak|beslissing) (?:gekregen|ontvangen)\b|"
     r"\bkre(?:eg|gen) (?:ik |we |wij )?(?:een |het |hun )?(?:antwoord|reactie|oordeel|uitspraak|brief)\b|"
-    r"\bzelfde verhaal\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b"
+    r"\bzelfde verhaal\b|\bwrote back\b|\bgot (?:an? |their )?(?:answer|reply)\b|"
+    r"\b(?:sindsdien|daarna|nog steeds) (?:precies |gewoon )?(?:hetzelfde|het zelfde)\b"
 )
 # a step of this kind (bezwaar, beroep, voorlopige voorziening) told as made runs until the story says how it ended
 PENDING_UNTIL_DECIDED = "bezwaar_beroep"
@@ -197,13 +198,17 @@ def steps_said(
             outcome = "gedaan" if _STORY_DONE.search(folded) or _MADE.search(folded) else None
         if outcome is None and _STORY_DONE.search(folded):
             outcome = "gedaan"  # "vorige week hebben we een whole system in the room gehad"
-        if outcome == "loopt" and _REPLIED_OR_SAME.search(folded):
-            outcome = "niet_geholpen"  # "klacht ingediend, ..., een maand later zelfde verhaal"
+        if outcome in (None, "loopt") and _REPLIED_OR_SAME.search(folded):
+            # "klacht ingediend, ..., een maand later zelfde verhaal"; "op 15 september kreeg ik antwoord van de
+            # klachtencoördinator"
+            outcome = "niet_geholpen"
         # the next few sentences that name no other step tell how it went: "… ingeschakeld. Nog steeds niks.",
         # "klacht ingediend. Er was een gesprek. Daarna schreef de directie terug …"
         for following in sentences[index + 1 : index + 4]:
-            if bodies_named(following, catalogue) or following.rstrip().endswith("?"):
+            if not set(bodies_named(following, catalogue)) <= set(named) or following.rstrip().endswith("?"):
                 break  # another step, or the question the story ends with ("Is alles nu verloren?"), tells nothing
+            # (the same step named again goes on with its story: "Op 15 september kreeg ik antwoord van de
+            # klachtencoördinator")
             folded_following = fold(following)
             later = "niet_geholpen" if _NOTHING_CAME.match(folded_following) else step_outcome(following)
             if later == "niet_geholpen" or (outcome == "loopt" and _REPLIED_OR_SAME.search(folded_following)):

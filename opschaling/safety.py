@@ -222,6 +222,18 @@ def weak_sign(text: str | None, after_sign: bool = False) -> bool:
     return safety_model.violence(text, after_sign) is not None
 
 
+def heard_in_answer(text: str | None) -> bool:
+    """The learned model reads a sign in ``text`` read as an answer to the question asked, at least the lexicon's
+    ``model.check_in_answer`` (above ``check_in``: "no, only talked to his GP by phone" to "Heeft u het Juiste Loket
+    gebeld?" is read at 0.4 and is an answer; "ja, en ik wil zelf ook niet meer" is heard)."""
+    if not text or not text.strip():
+        return False
+    from opschaling import safety_model  # noqa: PLC0415
+
+    cfg = load_lexicon().data["model"]
+    return safety_model.sign_chance(text) >= float(cfg.get("check_in_answer", cfg["check_in"]))
+
+
 def rule_signal(text: str | None) -> Signal | None:
     """The rule part alone (no model, no NLU)."""
     return best(rule_signals(text))

@@ -46,7 +46,8 @@ _ORGANISATION = (
         "zorgaanbieder",
         r"zorgaanbieder|zorginstelling|\binstelling\b|verpleeghuis|verzorgingshuis|thuiszorg|"
         r"woonvorm|woongroep|zorgboerderij|dagbesteding|aanbieder|begeleiders?\b|verzorgenden?\b|"
-        r"behandelgroep|leefgroep|groepsleid|jeugdzorginstelling|gezinshuis|pleegzorg|leiding van (?:de|mijn|mn|m'n) groep",
+        r"behandelgroep|leefgroep|groepsleid|jeugdzorginstelling|gezinshuis|pleegzorg|leiding van (?:de|mijn|mn|m'n) groep|"
+        r"\bhome ?care\b|\bcare (?:provider|organi[sz]ation)\b",
     ),
 )
 # the names of the laws: a name outranks the other words of a law (law())
@@ -374,6 +375,12 @@ _OWN_EMPLOYER = re.compile(
     r"\b(?:ik werk|werkzaam|medewerker|wij als|vanuit)(?: (?:bij|voor|van|als|in))? (?:de |het |een )?"
     r"(?:gemeente|zorgkantoor|wijkteam|sociaal team|jeugdteam|zorgaanbieder|instelling)\b"
 )
+
+
+def names_a_provider(text: str) -> bool:
+    """The text names a provider of care (a nursing home, thuiszorg, a group, the klachtenfunctionaris ...)."""
+    folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+    return _first(_ORGANISATION[-1:], folded) is not None or "klachtenfunctionaris" in folded
 
 
 def organisation(text: str) -> str | None:
@@ -943,6 +950,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         r"\b(?:zorgovereenkomst|contract|overeenkomst)\b[^.?!]{0,30}\b(?:wordt|werd|is|zal) (?:\w+ ){0,3}(?:beeindigd|stopgezet|opgezegd)\b|"
         r"\bmoet(?:en)? (?:hij|zij|ze|mijn \w+ )?(?:dus |echt |dan )?(?:voor|per|uiterlijk|op) [^.?!]{0,25}\b(?:weg|vertrekken|vertrokken zijn)\b|"
         r"\b(?:stoppen|beeindigen) (?:ze |zij )?(?:de|zijn|haar|mijn|onze) zorg\b|\bwillen (?:ze|zij) van (?:ons|hem|haar) af\b|"
+        # "ze willen de zorg per 1 maart beëindigen"
+        r"\b(?:wil|willen|gaan|gaat) (?:ze |zij |hij )?(?:de|zijn|haar|mijn|onze) (?:zorg|zorgovereenkomst|contract|begeleiding) "
+        r"(?:per|op|vanaf|na|eind) (?:(?!\bniet\b)[^.?!]){0,20}?\b(?:beeindigen|stoppen|opzeggen|stopzetten)\b|"
         r"\b(?:weg|eruit) moet(?:en)?\b|\bmoet(?:en)? (?:\w+ )?eruit\b|\bwegsturen\b|\bweggestuurd\b|\bop straat (?:zetten|gezet)\b|"
         r"\bmoet(?:en)?\b[^.?!]{0,40}\b(?:het verpleeghuis|de instelling|de woonvorm|de groep) uit\b|\bniet (?:kan|mag) blijven\b|"
         r"\b(?:must|has to|have to|needs? to) (?:leave|move out)\b",

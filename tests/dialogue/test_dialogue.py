@@ -509,6 +509,30 @@ def test_an_english_danger_message_says_once_that_the_assistant_works_in_dutch()
     assert sum("I work in Dutch only" in m.text for m in messages) == 1
 
 
+def test_english_after_a_check_in_hears_once_that_the_assistant_works_in_dutch_and_loses_no_question():
+    chat = _advised_bezwaar()
+    sign = chat.say(
+        "hoe lang duurt zo'n bezwaar eigenlijk, want ik denk soms dat het voor iedereen makkelijker is als ik er niet "
+        "meer ben, en moet ik het zelf schrijven?"
+    )
+    assert sign[0].kind in ("check_in", "crisis")
+    reply = chat.say("Sorry, can I write in English? Who pays for a cleaner while we wait for the objection?")
+    texts = " ".join(m.text for m in reply)
+    assert texts.count("I work in Dutch only") == 1
+    # both halves of the question left behind the check-in: how long (the deadline) and who can help write it
+    assert "januari 2027" in texts and "cliëntondersteuner" in texts.lower()
+    # the English question while waiting: the voorlopige voorziening (S1), not "not in my sources"
+    assert "voorlopige voorziening" in texts
+
+
+def test_a_question_about_the_meantime_while_a_bezwaar_runs_gets_the_voorlopige_voorziening():
+    chat = _advised_bezwaar()
+    text = without_notice(chat.say("en wat doen we in de tussentijd? ze kan niet zonder hulp"))[0].text
+    assert "voorlopige voorziening" in text and "Bron" in text
+    waiting = Chat().say("wat doen we in de tussentijd? mijn vader wacht al maanden op een plek in het verpleeghuis")
+    assert not [m for m in waiting if "voorlopige voorziening" in m.text]
+
+
 def test_a_question_mark_in_the_middle_still_makes_a_question_after_the_advice():
     chat = _advised_bezwaar()
     text = without_notice(chat.say("Kost dat geld? en wat moet ik in de brief zetten"))[0].text
@@ -805,6 +829,40 @@ def test_not_knowing_twice_leads_to_the_route_for_not_knowing_where_to_go():
     assert any(m.kind in ("question", "advice") for m in messages)
 
 
+@pytest.mark.parametrize(
+    ("organisation", "fact", "answer", "situation"),
+    [
+        ("het zorgkantoor. niet de svb hoor", "about_decision", "ja, het budget gaat omlaag", "besluit_oneens"),
+        ("de gemeente", "about_decision", "nee, over hoe ze met ons omgaan", "klacht_instantie"),
+        ("the nursing home itself", "termination", "nee", "klacht_zorgaanbieder"),
+        ("the home care organisation", "termination", "weet ik niet", "klacht_zorgaanbieder"),
+        ("het verpleeghuis", "termination", "ja, per 1 februari", "zorg_past_niet"),
+    ],
+)
+def test_an_organisation_alone_after_the_open_question_gets_one_yes_no_question(organisation, fact, answer, situation):
+    """ "het zorgkantoor" and no more to the open question: one yes/no question tells apart the two situations most
+    met with that organisation (a decision or how one is treated; care ended or a complaint about the care), before
+    the route for not knowing where to go."""
+    chat = Chat()
+    chat.say("het loopt allemaal vast")
+    chat.say("weet ik niet")
+    chat.say(organisation)
+    assert chat.state["asked"] == fact and "situation" not in chat.facts
+    chat.say(answer)
+    assert chat.facts["situation"] == situation
+
+
+def test_a_complaint_that_got_its_answer_did_not_help_even_when_the_next_sentence_names_it_again():
+    from opschaling import names
+
+    said = names.steps_said(
+        "Ik heb in juli een klacht ingediend bij de gemeente over de Wmo-afdeling. Op 15 september kreeg ik antwoord "
+        "van de klachtencoördinator: 'we betreuren het'. Sindsdien precies hetzelfde. De aanvraag zelf loopt nog.",
+        load_catalogue(),
+    )
+    assert said.get("klacht_bij_instantie") == "niet_geholpen"
+
+
 def test_the_organisation_asked_after_the_open_question_is_asked_as_a_first_time():
     """The open question after "weet ik niet" is another question than "Welke organisatie nam het besluit?": when the
     answer tells the situation but no organisation, that question comes plainly, not as "not understood"."""
@@ -814,3 +872,47 @@ def test_the_organisation_asked_after_the_open_question_is_asked_as_a_first_time
     messages = chat.say("ik ben het niet eens met het besluit dat ik kreeg")
     assert chat.facts["situation"] == "besluit_oneens" and chat.state["asked"] == "organisation"
     assert messages[-1].kind == "question" and "begreep" not in messages[-1].text
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("ze willen de zorg per 1 maart beëindigen", True),
+        ("ze gaan de begeleiding eind januari stoppen", True),
+        ("ik wil de zorg voor mijn moeder niet stoppen", False),
+        ("ik wil de zorg per januari niet stoppen", False),
+    ],
+)
+def test_care_the_provider_wants_to_end_on_a_date_is_a_termination(text, ended):
+    from opschaling import understand
+
+    assert (understand.read_facts(text, TODAY).get("termination") is True) is ended
+
+
+def test_a_story_with_a_seed_question_while_a_question_waits_is_read_too():
+    """ "... ze willen de zorg per 1 maart beëindigen. Mag dit zomaar??" while the law question waits: the seeds'
+    answer comes, and what the story says (the care is ended) is not lost."""
+    chat = Chat()
+    chat.say(
+        "Mijn broer (52) woont al 11 jaar in een woongroep. Wij hebben in juni een klacht ingediend bij de "
+        "klachtenfunctionaris. Er kwam een gesprek, mooie beloftes, niks veranderd."
+    )
+    assert chat.state["asked"] == "law"
+    chat.say(
+        "En nu kregen we een brief: ze willen de zorg per 1 maart beëindigen. Hij moet maar een andere plek zoeken. "
+        "Mag dit zomaar??"
+    )
+    assert chat.facts.get("termination") is True
+
+
+def test_a_question_with_a_correction_word_is_no_correction():
+    chat = Chat()
+    chat.say("ik heb een brief van het ciz gekregen over mijn wlz indicatie en ik snap er niks van")
+    while chat.state.get("asked"):
+        if not chat.say("nee"):
+            break
+        if len(chat.log) > 8:
+            break
+    before = chat.facts.get("organisation")
+    chat.say("wat is dat nou eigenlijk, een cliëntondersteuner? is dat iemand van de gemeente?")
+    assert chat.facts.get("organisation") == before

@@ -100,6 +100,7 @@ def _walk() -> Iterator[tuple[CaseFacts, Advice]]:
         ("zvw", "zorgverzekeraar", "zorgkantoor_medewerker"),
         ("wlz", "zorgkantoor", "zorgaanbieder"),
         ("wlz", "zorgaanbieder", "naaste"),
+        ("zvw", "zorgaanbieder", "client"),  # a complaint about a provider (the combos above move it elsewhere)
     ]
     yield from walk_routes(combos)
 

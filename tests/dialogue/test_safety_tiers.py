@@ -370,6 +370,14 @@ def test_the_same_worry_said_again_after_its_check_in_answers_the_question_and_i
         return real(text, after_sign)
 
     monkeypatch.setattr(safety, "model_signal", model_signal)
+    from opschaling import safety_model
+
+    real_chance = safety_model.sign_chance
+    monkeypatch.setattr(  # read as clearly as the signal says: above the threshold for an answer
+        safety_model,
+        "sign_chance",
+        lambda text, after_sign=False: 0.6 if text == worried else real_chance(text, after_sign),
+    )
     chat = Chat()
     chat.say("Mijn vader (79) heeft een Wlz-indicatie en we zoeken al sinds het voorjaar een verpleeghuis.")
     chat.say("ik ben zijn zoon")
@@ -381,3 +389,46 @@ def test_the_same_worry_said_again_after_its_check_in_answers_the_question_and_i
     assert first[0].kind == "check_in"
     again = chat.say(worried)
     assert not any(m.kind == "crisis" for m in again), [m.text[:60] for m in again]
+
+
+@pytest.mark.parametrize(("chance", "checked_in"), [(0.4, False), (0.7, True)])
+def test_an_answer_to_the_question_asked_needs_more_than_a_weak_reading_of_the_model(monkeypatch, chance, checked_in):
+    """An answer to the question asked ("no, only talked to his GP by phone" to "Heeft u al contact gehad met het
+    Juiste Loket?") that only the model reads as a sign, at a chance between ``check_in`` and ``check_in_answer``,
+    is an answer; above ``check_in_answer`` it gets the check-in."""
+    from opschaling import safety, safety_model
+
+    cfg = safety.load_lexicon().data["model"]
+    assert cfg["check_in"] < 0.4 < cfg["check_in_answer"] < 0.7
+    answer = "no, only talked to his GP by phone about it"
+    chat = Chat()
+    chat.say("Mijn vader (88) woont alleen en vergeet te eten. Ik weet niet waar ik moet beginnen.")
+    for text in ("weet ik niet", "niemand nog", "ik ben zijn dochter"):
+        if chat.state.get("asked") == "step_outcome":
+            break
+        chat.say(text)
+    assert chat.state.get("asked") == "step_outcome"
+    signal = safety.Signal(kind=safety.ACUTE, evidence="model", sign="missing_person", tier="check_in", source="model")
+    monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: signal if text == answer else None)
+    monkeypatch.setattr(safety_model, "sign_chance", lambda text, after_sign=False: chance if text == answer else 0.0)
+    kinds = [m.kind for m in chat.say(answer)]
+    assert ("check_in" in kinds) is checked_in, kinds
+
+
+def test_a_sign_of_self_harm_in_an_answer_keeps_the_usual_threshold(monkeypatch):
+    """The higher threshold for answers is for danger and violence read into care words (wandering, a fall, help);
+    a sign of suicide or self-harm in an answer gets the check-in at the usual threshold."""
+    from opschaling import safety, safety_model
+
+    answer = "nee nog niet, ik doe mezelf soms wat aan als het te veel wordt"
+    chat = Chat()
+    chat.say("Mijn vader (88) woont alleen en vergeet te eten. Ik weet niet waar ik moet beginnen.")
+    for text in ("weet ik niet", "niemand nog", "ik ben zijn dochter"):
+        if chat.state.get("asked") == "step_outcome":
+            break
+        chat.say(text)
+    signal = safety.Signal(kind=safety.SUICIDE, evidence="model", sign="self_harm", tier="check_in", source="model")
+    monkeypatch.setattr(safety, "rule_signals", lambda text, after_sign=False, topic_sign=True: [])
+    monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: signal if text == answer else None)
+    monkeypatch.setattr(safety_model, "sign_chance", lambda text, after_sign=False: 0.4 if text == answer else 0.0)
+    assert "check_in" in [m.kind for m in chat.say(answer)]
