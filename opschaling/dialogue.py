@@ -169,7 +169,6 @@ def new_state() -> dict[str, Any]:
         # "weet ik niet" to "Waar loopt u tegenaan?": once, which organisation and what it says ("due", then "asked"),
         # before the route for not knowing where to go
         "situation_probe": None,
-        "narrow_fact": None,
         "complaint_org": None,  # "due" / "asked" / "done": over whom a complaint that names no one is
         "check_in": None,
         "weak_sign": False,
@@ -587,8 +586,7 @@ def _step_read(convo: _Conversation) -> None:
         elif probed and organisation in NARROWING_BY_ORGANISATION:
             # "het zorgkantoor", and no more: one yes/no question tells the two situations most met with it apart
             # (a decision or how one is treated; care ended or a complaint about the care), asked by _step_engine
-            convo.state["situation_probe"] = "narrow_due"
-            convo.state["narrow_fact"] = NARROWING_BY_ORGANISATION[str(organisation)]
+            convo.state["situation_probe"] = "narrow_due"  # (the organisation is kept as a fact: its question follows)
         elif narrowed and read.get(str(asked)) in NARROWING[str(asked)]:
             situation = NARROWING[str(asked)][read[str(asked)]]
         else:
@@ -1411,14 +1409,11 @@ def _step_engine(convo: _Conversation) -> None:
         _ask_situation_probe(convo)
         return
     if not convo.facts_raw.get("situation") and convo.state.get("situation_probe") == "narrow_due":
-        _ask_narrowing(convo, str(convo.state.get("narrow_fact")))
+        _ask_narrowing(convo, NARROWING_BY_ORGANISATION[str(convo.facts_raw.get("organisation"))])
         return
     if convo.state.get("complaint_org") == "due" and convo.facts_raw.get("organisation") in (None, UNKNOWN):
-        question = question_for(convo.catalogue, "organisation", convo.facts())
-        convo.say(convo.address(question.text), "question", _buttons(question))
+        _ask_aside(convo, "organisation", handoff=False)  # "Over welke organisatie gaat uw klacht?"
         convo.state["complaint_org"] = "asked"
-        convo.state["asked"] = "organisation"
-        convo.state["asked_step"] = None
         return
     if not convo.facts_raw.get("situation") and not _ask_situation(convo):
         return
@@ -1478,20 +1473,23 @@ def _ask_situation(convo: _Conversation) -> bool:
 def _ask_situation_probe(convo: _Conversation) -> None:
     """After "weet ik niet" to what is going on: one open question about the organisation and what it says or does;
     its answer is read for the situation too, and without one the route for not knowing where to go follows."""
-    question = question_for(convo.catalogue, "organisation", convo.facts())
-    buttons = [*_buttons(question), convo.handoff_button()]
-    convo.say(convo.addressed("situation_probe"), "question", buttons)
+    _ask_aside(convo, "organisation", convo.addressed("situation_probe"))  # (another question than the organisation's)
     convo.state["situation_probe"] = "asked"
-    convo.state["asked"] = "organisation"
-    convo.state["asked_step"] = None  # (not counted as an ask of the organisation question: it is another one)
 
 
 def _ask_narrowing(convo: _Conversation, fact: str) -> None:
     """After the open question named only an organisation: the yes/no question of ``fact`` (NARROWING), once; its
     answer is the situation (NARROWING; an answer it does not hold: the route for not knowing where to go)."""
-    question = question_for(convo.catalogue, fact, convo.facts())
-    convo.say(convo.address(question.text), "question", [*_buttons(question), convo.handoff_button()])
+    _ask_aside(convo, fact)
     convo.state["situation_probe"] = "narrow"
+
+
+def _ask_aside(convo: _Conversation, fact: str, text: str | None = None, handoff: bool = True) -> None:
+    """A question asked outside the engine's order, once: ``text`` or the fact's own question, with its buttons (and
+    "Ik wil iemand spreken"); not counted as an ask of the fact's question (``asked_count`` stays)."""
+    question = question_for(convo.catalogue, fact, convo.facts())
+    buttons = [*_buttons(question), convo.handoff_button()] if handoff else _buttons(question)
+    convo.say(convo.address(question.text) if text is None else text, "question", buttons)
     convo.state["asked"] = fact
     convo.state["asked_step"] = None
 

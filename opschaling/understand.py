@@ -377,14 +377,19 @@ _OWN_EMPLOYER = re.compile(
 )
 
 
+def _org_text(text: str) -> str:
+    """The text as the organisation is read from it: folded, without what is negated or names one's own employer."""
+    return _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+
+
 def names_a_provider(text: str) -> bool:
     """The text names a provider of care (a nursing home, thuiszorg, a group, the klachtenfunctionaris ...)."""
-    folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+    folded = _org_text(text)
     return _first(_ORGANISATION[-1:], folded) is not None or "klachtenfunctionaris" in folded
 
 
 def organisation(text: str) -> str | None:
-    folded = _OWN_EMPLOYER.sub(" ", _without_negated(fold(text)))
+    folded = _org_text(text)
     # a body that takes decisions (CAK, CIZ, zorgkantoor, verzekeraar, gemeente) before the provider of the care:
     # "we vroegen 4 dagdelen dagbesteding, de gemeente geeft er 2" is a decision of the gemeente
     # and a Wlz-indicatie (the CIZ's decision) before the provider too: "een indicatie zonder behandeling, terwijl hij
@@ -423,7 +428,7 @@ _LAW_DENIED = re.compile(
 
 
 def law(text: str) -> str | None:
-    folded = _TO_APPLY.sub(" ", _OWN_EMPLOYER.sub(" ", _without_negated(fold(text))))
+    folded = _TO_APPLY.sub(" ", _org_text(text))
     folded = _LAW_DENIED.sub(" ", folded)
     if _WLZ_NOW.search(folded):
         return "wlz"

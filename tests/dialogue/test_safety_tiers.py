@@ -391,6 +391,18 @@ def test_the_same_worry_said_again_after_its_check_in_answers_the_question_and_i
     assert not any(m.kind == "crisis" for m in again), [m.text[:60] for m in again]
 
 
+def _at_a_step_question() -> Chat:
+    """A conversation at "Heeft u al contact gehad met ...?" (a question whose answer is yes or no)."""
+    chat = Chat()
+    chat.say("Mijn vader (88) woont alleen en vergeet te eten. Ik weet niet waar ik moet beginnen.")
+    for text in ("weet ik niet", "niemand nog", "ik ben zijn dochter"):
+        if chat.state.get("asked") == "step_outcome":
+            break
+        chat.say(text)
+    assert chat.state.get("asked") == "step_outcome"
+    return chat
+
+
 @pytest.mark.parametrize(("chance", "checked_in"), [(0.4, False), (0.7, True)])
 def test_an_answer_to_the_question_asked_needs_more_than_a_weak_reading_of_the_model(monkeypatch, chance, checked_in):
     """An answer to the question asked ("no, only talked to his GP by phone" to "Heeft u al contact gehad met het
@@ -401,13 +413,7 @@ def test_an_answer_to_the_question_asked_needs_more_than_a_weak_reading_of_the_m
     cfg = safety.load_lexicon().data["model"]
     assert cfg["check_in"] < 0.4 < cfg["check_in_answer"] < 0.7
     answer = "no, only talked to his GP by phone about it"
-    chat = Chat()
-    chat.say("Mijn vader (88) woont alleen en vergeet te eten. Ik weet niet waar ik moet beginnen.")
-    for text in ("weet ik niet", "niemand nog", "ik ben zijn dochter"):
-        if chat.state.get("asked") == "step_outcome":
-            break
-        chat.say(text)
-    assert chat.state.get("asked") == "step_outcome"
+    chat = _at_a_step_question()
     signal = safety.Signal(kind=safety.ACUTE, evidence="model", sign="missing_person", tier="check_in", source="model")
     monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: signal if text == answer else None)
     monkeypatch.setattr(safety_model, "sign_chance", lambda text, after_sign=False: chance if text == answer else 0.0)
@@ -421,12 +427,7 @@ def test_a_sign_of_self_harm_in_an_answer_keeps_the_usual_threshold(monkeypatch)
     from opschaling import safety, safety_model
 
     answer = "nee nog niet, ik doe mezelf soms wat aan als het te veel wordt"
-    chat = Chat()
-    chat.say("Mijn vader (88) woont alleen en vergeet te eten. Ik weet niet waar ik moet beginnen.")
-    for text in ("weet ik niet", "niemand nog", "ik ben zijn dochter"):
-        if chat.state.get("asked") == "step_outcome":
-            break
-        chat.say(text)
+    chat = _at_a_step_question()
     signal = safety.Signal(kind=safety.SUICIDE, evidence="model", sign="self_harm", tier="check_in", source="model")
     monkeypatch.setattr(safety, "rule_signals", lambda text, after_sign=False, topic_sign=True: [])
     monkeypatch.setattr(safety, "model_signal", lambda text, after_sign=False: signal if text == answer else None)
