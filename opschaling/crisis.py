@@ -58,6 +58,9 @@ _ENGLISH = {
     "check_in_general": "check_in_general_en",
     "crisis_also_113": "crisis_also_113_en",
     "crisis_also_veilig_thuis": "crisis_also_veilig_thuis_en",
+    "check_in_no": "check_in_no_en",
+    "check_in_no_violence": "check_in_no_violence_en",
+    "check_in_no_acute": "check_in_no_acute_en",
 }
 # The phone numbers and the chat as links a phone can open; the texts name them as placeholders.
 _LINKS = {
@@ -158,9 +161,13 @@ def helplines_message(informal: bool = False, catalogue: Catalogue | None = None
 CHECK_IN_NO = {VIOLENCE: "check_in_no_violence", ACUTE: "check_in_no_acute"}  # by group; else 113's
 
 
-def check_in_no_message(informal: bool = False, catalogue: Catalogue | None = None, group: str = "") -> str:
-    """The answer to "nee" after a check-in: the help line of the check-in's own group (113, Veilig Thuis, 112)."""
-    return _text(catalogue or load_catalogue(), CHECK_IN_NO.get(group, "check_in_no"), informal)
+def check_in_no_message(
+    informal: bool = False, catalogue: Catalogue | None = None, group: str = "", lang: str = "nl"
+) -> str:
+    """The answer to "nee" after a check-in: the help line of the check-in's own group (113, Veilig Thuis, 112);
+    in English for an answer in English."""
+    key = CHECK_IN_NO.get(group, "check_in_no")
+    return _text(catalogue or load_catalogue(), _ENGLISH[key] if lang == "en" else key, informal)
 
 
 def still_unsafe_message(informal: bool = False, catalogue: Catalogue | None = None) -> CrisisText:

@@ -439,7 +439,8 @@ def _step_safety(convo: _Conversation) -> None:
             if convo.facts_raw.get("acute_danger") is None:
                 convo.facts_raw["acute_danger"] = False  # "nee" to the check-in: no danger now, not asked again
             group = _check_in_yes(check_in).kind
-            text = crisis.check_in_no_message(convo.facts().young, convo.catalogue, group)
+            lang = language.detect(convo.typed)
+            text = crisis.check_in_no_message(convo.facts().young, convo.catalogue, group, lang)
             if text in (convo.state.get("last_plain") or ()):
                 text = convo.addressed("check_in_no_again")  # 113 was in view a moment ago: not the same sentence again
             convo.say(text, "info")
@@ -1439,6 +1440,13 @@ def _ask_situation(convo: _Conversation) -> bool:
         convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
         if not convo.progress:
             convo.state["asked_count"]["situation"] = count + 1
+        return False
+    if waiting and convo.interrupted and count <= MAX_ASKS:
+        # "no, I won't do anything" to a check-in, or a crisis message, while the question waits: no miss ("Dat begreep
+        # ik niet helemaal") and no guess at a situation; the same question after it (as in _ask), never a fourth time
+        intro = convo.phrase("after_crisis_go_on") if convo.state.get("safety") else ""
+        convo.say(_situation_question_text(convo, intro), "question", _situation_buttons(convo))
+        convo.state["asked_count"]["situation"] = count + 1
         return False
     if waiting and count < MAX_ASKS:
         ranking = [name for name, _ in convo.turn.ranking if name in convo.catalogue.routes][:3]

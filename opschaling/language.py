@@ -15,10 +15,11 @@ DUTCH = "nl"
 LANGUAGES = ("nl", "en", "de", "fr", "pl", "tr", "es", "it", "pt")
 MIN_WORDS = 3
 MIN_PROBABILITY = 0.9
-# Short Dutch function words: a message with two of these is Dutch whatever the detector says.
+# Short Dutch function words: a message with two of them is Dutch whatever the detector says. Not "is", which
+# English has too ("the care is bad ... she is 84" was read as Dutch).
 _DUTCH_WORDS = frozenset(
     {
-        *("ik", "je", "jij", "u", "mijn", "de", "het", "een", "niet", "wil", "geen", "en", "is", "zijn", "wat"),
+        *("ik", "je", "jij", "u", "mijn", "de", "het", "een", "niet", "wil", "geen", "en", "zijn", "wat"),
         *("hoe", "waar", "wie", "dat", "die", "van", "voor", "met", "op", "naar", "er", "ook", "maar", "nog", "al"),
         *("kan", "moet", "heb", "heeft", "ben", "wordt"),
     }
@@ -37,7 +38,7 @@ def _identifier() -> Any:
 def detect(text: str | None) -> str:
     """The language code of ``text`` ("nl", "en", ...); "nl" when it is short, unclear or has Dutch words."""
     words = (text or "").lower().split()
-    if len(words) < MIN_WORDS or sum(w.strip(".,!?") in _DUTCH_WORDS for w in words) >= 2:
+    if len(words) < MIN_WORDS or len({w.strip(".,!?") for w in words} & _DUTCH_WORDS) >= 2:
         return DUTCH
     language, probability = _identifier().classify(" ".join(words)[:2000])
     return str(language) if probability >= MIN_PROBABILITY else DUTCH

@@ -135,7 +135,15 @@ def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
 # a story that says a step took place ("WSITR is gehouden", "cliëntondersteuner gehad"): tried
 _STORY_DONE = re.compile(
     r"\b(?:gehad|gehouden|georganiseerd|ingezet|ingeschakeld|doorlopen|benaderd|gedaan|gesproken|bemiddeld|"
-    r"ingebracht|aangemeld|geweest)\b"
+    r"ingebracht|aangemeld|geweest|betrokken|hadden|was er(?! \w+ (?:gepland|afgesproken))|"
+    # English, as glossed ("we contacted the Juiste Loket", "the zorgkantoor put his case on the ketenoverleg")
+    r"done|tried|held|organi[sz]ed|involved|contacted|joined|engaged|brought in|called in|put (?:his|her|the) case)\b"
+)
+# a list of what was tried, said once before it ("Wat we al gedaan hebben: ...", "What we've done: ..."): each step
+# named after it was tried
+_TRIED_LIST = re.compile(
+    r"\b(?:wat (?:we|wij|ik) (?:al )?(?:gedaan|geprobeerd) (?:hebben|heb)|(?:al )?geprobeerd|"
+    r"what (?:we|i)(?:'ve| have) (?:done|tried)|(?:we|i)(?:'ve| have) (?:already )?tried)\s*:"
 )
 # what was sent got its answer, or nothing changed: it no longer runs, and the person still asks what next
 _REPLIED_OR_SAME = re.compile(
@@ -183,7 +191,9 @@ def steps_said(
     longer ago than its body's term for an answer did not help (``_waited_out``)."""
     result: dict[str, str] = {}
     sentences = [s for s in re.split(r"(?<=[.!?;])\s+", text) if s.strip()]
+    listed = False  # after "What we've done:" every step named was tried
     for index, sentence in enumerate(sentences):
+        listed = listed or bool(_TRIED_LIST.search(fold(sentence)))
         wished = _only_wished(sentence, catalogue)
         said_here = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished]
         if not said_here:
@@ -196,7 +206,7 @@ def steps_said(
             # "het CIZ heeft de Wlz afgewezen, op 25 november heb ik bezwaar gemaakt": the decision was refused,
             # not the bezwaar; what came of the bezwaar is said after it, or not at all
             outcome = "gedaan" if _STORY_DONE.search(folded) or _MADE.search(folded) else None
-        if outcome is None and _STORY_DONE.search(folded):
+        if outcome is None and (_STORY_DONE.search(folded) or listed):
             outcome = "gedaan"  # "vorige week hebben we een whole system in the room gehad"
         if outcome in (None, "loopt") and _REPLIED_OR_SAME.search(folded):
             # "klacht ingediend, ..., een maand later zelfde verhaal"; "op 15 september kreeg ik antwoord van de
@@ -257,7 +267,8 @@ def steps_said(
 _MEETING_WORDS = ("bijeenkomst", "overleg")
 _MANDATE = (
     r"(?:mocht(?:en)? beslissen|mag beslissen|mogen beslissen|kon(?:den)? beslissen|met mandaat|mandaat had|"
-    r"beslissingsbevoegd\w*|bestuurder)"
+    r"beslissingsbevoegd\w*|bestuurder|could (?:actually |really )?decide|can decide|with (?:a )?mandate|"
+    r"decision[- ]makers?|directors?)"
 )
 _AGAIN_PATTERNS: dict[int, re.Pattern[str]] = {}
 
@@ -270,6 +281,6 @@ def _meeting_again_with_mandate(catalogue: Catalogue) -> re.Pattern[str]:
         meeting = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
         _AGAIN_PATTERNS[key] = re.compile(
             rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){meeting}\b[^.?!]{{0,120}}\b{_MANDATE}|"
-            rf"\b{meeting}\b[^.?!]{{0,60}}\bnog (?:een|1)\b[^.?!]{{0,80}}\b{_MANDATE}"
+            rf"\b{meeting}\b[^.?!]{{0,60}}\b(?:nog (?:een|1)|de tweede|the second(?: one)?)\b[^.?!]{{0,80}}\b{_MANDATE}"
         )
     return _AGAIN_PATTERNS[key]

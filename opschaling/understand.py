@@ -78,7 +78,9 @@ _LAW_WORDS = (
     ),
     (
         "zvw",
-        r"zorgverzekeraar|basisverzekering|wijkverpleging|"  # a nurse's title is no law
+        r"zorgverzekeraar|basisverzekering|wijkverpleging|"  # a nurse's title is no law, the nursing at home is
+        r"\bwond(?:zorg|verzorging)\b|\bsteunkousen\b|\b(?:verpleegster|verpleegkundige) van (?:de )?thuiszorg\b|"
+        r"\binsuline (?:geven|spuiten|prikken|toedienen)\b|"
         r"\bggz\b|geriatrische revalidatie|medisch specialistisch|\b(?:basic |dutch )?health insurance\b|"
         r"\bhealth insurer\b|\bmental health (?:clinic|care)\b|\bdistrict nurs\w*",
     ),
@@ -233,7 +235,10 @@ _FAILED = re.compile(
     r"\bsorry (?:gezegd|gezegt)\b|\bniks veranderd\b|\bniets veranderd\b|\bveranderde (?:er )?(?:niks|niets)\b|\bgewonnen\b[^.?!]{0,40}\bnog steeds\b|"
     r"\bleverde(?:n)? (?:niks|niets|weinig|geen \w+) op\b|\b(?:en|maar) verder (?:niks|niets)\b(?! (?:meer )?(?:gehoord|vernomen))|\b(?:niks|niets) (?:uit)?gekomen\b|\bkwam(?:en)? (?:niks|niets) uit\b|"
     r"\bvond(?:en)? (?:ook )?(?:niks|niets|geen \w+)\b|\b(?:niks|niets) gevonden\b|"
-    r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b"
+    r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b|"
+    r"\bsaid sorry\b|\bnot (?:our|their) fault\b|\bwent nowhere\b|\bnothing came of it\b|\bbrushed (?:us|me|it) off\b|"
+    r"\bnot taking (?:this|it|us|me|our complaint) seriously\b|\b(?:it )?happened again\b|"
+    r"\bniet serieus genomen\b|\bnemen (?:het|ons|mij|me) niet serieus\b"
 )
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|no|not yet|nog niet|niet|nooit|nee hoor|helaas niet|niks|niets|nothing|none)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
@@ -358,9 +363,10 @@ def _first(table: tuple[tuple[str, str], ...], text: str) -> str | None:
 
 
 _NEGATED = re.compile(r"\b(?:niet|geen)(?: (?:de|het|een|bij|van|via|met))? (\w[\w\- ]{0,30}?) maar\b")
-# "de brief komt van het zorgkantoor, niet van de gemeente."
+# "de brief komt van het zorgkantoor, niet van de gemeente.", "het is helemaal niet van de gemeente, het is van het CIZ"
 _NEGATED_AFTER = re.compile(
-    r"(?:,\s*(?:en )?niet|\b(?:is|was|zijn|waren) (?:niet|geen)) (?:(?:van|bij|via|door|met) )?(?:(?:de|het|een) )?"
+    r"(?:,\s*(?:en )?niet|\b(?:is|was|zijn|waren|komt|kwam) (?:helemaal |echt |dus |toch )?(?:niet|geen)) "
+    r"(?:(?:van|bij|via|door|met) )?(?:(?:de|het|een) )?"
     r"[\w-]{2,30}(?=\s*(?:[.?!,;]|$))"
 )  # "het is geen Zvw-vraag, het is de gemeente", "sorry, is niet gemeente."
 
@@ -463,8 +469,12 @@ def role(text: str, answer: bool = False) -> str | None:
 
 
 # "woont al 15 jaar bij een instelling", "sinds 3 jaar", "15 jaar geleden": a duration, not an age
-_DURATION_BEFORE = re.compile(r"(?:\b(?:al|sinds|ruim|bijna|afgelopen|laatste|voor|na|over|binnen|lang|zo'?n)\s+)$")
-_DURATION_AFTER = re.compile(r"^\s*(?:geleden|lang|terug)\b")
+# "ik woon 6 jaar in Nederland", "wij wonen hier 11 jaar", "40 jaar getrouwd": how long, not how old
+_DURATION_BEFORE = re.compile(
+    r"(?:\b(?:al|sinds|ruim|bijna|afgelopen|laatste|voor|na|over|binnen|lang|zo'?n)\s+|"
+    r"\b(?:woon|woont|wonen|woonde|woonden|werk|werkt|werken|werkte|werkten)\s+(?:hier\s+|nu\s+|in nederland\s+)?)$"
+)
+_DURATION_AFTER = re.compile(r"^\s*(?:geleden|lang|terug|in nederland|getrouwd|samen|in dienst)\b")
 # "mijn broer (41, ...)", "moeder (86)": an age in brackets right after a person
 _AGE_IN_BRACKETS = re.compile(r"\((\d{1,3})(?:\s*(?:jaar|jr|j))?\s*[,)]")
 # a number right after a person ("dochter 15 zit op een behandelgroep", "Dhr. 71, alleenstaand"): the age
@@ -542,7 +552,10 @@ _NO_DECISION_YET = re.compile(
     r"reactie|brief|gehoord)\b|\bnog (?:steeds )?(?:niks|niets)\b|\bgeen (?:beslissing|uitspraak|besluit|brief)\b|"
     r"\b(?:sindsdien|daarna|sinds die tijd)[\s:,.!-]{1,4}(?:nog )?(?:niks|niets)\b|\bhoor(?:en)? (?:ik |we |wij )?(?:niks|niets)\b|"
     r"\b(?:niks|niets)(?: meer)? gehoord\b|\bnooit (?:meer )?(?:iets|wat) gehoord\b|"
-    r"\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b|\bheard nothing\b"
+    r"\bno decision\b|\bnot yet\b|\bnothing yet\b|\bstill nothing\b|\bheard nothing\b|"
+    # "Since then: silence.", "we haven't heard back", "still no answer"
+    r"\bsince then[\s:,.!-]{1,4}(?:silence|nothing|no (?:word|answer|reply|news))\b|\b(?:haven'?t|have not|not) heard "
+    r"(?:anything|back)\b|\bstill no (?:answer|reply|decision|word|news)\b|\bno (?:answer|reply|response|word) (?:yet|since)\b"
 )
 
 
@@ -561,6 +574,20 @@ _TEAM_DIVIDED = re.compile(
     r"\bhelft van (?:het team|de collega'?s|de begeleiders)\b[^.?!]{0,160}\bandere helft\b|"
     r"\b(?:ethisch|moreel)\w* (?:dilemma|kwestie)\b"
 )
+# the move to the Wlz: a Wlz-indicatie that was given or starts, and the gemeente that stops its help ("eindelijk een wlz
+# indicatie ... nu heeft de gemeente de huishoudelijke hulp stopgezet, 'want nu valt ze onder de wlz'"): from the fifth
+# day after the start of the indicatie the zorgkantoor has the zorgplicht and bridges (S3 'Zorgplicht'), not a bezwaar
+_WLZ_GIVEN = re.compile(
+    r"\b(?:heeft|hebben|kreeg|kregen|gekregen|sinds|eindelijk|nu|got|has|have|finally)\b(?:(?!\b(?:geen|no|niet|not)\b)"
+    r"[^.?!]){0,30}\bwlz(?:-| )?"
+    r"(?:indicatie|indication)\b(?![^.?!]{0,20}\b(?:aangevraagd|aanvragen|applied|afgewezen|refused)\b)|"
+    r"\bwlz(?:-| )?(?:indicatie|indication)\b[^.?!]{0,40}\b(?:gaat in|ging in|ingegaan|ingang\w*|start\w*|begint|began|from|per)\b"
+)
+_HELP_STOPPED = re.compile(
+    r"\b(?:gemeente|wmo|jeugdhulp)\b[^.?!]{0,80}\b(?:stop\w*|gestopt|beeindig\w*|ingetrokken|ended|cut off)\b|"
+    r"\b(?:stop\w*|gestopt|beeindig\w*)\b[^.?!]{0,60}\b(?:wmo|gemeente)\b|"
+    r"\b(?:want|omdat) (?:ze|zij|hij|u) (?:nu )?(?:valt )?onder de wlz\b|\bbecause (?:he|she)(?:'s| is) (?:on )?wlz\b"
+)
 # a crisis where the client is that cannot wait for an advice in weeks: urgent (probleemgedrag: the COT first)
 _CRISIS_ON_SITE = re.compile(
     r"\bacuut (?:ontregeld|in crisis)\b|\bcrisis op de groep\b|\bbinnen (?:48 uur|24 uur|twee dagen|2 dagen)\b|"
@@ -570,7 +597,8 @@ _CRISIS_ON_SITE = re.compile(
 _REFUSES_CARE = re.compile(
     r"\b(?:wil|wilt|willen)(?: \w+)? (?:absoluut |echt |helemaal |totaal )?geen (?:hulp|zorg|thuiszorg|bemoeienis|hulpverlening)"
     r"(?: meer)?\b|\bwil van niemand hulp\b|\bweigert (?:alle |elke |iedere |de |alle vormen van |elke vorm van )?"
-    r"(?:hulp|zorg|thuiszorg|hulpverlening)\b|\bweigert alles\b|\bdoet (?:de deur )?niet (?:meer )?open\b|"
+    r"(?:hulp|zorg|thuiszorg|hulpverlening)\b|\bweigert alles\b|\bdoet (?:de |die )?(?:deur )?niet (?:meer )?open\b|"
+    r"\bals (?:hij|zij|ze) (?:het )?(?:zelf )?niet wil\b|\b(?:hij|zij|ze) wil niemand(?: zien| binnenlaten| binnen)?(?=\s*[.?!,]|$)|"
     r"\bzorgmijd\w*\b|\brefuses (?:all |any )?(?:help|care)\b|\bwon'?t (?:accept|let) (?:any )?(?:help|anyone)\b|"
     r"\bwil niet naar de (?:ggz|huisarts|dokter)\b"
 )
@@ -970,6 +998,9 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         and (_OBJECTION_LATE.search(folded) or objection_overdue(text, today))
     ):
         facts.setdefault("objection_late", True)
+    if _WLZ_GIVEN.search(folded) and _HELP_STOPPED.search(folded):
+        facts["wlz_transition"] = True
+        facts.setdefault("law", "wlz")
     if _INDICATION_UNKNOWN.search(fold(text)):  # before the doubt is taken out: the doubt is what it says
         facts.setdefault("indication_unknown", True)
     if _REFUSES_CARE.search(folded):

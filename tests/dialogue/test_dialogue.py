@@ -503,6 +503,26 @@ def test_a_message_in_english_hears_once_that_the_assistant_works_in_dutch_with_
     assert not [m for m in dutch if "Dutch" in m.text]
 
 
+def test_english_with_is_in_it_is_english():
+    # "is" is an English word too: two of them made "the care is really bad ... she is 84" Dutch (round 13)
+    first = Chat().say("my mother is in a nursing home and the care is really bad, they leave her in bed all day")
+    assert [m for m in first if m.kind == "notice" and "Dutch" in m.text]
+
+
+def test_the_gemeente_that_stops_because_of_a_new_wlz_indicatie_leads_to_the_zorgkantoor_not_a_bezwaar():
+    chat = Chat()
+    messages = chat.say(
+        "Mijn vader heeft eindelijk een Wlz-indicatie, die ging in op 16 november. Nu heeft de gemeente op 21 november "
+        "zijn huishoudelijke hulp stopgezet, want hij valt nu onder de Wlz. Er is nog niks anders. Moet ik bezwaar maken?"
+    )
+    for answer in ("ik ben zijn dochter", "nee"):
+        if any(m.kind == "advice" for m in messages):
+            break
+        messages = chat.say(answer)
+    advice = next(m for m in messages if m.kind == "advice")
+    assert advice.trace["step"] == "zorgkantoor"
+
+
 def test_an_english_danger_message_says_once_that_the_assistant_works_in_dutch():
     messages = Chat().say("my father says he wants to die, he has dementia and waits for a nursing home")
     assert messages[0].kind in ("crisis", "check_in")

@@ -48,6 +48,21 @@ def test_the_caregivers_burden_sentence_gets_a_check_in_as_its_only_question_and
     assert after[0].kind == "info" and any(m.kind in ("question", "advice") for m in after[1:])
 
 
+def test_a_no_to_a_check_in_while_the_situation_question_waits_is_no_miss():
+    # "no, I won't do anything" answers the check-in: the situation question comes again without "Dat begreep ik
+    # niet helemaal", and the answer to the check-in is in the language of the message
+    chat = Chat()
+    chat.say("ik heb een vraag")
+    assert chat.state.get("asked") == "situation"
+    messages = chat.say("eerlijk gezegd denk ik soms dat iedereen beter af is zonder mij")
+    assert messages[0].kind == "check_in"
+    after = chat.say("no, I won't do anything, I'm just very tired")
+    answer = next(m for m in after if m.kind == "info")
+    assert "113" in answer.text and "Good that you" in answer.text
+    question = next(m for m in after if m.kind == "question")
+    assert "begreep" not in question.text and chat.state.get("asked") == "situation"
+
+
 def test_a_yes_with_an_answer_to_the_question_after_an_others_check_in_is_no_crisis():
     # a check-in about someone else asks the writer nothing: "ja, twee rondes" answers the step question
     chat = Chat()

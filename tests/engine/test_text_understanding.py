@@ -53,6 +53,15 @@ def test_ages(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["ik woon 6 jaar in Nederland en wacht op de ggz", "wij wonen hier 11 jaar", "we zijn 40 jaar getrouwd"],
+)
+def test_how_long_someone_lives_here_or_is_married_is_no_age(text):
+    assert understand.age_years(text) is None
+    assert understand.age_years("ik ben 16 jaar en woon 3 jaar in een groep") == 16
+
+
+@pytest.mark.parametrize(
     "text,expected",
     [
         ("nee nog niet", "nee"),
@@ -271,10 +280,39 @@ def test_a_bezwaar_without_a_decision_for_months_is_late():
         ("Hij weigert elke vorm van zorg, ook de huisarts.", "refuses_care"),
         ("We weten niet of mevrouw al een Wlz-indicatie heeft, de familie ook niet.", "indication_unknown"),
         ("Hoe kan ik nagaan of hij een wlz-indicatie heeft?", "indication_unknown"),
+        ("hij doet deur niet open, ook niet voor mij. wat kan ik doen als hij zelf niet wil?", "refuses_care"),
+        (
+            "Mijn oma heeft eindelijk een Wlz-indicatie, die gaat in op 1 november. Nu heeft de gemeente de "
+            "huishoudelijke hulp stopgezet, want nu valt ze onder de wlz.",
+            "wlz_transition",
+        ),
+        (
+            "My dad finally got his Wlz indication, starting 16 November. Then the municipality stopped his cleaning "
+            "help.",
+            "wlz_transition",
+        ),
+        (
+            "The CIZ refused her indication in July. We lodged an objection on 20 July. In September they needed more "
+            "time. Since then: silence.",
+            "objection_late",
+        ),
     ],
 )
 def test_what_is_said_of_the_client_is_read(text, fact):
-    assert understand.read_facts(text, date(2026, 12, 7)).get(fact) is True
+    # read as the dialogue reads it: English words glossed first
+    assert understand.read_facts(understand.gloss(text), date(2026, 12, 7)).get(fact) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We hebben een Wlz-indicatie aangevraagd en de gemeente stopt de begeleiding.",
+        "De gemeente heeft de begeleiding stopgezet. Hij heeft geen Wlz-indicatie.",
+        "Het CIZ heeft de Wlz-indicatie afgewezen en de gemeente stopt ook.",
+    ],
+)
+def test_no_move_to_the_wlz_without_an_indicatie_given(text):
+    assert understand.read_facts(text, date(2026, 12, 7)).get("wlz_transition") is None
 
 
 def test_not_knowing_whether_there_is_a_wlz_indicatie_is_no_wlz():
@@ -590,6 +628,7 @@ def test_the_answer_to_the_law_question_names_a_body_next_to_a_doubt(text, expec
         ("bovenaan staat CIZ, niet zorgkantoor. maakt dat uit?", "ciz"),
         ("de brief komt van het zorgkantoor, niet van de gemeente.", "zorgkantoor"),
         ("hij komt niet van het zorgkantoor maar van het CAK", "cak"),
+        ("ik heb de brief erbij gepakt, het is helemaal niet van de gemeente, het is van het CIZ.", "ciz"),
     ],
 )
 def test_a_body_said_not_to_be_it_is_a_correction_and_does_not_count(text, organisation):
@@ -626,3 +665,21 @@ def test_a_second_meeting_with_people_who_may_decide_is_the_evaluation_of_the_me
     said = steps_said(text, catalogue, today=TODAY)
     assert said.get("whole_system_evaluatie") == "niet_geholpen"
     assert "whole_system_evaluatie" not in steps_said("In juni was er een zorgconferentie.", catalogue, today=TODAY)
+
+
+def test_an_english_list_of_what_was_tried_counts_each_step_named():
+    catalogue = load_catalogue()
+    story = understand.gloss(
+        "What we've done: independent clientondersteuner since the start. The Juiste Loket in the spring. "
+        "Two big meetings with everyone around the table, the second one in September with directors who could "
+        "actually decide."
+    )
+    said = steps_said(story, catalogue, today=TODAY)
+    assert {"juiste_loket", "whole_system_in_the_room", "whole_system_evaluatie"} <= set(said)
+    assert steps_said(understand.gloss("We read about the Juiste Loket."), catalogue, today=TODAY) == {}
+
+
+def test_an_english_complaint_answered_with_sorry_did_not_help():
+    catalogue = load_catalogue()
+    story = understand.gloss("complained to mum's nursing home twice, their complaints officer basically said sorry.")
+    assert steps_said(story, catalogue, today=TODAY).get("klachtenfunctionaris") == "niet_geholpen"

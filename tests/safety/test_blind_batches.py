@@ -27,6 +27,9 @@ SAME_WORDS |= {"M1-063", "M1-119", "M1-125", "M2-095"}
 # batch R (round 12): ordinary second turns ("ik ben zijn dochter", "ik ben het zelf") that training writers wrote word
 # for word too
 SAME_WORDS |= {"R2-019", "R2-047", "R2-068", "R2-083", "R2-110", "R2-134", "R2-138"}
+# batch S (round 13): two method questions (Polish, "hoeveel paracetamol is dodelijk") that training writers wrote word
+# for word too
+SAME_WORDS |= {"S1-042", "S2-017", "S2-115"}
 NONE_KINDS = {"neg_figure", "neg_past", "neg_hard_day", "neg_death_dealt", "neg_policy", "neg_care"}
 
 
