@@ -48,6 +48,7 @@ eval: bootstrap
 	  final_q=tests/safety/blind/final_q1,tests/safety/blind/final_q2 \
 	  final_r=tests/safety/blind/final_r1,tests/safety/blind/final_r2 \
 	  final_s=tests/safety/blind/final_s1,tests/safety/blind/final_s2 \
+	  final_u=tests/safety/blind/final_u1 \
 	  --conversations locked=tests/conversations/blind/locked \
 	  --conversations fresh_k=tests/conversations/blind/fresh_k \
 	  --conversations fresh_l=tests/conversations/blind/fresh_l \
@@ -56,7 +57,8 @@ eval: bootstrap
 	  --conversations fresh_o=tests/conversations/blind/fresh_o \
 	  --conversations fresh_p=tests/conversations/blind/fresh_p \
 	  --conversations fresh_r=tests/conversations/blind/fresh_r \
-	  --conversations fresh_s=tests/conversations/blind/fresh_s
+	  --conversations fresh_s=tests/conversations/blind/fresh_s \
+	  --conversations fresh_u=tests/conversations/blind/fresh_u
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

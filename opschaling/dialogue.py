@@ -850,6 +850,10 @@ def _step_moves(convo: _Conversation) -> bool:
     confirming = convo.state.get("confirm_restart")
     convo.state["confirm_restart"] = None
     plain_restart = intent == "opnieuw_beginnen" and understand.move_of(convo.text) == "opnieuw_beginnen"
+    # nothing to forget yet ("ik heb een vraag" as the first message, read as "start again"): no question about it
+    known = convo.facts_raw.get("steps_tried") or any(convo.facts_raw.get(f) for f in FACTS)
+    if intent == "opnieuw_beginnen" and not plain_restart and not known:
+        intent = None
     yes = confirming and understand.yes_no(convo.words_text) is True
     if intent == "restart" or (convo.is_payload and convo.text.startswith("/restart")) or plain_restart or yes:
         convo.state.clear()

@@ -576,7 +576,8 @@ _TEAM_DIVIDED = re.compile(
 )
 # the move to the Wlz: a Wlz-indicatie that was given or starts, and the gemeente that stops its help ("eindelijk een wlz
 # indicatie ... nu heeft de gemeente de huishoudelijke hulp stopgezet, 'want nu valt ze onder de wlz'"): from the fifth
-# day after the start of the indicatie the zorgkantoor has the zorgplicht and bridges (S3 'Zorgplicht'), not a bezwaar
+# day after the start of the indicatie the zorgkantoor has the zorgplicht and bridges (S3 'Zorgplicht'), not a bezwaar.
+# Narrower than _WLZ_NOW (the law of the care): an indicatie applied for or refused is no move, and English counts.
 _WLZ_GIVEN = re.compile(
     r"\b(?:heeft|hebben|kreeg|kregen|gekregen|sinds|eindelijk|nu|got|has|have|finally)\b(?:(?!\b(?:geen|no|niet|not)\b)"
     r"[^.?!]){0,30}\bwlz(?:-| )?"

@@ -64,3 +64,10 @@ def test_a_new_story_after_the_question_is_read_as_usual():
     state, _ = _say(state, "kunt u dat opnieuw zeggen?", intent="opnieuw_beginnen")
     state, _ = _say(state, "ik ben haar dochter")
     assert _told(state).get("situation") and not state.get("confirm_restart")
+
+
+def test_a_first_message_read_as_restart_is_no_question_about_starting_over():
+    # "ik heb een vraag" as the first message, read by the NLU as "start again" (round 13, widget): nothing to forget
+    state, messages = _say(None, "ik heb een vraag", intent="opnieuw_beginnen")
+    assert not any(b.get("payload") == "/restart" for m in messages for b in m.buttons)
+    assert state.get("asked") == "situation" and not state.get("confirm_restart")
