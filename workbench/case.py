@@ -237,6 +237,9 @@ def walk_view(advice: Advice, facts: CaseFacts, catalogue: Catalogue) -> list[Ru
             status, text = "pending", "Deze stap loopt nog. De assistent kijkt of er iets naast kan."
         elif holds == "no":
             status, text = "not_applicable", why
+        elif holds == "unknown" and rung.if_known:
+            # a fact the engine never asks (if_known): the rung counts only when the person says it
+            status, text = "not_applicable", why + " Dit vraagt de assistent niet: het telt als de persoon het zegt."
         elif holds == "unknown":
             status, text, stopped = "unknown", why + " Hier vraagt de assistent eerst naar.", question is not None
         elif question is not None and question.about_step == rung.body:
