@@ -102,6 +102,12 @@ MOVE_INTENTS = (
     "opnieuw_beginnen",
 )
 KEEP_ON_NEW_TOPIC = ("law", "organisation", "role", "age_group")
+# the organisation a professional's "wij" is (_question_context)
+OWN_ORGANISATION = {
+    "gemeente_medewerker": "gemeente",
+    "zorgkantoor_medewerker": "zorgkantoor",
+    "zorgaanbieder": "zorgaanbieder",
+}
 HUMAN_ROUTES_CLIENT = ("clientondersteuner", "juiste_loket")
 HUMAN_ROUTES_PROFESSIONAL = ("juiste_loket", "vws_praktijkteam")
 HANDOFF_PAYLOAD = "/human_handoff"
@@ -175,6 +181,7 @@ def new_state() -> dict[str, Any]:
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
         "helplines_shown": False,
         "check_in_declined": False,  # "nee" to a check-in: an answer to a question is then not read as a new one
+        "declined_groups": [],  # the crisis groups (suicide, violence, acute) of the check-ins answered with "nee"
         "greeted": False,
         "feedback": [],
         "unread": [],
@@ -436,9 +443,11 @@ def _step_safety(convo: _Conversation) -> None:
         elif answer == "no":
             convo.sign_here = True
             convo.state["check_in_declined"] = True
+            group = _check_in_yes(check_in).kind
+            if group not in convo.state["declined_groups"]:
+                convo.state["declined_groups"].append(group)
             if convo.facts_raw.get("acute_danger") is None:
                 convo.facts_raw["acute_danger"] = False  # "nee" to the check-in: no danger now, not asked again
-            group = _check_in_yes(check_in).kind
             lang = language.detect(convo.typed)
             text = crisis.check_in_no_message(convo.facts().young, convo.catalogue, group, lang)
             if text in (convo.state.get("last_plain") or ()):
@@ -472,6 +481,30 @@ def _step_safety(convo: _Conversation) -> None:
         # an answer to the question, not a check-in (only the model read a sign; words that the rules read, a crisis,
         # and a sign of suicide or self-harm at the usual threshold still alarm)
         signal = None
+    if (
+        signal is not None
+        and signal.source == "model"
+        and signal.tier == safety.CHECK_IN
+        and signal.about == "self"
+        and convo.facts().is_professional
+        and not safety.heard_in_answer(convo.typed)
+    ):
+        # a professional who writes about a client, and only the model reads a wish to die of the writer, below its
+        # threshold for answers ("dus wij kunnen gewoon stoppen? voelt eerlijk gezegd niet goed" from a
+        # Wmo-consulent): the help lines, no "denkt u weleens aan zelfdoding?" (words the rules read still alarm)
+        signal = None
+        convo.helplines = True
+    if (
+        signal is not None
+        and signal.source == "model"
+        and signal.tier == safety.CHECK_IN
+        and _check_in_answered(signal.about, signal.sign).kind in convo.state["declined_groups"]
+    ):
+        # the person said "nee" to a check-in of this group before, and now only the model reads the same kind of
+        # sign again ("neef heeft de hele stapel post doorzocht, niks": Veilig Thuis a second and a third time): the
+        # help lines stay in view, no check-in again (words the rules read, and a crisis, still alarm)
+        signal = None
+        convo.helplines = True
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):
         _still_unsafe(convo)
         return
@@ -495,6 +528,14 @@ def _step_safety(convo: _Conversation) -> None:
     if asked == "acute_danger":
         convo.state["asked"] = None
         convo.answered = True
+
+
+def _tells_the_case(convo: _Conversation) -> bool:
+    """The message tells facts of the case that the assistant did not have yet: a story, not a side question."""
+    return any(
+        name not in ("step_outcome", "steps_tried") and convo.facts_raw.get(name) in (None, UNKNOWN)
+        for name in convo.words_read
+    )
 
 
 def _answers_the_question_not_the_check_in(
@@ -641,7 +682,15 @@ def _step_read(convo: _Conversation) -> None:
             and step in convo.catalogue.bodies
             and not convo.sign_here
             and not understand.is_question(convo.words_text)
-            and not set(convo.words_read) - {"step_outcome", "steps_tried", "situation"}  # no other fact stated
+            # no other fact stated, new or said again ("ik ben zijn moeder": thanks, and the question again); a word
+            # that only contradicts what is known is no fact ("een casusoverleg met verslavingszorg en reclassering"
+            # names a law, but the law was known)
+            and not {
+                k
+                for k, v in convo.words_read.items()
+                if k not in ("step_outcome", "steps_tried", "situation")
+                and (convo.facts_raw.get(k) in (None, UNKNOWN) or convo.facts_raw.get(k) == v)
+            }
         ):
             # "eerste aanmeldronde, 5 aanbieders", "bellen 4 keer": an answer that says nothing about this step is
             # not asked again (issue 14): taken as not tried, said so, and the person may correct it
@@ -766,6 +815,12 @@ def _situation_said(convo: _Conversation) -> tuple[str | None, dict[str, str]]:
             return found, {}
         if understand.turns_18(convo.words_text) and "achttien_worden" in convo.catalogue.routes:
             return "achttien_worden", {}
+        for name, value in convo.words_read.items():
+            # a fact the story tells that says what it is about ("4 aanbieders gebeld, alle 4 nee": no fitting
+            # place; points_to in catalogue/facts.yaml)
+            points_to = FACTS[name].points_to if name in FACTS and value is True else None
+            if points_to in convo.catalogue.routes:
+                return str(points_to), {}
         return None, {}
     if intent in SITUATION_INTENTS and (convo.turn.confidence >= SITUATION_CONFIDENCE or convo.is_payload):
         situation, steps = SITUATION_INTENTS[intent]
@@ -913,8 +968,9 @@ def _step_moves(convo: _Conversation) -> bool:
         and understand.is_question(convo.words_text)
     ):
         # "kan ik ook de Kindertelefoon bellen?" while a question waits: what that body does, then the question again
+        # (not a story that ends with a question: "1e aanmeldronde ... 2e ronde met het zorgkantoor ... Wat nu?")
         body_id = names.body_named(convo.words_text, convo.catalogue)
-        if body_id is not None and not convo.sign_here:
+        if body_id is not None and not convo.sign_here and not _tells_the_case(convo):
             convo.say(_body_summary(convo, body_id), "info")
             _reask(convo)
             return True
@@ -943,6 +999,11 @@ def _step_moves(convo: _Conversation) -> bool:
         convo.say(convo.addressed("delete_how"), "notice")
         return True
     detail = _entity(convo, "onderwerp") if intent == "detail" else None
+    # before any advice, a message that tells the case is read, not taken as a question about an advice that has not
+    # come: "Ik word overal doorgestuurd. Wie kan hier nou eens overzicht in brengen?" lost the whole story
+    story_first = (
+        not convo.is_payload and not convo.state.get("last") and bool(convo.words_read or convo.guessed_situation)
+    )
     if detail is None and not convo.is_payload and (intent == "waarom" or re.fullmatch(r"waarom\??", folded or "")):
         detail = "waarom"
     if (
@@ -979,11 +1040,13 @@ def _step_moves(convo: _Conversation) -> bool:
         detail, also = (topics[0], topics[1:]) if topics else (None, [])
     if detail is None and intent == "detail" and not convo.is_payload and convo.state.get("last"):
         detail = "waarom"
+    if story_first and detail not in ("waarom", "wat_weet_je"):
+        detail = None
     if detail:
         return _detail(convo, str(detail), also)
     if question_after_advice and _about_other_body(convo):
         return True
-    if understand.WHAT_YOU_KNOW.search(folded) or (convo.is_payload and detail == "wat_weet_je"):
+    if (understand.WHAT_YOU_KNOW.search(folded) and not story_first) or (convo.is_payload and detail == "wat_weet_je"):
         _what_i_know(convo)
         _reask(convo)
         return True
@@ -1053,6 +1116,8 @@ def _question_context(convo: _Conversation) -> str:
         convo.catalogue.body(step).short_label if step in convo.catalogue.bodies else "",
         str(facts.get("law") or "") if facts.get("law") != UNKNOWN else "",
         "opgezegd" if facts.get("termination") is True else "",
+        # "dus wij kunnen gewoon stoppen?" from a Wmo-consulent: "wij" is the writer's own organisation
+        OWN_ORGANISATION.get(str(facts.get("role") or ""), ""),
     ]
     return " ".join(w for w in words if w)
 
@@ -1083,12 +1148,14 @@ def _seed_question(convo: _Conversation, answers: bool) -> bool:
     topics = [t for t in shown if t.startswith("topic:")]
     if in_story and seen in shown:
         return False  # a story told again does not get the same answer again
-    if topics[-1:] == [seen]:  # the same question again: where the answer is, not the answer a second time
+    text = convo.address(_answered_topic(convo, topic_id))
+    if topics[-1:] == [seen] and text in (convo.state.get("last_plain") or ()):
+        # the same question right after its answer: where the answer is, not the answer a second time (asked again
+        # after another reply, the answer comes again: "dus wij kunnen gewoon stoppen?" after the advice)
         convo.say(convo.addressed("said_just_now"), "info", [convo.handoff_button()])
         if asked and asked != "situation":
             _reask(convo)
         return True
-    text = convo.address(_answered_topic(convo, topic_id))
     if last and not asked:  # a question after the advice
         covered = _covered_by(convo, topic_id)
         more = [t for t in understand.follow_up_topics(convo.words_text) if t not in covered]
@@ -1190,6 +1257,12 @@ def _detail(convo: _Conversation, topic: str, also: Iterable[str] = ()) -> bool:
         _reask(convo)
         return True
     advice = advise(convo.facts(), convo.catalogue)
+    other = names.body_named(convo.words_text, convo.catalogue) if topic == "contact" and not convo.is_payload else None
+    if other and advice.step and other != advice.step.id and other in convo.catalogue.bodies:
+        # "hoe bereik ik dat praktijkteam?" after another advice: how to reach the body asked about
+        text = render.body_contact_text(convo.catalogue.body(other), convo.catalogue, convo.facts())
+        convo.say(text, "detail", render.advice_buttons(advice)[:4], feedback=True)
+        return True
     topics = [topic, *(t for t in also if t != topic)]
     buttons = (
         [b for b in render.advice_buttons(advice) if not any(t in b["payload"] for t in topics)][:4]

@@ -57,6 +57,7 @@ class FactSpec:
     summary: str | None = None  # value | label | if_true: how "Wat weet je van mij?" lists it
     entity: str | None = None  # the NLU entity of a button payload
     follows_from: FollowsFrom | None = None  # the value while this fact is unknown, from another fact (facts.yaml)
+    points_to: str | None = None  # (yes/no) the situation a story that says yes is about, when nothing else says
 
     @property
     def allowed(self) -> tuple[Any, ...]:
@@ -134,6 +135,7 @@ def _fact_spec(name: str, raw: Mapping[str, Any]) -> FactSpec:
         summary=raw.get("summary"),
         entity=raw.get("entity"),
         follows_from=follows_from,
+        points_to=raw.get("points_to"),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from opschaling.catalogue import Body, Catalogue
 from opschaling.deadlines import add_term, value_on
 from opschaling.facts import FACTS
-from opschaling.understand import a_date, fold, step_outcome
+from opschaling.understand import a_date, fold, second_round_failed, step_outcome
 
 _ARTICLE = re.compile(r"^(?:de|het|een|uw|mijn)\s+")
 _BRACKETED = re.compile(r"\(([^)]*)\)")
@@ -124,6 +124,17 @@ _WISHED = re.compile(
 )
 
 
+# a step said not to be taken: "daar is toen geen bezwaar tegen gemaakt", "nooit een klacht ingediend", "nog niet bij
+# de ombudsman geweest", "no objection was made": the name right after the negation (a word or two between)
+_NOT_TAKEN = re.compile(r"\b(?:geen|nooit|nog niet|never|no)\s+(?:(?:een|de|het|bij|naar|met|an?|the)\s+){0,2}$")
+
+
+def _not_taken(sentence: str, catalogue: Catalogue) -> set[str]:
+    """The bodies a sentence names right after "geen", "nooit" or "nog niet": not tried (issue 15 item 5)."""
+    folded = fold(sentence)
+    return {b for position, ids in _named(sentence, catalogue) if _NOT_TAKEN.search(folded[:position]) for b in ids}
+
+
 def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
     """The bodies that every clause (split at "maar") naming them wishes for, asks about or was offered."""
     parts = re.split(r"\bmaar\b", fold(sentence))
@@ -195,7 +206,8 @@ def steps_said(
     for index, sentence in enumerate(sentences):
         listed = listed or bool(_TRIED_LIST.search(fold(sentence)))
         wished = _only_wished(sentence, catalogue)
-        said_here = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished]
+        denied = _not_taken(sentence, catalogue)
+        said_here = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished | denied]
         if not said_here:
             continue
         named = list(said_here)
@@ -251,6 +263,9 @@ def steps_said(
             if (sent or result.get(body_id) == "loopt") and _waited_out(body_id, told, catalogue, today):
                 result[body_id] = "niet_geholpen"
     bodies = catalogue.bodies
+    if "zorgkantoor" in bodies and second_round_failed(text):
+        # "2e ronde samen met het zorgkantoor, ook niks": its wachtlijstbemiddeling did not find a place (S2)
+        result["zorgkantoor"] = "niet_geholpen"
     if (
         "whole_system_evaluatie" in bodies
         and "whole_system_in_the_room" in bodies
@@ -281,6 +296,7 @@ def _meeting_again_with_mandate(catalogue: Catalogue) -> re.Pattern[str]:
         meeting = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
         _AGAIN_PATTERNS[key] = re.compile(
             rf"\b(?:nog (?:een|1)|tweede|opnieuw (?:een )?|weer (?:een )?){meeting}\b[^.?!]{{0,120}}\b{_MANDATE}|"
-            rf"\b{meeting}\b[^.?!]{{0,60}}\b(?:nog (?:een|1)|de tweede|the second(?: one)?)\b[^.?!]{{0,80}}\b{_MANDATE}"
+            rf"\b{meeting}\b[^.?!]{{0,60}}\b(?:nog (?:een|1)|de tweede|the second(?: one)?|(?:nr|nummer|no)\.? ?2)\b"
+            rf"[^.?!]{{0,80}}\b{_MANDATE}"
         )
     return _AGAIN_PATTERNS[key]

@@ -515,7 +515,11 @@ def contact_text(advice: Advice, catalogue: Catalogue, facts: CaseFacts) -> str:
     """How to reach the body of the step, and how to hand in what it needs (its `contact` in the catalogue)."""
     if advice.step is None:
         return address(catalogue.text("no_step_yet"), facts)
-    body = advice.step.body
+    return body_contact_text(advice.step.body, catalogue, facts)
+
+
+def body_contact_text(body: Body, catalogue: Catalogue, facts: CaseFacts) -> str:
+    """How to reach ``body`` (the step, or another body a question names: "hoe bereik ik dat praktijkteam?")."""
     how = str(body.contact.get("how") or "").strip()
     lines = [f"**{body.label}**: {contact_sentence(body)}"]
     if how and first_sentence(how) not in lines[0]:

@@ -104,7 +104,9 @@ _ROLE = (
         r"\bik ben (?:een |de )?(?:onafhankelijke? )?clientondersteuner|\bals (?:onafhankelijke? )?"
         r"clientondersteuner|\bik werk als clientondersteuner|\bwij als clientondersteuners?|"
         r"clientondersteuner van (?:de|mijn) client|\bik ondersteun (?:een|de) client|\bik ben oco\b|"
-        r"\bik werk bij (?:mee|zorgbelang)\b",
+        r"\bik werk bij (?:mee|zorgbelang)\b|"
+        # a title that opens the message: "OCO Wlz. Dhr 45 ...", "Clientondersteuner hier."
+        r"^(?:\w+[,!.]? )?(?:oco|(?:onafhankelijke? )?clientondersteuner)(?: wlz| wmo)?(?: hier\b|[.:,])",
     ),
     (
         "zorgkantoor_medewerker",
@@ -112,14 +114,19 @@ _ROLE = (
         r"\b(?:ik ben|als) zorgbemiddelaar(?! (?:bij|van) (?:een |de |onze |ons )?(?!(?:het )?zorgkantoor)[\w/-]*\s?"
         r"(?:aanbieder|organisatie|instelling))|\bvanuit het zorgkantoor|"
         r"\bwij als zorgkantoor|\bik ben zorgkantoormedewerker|^(?:\w+[,!.]? )?zorgkantoor hier\b|"
-        r"\b(?:zorgadviseur|zorgconsulent|adviseur) (?:bij|van) (?:het |een )?zorgkantoor\b",
+        r"(?<!een )(?<!de )(?<!die )\b(?:zorgadviseur|zorgconsulent|adviseur)(?: \w+){0,2} (?:bij|van) (?:het |een )?zorgkantoor\b|"
+        # a title that opens the message: "Zorgadviseur zorgkantoor.", "zorgkantoor, team complexe zorg."
+        r"^(?:\w+[,!.]? )?(?:(?:zorg)?adviseur|zorgconsulent|medewerker|team \w+)(?: \w+)? (?:bij |van )?(?:het )?zorgkantoor\b|"
+        r"^(?:\w+[,!.]? )?zorgkantoor[,.:]? (?:team|afdeling)\b",
     ),
     (
         "gemeente_medewerker",
         r"\bik werk (?:bij|voor) (?:de |een )?gemeente|\bmedewerker (?:van|bij) de gemeente|"
         r"\bik ben (?:wmo-?)?consulent|\bals (?:wmo-?)?consulent|\bik ben beleidsmedewerker|"
         r"\bwij als gemeente|\bik zit in het (?:wijkteam|sociaal team|jeugdteam)|"
-        r"\bik werk in (?:het|een) (?:wijkteam|sociaal team|jeugdteam)|\bals wijkteammedewerker|"
+        r"\bik werk in (?:het|een) (?:sociaal )?(?:wijkteam|sociaal team|jeugdteam)|\bals wijkteammedewerker|"
+        r"\bi work (?:in|for) (?:a|the) (?:neighbou?rhood|district|social) team\b|"
+        r"\bi(?:'m| am) a (?:social worker|case worker) (?:in|for|at) (?:a|the) (?:neighbou?rhood|district|social) team\b|"
         r"\bik ben (?:jeugd)?consulent|\bik ben gemeenteambtenaar|\b(?:kan|mag|moet) ik als gemeente\b|"
         # a title that opens the message: "Wmo-consulent. Meneer (83) …", "Hallo, jeugdconsulent hier"
         r"^(?:\w+[,!.]? )?(?:wmo-?|jeugd-?)?consulent(?: hier\b| van de gemeente\b|[.:,])|^(?:\w+[,!.]? )?(?:vanuit (?:het )?)?(?:wijkteam|sociaal (?:wijk)?team|jeugdteam)[.:,]",
@@ -140,7 +147,13 @@ _ROLE = (
         r"praktijkondersteuner|poh|casemanager|gedragsdeskundige|arts)|\bals (?:casemanager|"
         r"maatschappelijk werker|behandelaar|begeleider|hulpverlener|poh)|\bik werk in de "
         r"(?:wijkverpleging|zorg|thuiszorg|ggz|gehandicaptenzorg|ouderenzorg)|\bik ben zorgverlener|"
-        r"^(?:\w+[,!.]? )?(?:wijkverpleegkundige|huisarts|poh(?: ouderen)?|casemanager dementie)(?: hier)?[.:,]",
+        r"^(?:\w+[,!.]? )?(?:wijkverpleegkundige|huisarts|poh(?: ouderen)?|casemanager dementie)(?: hier)?[.:,]|"
+        # bemoeizorg and the GGD, Veilig Thuis, an ambulant begeleider; in English the words of the job
+        r"\bik ben (?:\w+ )?(?:bemoeizorger|ambulant (?:begeleider|hulpverlener)|woonbegeleider|groepsbegeleider)\b|"
+        r"\bik werk bij (?:de ggd|veilig thuis|het oggz|de oggz)\b|\b(?:oggz|bemoeizorg)-?team\b|"
+        r"\bi(?:'m| am) (?:a |an |the |his |her |their )?(?:support worker|social worker|care worker|district nurse|"
+        r"(?:community |home care )?nurse|case manager|gp|family doctor|care coordinator|behaviou?ral specialist)\b|"
+        r"\bi work (?:as a |in a |at a |in )(?:nurse|support worker|group home|care home|home care|nursing home)\b",
     ),
     (
         "vertegenwoordiger",
@@ -174,7 +187,8 @@ _ROLE_ANSWER = (
     (
         "zorgprofessional",
         r"verpleegkundige|huisarts|\barts\b|begeleider|hulpverlener|professional|zorgverlener|"
-        r"behandelaar|casemanager|maatschappelijk werk|psycholoog|wijkverpleging|poh\b",
+        r"behandelaar|casemanager|maatschappelijk werk|psycholoog|wijkverpleging|poh\b|bemoeizorg|\bggd\b|oggz|"
+        r"veilig thuis|\b(?:support|social|care) worker\b|\bnurse\b",
     ),
     ("vertegenwoordiger", r"mentor|curator|bewindvoerder|vertegenwoordiger|voogd"),
     (
@@ -238,7 +252,9 @@ _FAILED = re.compile(
     r"\b(?:did not|didn't|did nt) help\b|\bnot satisfied\b|\brejected\b|\bnothing changed\b|\bgot nowhere\b|"
     r"\bsaid sorry\b|\bnot (?:our|their) fault\b|\bwent nowhere\b|\bnothing came of it\b|\bbrushed (?:us|me|it) off\b|"
     r"\bnot taking (?:this|it|us|me|our complaint) seriously\b|\b(?:it )?happened again\b|"
-    r"\bniet serieus genomen\b|\bnemen (?:het|ons|mij|me) niet serieus\b"
+    r"\bniet serieus genomen\b|\bnemen (?:het|ons|mij|me) niet serieus\b|"
+    # "zorgbemiddeling loopt, zij weten het ook niet": it runs, and it does not help
+    r"\b(?:zij|ze|die|hij|men|they) (?:weten|weet) (?:het |er )?ook (?:niet|niks|geen raad)\b|\bstaat (?:al )?(?:een jaar|maanden|jaren) op de agenda\b"
 )
 _NOT_TRIED = re.compile(
     r"^(?:nee|neen|nope|no|not yet|nog niet|niet|nooit|nee hoor|helaas niet|niks|niets|nothing|none)\b|\bnog niet\b|\bniet gedaan\b|\bnooit\b|"
@@ -472,14 +488,15 @@ def role(text: str, answer: bool = False) -> str | None:
 # "ik woon 6 jaar in Nederland", "wij wonen hier 11 jaar", "40 jaar getrouwd": how long, not how old
 _DURATION_BEFORE = re.compile(
     r"(?:\b(?:al|sinds|ruim|bijna|afgelopen|laatste|voor|na|over|binnen|lang|zo'?n)\s+|"
-    r"\b(?:woon|woont|wonen|woonde|woonden|werk|werkt|werken|werkte|werkten)\s+(?:hier\s+|nu\s+|in nederland\s+)?)$"
+    r"\b(?:woon|woont|wonen|woonde|woonden|werk|werkt|werken|werkte|werkten)\s+(?:hier\s+|nu\s+|in nederland\s+)?|"
+    r"\b(?:wachtlijst|wachttijd|wachten|wacht|wachtte|wachtten|duurt|duurde)\s+(?:van\s+|al\s+|nu\s+|ruim\s+)?)$"
 )
 _DURATION_AFTER = re.compile(r"^\s*(?:geleden|lang|terug|in nederland|getrouwd|samen|in dienst)\b")
 # "mijn broer (41, ...)", "moeder (86)": an age in brackets right after a person
 _AGE_IN_BRACKETS = re.compile(r"\((\d{1,3})(?:\s*(?:jaar|jr|j))?\s*[,)]")
 # a number right after a person ("dochter 15 zit op een behandelgroep", "Dhr. 71, alleenstaand"): the age
 _AGE_AFTER_PERSON = re.compile(
-    r"\b(?:dochter|zoon|kind|moeder|vader|oma|opa|man|vrouw|broer|zus|jongen|meisje|client|clientes?|dhr|mevr|meneer|"
+    r"\b(?:dochter|zoon|kind|moeder|vader|oma|opa|man|vrouw|broer|zus|jongen|meisje|client|clientes?|dhr|mevr|mw|mr|cl|meneer|"
     r"mevrouw|bewoner|bewoonster)\b\.?,?\s(\d{1,3})\b(?!\s*(?:minuten|min|uur|keer|x|dagen|weken|maanden|euro|procent)\b)"
     r"(?![-/.:%]\d|%)"
 )
@@ -487,9 +504,17 @@ _AGE_AFTER_PERSON = re.compile(
 
 def age_years(text: str) -> int | None:
     folded = fold(text)
-    bracketed = _AGE_IN_BRACKETS.search(folded)
+    # an age in brackets or right after a person ("mw. 39, ...") that comes first outranks a later "2 jaar"
+    near_person = sorted(
+        (
+            m
+            for m in (_AGE_IN_BRACKETS.search(folded), _AGE_AFTER_PERSON.search(folded))
+            if m and int(m.group(1)) <= 110
+        ),
+        key=lambda m: m.start(),
+    )
     for match in sorted([*_AGE.finditer(folded)], key=lambda m: m.start()):
-        if bracketed and bracketed.start() < match.start():
+        if near_person and near_person[0].start() < match.start():
             break
         if _DURATION_BEFORE.search(folded[: match.start()]) or _DURATION_AFTER.match(folded[match.end() :]):
             continue
@@ -497,12 +522,7 @@ def age_years(text: str) -> int | None:
         years = _AGE_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
         if years is not None and 0 <= years <= 110:
             return years
-    if bracketed and 0 <= int(bracketed.group(1)) <= 110:
-        return int(bracketed.group(1))
-    after_person = _AGE_AFTER_PERSON.search(folded)
-    if after_person and int(after_person.group(1)) <= 110:
-        return int(after_person.group(1))
-    return None
+    return int(near_person[0].group(1)) if near_person else None
 
 
 def age_group(text: str, answer: bool = False) -> str | None:
@@ -564,7 +584,11 @@ _NO_DECISION_YET = re.compile(
 _INDICATION_UNKNOWN = re.compile(
     r"\b(?:weet|weten)(?: \w+){0,3} niet (?:of|wat|welke)\b[^.?!]{0,40}\bindicatie\b|"
     r"\b(?:nagaan|checken|check ik|opzoeken|achterhalen|uitzoeken)\b[^.?!]{0,30}\b(?:wlz-?)?indicatie\b|"
-    r"\biets van het ciz\b[^.?!]{0,60}\bweet(?:en)? (?:\w+ )?niet\b|\bdon'?t know (?:if|whether|what)\b[^.?!]{0,40}\bindication\b"
+    r"\biets van het ciz\b[^.?!]{0,60}\bweet(?:en)? (?:\w+ )?niet\b|\bdon'?t know (?:if|whether|what)\b[^.?!]{0,40}\bindication\b|"
+    # "ik vermoed dat hij al een wlz-indicatie heeft, ... maar hij weet het niet meer", "... hoe kom ik erachter?"
+    r"\b(?:vermoed\w*|denk\w*|geloof\w*|misschien)\b[^.?!]{0,20}\bindicatie\b[^.?!]{0,90}\b(?:weet|weten)\b[^.?!]{0,15}\bniet\b|"
+    r"\bindicatie\b[^?]{0,250}\b(?:hoe (?:kom|komen|kan|kunnen) (?:ik|we|wij|je) (?:daar |dat )?(?:erachter|achter|te weten)|"
+    r"erachter komen)\b|\b(?:find out|check) (?:if|whether) (?:he|she|they) (?:has|have|already has) (?:a |an )?(?:wlz )?indication\b"
 )
 # a team divided over a dilemma, said in a story ("de helft van het team wil ..., de andere helft ...", "het team is het
 # echt oneens"): the fact team_divided (a moreel beraad first, S3); "het team weet zich geen raad" is not divided
@@ -572,7 +596,10 @@ _TEAM_DIVIDED = re.compile(
     r"\b(?:team|collega'?s|mdo|behandelaars|begeleiders|zorgverleners)\b[^.?!]{0,80}\b(?:verdeeld|(?:het )?(?:echt |"
     r"helemaal |onderling )?oneens|botsen|ruzie|komen (?:er )?(?:samen |onderling )?niet uit)\b|"
     r"\bhelft van (?:het team|de collega'?s|de begeleiders)\b[^.?!]{0,160}\bandere helft\b|"
-    r"\b(?:ethisch|moreel)\w* (?:dilemma|kwestie)\b"
+    r"\b(?:ethisch|moreel)\w* (?:dilemma|kwestie)\b|"
+    # English: "our team is completely split: half says it's his life, half says ..."
+    r"\b(?:team|colleagues|staff)\b[^.?!]{0,40}\b(?:split|divided|disagree)\b|\bhalf (?:of )?(?:the team |us )?(?:says|say|thinks|think|want|wants)\b[^.?!]{0,160}\b(?:other )?half\b|"
+    r"\bethical dilemma\b"
 )
 # the move to the Wlz: a Wlz-indicatie that was given or starts, and the gemeente that stops its help ("eindelijk een wlz
 # indicatie ... nu heeft de gemeente de huishoudelijke hulp stopgezet, 'want nu valt ze onder de wlz'"): from the fifth
@@ -588,6 +615,56 @@ _HELP_STOPPED = re.compile(
     r"\b(?:gemeente|wmo|jeugdhulp)\b[^.?!]{0,80}\b(?:stop\w*|gestopt|beeindig\w*|ingetrokken|ended|cut off)\b|"
     r"\b(?:stop\w*|gestopt|beeindig\w*)\b[^.?!]{0,60}\b(?:wmo|gemeente)\b|"
     r"\b(?:want|omdat) (?:ze|zij|hij|u) (?:nu )?(?:valt )?onder de wlz\b|\bbecause (?:he|she)(?:'s| is) (?:on )?wlz\b"
+)
+# other providers were asked for a place and none had one (the aanmeldrondes of S2): "1e aanmeldronde: 4 aanbieders
+# gebeld, alle 4 nee", "2 keer andere plek gezocht, eerst zelf, dan met zorgkantoor, niemand heeft plek", "NAH-afdelingen
+# wijzen af", "four providers said no"
+_PROVIDERS = r"(?:aanbieders|zorgaanbieders|instellingen|woonvormen|verpleeghuizen|locaties|afdelingen|providers|homes)"
+_SEARCH_FAILED = re.compile(
+    r"\b(?:aanmeld|zoek)rondes?\b|\b(?:1e|2e|eerste|tweede|beide|twee|2) (?:aanmeld|zoek)?rondes?\b|"
+    r"\baanmeldingen bij (?:\d+|twee|drie|vier|vijf|zes) \w+\b|"
+    rf"\b(?:\d+|twee|drie|vier|vijf|zes|zeven|acht|alle|verschillende|meerdere) (?:\w+ )?{_PROVIDERS}\b[^.?!]{{0,80}}"
+    r"\b(?:nee|afgewezen|wijzen (?:\w+ )?af|geen plek|vol|doelgroep|past niet|said no|refused|turned (?:him|her|us) down|no place|full)\b|"
+    rf"\b{_PROVIDERS} (?:wijzen (?:\w+ )?af|zeggen (?:allemaal )?nee)\b|"
+    r"\b(?:andere|nieuwe) (?:plek|aanbieder|woonplek|plaats)\b[^.?!]{0,30}\bgezocht\b[^.?!]{0,80}\b(?:niemand|niks|niets|geen|nergens)\b|"
+    r"\b(?:two|2|second|both) (?:search )?rounds?\b"
+)
+# the second round, with the zorgkantoor's wachtlijstbemiddeling (S2), told with a search that failed: the zorgkantoor's
+# step of the route of no fitting place was tried ("2e ronde samen met het zk", "eerst zelf, dan met zorgkantoor")
+_SECOND_ROUND = re.compile(
+    r"\b(?:2e|tweede|second) (?:aanmeld|zoek)?ronde\b|\b(?:twee|2|beide|both|two) (?:aanmeld|zoek)?rondes?\b|"
+    r"\bwachtlijstbemiddeling\b|\b(?:eerst )?zelf,? (?:en )?(?:daarna|toen|dan|later) (?:samen )?met (?:het )?zorgkantoor\b"
+)
+
+
+def second_round_failed(text: str) -> bool:
+    """Other providers were asked without a place, in a second round with the zorgkantoor (S2)."""
+    folded = fold(text)
+    return bool(_SEARCH_FAILED.search(folded) and _SECOND_ROUND.search(folded))
+
+
+# a young person in youth care who feels unheard or does not dare to speak up ("voelt zich niet gehoord door haar mentor
+# op de groep. Ze durft daar zelf niks van te zeggen"): the AKJ, whoever writes (S1 'Vertrouwenspersoon jeugd')
+_YOUTH_NOT_HEARD = re.compile(
+    r"\b(?:voelt zich|voel me|voel mij|voelen zich) (?:niet|nooit) (?:gehoord|serieus genomen|begrepen)\b|"
+    r"\bdurf\w* (?:het |daar |er |dat )?(?:zelf )?(?:niet|niks|niets)\b[^.?!]{0,25}\b(?:te )?(?:zeggen|vragen|melden|aankaarten)\b|"
+    r"\b(?:niemand|nobody) (?:luistert|listens)\b|\b(?:oneens|niet eens) met de (?:regels|huisregels|groepsregels)\b|"
+    r"\b(?:does ?n[o']?t|do ?n[o']?t) dare to (?:say|speak|tell)\b|\bfeels? (?:unheard|not heard|ignored)\b"
+)
+# stuck on the law itself: which law, two laws at once, who pays, setting a rule aside ("strandt op de vraag wie de
+# behandeling betaalt (Zvw of Wlz)", "de regels blokkeren de oplossing"): S2 names these for the Praktijkteam of VWS
+_LAWS_WORD = r"(?:zvw|wlz|wmo|jeugdwet|wet langdurige zorg|zorgverzekeringswet)"
+_RULES_QUESTION = re.compile(
+    r"\bsamenloop\b|\bwie (?:\w+ ){0,3}(?:betaalt|moet betalen|gaat betalen|financiert)\b[^?]{0,60}\b"
+    + _LAWS_WORD
+    + r"\b|"
+    r"\b" + _LAWS_WORD + r" of (?:de )?" + _LAWS_WORD + r"\b[^.?!]{0,40}\b(?:betaalt|betalen|financier\w*)\b|"
+    r"\bregels?\b[^.?!]{0,30}\b(?:blokkeren|blokkeert|staan (?:\w+ )?in de weg|zitten (?:\w+ )?in de weg)\b|"
+    r"\bafwijken van (?:de )?(?:regels|regelgeving|wet|wetgeving)\b|\bwelke wet (?:geldt|is van toepassing|hier geldt)\b|"
+    r"\b(?:tussen|valt tussen) (?:twee|de) wetten\b|\bwhich law applies\b|\bwho pays\b[^?]{0,40}\b"
+    + _LAWS_WORD
+    + r"\b|"
+    r"\brules? (?:are |is )?(?:blocking|getting in the way)\b|\boverlap (?:of|between) (?:the )?laws\b"
 )
 # a crisis where the client is that cannot wait for an advice in weeks: urgent (probleemgedrag: the COT first)
 _CRISIS_ON_SITE = re.compile(
@@ -1006,6 +1083,12 @@ def read_facts(text: str, today: date, asked: str | None = None, step: str | Non
         facts.setdefault("indication_unknown", True)
     if _REFUSES_CARE.search(folded):
         facts.setdefault("refuses_care", True)
+    if _SEARCH_FAILED.search(folded):
+        facts.setdefault("search_failed", True)
+    if _RULES_QUESTION.search(folded):
+        facts.setdefault("rules_question", True)
+    if _YOUTH_NOT_HEARD.search(folded):
+        facts.setdefault("youth_not_heard", True)
     if _TEAM_DIVIDED.search(folded):
         facts.setdefault("team_divided", True)
     said_urgent = re.search(
@@ -1165,16 +1248,18 @@ ENGLISH_LEXICON = FOLLOW_UP_LEXICON.parent / "english.yaml"
 
 
 def _load_glossary(path: Path) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern, Dutch words) of lexicon/english.yaml, in the order of the file."""
+    """(pattern, Dutch words) of lexicon/english.yaml or lexicon/shorthand.yaml, in the order of the file."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple((re.compile(p, re.IGNORECASE), str(t["nl"])) for t in raw["terms"] for p in t["patterns"])
 
 
-GLOSSARY = _load_glossary(ENGLISH_LEXICON)
+SHORTHAND_LEXICON = FOLLOW_UP_LEXICON.parent / "shorthand.yaml"
+GLOSSARY = _load_glossary(SHORTHAND_LEXICON) + _load_glossary(ENGLISH_LEXICON)
 
 
 def gloss(text: str) -> str:
-    """``text`` with the English words for steps, bodies, care and dates (lexicon/english.yaml) replaced by the
+    """``text`` with professionals' shorthand (lexicon/shorthand.yaml) and the English words for steps, bodies, care
+    and dates (lexicon/english.yaml) replaced by the
     Dutch words the reading patterns know: "we sent an objection to the municipality in June" is read as "we bezwaar
     gemaakt to the gemeente in juni". For reading facts and the situation only; danger signs are read as typed."""
     for pattern, dutch in GLOSSARY:

@@ -15,6 +15,7 @@ from opschaling import load_catalogue, render
 from opschaling.dialogue import Turn, respond
 
 TODAY = date(2026, 12, 1)
+CAT = load_catalogue()
 CRISIS_NUMBER = re.compile(r"\b(?:112|113|0800-0113|0800-2000)\b")
 
 
@@ -936,3 +937,192 @@ def test_a_question_with_a_correction_word_is_no_correction():
     before = chat.facts.get("organisation")
     chat.say("wat is dat nou eigenlijk, een cliëntondersteuner? is dat iemand van de gemeente?")
     assert chat.facts.get("organisation") == before
+
+
+# --- round 14: professionals (fresh_v V1) ----------------------------------------------------------------------
+def test_a_story_before_any_advice_is_read_even_with_a_word_of_a_question_about_the_advice():
+    """ "... Wie brengt hier eens overzicht in?" is no request for the overview: before any advice the story is read
+    (it lost every fact: "Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.")."""
+    messages = Chat().say(
+        "Ik werk in een sociaal wijkteam. Meneer is 70 en heeft hersenletsel. De gemeente zegt dat het Wlz is, de "
+        "verzekeraar stuurt ons terug en de huisarts weet het ook niet. Wie brengt hier eens overzicht in?"
+    )
+    texts = " ".join(m.text for m in messages)
+    assert "nog geen stap genoemd" not in texts and "weet nog niets" not in texts
+    chat = Chat()
+    chat.say(
+        "Ik werk in een sociaal wijkteam. Meneer is 70 en heeft hersenletsel. De gemeente zegt dat het Wlz is, de "
+        "verzekeraar stuurt ons terug en de huisarts weet het ook niet. Wie brengt hier eens overzicht in?"
+    )
+    assert chat.facts.get("role") == "gemeente_medewerker" and chat.facts.get("age_group") == "volwassene"
+
+
+def test_a_step_said_not_to_be_taken_is_not_tried():
+    from opschaling import names
+
+    said = names.steps_said("Het CIZ wees het vorig jaar af, en daar is toen geen bezwaar tegen gemaakt.", CAT)
+    assert not said
+    assert names.steps_said("Wij hebben nooit een klacht ingediend bij de klachtenfunctionaris.", CAT) == {}
+    assert names.steps_said("In juni hebben we bezwaar gemaakt bij de gemeente.", CAT).get("bezwaar_gemeente")
+
+
+def test_a_check_in_said_no_to_is_not_asked_again_when_only_the_model_reads_the_same_again(monkeypatch):
+    from opschaling import safety
+    from opschaling.safety import Signal
+
+    real = safety.assess
+
+    def assess(text, **kwargs):
+        if "post doorzocht" in text:  # only the model reads (a weak) sign of violence here
+            return Signal(
+                kind=safety.VIOLENCE,
+                evidence="model:elder_abuse (0.35)",
+                sign="elder_abuse",
+                tier=safety.CHECK_IN,
+                about="self",
+                source="model",
+            )
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(safety, "assess", assess)
+    chat = Chat()
+    chat.say("Mijn vader is 80 en weet niet waar hij terecht kan, iedereen stuurt hem door.")
+    first = chat.say("mijn zus heeft de post doorzocht, niks")
+    assert first[0].kind == "check_in"
+    chat.say("nee")
+    again = chat.say("mijn zus heeft de post doorzocht, niks")
+    assert not any(m.kind == "check_in" for m in again)
+    assert any("0800-2000" in m.text or "113" in m.text for m in again)  # the help lines stay in view
+
+
+def test_a_professional_gets_no_check_in_about_themselves_from_the_model_alone(monkeypatch):
+    from opschaling import safety
+    from opschaling.safety import Signal
+
+    real = safety.assess
+
+    def assess(text, **kwargs):
+        if "voelt niet goed" in text:
+            return Signal(
+                kind=safety.SUICIDE,
+                evidence="model:passive (0.37)",
+                sign="passive",
+                tier=safety.CHECK_IN,
+                about="self",
+                source="model",
+            )
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(safety, "assess", assess)
+    chat = Chat()
+    chat.say(
+        "Ik ben Wmo-consulent. Mevrouw van 58 heeft sinds 10 november een Wlz-indicatie. Wie is nu verantwoordelijk?"
+    )
+    chat.until_advice()
+    messages = chat.say("dus wij kunnen gewoon stoppen? voelt niet goed")
+    assert not any(m.kind == "check_in" for m in messages)
+    # a client writing the same still gets the check-in
+    client = Chat()
+    client.say("mijn moeder heeft een Wlz-indicatie en de gemeente stopt de hulp")
+    assert any(m.kind == "check_in" for m in client.say("voelt niet goed allemaal"))
+
+
+def test_no_one_knows_the_indicatie_and_a_nurse_asks_how_to_find_out():
+    messages = Chat().say(
+        "wijkverpleegkundige. meneer is 85 en woont alleen. ik denk dat hij al een wlz-indicatie heeft, maar hij weet "
+        "het zelf niet meer en er zijn geen brieven. hoe kom ik erachter?"
+    )
+    advice = next(m for m in messages if m.kind == "advice")
+    assert advice.trace["step"] == "wlz_raadpleegfunctie"
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("OCO Wlz. Meneer van 50 met hersenletsel past nergens.", "clientondersteuner"),
+        ("ik ben bemoeizorger bij de GGD. mevrouw heeft schulden en geen huis.", "zorgprofessional"),
+        ("Hi, I'm a support worker in a group home. One of our residents needs another place.", "zorgprofessional"),
+        ("Hi, I'm a social worker in a neighbourhood team. A family with debts needs help.", "gemeente_medewerker"),
+        ("Zorgadviseur zorgkantoor. Cliënt van 40 met een Wlz-indicatie vindt geen plek.", "zorgkantoor_medewerker"),
+        ("ik heb een adviseur van het zorgkantoor gesproken over mijn moeder", "naaste"),
+    ],
+)
+def test_a_professional_title_is_the_role(text, role):
+    from opschaling import understand
+
+    assert understand.role(text) == role
+
+
+def test_a_waiting_list_of_two_years_is_no_age():
+    from opschaling import understand
+
+    assert understand.age_group(
+        "casus: mw. 39, LVB, schulden. beschermd wonen-indicatie ligt er, wachtlijst 2 jaar."
+    ) == ("volwassene")
+
+
+def test_a_professional_with_several_problems_and_safety_brings_it_to_the_veiligheidshuis_not_a_clientondersteuner():
+    chat = Chat()
+    chat.say(
+        "ik ben bemoeizorger bij de GGD. mevrouw is 39, verslaafd, schulden, geen vaste woonplek en bijna elke week "
+        "politie erbij vanwege overlast."
+    )
+    for _ in range(5):
+        if chat.advice():
+            break
+        chat.say("nee")
+    assert chat.advice()[0].trace["step"] == "veiligheidshuis"
+    assert not any("cliëntondersteuner" in q.lower() for q in chat.questions())
+
+
+def test_two_rounds_at_other_providers_without_a_place_lead_past_the_zorgkantoor():
+    """The aanmeldrondes of the stappenplan (S2): the search for another place failed, also when the story began with
+    problem behaviour; the second round was the zorgkantoor's wachtlijstbemiddeling."""
+    chat = Chat()
+    chat.say("Zorgbemiddelaar bij een VG-aanbieder. Cliënt van 30, Wlz, steeds meer ontregeling op de groep.")
+    chat.say(
+        "Eerste aanmeldronde: vijf aanbieders gebeld, allemaal nee. Tweede ronde samen met het zk, ook niks. Wat nu?"
+    )
+    messages = chat.until_advice()
+    step = next(m for m in messages if m.kind == "advice").trace["step"]
+    assert step in ("regionaal_ketenoverleg_wlz", "whole_system_in_the_room")
+    assert chat.facts["steps_tried"].get("zorgkantoor") == "niet_geholpen"
+
+
+def test_a_professional_stuck_on_which_law_pays_gets_the_praktijkteam_of_vws():
+    chat = Chat()
+    chat.say(
+        "Zorgadviseur zorgkantoor. Cliënt van 25, Wlz. Twee aanmeldrondes, daarna een zorgconferentie. Het plan strandt "
+        "nu op de vraag wie de behandeling betaalt, Zvw of Wlz."
+    )
+    messages = chat.until_advice()
+    assert next(m for m in messages if m.kind == "advice").trace["step"] == "vws_praktijkteam"
+
+
+def test_after_a_lost_beroep_the_hoger_beroep_comes_without_asking_about_urgency():
+    messages = Chat().say(
+        "Ik ben mentor van mijn zus. De gemeente wees beschermd wonen af, het bezwaar was ongegrond en de rechtbank gaf "
+        "ons ook geen gelijk. Kunnen we nog verder?"
+    )
+    advice = next(m for m in messages if m.kind == "advice")
+    assert advice.trace["step"] == "hoger_beroep_crvb"
+
+
+def test_how_to_reach_another_body_than_the_step_is_about_that_body():
+    chat = Chat()
+    chat.say("Ik ben wijkverpleegkundige. Mevrouw van 80 weet niet waar ze moet zijn, iedereen stuurt haar door.")
+    chat.until_advice()
+    step = chat.state["last"]["step"]
+    assert step != "cce"
+    messages = chat.say("en hoe bereik ik het CCE?")
+    assert "cce.nl" in messages[0].text.lower()
+
+
+def test_a_young_person_who_does_not_dare_to_speak_up_gets_the_akj_whoever_writes():
+    chat = Chat()
+    chat.say(
+        "Ik ben haar mentor op school. Het meisje is 15 en woont op een groep in de jeugdhulp. Ze voelt zich niet "
+        "gehoord door de begeleiders en durft daar zelf niks van te zeggen. Naar wie kan ik haar verwijzen?"
+    )
+    messages = chat.until_advice()
+    assert next(m for m in messages if m.kind == "advice").trace["step"] == "vertrouwenspersoon_akj"

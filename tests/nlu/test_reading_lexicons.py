@@ -85,26 +85,30 @@ def test_a_cue_with_max_counts_each_mention_up_to_its_max():
 
 
 ENGLISH = yaml.safe_load((ROOT / "lexicon" / "english.yaml").read_text(encoding="utf-8"))
+SHORTHAND = yaml.safe_load((ROOT / "lexicon" / "shorthand.yaml").read_text(encoding="utf-8"))
+GLOSSARIES = {"english": ENGLISH, "shorthand": SHORTHAND}
 
 
 @pytest.mark.parametrize(
-    ("dutch", "text", "positive"),
+    ("glossary", "dutch", "text", "positive"),
     [
-        (term["nl"], text, positive)
-        for term in ENGLISH["terms"]
+        (name, term["nl"], text, positive)
+        for name, glossary in GLOSSARIES.items()
+        for term in glossary["terms"]
         for positive, key in ((True, "examples"), (False, "not"))
         for text in term.get(key) or ()
     ],
 )
-def test_english_glossary_examples(dutch, text, positive):
+def test_glossary_examples(glossary, dutch, text, positive):
     # each term puts its Dutch words in for its examples, and its patterns leave its `not` examples alone
-    term = next(t for t in ENGLISH["terms"] if t["nl"] == dutch)
+    term = next(t for t in GLOSSARIES[glossary]["terms"] if t["nl"] == dutch)
     own = [re.compile(p, re.IGNORECASE) for p in term["patterns"]]
     assert any(p.search(text) for p in own) is positive, (dutch, text)
     if positive:
         assert dutch.lower() in understand.gloss(text).lower(), understand.gloss(text)
 
 
-def test_every_english_term_has_examples_and_both_kinds():
-    for term in ENGLISH["terms"]:
-        assert term.get("examples") and term.get("not") and term["patterns"], term["nl"]
+def test_every_glossary_term_has_examples_and_both_kinds():
+    for glossary in GLOSSARIES.values():
+        for term in glossary["terms"]:
+            assert term.get("examples") and term.get("not") and term["patterns"], term["nl"]
