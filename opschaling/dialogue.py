@@ -485,19 +485,6 @@ def _step_safety(convo: _Conversation) -> None:
         signal is not None
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
-        and signal.about == "self"
-        and convo.facts().is_professional
-        and not safety.heard_in_answer(convo.typed)
-    ):
-        # a professional who writes about a client, and only the model reads a wish to die of the writer, below its
-        # threshold for answers ("dus wij kunnen gewoon stoppen? voelt eerlijk gezegd niet goed" from a
-        # Wmo-consulent): the help lines, no "denkt u weleens aan zelfdoding?" (words the rules read still alarm)
-        signal = None
-        convo.helplines = True
-    if (
-        signal is not None
-        and signal.source == "model"
-        and signal.tier == safety.CHECK_IN
         and _check_in_answered(signal.about, signal.sign).kind in convo.state["declined_groups"]
     ):
         # the person said "nee" to a check-in of this group before, and now only the model reads the same kind of

@@ -995,38 +995,6 @@ def test_a_check_in_said_no_to_is_not_asked_again_when_only_the_model_reads_the_
     assert any("0800-2000" in m.text or "113" in m.text for m in again)  # the help lines stay in view
 
 
-def test_a_professional_gets_no_check_in_about_themselves_from_the_model_alone(monkeypatch):
-    from opschaling import safety
-    from opschaling.safety import Signal
-
-    real = safety.assess
-
-    def assess(text, **kwargs):
-        if "voelt niet goed" in text:
-            return Signal(
-                kind=safety.SUICIDE,
-                evidence="model:passive (0.37)",
-                sign="passive",
-                tier=safety.CHECK_IN,
-                about="self",
-                source="model",
-            )
-        return real(text, **kwargs)
-
-    monkeypatch.setattr(safety, "assess", assess)
-    chat = Chat()
-    chat.say(
-        "Ik ben Wmo-consulent. Mevrouw van 58 heeft sinds 10 november een Wlz-indicatie. Wie is nu verantwoordelijk?"
-    )
-    chat.until_advice()
-    messages = chat.say("dus wij kunnen gewoon stoppen? voelt niet goed")
-    assert not any(m.kind == "check_in" for m in messages)
-    # a client writing the same still gets the check-in
-    client = Chat()
-    client.say("mijn moeder heeft een Wlz-indicatie en de gemeente stopt de hulp")
-    assert any(m.kind == "check_in" for m in client.say("voelt niet goed allemaal"))
-
-
 def test_no_one_knows_the_indicatie_and_a_nurse_asks_how_to_find_out():
     messages = Chat().say(
         "wijkverpleegkundige. meneer is 85 en woont alleen. ik denk dat hij al een wlz-indicatie heeft, maar hij weet "
