@@ -50,6 +50,7 @@ eval: bootstrap
 	  final_s=tests/safety/blind/final_s1,tests/safety/blind/final_s2 \
 	  final_u=tests/safety/blind/final_u1 \
 	  final_v=tests/safety/blind/final_v1,tests/safety/blind/final_v2 \
+	  final_w=tests/safety/blind/final_w1 \
 	  --conversations locked=tests/conversations/blind/locked \
 	  --conversations fresh_k=tests/conversations/blind/fresh_k \
 	  --conversations fresh_l=tests/conversations/blind/fresh_l \
@@ -60,7 +61,8 @@ eval: bootstrap
 	  --conversations fresh_r=tests/conversations/blind/fresh_r \
 	  --conversations fresh_s=tests/conversations/blind/fresh_s \
 	  --conversations fresh_u=tests/conversations/blind/fresh_u \
-	  --conversations fresh_v=tests/conversations/blind/fresh_v
+	  --conversations fresh_v=tests/conversations/blind/fresh_v \
+	  --conversations fresh_w=tests/conversations/blind/fresh_w
 
 bench: bootstrap
 	@source scripts/env.sh && $(PY) scripts/bench.py $(if $(N),-n $(N)) $(if $(MODEL),--model $(MODEL))

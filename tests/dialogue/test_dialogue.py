@@ -940,6 +940,31 @@ def test_a_question_with_a_correction_word_is_no_correction():
 
 
 # --- round 14: professionals (fresh_v V1) ----------------------------------------------------------------------
+def advised_step(messages) -> str:
+    return next(m for m in messages if m.kind == "advice").trace["step"]
+
+
+@pytest.mark.parametrize(
+    ("story", "step"),
+    [
+        # nobody knows the indicatie and a nurse asks how to find out: the Wlz-raadpleegfunctie (S3)
+        (
+            "wijkverpleegkundige. meneer is 85 en woont alleen. ik denk dat hij al een wlz-indicatie heeft, maar hij "
+            "weet het zelf niet meer en er zijn geen brieven. hoe kom ik erachter?",
+            "wlz_raadpleegfunctie",
+        ),
+        # the rechtbank decided: the hoger beroep, without asking about urgency (no voorlopige voorziening)
+        (
+            "Ik ben mentor van mijn zus. De gemeente wees beschermd wonen af, het bezwaar was ongegrond en de rechtbank "
+            "gaf ons ook geen gelijk. Kunnen we nog verder?",
+            "hoger_beroep_crvb",
+        ),
+    ],
+)
+def test_a_story_that_says_enough_gets_its_step_at_once(story, step):
+    assert advised_step(Chat().say(story)) == step
+
+
 def test_a_story_before_any_advice_is_read_even_with_a_word_of_a_question_about_the_advice():
     """ "... Wie brengt hier eens overzicht in?" is no request for the overview: before any advice the story is read
     (it lost every fact: "Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.")."""
@@ -995,15 +1020,6 @@ def test_a_check_in_said_no_to_is_not_asked_again_when_only_the_model_reads_the_
     assert any("0800-2000" in m.text or "113" in m.text for m in again)  # the help lines stay in view
 
 
-def test_no_one_knows_the_indicatie_and_a_nurse_asks_how_to_find_out():
-    messages = Chat().say(
-        "wijkverpleegkundige. meneer is 85 en woont alleen. ik denk dat hij al een wlz-indicatie heeft, maar hij weet "
-        "het zelf niet meer en er zijn geen brieven. hoe kom ik erachter?"
-    )
-    advice = next(m for m in messages if m.kind == "advice")
-    assert advice.trace["step"] == "wlz_raadpleegfunctie"
-
-
 @pytest.mark.parametrize(
     ("text", "role"),
     [
@@ -1051,9 +1067,7 @@ def test_two_rounds_at_other_providers_without_a_place_lead_past_the_zorgkantoor
     chat.say(
         "Eerste aanmeldronde: vijf aanbieders gebeld, allemaal nee. Tweede ronde samen met het zk, ook niks. Wat nu?"
     )
-    messages = chat.until_advice()
-    step = next(m for m in messages if m.kind == "advice").trace["step"]
-    assert step in ("regionaal_ketenoverleg_wlz", "whole_system_in_the_room")
+    assert advised_step(chat.until_advice()) in ("regionaal_ketenoverleg_wlz", "whole_system_in_the_room")
     assert chat.facts["steps_tried"].get("zorgkantoor") == "niet_geholpen"
 
 
@@ -1063,17 +1077,7 @@ def test_a_professional_stuck_on_which_law_pays_gets_the_praktijkteam_of_vws():
         "Zorgadviseur zorgkantoor. Cliënt van 25, Wlz. Twee aanmeldrondes, daarna een zorgconferentie. Het plan strandt "
         "nu op de vraag wie de behandeling betaalt, Zvw of Wlz."
     )
-    messages = chat.until_advice()
-    assert next(m for m in messages if m.kind == "advice").trace["step"] == "vws_praktijkteam"
-
-
-def test_after_a_lost_beroep_the_hoger_beroep_comes_without_asking_about_urgency():
-    messages = Chat().say(
-        "Ik ben mentor van mijn zus. De gemeente wees beschermd wonen af, het bezwaar was ongegrond en de rechtbank gaf "
-        "ons ook geen gelijk. Kunnen we nog verder?"
-    )
-    advice = next(m for m in messages if m.kind == "advice")
-    assert advice.trace["step"] == "hoger_beroep_crvb"
+    assert advised_step(chat.until_advice()) == "vws_praktijkteam"
 
 
 def test_how_to_reach_another_body_than_the_step_is_about_that_body():
@@ -1092,5 +1096,4 @@ def test_a_young_person_who_does_not_dare_to_speak_up_gets_the_akj_whoever_write
         "Ik ben haar mentor op school. Het meisje is 15 en woont op een groep in de jeugdhulp. Ze voelt zich niet "
         "gehoord door de begeleiders en durft daar zelf niks van te zeggen. Naar wie kan ik haar verwijzen?"
     )
-    messages = chat.until_advice()
-    assert next(m for m in messages if m.kind == "advice").trace["step"] == "vertrouwenspersoon_akj"
+    assert advised_step(chat.until_advice()) == "vertrouwenspersoon_akj"
