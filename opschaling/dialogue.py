@@ -180,8 +180,9 @@ def new_state() -> dict[str, Any]:
         "weak_sign": False,
         "sign_last_turn": False,  # a danger sign in the previous message: the model reads this one after a sign
         "helplines_shown": False,
-        "check_in_declined": False,  # "nee" to a check-in: an answer to a question is then not read as a new one
-        "declined_groups": [],  # the crisis groups (suicide, violence, acute) of the check-ins answered with "nee"
+        # the crisis groups (suicide, violence, acute) of the check-ins answered with "nee": after one, an answer to a
+        # question is not read as a new sign, and only the model's reading of the same group brings no check-in again
+        "declined_groups": [],
         "greeted": False,
         "feedback": [],
         "unread": [],
@@ -366,12 +367,17 @@ def _check_in_answered(about: str, sign: str | None) -> Signal:
     """The crisis signal for a yes (or doubt) to a check-in about ``sign`` (or for a sign in words right after it):
     a sign about suicide gets 113's crisis message, one about violence Veilig Thuis's, one about danger or the
     NLU's general question 112's."""
-    group = safety.load_lexicon().kinds.get(sign or "", {}).get("group", safety.SUICIDE)
+    group = _sign_group(sign)
     if group == safety.SUICIDE:
         kind = "suicide_other_acute" if about == "other" else "suicide_explicit"
     else:
         kind = str(sign or "") if group == safety.VIOLENCE else "acute_danger"
     return Signal(group, "check-in answer", sign=kind, about=about, source="answer")
+
+
+def _sign_group(sign: str | None) -> str:
+    """The crisis group of a sign (lexicon/safety.yaml): suicide, violence or acute danger (suicide when unknown)."""
+    return str(safety.load_lexicon().kinds.get(sign or "", {}).get("group", safety.SUICIDE))
 
 
 def _check_in_yes(check_in: Mapping[str, Any]) -> Signal:
@@ -442,8 +448,7 @@ def _step_safety(convo: _Conversation) -> None:
             signal = _check_in_yes(check_in)
         elif answer == "no":
             convo.sign_here = True
-            convo.state["check_in_declined"] = True
-            group = _check_in_yes(check_in).kind
+            group = _sign_group(check_in.get("sign"))
             if group not in convo.state["declined_groups"]:
                 convo.state["declined_groups"].append(group)
             if convo.facts_raw.get("acute_danger") is None:
@@ -468,7 +473,7 @@ def _step_safety(convo: _Conversation) -> None:
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
         and (
-            convo.state.get("check_in_declined")
+            convo.state["declined_groups"]
             or len(convo.typed.split()) <= SHORT_ANSWER_WORDS
             or (signal.kind != safety.SUICIDE and not safety.heard_in_answer(convo.typed))
         )
@@ -485,7 +490,7 @@ def _step_safety(convo: _Conversation) -> None:
         signal is not None
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
-        and _check_in_answered(signal.about, signal.sign).kind in convo.state["declined_groups"]
+        and _sign_group(signal.sign) in convo.state["declined_groups"]
     ):
         # the person said "nee" to a check-in of this group before, and now only the model reads the same kind of
         # sign again ("neef heeft de hele stapel post doorzocht, niks": Veilig Thuis a second and a third time): the
@@ -517,12 +522,20 @@ def _step_safety(convo: _Conversation) -> None:
         convo.answered = True
 
 
+def _stated_facts(convo: _Conversation, said_again: bool = False) -> list[str]:
+    """The facts of the case this message states that the assistant did not have yet (with ``said_again``: or had
+    with the same value); a word that only contradicts a known fact is none (steps and the situation are read apart)."""
+    return [
+        name
+        for name, value in convo.words_read.items()
+        if name not in ("step_outcome", "steps_tried", "situation")
+        and (convo.facts_raw.get(name) in (None, UNKNOWN) or (said_again and convo.facts_raw.get(name) == value))
+    ]
+
+
 def _tells_the_case(convo: _Conversation) -> bool:
     """The message tells facts of the case that the assistant did not have yet: a story, not a side question."""
-    return any(
-        name not in ("step_outcome", "steps_tried") and convo.facts_raw.get(name) in (None, UNKNOWN)
-        for name in convo.words_read
-    )
+    return bool(_stated_facts(convo))
 
 
 def _answers_the_question_not_the_check_in(
@@ -672,12 +685,7 @@ def _step_read(convo: _Conversation) -> None:
             # no other fact stated, new or said again ("ik ben zijn moeder": thanks, and the question again); a word
             # that only contradicts what is known is no fact ("een casusoverleg met verslavingszorg en reclassering"
             # names a law, but the law was known)
-            and not {
-                k
-                for k, v in convo.words_read.items()
-                if k not in ("step_outcome", "steps_tried", "situation")
-                and (convo.facts_raw.get(k) in (None, UNKNOWN) or convo.facts_raw.get(k) == v)
-            }
+            and not _stated_facts(convo, said_again=True)
         ):
             # "eerste aanmeldronde, 5 aanbieders", "bellen 4 keer": an answer that says nothing about this step is
             # not asked again (issue 14): taken as not tried, said so, and the person may correct it

@@ -130,12 +130,18 @@ def _advise(facts: CaseFacts, catalogue: Catalogue) -> Advice:
     return _walk(_Walk(facts, catalogue, route), safety)
 
 
+def not_told(rung: Rung, facts: CaseFacts) -> bool:
+    """A rung for what the person says of their own accord (``if_known``) whose fact they did not say: it does not
+    apply, and nobody is asked for it (also the workbench's reading of the route)."""
+    return any(_fact(facts, name) is None for name in rung.if_known)
+
+
 def _walk(walk: _Walk, safety: Step | None) -> Advice:
     facts, catalogue, route = walk.facts, walk.catalogue, walk.route
     for index, rung in enumerate(route.rungs):
         if walk.pending and not rung.while_pending:
             continue
-        if any(_fact(facts, name) is None for name in rung.if_known):
+        if not_told(rung, facts):
             continue  # a rung for what the user said of their own accord: nobody is asked for it
         holds = _conditions(rung.when, facts)
         if holds is _UNDECIDED:

@@ -94,9 +94,14 @@ def _named(text: str, catalogue: Catalogue) -> list[tuple[int, tuple[str, ...]]]
     return sorted(found)
 
 
+def _ids(named: Iterable[tuple[int, tuple[str, ...]]]) -> list[str]:
+    """The body ids (or rung aliases) of names found by ``_named``, each once, in text order."""
+    return list(dict.fromkeys(body_id for _, ids in named for body_id in ids))
+
+
 def bodies_named(text: str, catalogue: Catalogue) -> list[str]:
     """Body ids (or rung aliases) named in ``text``, in the order they appear."""
-    return list(dict.fromkeys(body_id for _, ids in _named(text, catalogue) for body_id in ids))
+    return _ids(_named(text, catalogue))
 
 
 def body_named(text: str, catalogue: Catalogue, prefer: Iterable[str] = ()) -> str | None:
@@ -129,10 +134,11 @@ _WISHED = re.compile(
 _NOT_TAKEN = re.compile(r"\b(?:geen|nooit|nog niet|never|no)\s+(?:(?:een|de|het|bij|naar|met|an?|the)\s+){0,2}$")
 
 
-def _not_taken(sentence: str, catalogue: Catalogue) -> set[str]:
-    """The bodies a sentence names right after "geen", "nooit" or "nog niet": not tried (issue 15 item 5)."""
+def _not_taken(sentence: str, named: list[tuple[int, tuple[str, ...]]]) -> set[str]:
+    """Of the names found in ``sentence`` (``_named``), the bodies named right after "geen", "nooit" or "nog niet":
+    not tried (issue 15 item 5)."""
     folded = fold(sentence)
-    return {b for position, ids in _named(sentence, catalogue) if _NOT_TAKEN.search(folded[:position]) for b in ids}
+    return {b for position, ids in named if _NOT_TAKEN.search(folded[:position]) for b in ids}
 
 
 def _only_wished(sentence: str, catalogue: Catalogue) -> set[str]:
@@ -206,8 +212,9 @@ def steps_said(
     for index, sentence in enumerate(sentences):
         listed = listed or bool(_TRIED_LIST.search(fold(sentence)))
         wished = _only_wished(sentence, catalogue)
-        denied = _not_taken(sentence, catalogue)
-        said_here = [b for b in bodies_named(sentence, catalogue) if b not in ignore and b not in wished | denied]
+        found = _named(sentence, catalogue)
+        denied = _not_taken(sentence, found)
+        said_here = [b for b in _ids(found) if b not in ignore and b not in wished | denied]
         if not said_here:
             continue
         named = list(said_here)

@@ -15,7 +15,7 @@ from typing import Any
 
 from opschaling import render, safety, understand
 from opschaling.catalogue import Catalogue, Reference, load_catalogue
-from opschaling.engine import Advice, Step, advise
+from opschaling.engine import Advice, Step, advise, not_told
 from opschaling.facts import ALLOWED, DATE, DATE_FACTS, FACTS, UNKNOWN, VOCABULARY, CaseFacts, normalise_value
 
 # The selects of the form, in the order of catalogue/facts.yaml (fact, Dutch label). Options come from
@@ -237,7 +237,7 @@ def walk_view(advice: Advice, facts: CaseFacts, catalogue: Catalogue) -> list[Ru
             status, text = "pending", "Deze stap loopt nog. De assistent kijkt of er iets naast kan."
         elif holds == "no":
             status, text = "not_applicable", why
-        elif holds == "unknown" and rung.if_known:
+        elif not_told(rung, facts):
             # a fact the engine never asks (if_known): the rung counts only when the person says it
             status, text = "not_applicable", why + " Dit vraagt de assistent niet: het telt als de persoon het zegt."
         elif holds == "unknown":
