@@ -491,10 +491,12 @@ def _step_safety(convo: _Conversation) -> None:
         and signal.source == "model"
         and signal.tier == safety.CHECK_IN
         and _sign_group(signal.sign) in convo.state["declined_groups"]
+        and _sign_group(signal.sign) != safety.SUICIDE
     ):
-        # the person said "nee" to a check-in of this group before, and now only the model reads the same kind of
-        # sign again ("neef heeft de hele stapel post doorzocht, niks": Veilig Thuis a second and a third time): the
-        # help lines stay in view, no check-in again (words the rules read, and a crisis, still alarm)
+        # the person said "nee" to a check-in about violence or danger before, and now only the model reads the same
+        # group again ("neef heeft de hele stapel post doorzocht, niks": Veilig Thuis a second and a third time): the
+        # help lines stay in view, no check-in again (words the rules read, and a crisis, still alarm). Never for a wish
+        # to die: "some nights I lie awake hoping I just won't wake up" after an earlier "no" is asked about again.
         signal = None
         convo.helplines = True
     if signal is None and convo.state.get("safety") and understand.NOT_SAFE_NOW.search(convo.folded):

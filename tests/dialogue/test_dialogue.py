@@ -965,6 +965,32 @@ def test_a_story_that_says_enough_gets_its_step_at_once(story, step):
     assert advised_step(Chat().say(story)) == step
 
 
+def test_a_wish_to_die_after_an_earlier_no_to_a_check_in_is_asked_about_again(monkeypatch):
+    from opschaling import safety
+    from opschaling.safety import Signal
+
+    real = safety.assess
+
+    def assess(text, **kwargs):
+        if "cope" in text or "wake up" in text:  # only the model reads a passive wish to die here
+            return Signal(
+                kind=safety.SUICIDE,
+                evidence="model:passive (0.4)",
+                sign="passive",
+                tier=safety.CHECK_IN,
+                about="self",
+                source="model",
+            )
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(safety, "assess", assess)
+    chat = Chat()
+    assert chat.say("My mum can't cope anymore, my dad waits for a nursing home.")[0].kind == "check_in"
+    chat.say("no")
+    again = chat.say("how long does it take? some nights I hope I just won't wake up")
+    assert again[0].kind == "check_in"
+
+
 def test_a_story_before_any_advice_is_read_even_with_a_word_of_a_question_about_the_advice():
     """ "... Wie brengt hier eens overzicht in?" is no request for the overview: before any advice the story is read
     (it lost every fact: "Ik heb nog geen stap genoemd. Vertel eerst wat er speelt.")."""
